@@ -1,0 +1,164 @@
+"""The public entry point: `Cleaner.from_rules().clean(text, url=...)`."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+import regex
+
+from cleaner.core.engine import Document, run_rules
+from cleaner.core.normalize import normalize_lines
+from cleaner.core.repair import repair_text
+from cleaner.core.result import Result, TraceEntry
+from cleaner.core.sites import SiteIndex
+from cleaner.ruleset.model import RuleSet
+
+FORMATS = ("auto", "text", "html")
+METADATA_FIELDS = ("author", "publisher", "date", "source_url")
+_BINARY = regex.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+def default_rules_dir() -> Path:
+    """The shipped rules: `cleaner/_rules` in a wheel, the repository's `rules/` in a checkout."""
+    shipped = Path(str(resources.files("cleaner"))) / "_rules"
+    if shipped.is_dir():
+        return shipped
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+class Cleaner:
+    """Cleans documents with per-site rules. Immutable, picklable and safe to share between threads."""
+
+    def __init__(self, sites: Sequence[RuleSet] = (), generic: RuleSet | None = None,
+                 *, regex_timeout: float | None = 2.0):
+        self.index = SiteIndex(sites)
+        self.generic = generic
+        self.regex_timeout = regex_timeout
+
+    @classmethod
+    def from_rules(cls, path: str | Path | None = None, *, regex_timeout: float | None = 2.0) -> Cleaner:
+        """Load a rules directory (default: the shipped rules). Raises RuleError with a one-line message."""
+        from cleaner.ruleset.loader import load_dir
+
+        sites, generic = load_dir(path if path is not None else default_rules_dir())
+        return cls(sites, generic, regex_timeout=regex_timeout)
+
+    @property
+    def sites(self) -> list[str]:
+        return [rs.name for rs in self.index.rulesets]
+
+    def clean(self, data: str | bytes, url: str | None = None, site: str | None = None,
+              *, format: str = "auto") -> Result:
+        """Clean one document (text or HTML, str or bytes). Never raises on bad input.
+
+        Site rules are chosen by the URL's host, else by content signatures, else by `site`; with no
+        match only the generic rules run. Raises RuleTimeout if a rule's regex exceeds its budget.
+        """
+        if format not in FORMATS:
+            raise ValueError(f"format {format!r}; allowed: {', '.join(FORMATS)}")
+        warnings: list[str] = []
+        trace: list[TraceEntry] = []
+        is_html = format == "html"
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            data = bytes(data)
+            if format == "auto":
+                is_html = _html().looks_like_html(data[:4096].decode("latin-1"))
+            text = _html().decode_html(data)[0] if is_html else _decode_text(data, warnings)
+        else:
+            text = data
+            if format == "auto":
+                is_html = _html().looks_like_html(text[:4096])
+        chars_in = len(text)
+        if not text.strip():
+            warnings.append("empty input: nothing to clean")
+            return Result("", warnings=warnings, stats=_stats(chars_in, 0, 0, 0, 0))
+        if _looks_binary(text):
+            warnings.append("binary input: not text, nothing cleaned")
+            return Result("", warnings=warnings, stats=_stats(chars_in, 0, 0, 0, 0))
+
+        ruleset = self.index.by_url(url)
+        page_meta: dict[str, str] = {}
+        if is_html:
+            text, page_meta, ruleset = self._extract_html(text, url, ruleset, warnings)
+        lines = repair_text(text, trace)
+        if ruleset is None:
+            ruleset = self.index.by_content("\n".join(lines))
+        if ruleset is None and site:
+            ruleset = self.index.by_name(site)
+            if ruleset is None:
+                warnings.append(f"unknown site {site!r}; known: {', '.join(self.sites) or 'none'}; "
+                                f"generic rules only")
+
+        doc = Document(lines, trace)
+        if ruleset is not None:
+            run_rules(ruleset.rules, doc, timeout=self.regex_timeout)
+        if self.generic is not None:
+            run_rules(self.generic.rules, doc, timeout=self.regex_timeout)
+        kept, numbers = doc.kept()
+        body = normalize_lines(kept, numbers, trace)
+        warnings.extend(doc.warnings)
+
+        fields = doc.fields
+        metadata = {k: fields[k] for k in METADATA_FIELDS if k in fields}
+        for key, value in page_meta.items():
+            if key != "title" and value:
+                metadata.setdefault(key, value)
+        title = fields.get("title") or page_meta.get("title") or None
+        text_out = "\n\n".join(body)
+        if not text_out:
+            warnings.append("nothing left after cleaning: the document is all chrome")
+        lines_in = sum(1 for line in doc.lines if line)
+        changed = {t.line for t in trace if t.action in ("change", "repair") and t.line is not None}
+        return Result(
+            text=text_out,
+            title=title,
+            site=ruleset.name if ruleset is not None else None,
+            metadata=metadata,
+            trace=trace,
+            warnings=warnings,
+            stats=_stats(chars_in, len(text_out), lines_in, len(body), len(changed & set(numbers))),
+        )
+
+    def _extract_html(self, html: str, url: str | None, ruleset: RuleSet | None, warnings: list[str]):
+        h = _html()
+        if ruleset is None and url is None:
+            ruleset = self.index.by_url(h.page_url(html))
+        config = h.HtmlConfig(**ruleset.html) if ruleset is not None and ruleset.html else None
+        ext = h.extract_html(html, url=url, config=config)
+        warnings.extend(ext.warnings)
+        return ext.text, dict(ext.metadata), ruleset
+
+
+def _html():
+    from cleaner import html
+
+    return html
+
+
+def _decode_text(data: bytes, warnings: list[str]) -> str:
+    """UTF-8 (BOM or not); else the detector's best guess, with a warning."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        bad_at = e.start
+    if _looks_binary(data[:8192].decode("latin-1")):
+        return data[:8192].decode("latin-1")  # reported as binary by the caller
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None and best.encoding not in ("utf_8", "utf-8"):
+        warnings.append(f"input is not valid UTF-8 (byte {bad_at}); decoded as {best.encoding}")
+        return str(best)
+    warnings.append(f"input is not valid UTF-8 (byte {bad_at}); undecodable bytes replaced")
+    return data.decode("utf-8", errors="replace")
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:8192]
+    return "\x00" in sample or len(_BINARY.findall(sample)) > len(sample) * 0.05
+
+
+def _stats(chars_in: int, chars_out: int, lines_in: int, lines_kept: int, lines_changed: int) -> dict[str, int]:
+    return {"chars_in": chars_in, "chars_out": chars_out, "lines_in": lines_in, "lines_kept": lines_kept,
+            "lines_removed": lines_in - lines_kept, "lines_changed": lines_changed}

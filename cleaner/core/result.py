@@ -1,0 +1,51 @@
+"""Result of cleaning one document."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class TraceEntry:
+    """One removal or change: which rule or step, what it did, where, and the text before (and after)."""
+
+    rule: str
+    action: str  # drop | cut | extract | change | repair
+    line: int | None  # 1-based input line, None for whole-document steps
+    text: str
+    new: str | None = None
+
+
+@dataclass(slots=True)
+class Result:
+    """The clean body plus what was learned and done on the way."""
+
+    text: str
+    title: str | None = None
+    site: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+    trace: list[TraceEntry] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    stats: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The body as a list of paragraphs."""
+        return self.text.split("\n\n") if self.text else []
+
+    def to_record(self, *, id: str | None = None, source: str | None = None,
+                  url: str | None = None, trace: bool = False) -> dict:
+        """The JSON-ready record written by `cleaner clean --format jsonl` and the batch writers."""
+        record = {
+            "id": id,
+            "source": source,
+            "url": url,
+            "site": self.site,
+            "title": self.title,
+            "text": self.text,
+            "metadata": dict(self.metadata),
+            "stats": dict(self.stats),
+            "warnings": list(self.warnings),
+        }
+        if trace:
+            record["trace"] = [asdict(t) for t in self.trace]
+        return record

@@ -1,0 +1,267 @@
+"""Load rule files from a directory: safe YAML, schema validation, compilation, clear one-line errors.
+
+Layout of a rules directory:
+  <site>.yaml   one site (e.g. vietnam.vn.yaml): `site`, `domains`, `signatures`, `rules`, ...
+  generic.yaml  rules run on every document, after the site's rules
+  _<name>.yaml  include-only files (shared word lists and rules) named in a file's `include:`
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import jsonschema
+import regex
+import yaml
+
+from cleaner.ruleset.model import Example, Followers, Matcher, Rule, RuleError, RuleSet
+from cleaner.ruleset.schema import ACTION_KEYS, FIELDS, FILE
+
+_VALIDATOR = jsonschema.Draft202012Validator(FILE)
+_PLACEHOLDER = regex.compile(r"\{\{([a-z0-9-]+)\}\}")
+GENERIC = "generic"
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """Safe loader that rejects duplicate keys instead of silently keeping the last one."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
+    seen: set = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node, deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_yaml(path: Path) -> dict:
+    """Parse one rule file safely; errors name the file and the line."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+    except UnicodeDecodeError as e:
+        raise RuleError(f"{path}: not UTF-8 ({e.reason} at byte {e.start})") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(e, "problem", None) or str(e)
+        raise RuleError(f"{path}: invalid YAML{where}: {problem}") from None
+    if not isinstance(data, dict):
+        raise RuleError(f"{path}: expected a mapping at the top level, got {type(data).__name__}")
+    return data
+
+
+def _where(path: Path, data: dict, err_path: Iterable) -> tuple[str, str]:
+    """('rule <id>' or 'file', dotted key) for a schema error path."""
+    parts = list(err_path)
+    if len(parts) >= 2 and parts[0] == "rules" and isinstance(parts[1], int):
+        rule = data["rules"][parts[1]]
+        rid = rule.get("id", f"#{parts[1] + 1}") if isinstance(rule, dict) else f"#{parts[1] + 1}"
+        return f"rule '{rid}'", ".".join(str(p) for p in parts[2:])
+    return "file", ".".join(str(p) for p in parts)
+
+
+def _format_schema_error(path: Path, data: dict, err: jsonschema.ValidationError) -> str:
+    where, key = _where(path, data, err.absolute_path)
+    prefix = f"{path}: {where}" + (f": key '{key}'" if key else "")
+    schema = err.schema if isinstance(err.schema, dict) else {}
+    if err.validator == "additionalProperties":
+        allowed = ", ".join(sorted(schema.get("properties", {})))
+        extra = sorted(set(err.instance) - set(schema.get("properties", {})))
+        return f"{path}: {where}: unknown key {', '.join(map(repr, extra))}" + \
+            (f" under '{key}'" if key else "") + f"; allowed: {allowed}"
+    if err.validator == "required":
+        return f"{prefix}: missing required key: {err.message.split(' is a required')[0]}"
+    if err.validator == "enum":
+        return f"{prefix}: bad value {err.instance!r}; allowed: {', '.join(map(str, err.validator_value))}"
+    if err.validator == "anyOf" and "required" in str(err.validator_value):
+        return f"{prefix}: needs one of: regex, literal, words"
+    if err.validator == "propertyNames":
+        return f"{prefix}: bad name {err.instance!r}: {err.message}"
+    return f"{prefix}: bad value {err.instance!r}: {err.message}"
+
+
+def validate(path: Path, data: dict) -> None:
+    """Schema-check a parsed rule file; raise the first error as one line."""
+    errors = sorted(_VALIDATOR.iter_errors(data), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    if errors:
+        # The deepest error is usually the most specific one.
+        best = max(errors, key=lambda e: len(e.absolute_path))
+        raise RuleError(_format_schema_error(path, data, best))
+    for rule in data.get("rules", []):
+        for key, actions in ACTION_KEYS.items():
+            if key in rule and rule["action"] not in actions:
+                raise RuleError(f"{path}: rule '{rule['id']}': key '{key}' is only allowed with action "
+                                f"{' or '.join(actions)}, not {rule['action']!r}")
+        if rule["action"] == "rewrite" and "replace" not in rule:
+            raise RuleError(f"{path}: rule '{rule['id']}': action 'rewrite' needs key 'replace'")
+        if rule["action"] in ("extract", "rewrite") and "regex" not in rule["match"]:
+            raise RuleError(f"{path}: rule '{rule['id']}': action {rule['action']!r} needs key 'match.regex'")
+        if "example" not in rule and "examples" not in rule:
+            raise RuleError(f"{path}: rule '{rule['id']}': missing required key: 'example' (input -> output)")
+
+
+class _Compiler:
+    """Turns validated data into Rule objects, with the word lists of the file and its includes."""
+
+    def __init__(self, path: Path, wordlists: dict[str, tuple[str, ...]]):
+        self.path = path
+        self.wordlists = wordlists
+
+    def fail(self, rid: str, key: str, msg: str) -> RuleError:
+        return RuleError(f"{self.path}: rule '{rid}': key '{key}': {msg}")
+
+    def pattern(self, rid: str, key: str, source: str, flags: int = 0) -> regex.Pattern:
+        def expand(m: regex.Match) -> str:
+            name = m.group(1)
+            if name not in self.wordlists:
+                raise self.fail(rid, key, f"unknown word list '{name}' in {source!r}; "
+                                          f"defined: {', '.join(sorted(self.wordlists)) or 'none'}")
+            words = sorted(self.wordlists[name], key=len, reverse=True)
+            return "(?:" + "|".join(regex.escape(w) for w in words) + ")"
+
+        expanded = _PLACEHOLDER.sub(expand, source)
+        try:
+            return regex.compile(expanded, flags)
+        except regex.error as e:
+            raise self.fail(rid, key, f"bad regex {source!r}: {e}") from None
+
+    def matcher(self, rid: str, key: str, spec: dict) -> Matcher:
+        words: set[str] = {w.casefold() for w in spec.get("literal", ())}
+        names = spec.get("words", ())
+        for name in [names] if isinstance(names, str) else names:
+            if name not in self.wordlists:
+                raise self.fail(rid, f"{key}.words", f"unknown word list '{name}'; "
+                                                     f"defined: {', '.join(sorted(self.wordlists)) or 'none'}")
+            words.update(w.casefold() for w in self.wordlists[name])
+        pattern = self.pattern(rid, f"{key}.regex", spec["regex"]) if "regex" in spec else None
+        return Matcher(pattern, frozenset(words), spec.get("max_chars"), spec.get("min_chars", 0))
+
+    def rule(self, data: dict, earlier: set[str]) -> Rule:
+        rid, action = data["id"], data["action"]
+        match = self.matcher(rid, "match", data["match"])
+        if action == "extract":
+            groups = set(match.pattern.groupindex)
+            unknown = groups - set(FIELDS)
+            if unknown or not groups:
+                raise self.fail(rid, "match.regex", f"named groups {sorted(unknown) or 'none'} "
+                                                    f"are not fields; allowed: {', '.join(FIELDS)}")
+        missing = set(data.get("requires", ())) - earlier
+        if missing:
+            raise self.fail(rid, "requires", f"{sorted(missing)} are not ids of earlier rules in this set")
+        followers = None
+        if "followers" in data or action == "drop-block":
+            f = data.get("followers", {})
+            followers = Followers(f.get("max_lines", 1), f.get("max_chars"),
+                                  self.matcher(rid, "followers.match", f["match"]) if "match" in f else None)
+        examples = data.get("examples") or [data["example"]]
+        region = data.get("region", {})
+        return Rule(
+            id=rid,
+            description=data["description"],
+            action=action,
+            match=match,
+            source=str(self.path),
+            head=region.get("head"),
+            tail=region.get("tail"),
+            requires=frozenset(data.get("requires", ())),
+            followers=followers,
+            guard_max_line_chars=data.get("guard", {}).get("max_line_chars"),
+            keep=data.get("keep", False),
+            replace=data.get("replace"),
+            date_order=data.get("date_order", "dmy"),
+            examples=tuple(Example(e["input"], e["output"], e.get("title"), e.get("metadata")) for e in examples),
+        )
+
+
+def _check_domain(path: Path, domain: str) -> None:
+    from publicsuffixlist import PublicSuffixList
+
+    if PublicSuffixList().is_public(domain):
+        raise RuleError(f"{path}: file: key 'domains': bad value {domain!r}: a public suffix would match "
+                        f"every site under it; allowed: a registrable domain or a subdomain of one")
+
+
+def load_dir(directory: str | Path) -> tuple[list[RuleSet], RuleSet | None]:
+    """Load every rule file of a directory: (site rule sets, the generic set or None)."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise RuleError(f"{directory}: not a directory of rule files")
+    raw: dict[str, tuple[Path, dict]] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        data = read_yaml(path)
+        validate(path, data)
+        raw[path.stem] = (path, data)
+    sites, generic = [], None
+    for stem, (path, data) in raw.items():
+        if stem.startswith("_"):
+            for key in ("site", "domains", "signatures", "html"):
+                if key in data:
+                    raise RuleError(f"{path}: file: key '{key}' is not allowed in an include-only file "
+                                    f"(names starting with '_'); allowed: description, include, wordlists, rules")
+            _compile(path, data, raw, stem)  # check it on its own too
+            continue
+        if "description" not in data:
+            raise RuleError(f"{path}: file: missing required key: 'description'")
+        if stem == GENERIC:
+            if "site" in data:
+                raise RuleError(f"{path}: file: key 'site' is not allowed in generic.yaml")
+            generic = _compile(path, data, raw, GENERIC)
+        else:
+            if data.get("site") != stem:
+                raise RuleError(f"{path}: file: key 'site': bad value {data.get('site')!r}; "
+                                f"a site file must be named after its site ('{stem}')")
+            sites.append(_compile(path, data, raw, stem))
+    return sites, generic
+
+
+def _collect_includes(path: Path, data: dict, raw: dict, chain: tuple[str, ...]) -> list[tuple[Path, dict]]:
+    out = []
+    for name in data.get("include", ()):
+        if name in chain:
+            raise RuleError(f"{path}: file: key 'include': cycle {' -> '.join(chain + (name,))}")
+        if name not in raw:
+            raise RuleError(f"{path}: file: key 'include': bad value {name!r}; no file {name}.yaml "
+                            f"beside it; include-only files: {', '.join(k for k in raw if k.startswith('_'))}")
+        ipath, idata = raw[name]
+        out.extend(_collect_includes(ipath, idata, raw, chain + (name,)))
+        out.append((ipath, idata))
+    return out
+
+
+def _compile(path: Path, data: dict, raw: dict, name: str) -> RuleSet:
+    parts = _collect_includes(path, data, raw, (path.stem,))
+    seen_files: set[Path] = set()
+    unique = [(p, d) for p, d in parts + [(path, data)] if not (p in seen_files or seen_files.add(p))]
+    wordlists: dict[str, tuple[str, ...]] = {}
+    owner: dict[str, Path] = {}
+    for p, d in unique:
+        for wl, words in d.get("wordlists", {}).items():
+            if wl in wordlists:
+                raise RuleError(f"{p}: file: key 'wordlists.{wl}': already defined in {owner[wl]}")
+            wordlists[wl], owner[wl] = tuple(dict.fromkeys(words)), p
+    rules: list[Rule] = []
+    ids: dict[str, Path] = {}
+    # The file's own rules run first, then those of its includes.
+    for p, d in [(path, data)] + [u for u in unique if u[0] != path]:
+        compiler = _Compiler(p, wordlists)
+        for rd in d.get("rules", ()):
+            if rd["id"] in ids:
+                raise RuleError(f"{p}: rule '{rd['id']}': key 'id': duplicate; already used in {ids[rd['id']]}")
+            rules.append(compiler.rule(rd, set(ids)))
+            ids[rd["id"]] = p
+    for domain in data.get("domains", ()):
+        _check_domain(path, domain)
+    compiler = _Compiler(path, wordlists)
+    signatures = tuple(
+        compiler.pattern(f"signature #{i + 1}", "signatures.regex", s["regex"], regex.MULTILINE)
+        for i, s in enumerate(data.get("signatures", ())))
+    html = {k: tuple(v) for k, v in data["html"].items()} if "html" in data else None
+    return RuleSet(name=name, source=str(path), description=data.get("description", ""), rules=tuple(rules),
+                   domains=tuple(data.get("domains", ())), signatures=signatures, html=html,
+                   wordlists=wordlists)

@@ -1,0 +1,89 @@
+"""Compiled rules: immutable, picklable data the engine runs."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+
+class RuleError(ValueError):
+    """A rule file is invalid. The message is one line naming file, rule id, key, value and what is allowed."""
+
+
+class RuleTimeout(RuntimeError):
+    """A rule's regex exceeded its time budget on a document."""
+
+    def __init__(self, rule_id: str, source: str, line: int, seconds: float):
+        super().__init__(f"rule '{rule_id}' ({source}) exceeded its {seconds:g}s regex budget on line {line}")
+        self.rule_id = rule_id
+        self.line = line
+
+
+@dataclass(frozen=True, slots=True)
+class Matcher:
+    """What a line must look like: a regex (searched) or whole-line literals/word-list entries."""
+
+    pattern: regex.Pattern | None = None
+    words: frozenset[str] = frozenset()  # casefolded whole lines
+    max_chars: int | None = None
+    min_chars: int = 0
+
+    def match(self, line: str, timeout: float | None):
+        """A match object, True for a literal hit, or None. May raise TimeoutError."""
+        n = len(line)
+        if n < self.min_chars or (self.max_chars is not None and n > self.max_chars):
+            return None
+        if self.words and line.casefold() in self.words:
+            return True
+        if self.pattern is not None:
+            return self.pattern.search(line, timeout=timeout)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    input: str
+    output: str
+    title: str | None = None
+    metadata: dict[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Followers:
+    """Lines after a block marker that belong to the block: at most `max_lines`, each fitting the limits."""
+
+    max_lines: int = 1
+    max_chars: int | None = None
+    match: Matcher | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    description: str
+    action: str
+    match: Matcher
+    source: str
+    head: int | None = None
+    tail: int | None = None
+    requires: frozenset[str] = frozenset()
+    followers: Followers | None = None
+    guard_max_line_chars: int | None = None
+    keep: bool = False
+    replace: str | None = None
+    date_order: str = "dmy"
+    examples: tuple[Example, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """The rules of one site (or the generic set), in the order they run."""
+
+    name: str  # the site, or "generic"
+    source: str
+    description: str
+    rules: tuple[Rule, ...]
+    domains: tuple[str, ...] = ()
+    signatures: tuple[regex.Pattern, ...] = ()
+    html: dict[str, tuple[str, ...]] | None = None
+    wordlists: dict[str, tuple[str, ...]] = field(default_factory=dict)

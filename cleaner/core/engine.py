@@ -15,7 +15,7 @@ from cleaner.ruleset.model import Rule, RuleTimeout
 class Document:
     """Working state of one document: its lines, which are still alive, what was found and done."""
 
-    __slots__ = ("lines", "alive", "trace", "fields", "fired", "warnings", "_live", "_dirty")
+    __slots__ = ("lines", "alive", "trace", "fields", "fired", "warnings", "_live", "_dirty", "_folded")
 
     def __init__(self, lines: list[str], trace: list[TraceEntry] | None = None):
         self.lines = [line.strip() for line in lines]
@@ -26,6 +26,14 @@ class Document:
         self.warnings: list[str] = []
         self._live: list[int] = []
         self._dirty = True
+        self._folded: dict[int, str] = {}
+
+    def folded(self, i: int) -> str:
+        """Casefolded line i, computed once per document (word lists compare casefolded)."""
+        f = self._folded.get(i)
+        if f is None:
+            f = self._folded[i] = self.lines[i].casefold()
+        return f
 
     def live(self) -> list[int]:
         """Indices of the non-blank lines still kept (cached until something is removed)."""
@@ -72,7 +80,7 @@ def _matches(rule: Rule, doc: Document, candidates: Sequence[int], timeout: floa
         if not alive[i] or not lo <= len(line) <= hi:
             continue
         try:
-            hit = m.match(line, timeout)
+            hit = m.match(line, timeout, doc.folded(i) if m.words else None)
         except TimeoutError:
             raise RuleTimeout(rule.id, rule.source, i + 1, timeout or 0) from None
         if hit:
@@ -147,7 +155,8 @@ def _rewrite(rule: Rule, doc: Document, cand: Sequence[int], timeout: float | No
     for i, _ in _matches(rule, doc, cand, timeout):
         old = doc.lines[i]
         try:
-            new = rule.match.pattern.sub(rule.replace, old, timeout=timeout).strip()
+            new = rule.match.pattern.sub(rule.replace, old,
+                                         timeout=timeout if rule.match.timed else None).strip()
         except TimeoutError:
             raise RuleTimeout(rule.id, rule.source, i + 1, timeout or 0) from None
         if new == old:
@@ -158,6 +167,7 @@ def _rewrite(rule: Rule, doc: Document, cand: Sequence[int], timeout: float | No
             continue
         doc.trace.append(TraceEntry(rule.id, "change", i + 1, old, new))
         doc.lines[i] = new
+        doc._folded.pop(i, None)
 
 
 _ACTIONS = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 import regex
 
 from cleaner.core.result import TraceEntry
-from cleaner.core.steps import Step, run_plan
+from cleaner.core.steps import Step, contains_any, run_plan
 
 _PIPES = regex.compile(r"^\|\s*|\s*\|[\s|]*$|^[\s|]+$")
 _SECTION_MARKER = regex.compile(r"^\*(?=[^\s*])")
@@ -14,7 +14,6 @@ _CJK_PUNCT = "\u3001\u3002\uff0c\uff01\uff1f\uff1b\uff1a\u300d\u300f\uff09\u3011
 _CJK_TEXT = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _SPACE_AFTER_CJK = regex.compile(f"(?<=[{_CJK_PUNCT}]) +(?=[{_CJK_TEXT}])")
 _SPACE_RUN = regex.compile(r" {2,}")
-_SPACE_RUNS = regex.compile(r" {2,}|^ | $")
 
 
 def strip_table_pipes(line: str) -> str:
@@ -42,17 +41,19 @@ def collapse_spaces(line: str) -> str:
     return _SPACE_RUN.sub(" ", line).strip(" ")
 
 
+_has_space_after_cjk = contains_any(p + " " for p in _CJK_PUNCT)
+
 PLAN: tuple[Step, ...] = (
-    Step("strip-table-pipes", strip_table_pipes, _PIPES),
-    Step("strip-section-marker", strip_section_marker, _SECTION_MARKER),
-    Step("fix-space-before-punct", fix_space_before_punct, _SPACE_BEFORE_PUNCT),
-    Step("fix-space-after-cjk-punct", fix_space_after_cjk_punct, _SPACE_AFTER_CJK),
-    Step("collapse-spaces", collapse_spaces, _SPACE_RUNS),
+    Step("strip-table-pipes", strip_table_pipes, lambda t: "|" in t),
+    Step("strip-section-marker", strip_section_marker, lambda t: t.startswith("*")),
+    Step("fix-space-before-punct", fix_space_before_punct, lambda t: " ," in t or " ." in t),
+    Step("fix-space-after-cjk-punct", fix_space_after_cjk_punct,
+         lambda t: not t.isascii() and _has_space_after_cjk(t)),
+    Step("collapse-spaces", collapse_spaces, lambda t: "  " in t or t[:1] == " " or t[-1:] == " "),
 )
-_ANY = regex.compile("|".join(f"(?:{s.guard.pattern})" for s in PLAN))
 
 
 def normalize_lines(lines: list[str], numbers: list[int], trace: list[TraceEntry]) -> list[str]:
     """Normalise kept lines; returns the non-empty results (a line of only pipes disappears)."""
-    out = run_plan(PLAN, lines, numbers, trace, "change", _ANY)
+    out = run_plan(PLAN, lines, numbers, trace, "change")
     return [line for line in out if line]

@@ -1,17 +1,17 @@
 """Decode-and-repair steps: make scraper text well-formed Unicode without altering legitimate text.
 
 Each step is a small pure function named for what it does. Whole-document steps (BOM, newlines) run
-first; the line steps run only on lines their guard flags, so clean text pays one regex search per step.
+first; each line step runs only where its cheap guard says it may change something.
 """
 from __future__ import annotations
 
 import html
+import re
 
 import ftfy
-import regex
 
 from cleaner.core.result import TraceEntry
-from cleaner.core.steps import Step, run_plan
+from cleaner.core.steps import Step, contains_any, run_plan
 
 # Encoding repair only: no width folding, no quote uncurling, no NFKC (CJK and typographic text survive).
 _FTFY_CONFIG = ftfy.TextFixerConfig(
@@ -32,23 +32,29 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
     explain=False,
 )
 
-# A UTF-8 lead byte followed by a continuation byte, both as cp1252/latin-1 decoded them: the shape of
-# mojibake. Cheap enough to run on every document; ftfy decides on the lines it flags.
-_MOJIBAKE = regex.compile(
-    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
-    "\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
-    "|\ufffd|[\u0080-\u009f]"
-)
-_ENTITY = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# UTF-8 read as cp1252/latin-1, looked for in the UTF-8 bytes of the text: a lead character (Â-ß, à-ï,
+# ð-ô, all encoded C3 xx) followed by the right number of continuation characters as cp1252/latin-1
+# decode them. Requiring the whole sequence keeps legitimate text ("váží", "déjà") unflagged, and the
+# literal C3 lets the scan skip ahead quickly. ftfy decides on what is flagged.
+_CONT = (rb"(?:\xc2[\x80-\xbf]|\xc5[\x92\x93\xa0\xa1\xb8\xbd\xbe]|\xc6\x92|\xcb[\x86\x9c]"
+         rb"|\xe2\x80[\x93\x94\x98-\x9a\x9c-\x9e\xa0-\xa2\xa6\xb0\xb9\xba]|\xe2\x82\xac|\xe2\x84\xa2)")
+_MOJIBAKE_UTF8 = re.compile(rb"\xc3(?=[\x82-\xb4][\xc2\xc5\xc6\xcb\xe2])(?:[\x82-\x9f]" + _CONT
+                            + rb"|[\xa0-\xaf]" + _CONT + rb"{2}|[\xb0-\xb4]" + _CONT + rb"{3})")
+_C1_AND_REPLACEMENT = tuple(chr(c) for c in range(0x80, 0xA0)) + ("\ufffd",)
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # NBSP and the other Unicode space separators, except U+3000 (the ideographic space is a full-width form).
-_SPACES = regex.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f]")
+_SPACE_CHARS = "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
+_SPACES = re.compile(f"[{_SPACE_CHARS}]")
 # Zero-width characters, soft hyphens and controls. ZWJ/ZWNJ are kept inside words, where scripts
 # such as Persian and Hindi need them.
-_INVISIBLE = regex.compile(
+_INVISIBLE_CHARS = "\u200b\u2060\ufeff\u00ad\u180e\u200c\u200d\x7f" + "".join(
+    chr(c) for c in range(0x20) if chr(c) not in "\t\n")
+_INVISIBLE = re.compile(
     "[\u200b\u2060\ufeff\u00ad\u180e\u0000-\u0008\u000b-\u001f\u007f]"
     "|(?<!\\S)[\u200c\u200d]|[\u200c\u200d](?!\\S)"
 )
-_LINE_SEPARATORS = regex.compile("\r\n?|[\u2028\u2029\u0085]")
+# U+0085 (NEL) is not among them: in scraped text it is almost always a byte of mojibake.
+_LINE_SEPARATORS = re.compile("\r\n?|[\u2028\u2029]")
 
 
 def strip_bom(text: str) -> str:
@@ -90,13 +96,19 @@ def remove_invisibles(line: str) -> str:
     return _INVISIBLE.sub("", line)
 
 
+def _has_mojibake(text: str) -> bool:
+    if text.isascii():
+        return False
+    return (any(c in text for c in _C1_AND_REPLACEMENT)
+            or _MOJIBAKE_UTF8.search(text.encode("utf-8", "surrogatepass")) is not None)
+
+
 LINE_PLAN: tuple[Step, ...] = (
-    Step("fix-mojibake", fix_mojibake, _MOJIBAKE),
-    Step("decode-entities", unescape_entities, _ENTITY),
-    Step("normalize-spaces", normalize_spaces, _SPACES),
-    Step("remove-invisibles", remove_invisibles, _INVISIBLE),
+    Step("fix-mojibake", fix_mojibake, _has_mojibake),
+    Step("decode-entities", unescape_entities, lambda t: "&" in t and _ENTITY.search(t) is not None),
+    Step("normalize-spaces", normalize_spaces, contains_any(_SPACE_CHARS)),
+    Step("remove-invisibles", remove_invisibles, contains_any(_INVISIBLE_CHARS)),
 )
-_ANY = regex.compile("|".join(f"(?:{s.guard.pattern})" for s in LINE_PLAN))
 
 
 def repair_text(text: str, trace: list[TraceEntry]) -> list[str]:
@@ -104,10 +116,9 @@ def repair_text(text: str, trace: list[TraceEntry]) -> list[str]:
     if text.startswith("\ufeff"):
         text = strip_bom(text)
         trace.append(TraceEntry("strip-bom", "repair", 1, "\ufeff"))
-    if "\r" in text or "\u2028" in text or "\u2029" in text or "\u0085" in text:
+    if "\r" in text or "\u2028" in text or "\u2029" in text:
         text = normalize_newlines(text)
         trace.append(TraceEntry("normalize-newlines", "repair", None, ""))
     lines = text.split("\n")
-    if not _ANY.search(text):
-        return lines
-    return run_plan(LINE_PLAN, lines, range(1, len(lines) + 1), trace, "repair", _ANY)
+    plan = [step for step in LINE_PLAN if step.needs(text)]  # one cheap test per document first
+    return run_plan(plan, lines, range(1, len(lines) + 1), trace, "repair") if plan else lines

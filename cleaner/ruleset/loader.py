@@ -19,6 +19,8 @@ from cleaner.ruleset.schema import ACTION_KEYS, FIELDS, FILE
 
 _VALIDATOR = jsonschema.Draft202012Validator(FILE)
 _PLACEHOLDER = regex.compile(r"\{\{([a-z0-9-]+)\}\}")
+# A regex that starts with a word list and has no other branch: lines must start with one of its words.
+_WORDLIST_LEAD = regex.compile(r"^\^(?:\(\?:)?\{\{([a-z0-9-]+)\}\}(?!\)?[*?{])(?!.*(?<!\\)\|(?![^\[]*\]))")
 GENERIC = "generic"
 
 
@@ -140,7 +142,19 @@ class _Compiler:
                                                      f"defined: {', '.join(sorted(self.wordlists)) or 'none'}")
             words.update(w.casefold() for w in self.wordlists[name])
         pattern = self.pattern(rid, f"{key}.regex", spec["regex"]) if "regex" in spec else None
-        return Matcher(pattern, frozenset(words), spec.get("max_chars"), spec.get("min_chars", 0))
+        max_chars = spec.get("max_chars")
+        if pattern is None:
+            # Whole-line words: a longer line cannot match (casefolding never shortens text).
+            longest = max(map(len, words))
+            max_chars = longest if max_chars is None else min(max_chars, longest)
+        prefixes: tuple[str, ...] = ()
+        if pattern is not None:
+            lead = _WORDLIST_LEAD.match(spec["regex"])
+            if lead and not pattern.flags & regex.IGNORECASE:
+                prefixes = self.wordlists[lead.group(1)]
+        return Matcher(pattern, frozenset(words), max_chars, spec.get("min_chars", 0),
+                       tuple(spec.get("contains", ())), pattern is not None and _anchored(spec["regex"]),
+                       prefixes, pattern is not None and _can_backtrack_badly(spec["regex"]))
 
     def rule(self, data: dict, earlier: set[str]) -> Rule:
         rid, action = data["id"], data["action"]
@@ -177,6 +191,41 @@ class _Compiler:
             date_order=data.get("date_order", "dmy"),
             examples=tuple(Example(e["input"], e["output"], e.get("title"), e.get("metadata")) for e in examples),
         )
+
+
+def _anchored(source: str) -> bool:
+    """True when every top-level branch of a regex starts with `^` (so match() == search())."""
+    if regex.search(r"\(\?[a-zA-Z]*m", source):  # multiline: ^ also matches after newlines
+        return False
+    depth, branch_start, escaped, in_class = 0, 0, False, False
+    for i, ch in enumerate(source):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            if not source[branch_start:i].startswith("^"):
+                return False
+            branch_start = i + 1
+    return source[branch_start:].startswith("^")
+
+
+# A group followed by a quantifier, or a backreference: the shapes behind catastrophic backtracking.
+_RISKY = regex.compile(r"(?<!\\)\)(?:[*+]|\{\d*,?\d*\})|\(\?P=|\\[1-9]|\\g<")
+
+
+def _can_backtrack_badly(source: str) -> bool:
+    """Static check: may this regex backtrack exponentially? Only such patterns pay for a time budget
+    (a per-call timeout costs about a microsecond); the others run in time bounded by the line length."""
+    return _RISKY.search(source) is not None
 
 
 def _check_domain(path: Path, domain: str) -> None:

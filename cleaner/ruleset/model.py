@@ -27,17 +27,37 @@ class Matcher:
     words: frozenset[str] = frozenset()  # casefolded whole lines
     max_chars: int | None = None
     min_chars: int = 0
+    contains: tuple[str, ...] = ()  # cheap pre-test for the regex: one of these must occur in the line
+    anchored: bool = False  # every branch of the regex starts with ^: match() instead of search()
+    prefixes: tuple[str, ...] = ()  # derived pre-test: the regex starts with a word list
+    timed: bool = True  # run under the time budget (patterns that can backtrack badly)
 
-    def match(self, line: str, timeout: float | None):
-        """A match object, True for a literal hit, or None. May raise TimeoutError."""
+    def match(self, line: str, timeout: float | None, folded: str | None = None):
+        """A match object, True for a literal hit, or None. May raise TimeoutError.
+
+        `folded` is `line.casefold()` when the caller has it already.
+        """
         n = len(line)
         if n < self.min_chars or (self.max_chars is not None and n > self.max_chars):
             return None
-        if self.words and line.casefold() in self.words:
+        if self.words and (folded if folded is not None else line.casefold()) in self.words:
             return True
-        if self.pattern is not None:
-            return self.pattern.search(line, timeout=timeout)
-        return None
+        pattern = self.pattern
+        if pattern is None:
+            return None
+        if self.contains:
+            for c in self.contains:
+                if c in line:
+                    break
+            else:
+                return None
+        if self.prefixes and not line.startswith(self.prefixes):
+            return None
+        if not self.timed:
+            timeout = None
+        if self.anchored:
+            return pattern.match(line, timeout=timeout)
+        return pattern.search(line, timeout=timeout)
 
 
 @dataclass(frozen=True, slots=True)

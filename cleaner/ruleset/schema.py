@@ -17,6 +17,7 @@ MATCH = {
         "words": {"anyOf": [{"type": "string", "minLength": 1}, _STRINGS]},
         "max_chars": _POSINT,
         "min_chars": {"type": "integer", "minimum": 0},
+        "contains": _STRINGS,
     },
     "anyOf": [{"required": ["regex"]}, {"required": ["literal"]}, {"required": ["words"]}],
 }

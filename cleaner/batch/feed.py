@@ -1,0 +1,170 @@
+"""The feed: shards -> an ordered stream of Start / Task / End elements.
+
+Runs in the parent (in a reader thread for pool runs). It does only the sequential part of reading -
+decompression and splitting into lines or records; JSON parsing and file reading happen in workers.
+Every element has a sequence number, and output is written in that order, so a run's output is
+deterministic whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import BinaryIO, Iterator
+
+from ..io._extras import MissingExtra
+from ..io.readers import JsonlLines, ParquetRecords, WarcRecords
+from ..io.records import Fields, Record, Reject
+from .plan import PlanError, Shard
+
+TASK_DOCS = 64
+TASK_BYTES = 512 << 10
+
+
+@dataclass
+class Start:
+    seq: int
+    shard: int
+    extra_schema: object = None  # Parquet input: Arrow schema of the input columns
+
+
+@dataclass
+class End:
+    seq: int
+    shard: int
+
+
+@dataclass
+class Task:
+    """A batch of items from one shard for one worker.
+
+    kind "jsonl": items are (line_no, raw line) or Reject; "files": (path, source, clean_format) tuples;
+    "records": Record or Reject objects. `skip` maps item index -> (kind, reason) for items that
+    already stopped a worker (timeout or crash): they become rejects without being cleaned again.
+    """
+
+    seq: int
+    shard: int
+    kind: str
+    items: list
+    first: int  # index of the first item within its shard
+    raw_end: int  # raw input bytes of the shard consumed up to the end of this task (progress)
+    source: str = ""
+    skip: dict = field(default_factory=dict)
+    attempts: int = 0
+
+
+Element = Start | End | Task
+
+
+@dataclass
+class FeedOptions:
+    fields: Fields = Fields()
+    max_doc_bytes: int = 64 << 20
+    task_docs: int = TASK_DOCS
+    task_bytes: int = TASK_BYTES
+
+
+def feed(shards: list[tuple[int, Shard]], opts: FeedOptions) -> Iterator[Element]:
+    seq = 0
+    for idx, shard in shards:
+        reader, kind = _reader(shard, opts)
+        start = Start(seq, idx)
+        seq += 1
+        yield start
+        items: list = []
+        nbytes, first, count = 0, 0, 0
+        for item in _guarded(reader, shard):
+            if start.extra_schema is None and isinstance(reader, ParquetRecords):
+                start.extra_schema = reader.schema
+            items.append(item)
+            count += 1
+            nbytes += _size(item)
+            if len(items) >= opts.task_docs or nbytes >= opts.task_bytes:
+                yield Task(seq, idx, kind, items, first, getattr(reader, "pos", 0), shard.source)
+                seq, items, nbytes, first = seq + 1, [], 0, count
+        if items:
+            yield Task(seq, idx, kind, items, first, shard.size, shard.source)
+            seq += 1
+        yield End(seq, idx)
+        seq += 1
+
+
+def _guarded(reader, shard: Shard):
+    """The reader's items; an unexpected read failure ends the shard with one reject, not the run."""
+    try:
+        yield from reader
+    except MissingExtra:
+        raise
+    except BaseException as exc:  # pyo3 panics (fastwarc) derive from BaseException
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        pos = getattr(reader, "pos", 0)
+        msg = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+        yield Reject(shard.source, pos, "read_error", f"cannot read past byte {pos}: {msg}", "byte")
+
+
+def _size(item) -> int:
+    if isinstance(item, tuple):
+        return len(item[1]) if isinstance(item[1], bytes) else 4096  # files: read by the worker
+    if isinstance(item, Record):
+        return len(item.data)
+    return 0
+
+
+class _Files:
+    def __init__(self, shard: Shard):
+        self.shard, self.pos = shard, 0
+
+    def __iter__(self):
+        fmt_default = "text" if self.shard.forced_text else "auto"
+        for f in self.shard.files:
+            self.pos += f.size
+            yield (str(f.path), str(f.path), "html" if f.format == "html" else fmt_default)
+
+
+def _reader(shard: Shard, opts: FeedOptions):
+    src = shard.source
+    if shard.kind == "files":
+        return _Files(shard), "files"
+    if shard.kind == "jsonl":
+        return _Closing(shard.path, lambda f: JsonlLines(f, src, max_bytes=opts.max_doc_bytes)), "jsonl"
+    if shard.kind == "warc":
+        return WarcRecords(shard.path, src, max_bytes=opts.max_doc_bytes), "records"
+    if shard.kind == "parquet":
+        return ParquetRecords(shard.path, src, opts.fields), "records"
+    if shard.kind == "stdin":
+        return _stdin(shard, opts)
+    raise ValueError(shard.kind)
+
+
+class _Closing:
+    """Opens the file when iteration starts and closes it at the end."""
+
+    def __init__(self, path, make):
+        self.path, self.make, self.inner = path, make, None
+
+    @property
+    def pos(self) -> int:
+        return self.inner.pos if self.inner is not None else 0
+
+    def __iter__(self):
+        with open(self.path, "rb") as f:
+            self.inner = self.make(f)
+            yield from self.inner
+
+
+def _stdin(shard: Shard, opts: FeedOptions):
+    """stdin in the format the plan sniffed or was told."""
+    f: BinaryIO = sys.stdin.buffer
+    fmt = shard.stdin_format
+    if fmt == "warc":
+        return WarcRecords("-", "-", max_bytes=opts.max_doc_bytes), "records"
+    if fmt == "parquet":
+        raise PlanError("Parquet cannot be read from stdin: pass the file path")
+    if fmt == "jsonl":
+        return JsonlLines(f, "-", max_bytes=opts.max_doc_bytes), "jsonl"
+    data = f.read(opts.max_doc_bytes + 1)
+    if len(data) > opts.max_doc_bytes:
+        return [Reject("-", 0, "too_large", f"input larger than {opts.max_doc_bytes} bytes", "file")], "records"
+    return [Record("-", 0, data, fmt if fmt in ("text", "html") else "auto", unit="file")], "records"

@@ -1,0 +1,146 @@
+"""Worker processes with kill-and-replace.
+
+Each worker has its own pipe and a small shared array where it notes which item it is cleaning and
+since when. The parent polls: a worker past the hard timeout is killed (a C-level loop may never see
+a signal) and replaced, and the item it was on is reported, so the task can be re-run without it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+
+from .feed import Task
+from .worker import TaskResult, WorkOptions, worker_main
+
+
+class PoolError(RuntimeError):
+    """Workers cannot be started (a one-line reason)."""
+
+
+@dataclass
+class Failure:
+    """A task whose worker died (kind "worker_crash") or was killed (kind "timeout") on item `index`
+    (None when unknown)."""
+
+    task: Task
+    index: int | None
+    kind: str
+    reason: str
+
+
+class _Worker:
+    def __init__(self, ctx, cleaner, opts: WorkOptions):
+        self.state = ctx.RawArray("d", 3)  # task seq, item index, start time (0: idle)
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=worker_main, args=(child, self.state, cleaner, opts), daemon=True)
+        self.proc.start()
+        child.close()
+        self.task: Task | None = None
+        self.ready = False
+
+
+class WorkerPool:
+    def __init__(self, n: int, cleaner, opts: WorkOptions, *, hard_timeout: float | None):
+        self.ctx = mp.get_context("forkserver")
+        # imported once in the fork server, so replacement workers start in milliseconds
+        self.ctx.set_forkserver_preload(["cleaner", "cleaner.batch.worker"])
+        self.cleaner, self.opts, self.hard_timeout = cleaner, opts, hard_timeout
+        self.workers = [_Worker(self.ctx, cleaner, opts) for _ in range(n)]
+        self.peak_rss: list[int] = []
+        self.replaced = 0
+
+    def idle(self) -> list[_Worker]:
+        return [w for w in self.workers if w.task is None]
+
+    @property
+    def busy(self) -> int:
+        return sum(w.task is not None for w in self.workers)
+
+    def submit(self, w: _Worker, task: Task, schema=None) -> None:
+        w.task = task
+        w.conn.send((task, schema))
+
+    def poll(self, timeout: float) -> list[TaskResult | Failure]:
+        out: list[TaskResult | Failure] = []
+        conns = {w.conn: w for w in self.workers}
+        for conn in wait(list(conns), timeout):
+            w = conns[conn]
+            try:
+                kind, payload = conn.recv()
+            except (EOFError, OSError):
+                out += self._replace(w, "worker_crash", self._died(w))
+                continue
+            if kind == "ready":
+                w.ready = True
+            elif kind == "fatal":
+                raise PoolError(payload)
+            elif kind == "done":
+                w.task = None
+                w.state[2] = 0.0
+                out.append(payload)
+        if self.hard_timeout is not None:
+            now = time.monotonic()
+            for w in self.workers:
+                started = w.state[2]
+                if w.task is not None and started and now - started > self.hard_timeout:
+                    w.proc.kill()
+                    out += self._replace(w, "timeout", f"cleaning took longer than {self.hard_timeout:g}s (worker killed)")
+        return out
+
+    def _died(self, w: _Worker) -> str:
+        w.proc.join(5)
+        code = w.proc.exitcode
+        return f"worker process died (exit code {code})" if code is None or code >= 0 else f"worker process killed by signal {-code}"
+
+    def _replace(self, w: _Worker, kind: str, reason: str) -> list[Failure]:
+        task = w.task
+        index = None
+        if task is not None and int(w.state[0]) == task.seq and w.state[2]:
+            index = int(w.state[1])
+        if not w.ready:  # workers say "ready" before anything else: this one never started
+            raise PoolError(f"a worker failed to start: {reason}")
+        w.proc.join(5)
+        w.conn.close()
+        self.workers[self.workers.index(w)] = _Worker(self.ctx, self.cleaner, self.opts)
+        self.replaced += 1
+        return [Failure(task, index, kind, reason)] if task is not None else []
+
+    def close(self) -> None:
+        """Stop the workers, collecting their peak RSS (bytes)."""
+        for w in self.workers:
+            try:
+                w.conn.send(None)
+            except (OSError, BrokenPipeError):
+                pass
+        deadline = time.monotonic() + 10
+        for w in self.workers:
+            try:
+                while w.conn.poll(max(0.0, deadline - time.monotonic())):
+                    kind, payload = w.conn.recv()
+                    if kind == "bye":
+                        self.peak_rss.append(payload)
+                        break
+            except (EOFError, OSError):
+                pass
+            w.proc.join(max(0.1, deadline - time.monotonic()))
+            if w.proc.is_alive():
+                w.proc.kill()
+                w.proc.join()
+
+    def terminate(self) -> None:
+        for w in self.workers:
+            if w.proc.is_alive():
+                w.proc.kill()
+        for w in self.workers:
+            w.proc.join()
+
+
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1

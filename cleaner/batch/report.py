@@ -1,0 +1,93 @@
+"""Progress bar and final summary of a batch run (rich, on stderr)."""
+
+from __future__ import annotations
+
+import time
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from .runner import Progress as ProgressCallbacks
+from .runner import RunReport
+from .stats import Stats
+
+
+class RichProgress(ProgressCallbacks):
+    """documents, documents/s, MB/s (document bytes) and, when the input size is known, % and ETA."""
+
+    def __init__(self, console: Console, min_interval: float = 0.1):
+        self.console, self.min_interval = console, min_interval
+        self.p: Progress | None = None
+        self.last = 0.0
+
+    def start(self, total_bytes: int | None, shards: int, skipped: int) -> None:
+        cols = [TextColumn("[bold]cleaning"), BarColumn(), TaskProgressColumn(),
+                TextColumn("{task.fields[docs]} docs  {task.fields[dps]}/s  {task.fields[mbps]} MB/s"),
+                TimeElapsedColumn()]
+        if total_bytes:
+            cols.append(TimeRemainingColumn())
+        self.p = Progress(*cols, console=self.console, transient=False)
+        if skipped:
+            self.console.print(f"resuming: {skipped} of {shards} shards already done")
+        self.task = self.p.add_task("clean", total=total_bytes or None, docs="0", dps="0", mbps="0.0")
+        self.t0 = time.monotonic()
+        self.p.start()
+
+    def advance(self, raw_done: int, stats: Stats) -> None:
+        now = time.monotonic()
+        if self.p is None or now - self.last < self.min_interval:
+            return
+        self.last = now
+        dt = max(now - self.t0, 1e-6)
+        self.p.update(self.task, completed=raw_done, docs=f"{stats.docs_in:,}",
+                      dps=f"{stats.docs_in / dt:,.0f}", mbps=f"{stats.bytes_in / dt / 1e6:.1f}")
+
+    def stop(self) -> None:
+        if self.p is not None:
+            self.p.stop()
+
+
+def summary_table(report: RunReport, top: int = 10) -> Table:
+    s = report.stats
+    t = Table(title="cleaner clean: summary", show_header=False, title_justify="left")
+    t.add_column(style="bold")
+    t.add_column(justify="right")
+    pct = (lambda n: f"{n:,} ({n / s.docs_in:.1%})") if s.docs_in else (lambda n: f"{n:,}")
+    t.add_row("documents in", f"{s.docs_in:,}")
+    t.add_row("written", pct(s.written))
+    t.add_row("  of which empty", pct(s.empty))
+    t.add_row("rejected", pct(s.rejected))
+    for kind, n in s.rejects.most_common():
+        t.add_row(f"  {kind}", f"{n:,}")
+    t.add_row("with warnings", f"{s.with_warnings:,}")
+    removed = f"{s.chars_removed:,}" + (f" ({s.chars_removed / s.chars_in:.1%})" if s.chars_in else "")
+    t.add_row("characters removed", removed)
+    if report.shards_skipped:
+        t.add_row("shards done earlier", f"{report.shards_skipped:,} of {len(report.plan.shards):,}")
+    if report.this_run.docs_in and report.elapsed > 0:
+        r = report.this_run
+        t.add_row("this run", f"{r.docs_in:,} docs in {report.elapsed:.1f}s: {r.docs_in / report.elapsed:,.0f} docs/s, "
+                  f"{r.bytes_in / report.elapsed / 1e6:.1f} MB/s, {report.workers or 'no'} workers")
+    if report.workers_replaced:
+        t.add_row("workers replaced", f"{report.workers_replaced}")
+    if s.sites:
+        t.add_row("sites", ", ".join(f"{k} {v:,}" for k, v in s.sites.most_common(top)))
+    if s.rules:
+        t.add_row("top rules", ", ".join(f"{k} {v:,}" for k, v in s.rules.most_common(top)))
+    if report.rejects_file is not None:
+        t.add_row("rejects", str(report.rejects_file))
+    return t
+
+
+def stats_json(report: RunReport) -> dict:
+    return {
+        **report.stats.to_dict(),
+        "this_run": {**report.this_run.to_dict(), "seconds": round(report.elapsed, 3), "workers": report.workers,
+                     "workers_replaced": report.workers_replaced,
+                     "worker_peak_rss_bytes": report.worker_peak_rss},
+        "shards": len(report.plan.shards),
+        "shards_done_earlier": report.shards_skipped,
+        "output_format": report.plan.out_format,
+        "rejects_file": str(report.rejects_file) if report.rejects_file else None,
+    }

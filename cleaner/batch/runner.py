@@ -1,0 +1,302 @@
+"""The batch runner behind `cleaner clean`: plan -> feed (reader thread) -> workers -> sink, in order.
+
+Memory is bounded by the window: at most `window` elements (tasks of <= TASK_DOCS documents or
+TASK_BYTES bytes) are between the reader and the sink at any time, whatever the size of the dump.
+The first documents are cleaned inline; a worker pool starts only when there is more work than a
+light run (one small file, a document on stdin) needs.
+"""
+
+from __future__ import annotations
+
+import pickle
+import signal
+import queue
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Callable
+
+from ..io._extras import require
+from ..io.formats import split_name
+from ..io.records import Fields
+from ..io.writers import sweep_temporaries
+from .feed import End, FeedOptions, Start, Task, _size, feed
+from .plan import Plan, PlanError, make_plan
+from .pool import Failure, PoolError, WorkerPool, default_workers
+from .resume import Manifest
+from .sink import Sink
+from .stats import Stats
+from .worker import WorkOptions, install_alarm, process_task
+
+LIGHT_DOCS = 32  # documents cleaned inline before a pool is started
+LIGHT_BYTES = 1 << 20
+
+
+@dataclass
+class BatchConfig:
+    paths: list[str]
+    out: Path | None = None
+    out_format: str | None = "auto"  # "auto" | "text" | "jsonl" | "parquet"
+    compression: str | None = None
+    input_format: str | None = None
+    fields: Fields = Fields()
+    site: str | None = None
+    trace: bool = False
+    workers: int = 0  # 0: all cores
+    timeout: float | None = 5.0
+    drop_empty: bool = False
+    restart: bool = False
+    max_doc_bytes: int = 64 << 20
+    light: bool = True  # clean small inputs inline, without a pool
+    rules: str | None = None  # recorded in OUT/.cleaner/config.json only
+
+
+@dataclass
+class RunReport:
+    plan: Plan
+    stats: Stats  # every finished shard of the plan, including those of earlier runs
+    this_run: Stats
+    shards_skipped: int
+    elapsed: float
+    workers: int  # 0: everything ran inline
+    worker_peak_rss: list[int] = field(default_factory=list)
+    workers_replaced: int = 0
+    rejects_file: Path | None = None
+
+
+class Progress:
+    """Callbacks for a progress display (all optional)."""
+
+    def start(self, total_bytes: int | None, shards: int, skipped: int) -> None: ...
+    def advance(self, raw_done: int, stats: Stats) -> None: ...
+    def stop(self) -> None: ...
+
+
+class _Fatal:
+    def __init__(self, exc: BaseException):
+        self.exc = exc
+
+
+_EOF = object()
+
+
+def run_batch(
+    cfg: BatchConfig,
+    cleaner,
+    *,
+    progress: Progress | None = None,
+    stream: BinaryIO | None = None,
+    on_reject: Callable[[dict], None] | None = None,
+    on_warning: Callable[[str, str], None] | None = None,
+) -> RunReport:
+    """Clean everything `cfg` names. Raises PlanError / OptionsChanged (usage) and PoolError."""
+    t0 = time.monotonic()
+    progress = progress or Progress()
+    plan = make_plan(
+        cfg.paths, out_dir=cfg.out, out_format=cfg.out_format, compression=cfg.compression,
+        input_format=cfg.input_format,
+    )
+    if cfg.out is None and plan.out_format == "parquet":
+        raise PlanError("Parquet output needs an output directory (-o)")
+    _check_extras(plan, cfg)
+    manifest = None
+    todo = list(enumerate(plan.shards))
+    if cfg.out is not None:
+        cfg.out.mkdir(parents=True, exist_ok=True)
+        manifest = Manifest(cfg.out, _config_of(cfg, plan), restart=cfg.restart)
+        sweep_temporaries(cfg.out)
+        todo = [(i, s) for i, s in todo if s.kind == "stdin" or manifest.finished(s) is None]
+    skipped = len(plan.shards) - len(todo)
+    wopts = WorkOptions(
+        out_format=plan.out_format, compression=cfg.compression, fields=cfg.fields, site=cfg.site,
+        trace=cfg.trace, timeout=cfg.timeout, drop_empty=cfg.drop_empty, max_doc_bytes=cfg.max_doc_bytes,
+    )
+    sink = Sink(plan, out=cfg.out, manifest=manifest, compression=cfg.compression, trace=cfg.trace,
+                fields=cfg.fields, stream=stream, on_reject=on_reject, on_warning=on_warning)
+    total = None if any(s.kind == "stdin" for _, s in todo) else sum(s.size for _, s in todo)
+    progress.start(total, len(plan.shards), skipped)
+    runner = _Runner(cfg, cleaner, wopts, sink, progress)
+    try:
+        runner.run(todo)
+    finally:
+        progress.stop()
+    rejects_file = None
+    stats = sink.stats
+    if manifest is not None:
+        stats = Stats()
+        for s in plan.shards:
+            if manifest.finished(s) is not None:
+                stats.add(manifest.stats_of(s))
+        rejects_file, _ = sink.assemble_rejects()
+    return RunReport(plan, stats, sink.stats, skipped, time.monotonic() - t0,
+                     runner.pool_size, runner.peak_rss, runner.replaced, rejects_file)
+
+
+def _check_extras(plan: Plan, cfg: BatchConfig) -> None:
+    """Fail before any work when an optional dependency the run needs is missing (MissingExtra)."""
+    kinds = {s.kind for s in plan.shards}
+    if "warc" in kinds:
+        require("fastwarc.warc", "WARC input")
+    if "parquet" in kinds or plan.out_format == "parquet":
+        require("pyarrow.parquet", "Parquet")
+    if cfg.compression == "zstd" or any(split_name(s.key)[2] == "zstd" for s in plan.shards if s.kind == "jsonl"):
+        require("zstandard", "zstd compression")
+
+
+def _config_of(cfg: BatchConfig, plan: Plan) -> dict:
+    """The options that shape the output: a rerun into the same OUT must use the same."""
+    f = cfg.fields
+    return {
+        "out_format": plan.out_format, "compression": cfg.compression, "input_format": cfg.input_format,
+        "fields": [f.text, f.html, f.url, f.id], "site": cfg.site, "trace": cfg.trace,
+        "drop_empty": cfg.drop_empty, "rules": cfg.rules,
+    }
+
+
+class _Runner:
+    def __init__(self, cfg: BatchConfig, cleaner, wopts: WorkOptions, sink: Sink, progress: Progress):
+        self.cfg, self.cleaner, self.wopts, self.sink, self.progress = cfg, cleaner, wopts, sink, progress
+        self.n_workers = cfg.workers or default_workers()
+        self.window = max(8, 4 * self.n_workers)
+        self.pool: WorkerPool | None = None
+        self.pool_size = 0
+        self.peak_rss: list[int] = []
+        self.replaced = 0
+        self.light_docs = LIGHT_DOCS if cfg.light else 0
+        self.light_bytes = LIGHT_BYTES
+        self.raw_base = 0  # raw bytes of shards finished in this run
+
+    def run(self, todo) -> None:
+        q: queue.Queue = queue.Queue(maxsize=self.window)
+        stop = threading.Event()
+        fopts = FeedOptions(fields=self.cfg.fields, max_doc_bytes=self.cfg.max_doc_bytes)
+
+        def read() -> None:
+            try:
+                for el in feed(todo, fopts):
+                    while not stop.is_set():
+                        try:
+                            q.put(el, timeout=0.1)
+                            break
+                        except queue.Full:
+                            pass
+                    if stop.is_set():
+                        return
+                q.put(_EOF)
+            except BaseException as exc:  # reported by the main thread
+                q.put(_Fatal(exc))
+
+        reader = threading.Thread(target=read, name="cleaner-feed", daemon=True)
+        reader.start()
+        old_alarm = signal.getsignal(signal.SIGALRM) if hasattr(signal, "SIGALRM") else None
+        alarm = install_alarm()  # soft timeout for documents cleaned inline
+        try:
+            self._loop(q)
+        except BaseException:
+            stop.set()
+            if self.pool is not None:
+                self.pool.terminate()
+                self.pool = None
+            self.sink.abort()
+            raise
+        finally:
+            stop.set()
+            if alarm:
+                signal.signal(signal.SIGALRM, old_alarm)
+            if self.pool is not None:
+                self.pool.close()
+                self.peak_rss = self.pool.peak_rss
+                self.replaced = self.pool.replaced
+
+    def _start_pool(self) -> None:
+        try:
+            pickle.loads(pickle.dumps(self.cleaner))
+        except Exception as exc:
+            raise PoolError(f"the cleaner cannot be sent to worker processes: {exc}") from None
+        hard = None if self.cfg.timeout is None else self.cfg.timeout * 1.5 + 1.0
+        self.pool = WorkerPool(self.n_workers, self.cleaner, self.wopts, hard_timeout=hard)
+        self.pool_size = self.n_workers
+
+    def _loop(self, q: queue.Queue) -> None:
+        pending: deque[Task] = deque()
+        ready: dict[int, object] = {}
+        tasks: dict[int, Task] = {}
+        starts: dict[int, Start] = {}
+        next_seq, outstanding, eof = 0, 0, False
+        while not (eof and outstanding == 0):
+            while not eof and outstanding < self.window:
+                try:
+                    el = q.get(timeout=0.1) if outstanding == 0 else q.get_nowait()
+                except queue.Empty:
+                    break
+                if el is _EOF:
+                    eof = True
+                    break
+                if isinstance(el, _Fatal):
+                    raise el.exc
+                outstanding += 1
+                if isinstance(el, Task):
+                    tasks[el.seq] = el
+                    pending.append(el)
+                else:
+                    if isinstance(el, Start):
+                        starts[el.shard] = el
+                    ready[el.seq] = el
+
+            if pending and self.pool is None and self.light_docs > 0:
+                task = pending.popleft()
+                self.light_docs -= len(task.items)
+                self.light_bytes -= sum(_size(i) for i in task.items)
+                if self.light_bytes <= 0:
+                    self.light_docs = 0
+                ready[task.seq] = process_task(self.cleaner, task, self.wopts, None, self._schema(task, starts))
+            elif pending:
+                if self.pool is None:
+                    self._start_pool()
+                for w in self.pool.idle():
+                    if not pending:
+                        break
+                    task = pending.popleft()
+                    self.pool.submit(w, task, self._schema(task, starts))
+
+            if self.pool is not None and self.pool.busy:
+                wait = 0.005 if (not eof and outstanding < self.window) else 0.2
+                for ev in self.pool.poll(wait):
+                    if isinstance(ev, Failure):
+                        self._retry(ev, pending)
+                    else:
+                        ready[ev.seq] = ev
+
+            while next_seq in ready:
+                el = ready.pop(next_seq)
+                if isinstance(el, Start):
+                    self.sink.start(el)
+                elif isinstance(el, End):
+                    self.sink.end(el)
+                    starts.pop(el.shard, None)
+                    self.raw_base += self.sink.plan.shards[el.shard].size
+                    self.progress.advance(self.raw_base, self.sink.stats)
+                else:
+                    task = tasks.pop(next_seq)
+                    self.sink.write(task, el)
+                    self.progress.advance(self.raw_base + task.raw_end, self.sink.stats)
+                next_seq += 1
+                outstanding -= 1
+
+    def _schema(self, task: Task, starts: dict[int, Start]):
+        if self.wopts.out_format != "parquet" or self.cfg.out is None:
+            return None
+        return self.sink.schema_for(starts[task.shard])
+
+    @staticmethod
+    def _retry(f: Failure, pending: deque) -> None:
+        task = f.task
+        task.attempts += 1
+        if f.index is not None:
+            task.skip[f.index] = (f.kind, f.reason)
+        elif task.attempts >= 3:  # dies before reaching any document: give the whole task up
+            for i in range(len(task.items)):
+                task.skip.setdefault(i, (f.kind, f.reason))
+        pending.appendleft(task)

@@ -1,0 +1,179 @@
+"""Worker side: decode a task's items, clean them, and serialise the output for the parent.
+
+`process_task` is a pure function of (cleaner, task, options) and runs either in a worker process
+(`worker_main`) or inline in the parent for light runs. Each task's output comes back as one block
+(JSONL bytes, already compressed; Parquet rows; or text files), so the parent only writes.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import time
+from dataclasses import dataclass, field
+
+from ..io.compression import Compressor
+from ..io.readers import read_file_record
+from ..io.records import Fields, Record, Reject, decode_jsonl_line
+from ..io.writers import carried, dump_record, parquet_row
+from .feed import Task
+from .stats import Stats
+
+
+class DocTimeout(Exception):
+    """Raised by SIGALRM inside a document that runs past --timeout."""
+
+
+@dataclass
+class WorkOptions:
+    out_format: str = "jsonl"  # "jsonl" | "parquet" | "text"
+    compression: str | None = None
+    fields: Fields = Fields()
+    site: str | None = None
+    trace: bool = False
+    timeout: float | None = 5.0
+    drop_empty: bool = False
+    max_doc_bytes: int = 64 << 20
+
+
+@dataclass
+class TaskResult:
+    seq: int
+    out: object  # bytes (jsonl), list[dict] (parquet), list[tuple[int, str]] (text: item index, body)
+    rejects: list[dict]
+    stats: Stats
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (source, warning), first few only
+
+
+def process_task(cleaner, task: Task, opts: WorkOptions, state=None, schema=None) -> TaskResult:
+    stats = Stats()
+    rejects: list[dict] = []
+    outs: list = []
+    warns: list[tuple[str, str]] = []
+    for i, item in enumerate(task.items):
+        rec = _decode(task, item, opts)
+        if i in task.skip and isinstance(rec, Record):
+            rec = Reject.of(rec, *task.skip[i])
+        stats.docs_in += 1
+        if isinstance(rec, Reject):
+            _reject(stats, rejects, rec)
+            continue
+        stats.bytes_in += len(rec.data)
+        if state is not None:
+            state[0], state[1], state[2] = task.seq, i, time.monotonic()
+        res = _clean(cleaner, rec, opts)
+        if state is not None:
+            state[2] = 0.0
+        if isinstance(res, Reject):
+            _reject(stats, rejects, res)
+            continue
+        st = res.stats
+        stats.chars_in += st.get("chars_in", 0)
+        stats.chars_out += st.get("chars_out", 0)
+        for t in res.trace:
+            stats.rules[t.rule] += 1
+        if not res.text:
+            if opts.drop_empty:
+                _reject(stats, rejects, Reject.of(rec, "empty", "nothing left after cleaning"))
+                continue
+            stats.empty += 1
+        stats.written += 1
+        stats.sites[res.site or "-"] += 1
+        if res.warnings:
+            stats.with_warnings += 1
+            if len(warns) < 5:
+                warns += [(rec.id or rec.default_id(), w) for w in res.warnings[:1]]
+        outs.append(_output(res, rec, i, opts, schema))
+    if opts.out_format == "jsonl":
+        out = Compressor(opts.compression)(b"".join(outs))
+    else:
+        out = outs
+    return TaskResult(task.seq, out, rejects, stats, warns)
+
+
+def _decode(task: Task, item, opts: WorkOptions) -> Record | Reject:
+    if isinstance(item, (Record, Reject)):
+        return item
+    if task.kind == "jsonl":
+        return decode_jsonl_line(item[1], task.source, item[0], opts.fields)
+    path, source, clean_format = item
+    return read_file_record(path, source, clean_format, max_bytes=opts.max_doc_bytes)
+
+
+def _reject(stats: Stats, rejects: list[dict], rej: Reject) -> None:
+    stats.rejected += 1
+    stats.rejects[rej.kind] += 1
+    rejects.append(rej.to_dict())
+
+
+def _clean(cleaner, rec: Record, opts: WorkOptions):
+    from .. import RuleTimeout  # the core; imported here so io/ and batch/ load without it
+
+    alarm = opts.timeout is not None and _can_alarm()
+    try:
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, opts.timeout)
+        try:
+            return cleaner.clean(rec.data, url=rec.url, site=opts.site, format=rec.format)
+        finally:
+            if alarm:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+    except DocTimeout:
+        return Reject.of(rec, "timeout", f"cleaning took longer than {opts.timeout:g}s")
+    except RuleTimeout as exc:
+        return Reject.of(rec, "rule_timeout", str(exc))
+    except RecursionError:
+        return Reject.of(rec, "error", "RecursionError: document nested too deeply")
+    except Exception as exc:  # the cleaner must not raise, but one bad document must not stop a run
+        return Reject.of(rec, "error", f"{type(exc).__name__}: {exc}".splitlines()[0][:500])
+
+
+def _output(res, rec: Record, i: int, opts: WorkOptions, schema):
+    out = res.to_record(id=rec.id or rec.default_id(), source=rec.source, url=rec.url, trace=opts.trace)
+    if opts.out_format == "text":
+        return (i, res.text)
+    if opts.out_format == "parquet":
+        return parquet_row(out, carried(rec.extra) if rec.extra else None, schema)
+    if rec.extra:
+        out.update(carried(rec.extra))
+    return dump_record(out)
+
+
+_alarm_ok: bool | None = None
+
+
+def _can_alarm() -> bool:
+    """SIGALRM works in the main thread of a process that installed our handler."""
+    return _alarm_ok is True
+
+
+def install_alarm() -> bool:
+    """Route SIGALRM to DocTimeout (soft timeout); the parent's kill is the hard one."""
+    global _alarm_ok
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        _alarm_ok = False
+        return False
+
+    def _raise(signum, frame):
+        raise DocTimeout()
+
+    signal.signal(signal.SIGALRM, _raise)
+    _alarm_ok = True
+    return True
+
+
+def worker_main(conn, state, cleaner, opts: WorkOptions) -> None:
+    """Loop of a worker process: receive tasks, send results; None ends it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+    install_alarm()
+    try:
+        conn.send(("ready", os.getpid()))
+        while (msg := conn.recv()) is not None:
+            task, schema = msg
+            conn.send(("done", process_task(cleaner, task, opts, state, schema)))
+        conn.send(("bye", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024))
+    except (EOFError, BrokenPipeError, KeyboardInterrupt):
+        pass

@@ -1,0 +1,152 @@
+"""`cleaner clean PATH... [-o OUT]`: clean files, directories, dumps or stdin.
+
+Exit codes: 0 ok; 1 rejects above --max-reject-rate; 2 usage (bad options, missing input, invalid
+rules, missing optional extra, OUT made with other options); 3 the run failed (cannot write output,
+workers cannot start); 130 interrupted (rerun the same command to resume).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cleaner.cli.common import EXIT_FAILED, EXIT_USAGE, err, fail, load_cleaner
+
+EXIT_RUN_FAILED = 3
+EXIT_INTERRUPTED = 130
+
+_OUT_FORMATS = ("auto", "text", "jsonl", "parquet")
+_IN_FORMATS = ("text", "html", "jsonl", "warc", "parquet")
+_COMPRESSIONS = {"none": None, "gzip": "gzip", "gz": "gzip", "zstd": "zstd", "zst": "zstd"}
+
+
+def clean(
+    paths: Annotated[list[str], typer.Argument(
+        help="Files, directories (recursive; mirrored into OUT) or - for stdin.", metavar="PATH...")],
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="Output directory (default: stdout).")] = None,
+    format: Annotated[str, typer.Option(
+        "--format", "-f", help="text, jsonl or parquet. auto: text for text/HTML files, else jsonl.")] = "auto",
+    compression: Annotated[str, typer.Option(help="jsonl output compression: none, gzip or zstd.")] = "none",
+    rules: Annotated[Optional[Path], typer.Option(help="Rules directory (default: the shipped rules).")] = None,
+    site: Annotated[Optional[str], typer.Option(help="Site rules to use when neither URL nor content tells.")] = None,
+    trace: Annotated[bool, typer.Option(help="Add each document's rule trace to jsonl records.")] = False,
+    input_format: Annotated[Optional[str], typer.Option(
+        "--input-format", help="Force the input format: text, html, jsonl, warc or parquet.")] = None,
+    text_field: Annotated[str, typer.Option(help="JSONL/Parquet field with the text.")] = "text",
+    html_field: Annotated[str, typer.Option(help="JSONL/Parquet field with HTML (used when present).")] = "html",
+    url_field: Annotated[str, typer.Option(help="JSONL/Parquet field with the URL.")] = "url",
+    id_field: Annotated[str, typer.Option(help="JSONL/Parquet field with the document id.")] = "id",
+    workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes (0: all cores).", min=0)] = 0,
+    timeout: Annotated[float, typer.Option(
+        help="Seconds one document may take; slower ones are rejected (0: no limit).", min=0)] = 5.0,
+    max_reject_rate: Annotated[float, typer.Option(
+        help="Exit with 1 when more than this fraction of documents is rejected.", min=0, max=1)] = 0.01,
+    drop_empty: Annotated[bool, typer.Option(
+        help="Send documents with nothing left to the rejects instead of the output.")] = False,
+    stats: Annotated[Optional[Path], typer.Option(help="Write the summary as JSON to this file.")] = None,
+    restart: Annotated[bool, typer.Option(help="Ignore the finished shards of an earlier run into OUT.")] = False,
+    progress: Annotated[Optional[bool], typer.Option(
+        "--progress/--no-progress", help="Progress bar on stderr (default: with -o, when stderr is a terminal).",
+        show_default=False)] = None,
+    summary: Annotated[Optional[bool], typer.Option(
+        "--summary/--no-summary", help="Summary table on stderr (default: with -o).", show_default=False)] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, summary or per-record messages.")] = False,
+) -> None:
+    """Clean documents: text/HTML files, directories, JSONL(.gz/.zst), WARC and Parquet dumps, or stdin.
+
+    With -o, output mirrors the inputs under OUT, one output per input shard, written under a temporary name and renamed when complete; OUT/rejects.jsonl lists every record that produced no output (source, line or offset, reason). Rerunning the same command skips finished shards.
+
+    Exit codes: 0 ok, 1 rejects above --max-reject-rate, 2 usage error, 3 run failed, 130 interrupted.
+    """
+    from cleaner.batch import BatchConfig, OptionsChanged, PlanError, PoolError, run_batch
+    from cleaner.batch.report import RichProgress, stats_json, summary_table
+    from cleaner.io import Fields, MissingExtra
+
+    if format not in _OUT_FORMATS:
+        raise fail(f"--format {format!r}; allowed: {', '.join(_OUT_FORMATS)}")
+    if compression not in _COMPRESSIONS:
+        raise fail(f"--compression {compression!r}; allowed: none, gzip, zstd")
+    if input_format is not None and input_format not in _IN_FORMATS:
+        raise fail(f"--input-format {input_format!r}; allowed: {', '.join(_IN_FORMATS)}")
+    if paths.count("-") > 1:
+        raise fail("stdin (-) can be read only once")
+    if output is not None and output.exists() and not output.is_dir():
+        raise fail(f"{output} exists and is not a directory")
+
+    cleaner = load_cleaner(rules)
+    cfg = BatchConfig(
+        paths=paths, out=output, out_format=format, compression=_COMPRESSIONS[compression],
+        input_format=input_format, fields=Fields(text_field, html_field, url_field, id_field), site=site,
+        trace=trace, workers=workers, timeout=timeout or None, drop_empty=drop_empty, restart=restart,
+        rules=str(rules.resolve()) if rules else None,
+    )
+    show_progress = (not quiet) and (progress if progress is not None else (output is not None and err.is_terminal))
+    show_summary = (not quiet) and (summary if summary is not None else output is not None)
+    to_stdout = output is None
+
+    def on_reject(r: dict) -> None:
+        if to_stdout and not quiet:
+            where = f":{r['line']}" if "line" in r else (f"@{r['offset']}" if "offset" in r else "")
+            err.print(f"rejected {r['source']}{where}: {r['reason']}", markup=False, soft_wrap=True)
+
+    def on_warning(doc: str, w: str) -> None:
+        if to_stdout and not quiet:
+            err.print(f"warning: {doc}: {w}", markup=False, soft_wrap=True)
+
+    try:
+        report = run_batch(
+            cfg, cleaner, progress=RichProgress(err) if show_progress else None,
+            on_reject=on_reject, on_warning=on_warning,
+        )
+    except (PlanError, OptionsChanged, MissingExtra) as exc:
+        raise fail(str(exc)) from None
+    except PoolError as exc:
+        raise fail(str(exc), EXIT_RUN_FAILED) from None
+    except KeyboardInterrupt:
+        err.print("interrupted" + ("; rerun the same command to resume" if output else ""), markup=False)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except BrokenPipeError:  # `cleaner clean ... | head`
+        _silence_stdout()
+        raise typer.Exit(0) from None
+    except OSError as exc:
+        raise fail(f"{exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}", EXIT_RUN_FAILED) from None
+    except Exception as exc:  # a bug: still one line, and a failing exit code
+        msg = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        raise fail(f"internal error: {msg}", EXIT_RUN_FAILED) from None
+
+    if report.plan.skipped and not quiet:
+        ex = ", ".join(str(p) for p in report.plan.skipped[:3])
+        err.print(f"skipped {len(report.plan.skipped)} file(s) of unknown format ({ex}"
+                  f"{', ...' if len(report.plan.skipped) > 3 else ''}); --input-format reads them as one format",
+                  markup=False, soft_wrap=True)
+    if show_summary:
+        err.print(summary_table(report))
+    if stats is not None:
+        try:
+            stats.write_text(json.dumps(stats_json(report), indent=2, ensure_ascii=False) + "\n")
+        except OSError as exc:
+            raise fail(f"{stats}: {exc.strerror or exc}", EXIT_RUN_FAILED) from None
+    s = report.stats
+    if s.docs_in and s.rejected / s.docs_in > max_reject_rate:
+        where = f"; see {report.rejects_file}" if report.rejects_file else ""
+        err.print(f"error: {s.rejected:,} of {s.docs_in:,} documents rejected ({s.rejected / s.docs_in:.1%}), "
+                  f"above --max-reject-rate {max_reject_rate:g}{where}", markup=False, soft_wrap=True)
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass
+
+
+__all__ = ["clean", "EXIT_USAGE"]

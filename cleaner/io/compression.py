@@ -1,0 +1,142 @@
+"""Streaming (de)compression: gzip and zstd, detected from magic bytes.
+
+`iter_chunks` yields decompressed chunks together with the raw (compressed) file offset reached, so that
+progress and reject positions refer to the file on disk. A corrupt gzip member is reported as a
+`Corrupt` event and skipped: decoding resumes at the next member header, so one bad member costs only
+its own lines.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from typing import BinaryIO, Iterator
+
+from ._extras import require
+
+CHUNK = 1 << 18
+GZIP_MAGIC = b"\x1f\x8b\x08"
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+
+
+@dataclass(slots=True)
+class Corrupt:
+    """Undecodable compressed data starting at raw byte `offset`."""
+
+    offset: int
+    reason: str
+
+
+def sniff(head: bytes) -> str | None:
+    """Compression named by a file's first bytes: "gzip", "zstd" or None."""
+    if head.startswith(GZIP_MAGIC[:2]):
+        return "gzip"
+    if head.startswith(ZSTD_MAGIC):
+        return "zstd"
+    return None
+
+
+def iter_chunks(f: BinaryIO, compression: str | None) -> Iterator[tuple[bytes, int] | Corrupt]:
+    """Decompressed chunks of `f` as (data, raw_offset_after) pairs, or `Corrupt` events."""
+    if compression == "gzip":
+        yield from _gunzip(f)
+    elif compression == "zstd":
+        yield from _unzstd(f)
+    else:
+        off = 0
+        while data := f.read(CHUNK):
+            off += len(data)
+            yield data, off
+
+
+def _gunzip(f: BinaryIO) -> Iterator[tuple[bytes, int] | Corrupt]:
+    pending, pend_off = b"", 0  # unconsumed raw input and its file offset
+    d, member_off, in_member, healthy = zlib.decompressobj(31), 0, False, True
+    while True:
+        if not pending:
+            pending = f.read(CHUNK)
+            if not pending:
+                break
+        if not in_member and not pending.strip(b"\x00"):  # zero padding after the last member
+            pend_off, pending = pend_off + len(pending), b""
+            continue
+        try:
+            out = d.decompress(pending)
+        except zlib.error as exc:
+            if healthy:  # one event per corrupt region, not one per false resync
+                yield Corrupt(member_off, f"corrupt gzip member at byte {member_off}: {exc}")
+            healthy = False
+            start = max(member_off + 1 - pend_off, 0)
+            while (i := pending.find(GZIP_MAGIC, start)) < 0:
+                keep = pending[-2:]
+                pend_off += len(pending) - len(keep)
+                more = f.read(CHUNK)
+                if not more:
+                    return
+                pending, start = keep + more, 0
+            pend_off, pending = pend_off + i, pending[i:]
+            d, member_off, in_member = zlib.decompressobj(31), pend_off, False
+            continue
+        in_member = True
+        if d.eof:
+            pend_off += len(pending) - len(d.unused_data)
+            pending = d.unused_data
+            d, member_off, in_member, healthy = zlib.decompressobj(31), pend_off, False, True
+        else:
+            pend_off, pending = pend_off + len(pending), b""
+        if out:
+            yield out, pend_off
+    if in_member and healthy:
+        yield Corrupt(member_off, f"truncated gzip member at byte {member_off}")
+
+
+def _unzstd(f: BinaryIO) -> Iterator[tuple[bytes, int] | Corrupt]:
+    zstandard = require("zstandard", "zstd-compressed input")
+    counted = _Counting(f)
+    reader = zstandard.ZstdDecompressor().stream_reader(counted, read_across_frames=True, closefd=False)
+    last = 0
+    try:
+        while data := reader.read(CHUNK):
+            last = counted.n
+            yield data, last
+    except zstandard.ZstdError as exc:
+        # zstd frames carry no resync marker we can trust; the rest of the file is lost (one reject)
+        yield Corrupt(last, f"corrupt zstd data near byte {last}: {exc}")
+
+
+class _Counting:
+    """Counts the raw bytes read (tell() fails on pipes)."""
+
+    def __init__(self, f: BinaryIO):
+        self.f, self.n = f, 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.f.read(size)
+        self.n += len(data)
+        return data
+
+
+class Compressor:
+    """Compresses independent blocks that concatenate into one valid gzip/zstd stream.
+
+    Workers compress their own output blocks, so the parent only concatenates bytes.
+    """
+
+    def __init__(self, compression: str | None, level: int | None = None):
+        self.compression = compression
+        if compression == "zstd":
+            zstandard = require("zstandard", "zstd-compressed output")
+            self._z = zstandard.ZstdCompressor(level=level or 3)
+        self.level = level or 6
+
+    def __call__(self, data: bytes) -> bytes:
+        if not data or self.compression is None:
+            return data
+        if self.compression == "gzip":
+            c = zlib.compressobj(self.level, zlib.DEFLATED, 31)
+            return c.compress(data) + c.flush()
+        return self._z.compress(data)
+
+
+def suffix(compression: str | None) -> str:
+    return {"gzip": ".gz", "zstd": ".zst"}.get(compression or "", "")

@@ -1,0 +1,277 @@
+"""Readers: each yields the records of one input (a shard) in order, with a stable position.
+
+Container readers (JSONL, WARC, Parquet) are iterators with a `pos` attribute: the raw byte offset
+reached in the file, for progress. Damage yields a `Reject` and reading goes on where it can.
+
+`JsonlLines` yields undecoded lines, so that a parent process can hand JSON parsing to its workers;
+`read_records` composes everything into `Record`/`Reject` objects for library use.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+from . import compression as comp
+from ._extras import require
+from .formats import detect_format, split_name
+from .records import Fields, Record, Reject, decode_jsonl_line, record_from_mapping
+
+DEFAULT_MAX_DOC_BYTES = 64 << 20
+
+
+def open_input(path: str | os.PathLike) -> BinaryIO:
+    """A binary file, or stdin for "-"."""
+    if str(path) == "-":
+        return sys.stdin.buffer
+    return open(path, "rb")
+
+
+class JsonlLines:
+    """(line_no, raw_line) pairs of a JSONL file, plain, gzip or zstd (sniffed from the first bytes).
+
+    Blank lines are skipped (they are no records). A line over `max_bytes` is never held in memory:
+    it becomes a `too_large` reject.
+    """
+
+    def __init__(self, f: BinaryIO, source: str, *, max_bytes: int = DEFAULT_MAX_DOC_BYTES):
+        self.f, self.source, self.max_bytes, self.pos = f, source, max_bytes, 0
+
+    def __iter__(self) -> Iterator[tuple[int, bytes] | Reject]:
+        f = self.f
+        head = f.peek(4)[:4] if hasattr(f, "peek") else b""
+        compression = comp.sniff(head) if head else None
+        if not head and not hasattr(f, "peek"):
+            head = f.read(4)
+            compression = comp.sniff(head)
+            f = _Prefixed(head, f)
+        line_no, buf, oversize = 0, b"", False
+        for chunk in comp.iter_chunks(f, compression):
+            if isinstance(chunk, comp.Corrupt):
+                # the partial line before the damage is part of what the damage destroyed
+                buf, oversize = b"", False
+                yield Reject(self.source, line_no + 1, "corrupt_input", chunk.reason)
+                continue
+            data, self.pos = chunk
+            start = 0
+            while (nl := data.find(b"\n", start)) >= 0:
+                line_no += 1
+                if oversize:
+                    yield Reject(self.source, line_no, "too_large", f"line longer than {self.max_bytes} bytes")
+                    oversize = False
+                else:
+                    line = buf + data[start:nl] if buf else data[start:nl]
+                    buf = b""
+                    if len(line) > self.max_bytes:
+                        yield Reject(self.source, line_no, "too_large", f"line longer than {self.max_bytes} bytes")
+                    elif line.strip():
+                        yield line_no, line
+                start = nl + 1
+            if not oversize:
+                buf += data[start:]
+                if len(buf) > self.max_bytes:
+                    buf, oversize = b"", True
+        if oversize:
+            yield Reject(self.source, line_no + 1, "too_large", f"line longer than {self.max_bytes} bytes")
+        elif buf.strip():
+            yield line_no + 1, buf
+
+
+class _Prefixed(io.RawIOBase):
+    """A stream with some already-read bytes put back in front."""
+
+    def __init__(self, head: bytes, f: BinaryIO):
+        self.head, self.f = head, f
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1) -> bytes:
+        if self.head:
+            if n is None or n < 0:
+                out, self.head = self.head + self.f.read(), b""
+            else:
+                out, self.head = self.head[:n], self.head[n:]
+            return out
+        return self.f.read(n)
+
+    def tell(self) -> int:
+        return 0
+
+
+class _Unseekable:
+    """A pipe for fastwarc, which asks tell() (a pipe's own tell() raises)."""
+
+    def __init__(self, f: BinaryIO):
+        self.f, self.n = f, 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.f.read(size)
+        self.n += len(data)
+        return data
+
+    def tell(self) -> int:
+        return self.n
+
+    def seekable(self) -> bool:
+        return False
+
+    def readable(self) -> bool:
+        return True
+
+
+class WarcRecords:
+    """HTML documents from the response records of a WARC file (plain or per-record gzip).
+
+    Records are given to the cleaner as HTML bytes with their Content-Type; url is WARC-Target-URI and
+    id the WARC-Record-ID. Non-HTTP responses and unparsable data are rejects; after unparsable data,
+    reading resumes at the next record header.
+    """
+
+    def __init__(self, path: str | os.PathLike, source: str, *, max_bytes: int = DEFAULT_MAX_DOC_BYTES):
+        self.path, self.source, self.max_bytes, self.pos = path, source, max_bytes, 0
+
+    def __iter__(self) -> Iterator[Record | Reject]:
+        warc = require("fastwarc.warc", "WARC input")
+        with open_input(self.path) as f:
+            seekable = f.seekable()
+            if not seekable:
+                f = _Unseekable(f)
+            base = f.tell() if seekable else 0
+            while True:
+                last = None
+                try:
+                    it = warc.ArchiveIterator(
+                        f, record_types=warc.WarcRecordType.response, parse_http=True, auto_decode="all"
+                    )
+                    for rec in it:
+                        # stream_pos is absolute for a seekable file object, relative for a stream
+                        last = rec.stream_pos if rec.stream_pos >= base else base + rec.stream_pos
+                        self.pos = last
+                        yield self._record(rec, last)
+                    return
+                except OSError as exc:
+                    bad = last if last is not None else base
+                    if not seekable:
+                        yield Reject(self.source, bad, "bad_warc_record", f"invalid WARC data: {exc}", "byte")
+                        return
+                    nxt = _find_next_record(f, bad + 1, compressed=split_name(Path(self.path).name)[2] == "gzip")
+                    where = f"after byte {bad}" if last is not None else f"at byte {bad}"
+                    tail = f"; resumed at byte {nxt}" if nxt is not None else "; nothing readable after it"
+                    yield Reject(self.source, bad, "bad_warc_record", f"invalid WARC data {where}: {exc}{tail}", "byte")
+                    if nxt is None:
+                        return
+                    f.seek(nxt)
+                    base = nxt
+
+    def _record(self, rec, offset: int) -> Record | Reject:
+        rid = rec.record_id
+        if not rec.is_http or rec.http_headers is None:
+            return Reject(self.source, offset, "bad_warc_record", "response record without an HTTP response", "byte", rid)
+        if rec.content_length > self.max_bytes:
+            return Reject(self.source, offset, "too_large", f"record longer than {self.max_bytes} bytes", "byte", rid)
+        body = rec.reader.read()
+        extra = {"warc_date": rec.headers.get("WARC-Date"), "http_status": rec.http_headers.status_code}
+        ctype = rec.http_headers.get("Content-Type")
+        if ctype:
+            extra["content_type"] = ctype
+        data = _with_charset(body, ctype)
+        return Record(self.source, offset, data, "html", rec.headers.get("WARC-Target-URI"), rid, extra, "byte")
+
+
+def _with_charset(body: bytes, ctype: str | None) -> str | bytes:
+    """Decode the HTTP body with the charset of its Content-Type when it names a valid one."""
+    if ctype and "charset=" in ctype.lower():
+        charset = ctype.lower().split("charset=", 1)[1].split(";")[0].strip(" \"'")
+        try:
+            return body.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return body  # the cleaner sniffs bytes itself
+
+
+def _find_next_record(f: BinaryIO, start: int, *, compressed: bool) -> int | None:
+    magic = comp.GZIP_MAGIC if compressed else b"WARC/1."
+    f.seek(start)
+    off, keep = start, b""
+    while chunk := f.read(comp.CHUNK):
+        buf = keep + chunk
+        i = buf.find(magic)
+        if i >= 0:
+            return off - len(keep) + i
+        keep = buf[-(len(magic) - 1) :]
+        off += len(chunk)
+    return None
+
+
+class ParquetRecords:
+    """Rows of a Parquet file as records (row index as offset); a corrupt row group is one reject."""
+
+    def __init__(self, path: str | os.PathLike, source: str, fields: Fields = Fields(), *, batch_rows: int = 256):
+        self.path, self.source, self.fields, self.batch_rows, self.pos = path, source, fields, batch_rows, 0
+        self.schema = None
+
+    def __iter__(self) -> Iterator[Record | Reject]:
+        pq = require("pyarrow.parquet", "Parquet input")
+        pa = require("pyarrow")
+        try:
+            pf = pq.ParquetFile(self.path)
+        except (pa.ArrowException, OSError) as exc:
+            yield Reject(self.source, 0, "corrupt_input", f"unreadable Parquet file: {exc}", "row")
+            return
+        self.schema = pf.schema_arrow
+        size = max(os.path.getsize(self.path), 1)
+        n_rows = max(pf.metadata.num_rows, 1)
+        row = 0
+        for g in range(pf.num_row_groups):
+            try:
+                for batch in pf.iter_batches(batch_size=self.batch_rows, row_groups=[g]):
+                    for obj in batch.to_pylist():
+                        yield record_from_mapping(obj, self.source, row, "row", self.fields)
+                        row += 1
+                        self.pos = size * row // n_rows
+            except (pa.ArrowException, OSError) as exc:
+                first = row
+                row = sum(pf.metadata.row_group(i).num_rows for i in range(g + 1))
+                yield Reject(
+                    self.source, first, "corrupt_input",
+                    f"unreadable Parquet row group {g} (rows {first}..{row - 1}): {exc}", "row",
+                )
+
+
+def read_file_record(
+    path: str | os.PathLike, source: str, clean_format: str = "auto", *, max_bytes: int = DEFAULT_MAX_DOC_BYTES
+) -> Record | Reject:
+    """One document file as a record; the bytes go to the cleaner undecoded (it sniffs the encoding)."""
+    try:
+        size = os.path.getsize(path)
+        if size > max_bytes:
+            return Reject(source, 0, "too_large", f"file larger than {max_bytes} bytes", "file")
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as exc:
+        return Reject(source, 0, "read_error", f"cannot read file: {exc.strerror or exc}", "file")
+    return Record(source, 0, data, clean_format, unit="file")
+
+
+def read_records(
+    path: str | os.PathLike, fmt: str | None = None, fields: Fields = Fields(), *, source: str | None = None
+) -> Iterator[Record | Reject]:
+    """All records of one input file, whatever its format (detected from the name unless `fmt`)."""
+    source = source or str(path)
+    fmt = fmt or detect_format(path)
+    if fmt in ("text", "html"):
+        yield read_file_record(path, source, "html" if fmt == "html" else "auto")
+    elif fmt == "jsonl":
+        with open_input(path) as f:
+            for item in JsonlLines(f, source):
+                yield item if isinstance(item, Reject) else decode_jsonl_line(item[1], source, item[0], fields)
+    elif fmt == "warc":
+        yield from WarcRecords(path, source)
+    elif fmt == "parquet":
+        yield from ParquetRecords(path, source, fields)
+    else:
+        raise ValueError(f"unknown input format for {path}: pass one of text, html, jsonl, warc, parquet")

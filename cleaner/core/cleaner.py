@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
 from cleaner.core.engine import Document, run_rules
-from cleaner.core.normalize import normalize_lines
+from cleaner.core.normalize import finish_lines, prepare_lines
 from cleaner.core.repair import repair_text
 from cleaner.core.result import Result, TraceEntry
 from cleaner.core.sites import SiteIndex
 from cleaner.ruleset.model import RuleSet
 
 FORMATS = ("auto", "text", "html")
+_MAX_PASSES = 4
 METADATA_FIELDS = ("author", "publisher", "date", "source_url")
 _CONTROLS = tuple(chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)))
 
@@ -79,7 +81,7 @@ class Cleaner:
         page_meta: dict[str, str] = {}
         if is_html:
             text, page_meta, ruleset = self._extract_html(text, url, ruleset, warnings)
-        lines = repair_text(text, trace)
+        lines = prepare_lines(repair_text(text, trace), trace)
         if ruleset is None:
             ruleset = self.index.by_content("\n".join(lines))
         if ruleset is None and site:
@@ -88,16 +90,11 @@ class Cleaner:
                 warnings.append(f"unknown site {site!r}; known: {', '.join(self.sites) or 'none'}; "
                                 f"generic rules only")
 
-        doc = Document(lines, trace)
-        if ruleset is not None:
-            run_rules(ruleset.rules, doc, timeout=self.regex_timeout)
-        if self.generic is not None:
-            run_rules(self.generic.rules, doc, timeout=self.regex_timeout)
-        kept, numbers = doc.kept()
-        body = normalize_lines(kept, numbers, trace)
+        body, numbers, doc = self._apply(lines, ruleset, trace)
+        fields = dict(doc.fields)
         warnings.extend(doc.warnings)
+        body, numbers = self._settle(body, numbers, ruleset, trace, fields)
 
-        fields = doc.fields
         metadata = {k: fields[k] for k in METADATA_FIELDS if k in fields}
         for key, value in page_meta.items():
             if key != "title" and value:
@@ -117,6 +114,40 @@ class Cleaner:
             warnings=warnings,
             stats=_stats(chars_in, len(text_out), lines_in, len(body), len(changed & set(numbers))),
         )
+
+    def _apply(self, lines: list[str], ruleset: RuleSet | None, trace: list[TraceEntry]):
+        """Site rules, then generic rules, then the finishing normalisers: (body, line numbers, doc)."""
+        doc = Document(lines, trace)
+        if ruleset is not None:
+            run_rules(ruleset.rules, doc, timeout=self.regex_timeout)
+        if self.generic is not None:
+            run_rules(self.generic.rules, doc, timeout=self.regex_timeout)
+        kept, numbers = doc.kept()
+        body, numbers = finish_lines(kept, numbers, trace)
+        return body, numbers, doc
+
+    def _settle(self, body: list[str], numbers: list[int], ruleset: RuleSet | None,
+                trace: list[TraceEntry], fields: dict[str, str]) -> tuple[list[str], list[int]]:
+        """Clean the body again until nothing changes, so that cleaning is idempotent.
+
+        Positional rules (head/tail regions, blocks) can see new neighbours once chrome is gone; a
+        second pass on clean text is cheap. Trace entries of later passes keep input line numbers.
+        """
+        for _ in range(_MAX_PASSES - 1):
+            sub: list[TraceEntry] = []
+            again, idx, doc = self._apply(prepare_lines(repair_text("\n".join(body), sub), sub), ruleset, sub)
+            if again == body:
+                break
+            trace.extend(replace(t, line=numbers[t.line - 1] if t.line else None) for t in sub)
+            for key, value in doc.fields.items():
+                fields.setdefault(key, value)
+            body, numbers = again, [numbers[i - 1] for i in idx]
+        return body, numbers
+
+    def extracted_text(self, data: str | bytes, url: str | None = None) -> str:
+        """The text the HTML path takes from a page, before any rule runs (what `explain` numbers)."""
+        html = _html().decode_html(bytes(data))[0] if isinstance(data, (bytes, bytearray)) else data
+        return self._extract_html(html, url, self.index.by_url(url), [])[0]
 
     def _extract_html(self, html: str, url: str | None, ruleset: RuleSet | None, warnings: list[str]):
         h = _html()

@@ -1,4 +1,4 @@
-"""Normalisers for kept lines: one ordered plan of small named steps, each change traced."""
+"""Line normalisers: small named steps in two ordered plans (before and after the rules), each change traced."""
 from __future__ import annotations
 
 import regex
@@ -43,17 +43,29 @@ def collapse_spaces(line: str) -> str:
 
 _has_space_after_cjk = contains_any(p + " " for p in _CJK_PUNCT)
 
-PLAN: tuple[Step, ...] = (
-    Step("strip-table-pipes", strip_table_pipes, lambda t: "|" in t),
+# Run before the rules, so rules see (and a second cleaning sees) the same normalised lines.
+PREPARE: tuple[Step, ...] = (
     Step("strip-section-marker", strip_section_marker, lambda t: t.startswith("*")),
     Step("fix-space-before-punct", fix_space_before_punct, lambda t: " ," in t or " ." in t),
     Step("fix-space-after-cjk-punct", fix_space_after_cjk_punct,
          lambda t: not t.isascii() and _has_space_after_cjk(t)),
     Step("collapse-spaces", collapse_spaces, lambda t: "  " in t or t[:1] == " " or t[-1:] == " "),
 )
+# Run after the rules on kept lines: caption rules recognise table cells by their pipes.
+FINISH: tuple[Step, ...] = (
+    Step("strip-table-pipes", strip_table_pipes, lambda t: "|" in t),
+    Step("strip-section-marker", strip_section_marker, lambda t: t.startswith("*")),
+    Step("collapse-spaces", collapse_spaces, lambda t: "  " in t or t[:1] == " " or t[-1:] == " "),
+)
 
 
-def normalize_lines(lines: list[str], numbers: list[int], trace: list[TraceEntry]) -> list[str]:
-    """Normalise kept lines; returns the non-empty results (a line of only pipes disappears)."""
-    out = run_plan(PLAN, lines, numbers, trace, "change")
-    return [line for line in out if line]
+def prepare_lines(lines: list[str], trace: list[TraceEntry]) -> list[str]:
+    """Normalise every line before the rules run (section markers, spacing)."""
+    return run_plan(PREPARE, lines, range(1, len(lines) + 1), trace, "change")
+
+
+def finish_lines(lines: list[str], numbers: list[int], trace: list[TraceEntry]) -> tuple[list[str], list[int]]:
+    """Normalise kept lines after the rules; (non-empty lines, their numbers): a pipes-only line disappears."""
+    out = run_plan(FINISH, lines, numbers, trace, "change")
+    keep = [i for i, line in enumerate(out) if line]
+    return [out[i] for i in keep], [numbers[i] for i in keep]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cleaner.core.engine import Document, run_rules
-from cleaner.core.normalize import normalize_lines
+from cleaner.core.normalize import finish_lines, prepare_lines
 from cleaner.core.repair import repair_text
 from cleaner.ruleset.model import Example, Rule, RuleSet
 
@@ -16,10 +16,10 @@ _POSITIONAL = ("extract",)
 def apply_rule(rule: Rule, text: str) -> tuple[list[str], dict[str, str]]:
     """Run one rule alone (requires ignored) plus repair and normalisation; (body lines, fields)."""
     trace: list = []
-    doc = Document(repair_text(text, trace), trace)
+    doc = Document(prepare_lines(repair_text(text, trace), trace), trace)
     run_rules([rule], doc, check_requires=False, timeout=5.0)
     kept, numbers = doc.kept()
-    return normalize_lines(kept, numbers, trace), doc.fields
+    return finish_lines(kept, numbers, trace)[0], doc.fields
 
 
 def check_example(rule: Rule, example: Example) -> list[str]:

@@ -8,12 +8,11 @@ deterministic whatever the number of workers.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from typing import BinaryIO, Iterator
 
 from ..io._extras import MissingExtra
-from ..io.readers import JsonlLines, ParquetRecords, WarcRecords
+from ..io.readers import JsonlLines, ParquetRecords, WarcRecords, stdin_stream
 from ..io.records import Fields, Record, Reject
 from .plan import PlanError, Shard
 
@@ -69,14 +68,12 @@ def feed(shards: list[tuple[int, Shard]], opts: FeedOptions) -> Iterator[Element
     seq = 0
     for idx, shard in shards:
         reader, kind = _reader(shard, opts)
-        start = Start(seq, idx)
+        start = Start(seq, idx, reader.read_schema() if isinstance(reader, ParquetRecords) else None)
         seq += 1
         yield start
         items: list = []
         nbytes, first, count = 0, 0, 0
         for item in _guarded(reader, shard):
-            if start.extra_schema is None and isinstance(reader, ParquetRecords):
-                start.extra_schema = reader.schema
             items.append(item)
             count += 1
             nbytes += _size(item)
@@ -156,7 +153,7 @@ class _Closing:
 
 def _stdin(shard: Shard, opts: FeedOptions):
     """stdin in the format the plan sniffed or was told."""
-    f: BinaryIO = sys.stdin.buffer
+    f: BinaryIO = stdin_stream()
     fmt = shard.stdin_format
     if fmt == "warc":
         return WarcRecords("-", "-", max_bytes=opts.max_doc_bytes), "records"

@@ -110,12 +110,10 @@ def make_plan(
 def sniff_stdin() -> str:
     """stdin's format from its first bytes (not consumed): WARC, JSONL (compressed, or starting with
     "{"), else one document."""
-    import sys
-
     from ..io.compression import sniff
+    from ..io.readers import stdin_stream
 
-    f = sys.stdin.buffer
-    head = f.peek(64)[:64] if hasattr(f, "peek") else b""
+    head = stdin_stream().peek(64)[:64]
     if head.startswith(b"WARC/"):
         return "warc"
     if sniff(head) or head.lstrip().startswith(b"{"):

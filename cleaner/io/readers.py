@@ -26,8 +26,36 @@ DEFAULT_MAX_DOC_BYTES = 64 << 20
 def open_input(path: str | os.PathLike) -> BinaryIO:
     """A binary file, or stdin for "-"."""
     if str(path) == "-":
-        return sys.stdin.buffer
+        return stdin_stream()
     return open(path, "rb")
+
+
+_stdin: BinaryIO | None = None
+
+
+def stdin_stream() -> BinaryIO:
+    """sys.stdin as a binary stream with peek() (to sniff its format without consuming it)."""
+    global _stdin
+    buf = getattr(sys.stdin, "buffer", sys.stdin)
+    if hasattr(buf, "peek"):
+        return buf
+    if _stdin is None or getattr(_stdin, "_src", None) is not buf:
+        _stdin = io.BufferedReader(_RawReader(buf))
+        _stdin._src = buf
+    return _stdin
+
+
+class _RawReader(io.RawIOBase):
+    def __init__(self, f):
+        self.f = f
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        data = self.f.read(len(b))
+        b[: len(data)] = data
+        return len(data)
 
 
 class JsonlLines:
@@ -169,7 +197,7 @@ class WarcRecords:
 
     def _record(self, rec, offset: int) -> Record | Reject:
         rid = rec.record_id
-        if not rec.is_http or rec.http_headers is None:
+        if not rec.is_http or rec.http_headers is None or rec.http_headers.status_code is None:
             return Reject(self.source, offset, "bad_warc_record", "response record without an HTTP response", "byte", rid)
         if rec.content_length > self.max_bytes:
             return Reject(self.source, offset, "too_large", f"record longer than {self.max_bytes} bytes", "byte", rid)
@@ -213,6 +241,14 @@ class ParquetRecords:
     def __init__(self, path: str | os.PathLike, source: str, fields: Fields = Fields(), *, batch_rows: int = 256):
         self.path, self.source, self.fields, self.batch_rows, self.pos = path, source, fields, batch_rows, 0
         self.schema = None
+
+    def read_schema(self):
+        """The Arrow schema of the file, or None when it cannot be read (iteration then says why)."""
+        pq = require("pyarrow.parquet", "Parquet input")
+        try:
+            return pq.read_schema(self.path)
+        except Exception:
+            return None
 
     def __iter__(self) -> Iterator[Record | Reject]:
         pq = require("pyarrow.parquet", "Parquet input")

@@ -1,0 +1,1 @@
+"""Integrations with other engines: `cleaner.integrations.datatrove` (needs `cleaner[datatrove]`)."""

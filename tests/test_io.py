@@ -1,0 +1,216 @@
+"""Readers and writers of cleaner.io: every format in and out, and every kind of damage as a reject."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import zlib
+
+import pytest
+
+from cleaner.io import (
+    Fields,
+    JsonlLines,
+    JsonlWriter,
+    MissingExtra,
+    Record,
+    Reject,
+    TextDirWriter,
+    detect_format,
+    discover,
+    read_records,
+    require,
+    split_name,
+)
+from cleaner.io.compression import Compressor, iter_chunks
+
+
+def jl(*objs) -> bytes:
+    return b"".join((o if isinstance(o, bytes) else json.dumps(o).encode()) + b"\n" for o in objs)
+
+
+def http_response(uri: str, body: bytes, rid: str, ctype: str = "text/html; charset=utf-8", http: bool = True) -> bytes:
+    payload = body
+    if http:
+        payload = f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
+    head = (
+        f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {uri}\r\nWARC-Record-ID: <urn:uuid:{rid}>\r\n"
+        f"WARC-Date: 2024-01-01T00:00:00Z\r\nContent-Type: application/http; msgtype=response\r\n"
+        f"Content-Length: {len(payload)}\r\n\r\n"
+    ).encode()
+    return head + payload + b"\r\n\r\n"
+
+
+def test_split_name_and_detect():
+    assert split_name("a.jsonl.gz") == ("a", "jsonl", "gzip")
+    assert split_name("b.JSONL.zst") == ("b", "jsonl", "zstd")
+    assert split_name("c.warc.gz") == ("c", "warc", "gzip")
+    assert detect_format("x/y.html") == "html" and detect_format("y.htm") == "html"
+    assert detect_format("y.txt") == "text" and detect_format("y.parquet") == "parquet"
+    assert detect_format("README") is None and detect_format("a.txt.gz") is None
+
+
+def test_discover_walks_sorted_skips_hidden_unknown_and_output(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "out").mkdir()
+    for p in ("a.txt", "b/c.html", "b/d.bin", ".hidden.txt", ".git/x.txt", "out/o.txt"):
+        (tmp_path / p).write_text("x")
+    files, skipped = discover(tmp_path, exclude=tmp_path / "out")
+    assert [f.rel for f in files] == ["a.txt", "b/c.html"]
+    assert [f.format for f in files] == ["text", "html"]
+    assert [p.name for p in skipped] == ["d.bin"]
+
+
+@pytest.mark.parametrize("compress", ["none", "gzip", "zstd"])
+def test_jsonl_fields_carry_through_and_rejects(tmp_path, compress):
+    data = jl(
+        {"text": "one", "url": "http://x/1", "id": 7, "lang": "en"},
+        b"",
+        b"{not json",
+        [1, 2],
+        {"title": "no text"},
+        {"text": 5},
+        b'{"text": "bad \xff utf8"}',
+        {"html": "<p>h</p>", "text": "ignored"},
+    )
+    name = "a.jsonl"
+    if compress == "gzip":
+        data, name = gzip.compress(data), name + ".gz"
+    elif compress == "zstd":
+        zstandard = pytest.importorskip("zstandard")
+        data, name = zstandard.ZstdCompressor().compress(data), name + ".zst"
+    p = tmp_path / name
+    p.write_bytes(data)
+    out = list(read_records(p))
+    assert [type(r).__name__ for r in out] == ["Record", "Reject", "Reject", "Reject", "Reject", "Reject", "Record"]
+    first = out[0]
+    assert (first.data, first.url, first.id, first.extra, first.offset) == ("one", "http://x/1", "7", {"lang": "en"}, 1)
+    assert [(r.offset, r.kind) for r in out[1:6]] == [
+        (3, "malformed_json"), (4, "malformed_json"), (5, "missing_field"), (6, "missing_field"), (7, "decode_error"),
+    ]
+    assert out[6].format == "html" and out[6].data == "<p>h</p>" and out[6].offset == 8
+    assert out[1].to_dict() == {"source": str(p), "line": 3, "kind": "malformed_json", "reason": out[1].reason}
+
+
+def test_jsonl_custom_field_names(tmp_path):
+    p = tmp_path / "a.jsonl"
+    p.write_bytes(jl({"body": "b", "link": "http://l", "doc": "d1", "keep": 1}))
+    [r] = read_records(p, fields=Fields(text="body", url="link", id="doc"))
+    assert (r.data, r.url, r.id, r.extra) == ("b", "http://l", "d1", {"keep": 1})
+
+
+def test_corrupt_gzip_member_costs_only_its_lines(tmp_path):
+    m1, m2, m3 = (gzip.compress(jl(*({"text": f"doc {i}"} for i in r))) for r in (range(0, 3), range(3, 6), range(6, 9)))
+    bad = bytearray(m2)
+    bad[20:30] = b"\xff" * 10  # inside the deflate data
+    p = tmp_path / "a.jsonl.gz"
+    p.write_bytes(m1 + bytes(bad) + m3)
+    out = list(read_records(p))
+    texts = [r.data for r in out if isinstance(r, Record)]
+    rejects = [r for r in out if isinstance(r, Reject)]
+    assert texts == ["doc 0", "doc 1", "doc 2", "doc 6", "doc 7", "doc 8"]
+    assert len(rejects) == 1 and rejects[0].kind == "corrupt_input" and "corrupt gzip member" in rejects[0].reason
+
+
+def test_truncated_gzip_is_a_reject(tmp_path):
+    p = tmp_path / "a.jsonl.gz"
+    p.write_bytes(gzip.compress(jl(*({"text": f"doc {i} " * 50} for i in range(50))))[:-200])
+    out = list(read_records(p))
+    assert isinstance(out[-1], Reject) and out[-1].kind == "corrupt_input"
+    assert all(isinstance(r, Record) for r in out[:-1]) and len(out) > 1
+
+
+def test_too_long_line_never_buffered(tmp_path):
+    data = jl({"text": "a"}, {"text": "x" * 5000}, {"text": "b"})
+    recs = list(JsonlLines(io.BufferedReader(io.BytesIO(data)), "s", max_bytes=1000))
+    assert [r if isinstance(r, Reject) else r[0] for r in recs][0] == 1
+    assert isinstance(recs[1], Reject) and recs[1].kind == "too_large" and recs[1].offset == 2
+    assert recs[2][0] == 3
+
+
+def test_warc_records_and_bad_record_resync(tmp_path):
+    pytest.importorskip("fastwarc")
+    r1 = http_response("http://a.com/1", b"<html><body><p>one</p></body></html>", "1")
+    r2 = http_response("http://a.com/2", "<p>zwei \u00fc</p>".encode("latin-1"), "2", "text/html; charset=iso-8859-1")
+    nonhttp = http_response("http://a.com/3", b"no http here", "3", http=False)
+    p = tmp_path / "a.warc"
+    p.write_bytes(r1 + nonhttp + b"garbage that is no WARC header\r\n\r\n" + r2)
+    out = list(read_records(p))
+    kinds = [(type(r).__name__, getattr(r, "kind", None)) for r in out]
+    assert kinds == [("Record", None), ("Reject", "bad_warc_record"), ("Reject", "bad_warc_record"), ("Record", None)]
+    assert out[0].url == "http://a.com/1" and out[0].id == "<urn:uuid:1>" and out[0].format == "html"
+    assert out[3].data == "<p>zwei \u00fc</p>"  # decoded with the Content-Type charset
+    assert out[3].offset == len(r1 + nonhttp) + len(b"garbage that is no WARC header\r\n\r\n")
+    pg = tmp_path / "b.warc.gz"
+    pg.write_bytes(gzip.compress(r1) + gzip.compress(r2))
+    assert [r.url for r in read_records(pg)] == ["http://a.com/1", "http://a.com/2"]
+
+
+def test_parquet_rows_in(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    p = tmp_path / "a.parquet"
+    pq.write_table(pa.table({"text": ["a", None], "url": ["http://u", None], "n": [1, 2]}), p)
+    out = list(read_records(p))
+    assert isinstance(out[0], Record) and out[0].extra == {"n": 1} and out[0].unit == "row"
+    assert isinstance(out[1], Reject) and out[1].kind == "missing_field" and out[1].to_dict()["offset"] == 1
+
+
+def test_unreadable_parquet_is_a_reject(tmp_path):
+    pytest.importorskip("pyarrow")
+    p = tmp_path / "a.parquet"
+    p.write_bytes(b"PAR1 this is not parquet")
+    [r] = read_records(p)
+    assert isinstance(r, Reject) and r.kind == "corrupt_input"
+
+
+@pytest.mark.parametrize("compression", [None, "gzip", "zstd"])
+def test_compressed_blocks_concatenate(tmp_path, compression):
+    if compression == "zstd":
+        pytest.importorskip("zstandard")
+    c = Compressor(compression)
+    blob = c(b'{"a": 1}\n') + c(b"") + c(b'{"a": 2}\n')
+    chunks = b"".join(ch[0] for ch in iter_chunks(io.BytesIO(blob), compression))
+    assert chunks == b'{"a": 1}\n{"a": 2}\n'
+
+
+def test_jsonl_writer_is_atomic(tmp_path):
+    w = JsonlWriter(tmp_path / "o.jsonl.gz", "gzip")
+    w.write({"id": "1", "text": "é"})
+    assert not (tmp_path / "o.jsonl.gz").exists()
+    w.commit()
+    assert json.loads(gzip.decompress((tmp_path / "o.jsonl.gz").read_bytes())) == {"id": "1", "text": "é"}
+    assert [p.name for p in tmp_path.iterdir()] == ["o.jsonl.gz"]
+
+
+def test_text_dir_writer(tmp_path):
+    w = TextDirWriter(tmp_path)
+    w.write("a/b.txt", "body")
+    w.write("a/empty.txt", "")
+    assert (tmp_path / "a/b.txt").read_text() == "body\n" and (tmp_path / "a/empty.txt").read_text() == ""
+
+
+def test_missing_extra_names_the_extra(monkeypatch):
+    import builtins
+
+    real = builtins.__import__
+
+    def fake(name, *a, **k):
+        if name.startswith("fastwarc"):
+            raise ImportError(name)
+        return real(name, *a, **k)
+
+    monkeypatch.setattr(builtins, "__import__", fake)
+    import sys
+
+    monkeypatch.delitem(sys.modules, "fastwarc", raising=False)
+    monkeypatch.delitem(sys.modules, "fastwarc.warc", raising=False)
+    with pytest.raises(MissingExtra, match=r"pip install 'cleaner\[warc\]'"):
+        require("fastwarc.warc", "WARC input")
+
+
+def test_zlib_sanity():  # the gzip writer's members carry no timestamp: output is reproducible
+    assert Compressor("gzip")(b"x") == Compressor("gzip")(b"x")
+    assert zlib.decompress(Compressor("gzip")(b"x"), 31) == b"x"

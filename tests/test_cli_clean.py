@@ -1,0 +1,117 @@
+"""`cleaner clean`: stdout and directory output, stdin, summary and --stats, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cleaner.cli.main import app
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ARTICLE = "A first paragraph of the article body.\n\nShare on Facebook\n\nA second paragraph of the body.\n"
+
+
+@pytest.fixture
+def cli():
+    runner = CliRunner()
+
+    def invoke(*args, input=None):
+        return runner.invoke(app, ["clean", *map(str, args)], input=input)
+
+    return invoke
+
+
+def test_file_to_stdout_prints_the_body(tmp_path, cli):
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    r = cli(tmp_path / "a.txt")
+    assert r.exit_code == 0, r.output
+    assert r.stdout == "A first paragraph of the article body.\n\nA second paragraph of the body.\n"
+
+
+def test_jsonl_format_and_trace(tmp_path, cli):
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    r = cli(tmp_path / "a.txt", "--format", "jsonl", "--trace")
+    rec = json.loads(r.stdout)
+    assert list(rec) == ["id", "source", "url", "site", "title", "text", "metadata", "stats", "warnings", "trace"]
+    assert rec["id"] == rec["source"] == str(tmp_path / "a.txt") and rec["trace"]
+
+
+def test_stdin_text_and_jsonl(cli):
+    r = cli("-", input=ARTICLE)
+    assert r.exit_code == 0 and r.stdout.startswith("A first paragraph") and "Share" not in r.stdout
+    lines = "".join(json.dumps({"text": ARTICLE, "id": f"x{i}"}) + "\n" for i in range(3))
+    r = cli("-", input=lines)
+    assert [json.loads(x)["id"] for x in r.stdout.splitlines()] == ["x0", "x1", "x2"]
+
+
+def test_directory_to_out_with_summary_and_stats(tmp_path, cli):
+    src = tmp_path / "dump"
+    src.mkdir()
+    with gzip.open(src / "a.jsonl.gz", "wt") as f:
+        for i, p in enumerate(sorted(FIXTURES.glob("*/*/input.txt"))[:20]):
+            f.write(json.dumps({"text": p.read_text(), "id": str(i)}) + "\n")
+    (src / "notes.bin").write_bytes(b"\x00")
+    out, stats = tmp_path / "out", tmp_path / "stats.json"
+    r = cli(src, "-o", out, "--stats", stats, "--workers", "2", "--compression", "gzip")
+    assert r.exit_code == 0, r.output
+    assert "documents in" in r.stderr and "skipped 1 file(s) of unknown format" in r.stderr
+    s = json.loads(stats.read_text())
+    assert s["docs_in"] == 20 == s["written"] and s["rejected"] == 0 and s["rules"]
+    assert len(gzip.decompress((out / "a.jsonl.gz").read_bytes()).splitlines()) == 20
+    r = cli(src, "-o", out, "--stats", stats, "--workers", "2", "--compression", "gzip")
+    assert r.exit_code == 0 and json.loads(stats.read_text())["shards_done_earlier"] == 1
+
+
+def test_reject_rate_sets_exit_code_1(tmp_path, cli):
+    (tmp_path / "a.jsonl").write_text(json.dumps({"text": ARTICLE}) + "\n{broken\n")
+    r = cli(tmp_path / "a.jsonl", "-o", tmp_path / "out")
+    assert r.exit_code == 1 and "above --max-reject-rate" in r.stderr
+    assert json.loads((tmp_path / "out/rejects.jsonl").read_text())["line"] == 2
+    r = cli(tmp_path / "a.jsonl", "-o", tmp_path / "out", "--max-reject-rate", "0.5")
+    assert r.exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["/no/such/dir"], "no such file or directory"),
+        (["{a}", "--format", "xml"], "--format 'xml'"),
+        (["{a}", "--compression", "lz4"], "--compression 'lz4'"),
+        (["{a}", "--input-format", "pdf"], "--input-format 'pdf'"),
+        (["{a}", "--rules", "/no/such/rules"], "not a directory of rule files"),
+        (["{a}", "--format", "parquet"], "Parquet output needs an output directory"),
+        (["{a}", "--format", "text", "--compression", "gzip", "-o", "{out}"], "--compression applies to jsonl"),
+        (["{tmp}/README"], "cannot tell the format"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(tmp_path, cli, args, message):
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    (tmp_path / "README").write_text(ARTICLE)
+    args = [a.format(a=tmp_path / "a.txt", out=tmp_path / "out", tmp=tmp_path) for a in args]
+    r = cli(*args)
+    assert r.exit_code == 2, r.output
+    assert message in r.stderr and "Traceback" not in r.output
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_changed_options_need_restart(tmp_path, cli):
+    (tmp_path / "a.jsonl").write_text(json.dumps({"text": ARTICLE}) + "\n")
+    assert cli(tmp_path / "a.jsonl", "-o", tmp_path / "out").exit_code == 0
+    r = cli(tmp_path / "a.jsonl", "-o", tmp_path / "out", "--format", "text")
+    assert r.exit_code == 2 and "--restart" in r.stderr
+    assert cli(tmp_path / "a.jsonl", "-o", tmp_path / "out", "--format", "text", "--restart").exit_code == 0
+
+
+def test_console_script_on_stdin_is_light(tmp_path):
+    """The real entry point: one document through a pipe, no worker pool, exit 0."""
+    code = "import sys; from cleaner.cli.main import app; sys.argv = ['cleaner', 'clean', '-']; app()"
+    r = subprocess.run([sys.executable, "-c", code], input=ARTICLE, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "A first paragraph of the article body.\n\nA second paragraph of the body.\n"
+    assert r.stderr == ""

@@ -64,10 +64,15 @@ class WorkerPool:
         w.task = task
         w.conn.send((task, schema))
 
-    def poll(self, timeout: float) -> list[TaskResult | Failure]:
+    def poll(self, timeout: float, wake_fd: int | None = None) -> list[TaskResult | Failure]:
+        """Results and failures so far, waiting up to `timeout` for one (or for `wake_fd` to be readable)."""
         out: list[TaskResult | Failure] = []
         conns = {w.conn: w for w in self.workers}
-        for conn in wait(list(conns), timeout):
+        waitables: list = list(conns) + ([wake_fd] if wake_fd is not None else [])
+        for conn in wait(waitables, timeout):
+            if conn == wake_fd:
+                _drain(wake_fd)
+                continue
             w = conns[conn]
             try:
                 kind, payload = conn.recv()
@@ -137,6 +142,14 @@ class WorkerPool:
                 w.proc.kill()
         for w in self.workers:
             w.proc.join()
+
+
+def _drain(fd: int) -> None:
+    try:
+        while os.read(fd, 65536):
+            pass
+    except BlockingIOError:
+        pass
 
 
 def default_workers() -> int:

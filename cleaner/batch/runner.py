@@ -8,6 +8,7 @@ light run (one small file, a document on stdin) needs.
 
 from __future__ import annotations
 
+import os
 import pickle
 import signal
 import queue
@@ -173,20 +174,34 @@ class _Runner:
         stop = threading.Event()
         fopts = FeedOptions(fields=self.cfg.fields, max_doc_bytes=self.cfg.max_doc_bytes)
 
+        # the reader thread writes a byte here after each put, so the main thread can sleep in one wait()
+        # on worker pipes and reader progress together instead of polling
+        wake_r, wake_w = os.pipe()
+        os.set_blocking(wake_r, False)
+        os.set_blocking(wake_w, False)
+        self.wake_fd = wake_r
+
+        def put(el) -> bool:
+            while not stop.is_set():
+                try:
+                    q.put(el, timeout=0.1)
+                    try:
+                        os.write(wake_w, b"x")
+                    except (BlockingIOError, OSError):
+                        pass  # pipe full: the main thread has wake-ups pending anyway
+                    return True
+                except queue.Full:
+                    pass
+            return False
+
         def read() -> None:
             try:
                 for el in feed(todo, fopts):
-                    while not stop.is_set():
-                        try:
-                            q.put(el, timeout=0.1)
-                            break
-                        except queue.Full:
-                            pass
-                    if stop.is_set():
+                    if not put(el):
                         return
-                q.put(_EOF)
+                put(_EOF)
             except BaseException as exc:  # reported by the main thread
-                q.put(_Fatal(exc))
+                put(_Fatal(exc))
 
         reader = threading.Thread(target=read, name="cleaner-feed", daemon=True)
         reader.start()
@@ -203,6 +218,10 @@ class _Runner:
             raise
         finally:
             stop.set()
+            reader.join(timeout=2)
+            if not reader.is_alive():  # a reader stuck on a blocking read may still write to them
+                os.close(wake_r)
+                os.close(wake_w)
             if alarm:
                 signal.signal(signal.SIGALRM, old_alarm)
             if self.pool is not None:
@@ -262,8 +281,9 @@ class _Runner:
                     self.pool.submit(w, task, self._schema(task, starts))
 
             if self.pool is not None and self.pool.busy:
-                wait = 0.005 if (not eof and outstanding < self.window) else 0.2
-                for ev in self.pool.poll(wait):
+                can_pull = not eof and outstanding < self.window
+                wait = 0.0 if (can_pull and not q.empty()) or (pending and self.pool.idle()) else 0.5
+                for ev in self.pool.poll(wait, self.wake_fd if can_pull else None):
                     if isinstance(ev, Failure):
                         self._retry(ev, pending)
                     else:

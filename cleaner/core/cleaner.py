@@ -90,10 +90,12 @@ class Cleaner:
                 warnings.append(f"unknown site {site!r}; known: {', '.join(self.sites) or 'none'}; "
                                 f"generic rules only")
 
+        traced = len(trace)
         body, numbers, doc = self._apply(lines, ruleset, trace)
         fields = dict(doc.fields)
         warnings.extend(doc.warnings)
-        body, numbers = self._settle(body, numbers, ruleset, trace, fields)
+        if len(trace) > traced:  # something was removed or changed: neighbours may differ now
+            body, numbers = self._settle(body, numbers, ruleset, trace, fields)
 
         metadata = {k: fields[k] for k in METADATA_FIELDS if k in fields}
         for key, value in page_meta.items():
@@ -135,7 +137,8 @@ class Cleaner:
         """
         for _ in range(_MAX_PASSES - 1):
             sub: list[TraceEntry] = []
-            again, idx, doc = self._apply(prepare_lines(repair_text("\n".join(body), sub), sub), ruleset, sub)
+            # Repair is idempotent, so a fresh cleaning of the body starts at preparing its lines.
+            again, idx, doc = self._apply(prepare_lines(body, sub), ruleset, sub)
             if again == body:
                 break
             trace.extend(replace(t, line=numbers[t.line - 1] if t.line else None) for t in sub)

@@ -12,10 +12,13 @@ from cleaner.core.result import TraceEntry
 from cleaner.ruleset.model import Rule, RuleTimeout
 
 
+SHORT_LINE = 200  # longer lines are never compared with word lists (labels are short)
+
+
 class Document:
     """Working state of one document: its lines, which are still alive, what was found and done."""
 
-    __slots__ = ("lines", "alive", "trace", "fields", "fired", "warnings", "_live", "_dirty", "_folded")
+    __slots__ = ("lines", "alive", "trace", "fields", "fired", "warnings", "_live", "_dirty", "_text", "_short")
 
     def __init__(self, lines: list[str], trace: list[TraceEntry] | None = None):
         self.lines = [line.strip() for line in lines]
@@ -26,14 +29,30 @@ class Document:
         self.warnings: list[str] = []
         self._live: list[int] = []
         self._dirty = True
-        self._folded: dict[int, str] = {}
+        self._text: str | None = None
+        self._short: dict[str, list[int]] | None = None
 
-    def folded(self, i: int) -> str:
-        """Casefolded line i, computed once per document (word lists compare casefolded)."""
-        f = self._folded.get(i)
-        if f is None:
-            f = self._folded[i] = self.lines[i].casefold()
-        return f
+    @property
+    def text(self) -> str:
+        """All lines joined: a needle absent here is absent from every line (rules' cheap pre-test)."""
+        if self._text is None:
+            self._text = "\n".join(self.lines)
+        return self._text
+
+    @property
+    def short_lines(self) -> dict[str, list[int]]:
+        """Casefolded short line -> its indices: word lists match whole lines by one lookup each."""
+        if self._short is None:
+            index: dict[str, list[int]] = {}
+            for i, line in enumerate(self.lines):
+                if line and len(line) <= SHORT_LINE:
+                    index.setdefault(line.casefold(), []).append(i)
+            self._short = index
+        return self._short
+
+    def replace_line(self, i: int, new: str) -> None:
+        self.lines[i] = new
+        self._text = self._short = None
 
     def live(self) -> list[int]:
         """Indices of the non-blank lines still kept (cached until something is removed)."""
@@ -71,16 +90,41 @@ def _region(rule: Rule, live: list[int]) -> Sequence[int]:
 
 
 def _matches(rule: Rule, doc: Document, candidates: Sequence[int], timeout: float | None):
-    """Yield (index, match) for candidate lines that are alive and match the rule (a snapshot is iterated)."""
+    """Yield (index, match) for candidate lines that are alive and match the rule (a snapshot is iterated).
+
+    Whole-document pre-tests come first: word-list entries are looked up among the document's short
+    lines, and a regex whose `contains` needles are absent from the document is not run at all.
+    """
     m = rule.match
+    word_hits: set[int] = set()
+    if m.words:
+        short = doc.short_lines
+        for key in m.words.intersection(short):
+            word_hits.update(short[key])
+    pattern = m.pattern
+    if pattern is not None and m.contains:
+        text = doc.text
+        if not any(c in text for c in m.contains):
+            pattern = None
+    if pattern is not None and m.affix_scan is not None and not m.affix_scan.search(doc.text):
+        pattern = None
+    if pattern is None:
+        if not word_hits:
+            return
+        candidates = [i for i in candidates if i in word_hits]
     lo, hi = m.min_chars, m.max_chars if m.max_chars is not None else 1 << 62
     lines, alive = doc.lines, doc.alive
     for i in list(candidates):
         line = lines[i]
         if not alive[i] or not lo <= len(line) <= hi:
             continue
+        if i in word_hits:
+            yield i, True
+            continue
+        if pattern is None:
+            continue
         try:
-            hit = m.match(line, timeout, doc.folded(i) if m.words else None)
+            hit = m.match_pattern(line, timeout)
         except TimeoutError:
             raise RuleTimeout(rule.id, rule.source, i + 1, timeout or 0) from None
         if hit:
@@ -166,8 +210,7 @@ def _rewrite(rule: Rule, doc: Document, cand: Sequence[int], timeout: float | No
             doc.kill(i, rule.id, "drop")
             continue
         doc.trace.append(TraceEntry(rule.id, "change", i + 1, old, new))
-        doc.lines[i] = new
-        doc._folded.pop(i, None)
+        doc.replace_line(i, new)
 
 
 _ACTIONS = {

@@ -120,5 +120,8 @@ def repair_text(text: str, trace: list[TraceEntry]) -> list[str]:
         text = normalize_newlines(text)
         trace.append(TraceEntry("normalize-newlines", "repair", None, ""))
     lines = text.split("\n")
-    plan = [step for step in LINE_PLAN if step.needs(text)]  # one cheap test per document first
-    return run_plan(plan, lines, range(1, len(lines) + 1), trace, "repair") if plan else lines
+    plan = LINE_PLAN
+    if text.replace("\n", "").isprintable():
+        # No control, invisible or non-ASCII space character anywhere: one C-level pass rules them out.
+        plan = tuple(s for s in LINE_PLAN if s.name not in ("normalize-spaces", "remove-invisibles"))
+    return run_plan(plan, lines, range(1, len(lines) + 1), trace, "repair", text)

@@ -33,11 +33,15 @@ def contains_any(chars: Iterable[str]) -> Callable[[str], bool]:
 
 
 def run_plan(plan: Sequence[Step], lines: list[str], numbers: Sequence[int], trace: list[TraceEntry],
-             action: str) -> list[str]:
+             action: str, text: str | None = None) -> list[str]:
     """Apply `plan` to each line, recording every change as a TraceEntry.
 
-    `numbers[i]` is the 1-based input line of `lines[i]`.
+    `numbers[i]` is the 1-based input line of `lines[i]`. Steps whose guard finds nothing in the whole
+    text (`text`, default: the lines joined) are skipped, so clean documents pay a few `in` tests.
     """
+    plan = [step for step in plan if step.needs("\n".join(lines) if text is None else text)]
+    if not plan:
+        return lines
     out = list(lines)
     for i, line in enumerate(out):
         for step in plan:

@@ -20,6 +20,7 @@ from cleaner.ruleset.schema import ACTION_KEYS, FIELDS, FILE
 _VALIDATOR = jsonschema.Draft202012Validator(FILE)
 _PLACEHOLDER = regex.compile(r"\{\{([a-z0-9-]+)\}\}")
 # A regex that starts with a word list and has no other branch: lines must start with one of its words.
+_WORDLIST_TAIL = regex.compile(r"(?<![\\|])\((?:\?:)?\{\{([a-z0-9-]+)\}\}\)\$$")
 _WORDLIST_LEAD = regex.compile(r"^\^(?:\(\?:)?\{\{([a-z0-9-]+)\}\}(?!\)?[*?{])(?!.*(?<!\\)\|(?![^\[]*\]))")
 GENERIC = "generic"
 
@@ -148,13 +149,22 @@ class _Compiler:
             longest = max(map(len, words))
             max_chars = longest if max_chars is None else min(max_chars, longest)
         prefixes: tuple[str, ...] = ()
-        if pattern is not None:
-            lead = _WORDLIST_LEAD.match(spec["regex"])
-            if lead and not pattern.flags & regex.IGNORECASE:
+        suffixes: tuple[str, ...] = ()
+        affix_scan = None
+        if pattern is not None and not pattern.flags & regex.IGNORECASE:
+            lead, tail = _WORDLIST_LEAD.match(spec["regex"]), _WORDLIST_TAIL.search(spec["regex"])
+            if lead:
                 prefixes = self.wordlists[lead.group(1)]
-        return Matcher(pattern, frozenset(words), max_chars, spec.get("min_chars", 0),
-                       tuple(spec.get("contains", ())), pattern is not None and _anchored(spec["regex"]),
-                       prefixes, pattern is not None and _can_backtrack_badly(spec["regex"]))
+                affix_scan = regex.compile("^(?:" + "|".join(map(regex.escape, prefixes)) + ")", regex.M)
+            elif tail:
+                suffixes = self.wordlists[tail.group(1)]
+                affix_scan = regex.compile("(?:" + "|".join(map(regex.escape, suffixes)) + ")$", regex.M)
+        return Matcher(
+            pattern=pattern, words=frozenset(words), max_chars=max_chars, min_chars=spec.get("min_chars", 0),
+            contains=tuple(spec.get("contains", ())),
+            anchored=pattern is not None and _anchored(spec["regex"]),
+            prefixes=prefixes, suffixes=suffixes, affix_scan=affix_scan,
+            timed=pattern is not None and _can_backtrack_badly(spec["regex"]))
 
     def rule(self, data: dict, earlier: set[str]) -> Rule:
         rid, action = data["id"], data["action"]

@@ -30,6 +30,8 @@ class Matcher:
     contains: tuple[str, ...] = ()  # cheap pre-test for the regex: one of these must occur in the line
     anchored: bool = False  # every branch of the regex starts with ^: match() instead of search()
     prefixes: tuple[str, ...] = ()  # derived pre-test: the regex starts with a word list
+    suffixes: tuple[str, ...] = ()  # derived pre-test: the regex ends with a word list
+    affix_scan: regex.Pattern | None = None  # the same pre-test over a whole document (multiline)
     timed: bool = True  # run under the time budget (patterns that can backtrack badly)
 
     def match(self, line: str, timeout: float | None, folded: str | None = None):
@@ -42,6 +44,10 @@ class Matcher:
             return None
         if self.words and (folded if folded is not None else line.casefold()) in self.words:
             return True
+        return self.match_pattern(line, timeout)
+
+    def match_pattern(self, line: str, timeout: float | None):
+        """The regex part alone, behind its cheap pre-tests (length already checked)."""
         pattern = self.pattern
         if pattern is None:
             return None
@@ -52,6 +58,8 @@ class Matcher:
             else:
                 return None
         if self.prefixes and not line.startswith(self.prefixes):
+            return None
+        if self.suffixes and not line.endswith(self.suffixes):
             return None
         if not self.timed:
             timeout = None

@@ -34,9 +34,10 @@ class RichProgress(ProgressCallbacks):
         self.t0 = time.monotonic()
         self.p.start()
 
-    def advance(self, raw_done: int, stats: Stats) -> None:
+    def advance(self, raw_done: int, stats: Stats, *, force: bool = False) -> None:
         now = time.monotonic()
-        if self.p is None or now - self.last < self.min_interval:
+        self.latest = (raw_done, stats)
+        if self.p is None or (now - self.last < self.min_interval and not force):
             return
         self.last = now
         dt = max(now - self.t0, 1e-6)
@@ -45,6 +46,8 @@ class RichProgress(ProgressCallbacks):
 
     def stop(self) -> None:
         if self.p is not None:
+            if getattr(self, "latest", None) is not None:
+                self.advance(*self.latest, force=True)
             self.p.stop()
 
 

@@ -59,7 +59,8 @@ def process_task(cleaner, task: Task, opts: WorkOptions, state=None, schema=None
         if isinstance(rec, Reject):
             _reject(stats, rejects, rec)
             continue
-        stats.bytes_in += len(rec.data)
+        data = rec.data
+        stats.bytes_in += len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
         if state is not None:
             state[0], state[1], state[2] = task.seq, i, time.monotonic()
         res = _clean(cleaner, rec, opts)

@@ -1,0 +1,185 @@
+"""Page metadata (title, author, date, canonical URL, publisher) from <meta>, JSON-LD and selectors."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from urllib.parse import urljoin
+
+from selectolax.lexbor import LexborHTMLParser
+
+from cleaner.html.blocks import text_of
+
+_MAX_JSONLD = 512 * 1024
+_ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+                  "opinionnewsarticle", "scholarlyarticle", "techarticle", "webpage", "report", "liveblogposting"}
+
+_TITLE_META = ("og:title", "twitter:title", "dc.title", "headline")
+_AUTHOR_META = ("author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author", "citation_author")
+_DATE_META = (
+    "article:published_time", "datepublished", "og:published_time", "published_time", "article.published",
+    "pubdate", "publishdate", "publish-date", "publish_date", "date", "dc.date", "dc.date.issued",
+    "dcterms.created", "sailthru.date", "parsely-pub-date", "citation_publication_date", "og:updated_time",
+    "article:modified_time",
+)
+_SITE_META = ("og:site_name", "application-name", "publisher", "dc.publisher", "twitter:site")
+
+_ISO_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_NUM_RE = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4})\b")
+_YMD_RE = re.compile(r"\b(\d{4})[./](\d{1,2})[./](\d{1,2})\b")
+_BY_RE = re.compile(r"^(?:by|von|par|di|por|door|av|przez|od)\s+", re.I)
+
+
+def _iso(y: int, m: int, d: int) -> str | None:
+    try:
+        return date(y, m, d).isoformat() if 1900 <= y <= 2100 else None
+    except ValueError:
+        return None
+
+
+def parse_date(value: str | None) -> str | None:
+    """ISO 8601 yyyy-mm-dd from an ISO timestamp or a numeric date (dd/mm/yyyy unless that is impossible)."""
+    if not value:
+        return None
+    m = _ISO_RE.search(value) or _YMD_RE.search(value)
+    if m:
+        return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = _NUM_RE.search(value)
+    if m:
+        a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        return _iso(y, b, a) if a > 12 or b <= 12 else _iso(y, a, b)
+    return None
+
+
+def _meta_map(tree: LexborHTMLParser) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for node in tree.css("meta[content]"):
+        attrs = node.attributes
+        key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
+        value = (attrs.get("content") or "").strip()
+        if key and value:
+            out.setdefault(key.strip().lower(), value)
+    return out
+
+
+def _first(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        if meta.get(key):
+            return meta[key]
+    return None
+
+
+def _name(value) -> str | None:
+    if isinstance(value, list):
+        names = [n for n in (_name(v) for v in value) if n]
+        return ", ".join(dict.fromkeys(names)) or None
+    if isinstance(value, dict):
+        value = value.get("name")
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _jsonld_article(tree: LexborHTMLParser) -> dict:
+    """The first Article-like object of the page's JSON-LD, or {}."""
+    for node in tree.css('script[type="application/ld+json"]'):
+        raw = node.text()
+        if not raw or len(raw) > _MAX_JSONLD:
+            continue
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):
+            continue
+        stack = [data]
+        while stack:
+            obj = stack.pop(0)
+            if isinstance(obj, list):
+                stack.extend(obj)
+            elif isinstance(obj, dict):
+                kind = obj.get("@type")
+                kinds = kind if isinstance(kind, list) else [kind]
+                if any(isinstance(k, str) and k.lower() in _ARTICLE_TYPES for k in kinds) and (
+                    obj.get("headline") or obj.get("datePublished")
+                ):
+                    return obj
+                if "@graph" in obj:
+                    stack.append(obj["@graph"])
+    return {}
+
+
+def _clean_author(value: str | None) -> str | None:
+    if not value or value.startswith(("http://", "https://")):
+        return None
+    value = _BY_RE.sub("", " ".join(value.split()))
+    return value or None
+
+
+def _selected(tree: LexborHTMLParser, selectors: tuple[str, ...], warnings: list[str]) -> tuple[str | None, str | None]:
+    """(text, machine-readable value from datetime/content) of the first element a selector matches."""
+    for sel in selectors:
+        try:
+            node = tree.css_first(sel)
+        except Exception:
+            warnings.append(f"html: invalid CSS selector {sel!r} ignored")
+            continue
+        if node is not None:
+            attrs = node.attributes
+            text = text_of(node) or None
+            return text, attrs.get("datetime") or attrs.get("content") or text
+    return None, None
+
+
+def page_metadata(tree: LexborHTMLParser, url: str | None = None) -> dict:
+    """Metadata the page declares: <meta> tags, JSON-LD, <link rel=canonical>, <title>/<h1>."""
+    meta = _meta_map(tree)
+    ld = _jsonld_article(tree)
+    out: dict = {}
+
+    title = _first(meta, _TITLE_META) or _name(ld.get("headline"))
+    if not title:
+        node = tree.css_first("h1") or tree.css_first("title")
+        title = text_of(node) if node is not None else None
+    if title:
+        out["title"] = " ".join(title.split())
+
+    author = _clean_author(_name(ld.get("author")) or _first(meta, _AUTHOR_META))
+    if author:
+        out["author"] = author
+
+    when = parse_date(ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None)
+    when = when or parse_date(_first(meta, _DATE_META))
+    if not when:
+        node = tree.css_first("time[datetime]")
+        when = parse_date(node.attributes.get("datetime")) if node is not None else None
+    if when:
+        out["date"] = when
+
+    link = tree.css_first('link[rel~="canonical"][href]')
+    canonical = (link.attributes.get("href") if link is not None else None) or meta.get("og:url")
+    if canonical:
+        canonical = urljoin(url, canonical.strip()) if url else canonical.strip()
+        if canonical.startswith(("http://", "https://")):
+            out["canonical_url"] = canonical
+
+    publisher = _name(ld.get("publisher")) or _first(meta, _SITE_META)
+    if publisher and not publisher.startswith("@"):
+        out["publisher"] = " ".join(publisher.split())
+    return out
+
+
+def selector_metadata(tree: LexborHTMLParser, config, warnings: list[str]) -> dict:
+    """Metadata found by a site's title/date/author/publisher selectors (they beat page metadata)."""
+    out: dict = {}
+    title, _ = _selected(tree, config.title, warnings)
+    if title:
+        out["title"] = title
+    _, when = _selected(tree, config.date, warnings)
+    when = parse_date(when)
+    if when:
+        out["date"] = when
+    author = _clean_author(_selected(tree, config.author, warnings)[0])
+    if author:
+        out["author"] = author
+    publisher, _ = _selected(tree, getattr(config, "publisher", ()), warnings)
+    if publisher:
+        out["publisher"] = publisher
+    return out

@@ -1,0 +1,30 @@
+"""Data types shared by the HTML path: the per-site configuration and the extraction result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class HtmlConfig:
+    """CSS selectors from a rule file's ``html:`` section (each list ordered, first match wins).
+
+    ``publisher`` is an optional addition to the agreed contract (same semantics as ``author``).
+    """
+
+    body: tuple[str, ...] = ()
+    strip: tuple[str, ...] = ()
+    title: tuple[str, ...] = ()
+    date: tuple[str, ...] = ()
+    author: tuple[str, ...] = ()
+    publisher: tuple[str, ...] = ()
+
+
+@dataclass
+class HtmlExtraction:
+    """Text lines of the main content plus page metadata, warnings and the method used."""
+
+    text: str
+    metadata: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    method: str = "generic"

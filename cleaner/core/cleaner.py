@@ -14,7 +14,7 @@ from cleaner.core.sites import SiteIndex
 from cleaner.ruleset.model import RuleSet
 
 FORMATS = ("auto", "text", "html")
-_MAX_PASSES = 4
+_MAX_PASSES = 50  # each pass that changes something removes or rewrites a line
 METADATA_FIELDS = ("author", "publisher", "date", "source_url")
 _CONTROLS = tuple(chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)))
 
@@ -95,7 +95,7 @@ class Cleaner:
         fields = dict(doc.fields)
         warnings.extend(doc.warnings)
         if len(trace) > traced:  # something was removed or changed: neighbours may differ now
-            body, numbers = self._settle(body, numbers, ruleset, trace, fields)
+            body, numbers = self._settle(body, numbers, ruleset, trace, fields, warnings)
 
         metadata = {k: fields[k] for k in METADATA_FIELDS if k in fields}
         for key, value in page_meta.items():
@@ -129,7 +129,7 @@ class Cleaner:
         return body, numbers, doc
 
     def _settle(self, body: list[str], numbers: list[int], ruleset: RuleSet | None,
-                trace: list[TraceEntry], fields: dict[str, str]) -> tuple[list[str], list[int]]:
+                trace: list[TraceEntry], fields: dict[str, str], warnings: list[str]) -> tuple[list[str], list[int]]:
         """Clean the body again until nothing changes, so that cleaning is idempotent.
 
         Positional rules (head/tail regions, blocks) can see new neighbours once chrome is gone; a
@@ -145,6 +145,8 @@ class Cleaner:
             for key, value in doc.fields.items():
                 fields.setdefault(key, value)
             body, numbers = again, [numbers[i - 1] for i in idx]
+        else:
+            warnings.append(f"cleaning did not settle after {_MAX_PASSES} passes; output may change if cleaned again")
         return body, numbers
 
     def extracted_text(self, data: str | bytes, url: str | None = None) -> str:

@@ -18,7 +18,8 @@ SHORT_LINE = 200  # longer lines are never compared with word lists (labels are 
 class Document:
     """Working state of one document: its lines, which are still alive, what was found and done."""
 
-    __slots__ = ("lines", "alive", "trace", "fields", "fired", "warnings", "_live", "_dirty", "_text", "_short")
+    __slots__ = ("lines", "alive", "trace", "fields", "fired", "warnings", "_live", "_dirty", "_text", "_short",
+                 "_edges")
 
     def __init__(self, lines: list[str], trace: list[TraceEntry] | None = None):
         self.lines = [line.strip() for line in lines]
@@ -31,6 +32,7 @@ class Document:
         self._dirty = True
         self._text: str | None = None
         self._short: dict[str, list[int]] | None = None
+        self._edges: tuple[set[str], set[str]] | None = None
 
     @property
     def text(self) -> str:
@@ -50,9 +52,18 @@ class Document:
             self._short = index
         return self._short
 
+    @property
+    def edges(self) -> tuple[set[str], set[str]]:
+        """(first two characters, last two characters) of every line: word-list prefix/suffix pre-test."""
+        if self._edges is None:
+            lines = [line for line in self.lines if line]
+            self._edges = ({line[:2] for line in lines} | {line[:1] for line in lines},
+                           {line[-2:] for line in lines} | {line[-1:] for line in lines})
+        return self._edges
+
     def replace_line(self, i: int, new: str) -> None:
         self.lines[i] = new
-        self._text = self._short = None
+        self._text = self._short = self._edges = None
 
     def live(self) -> list[int]:
         """Indices of the non-blank lines still kept (cached until something is removed)."""
@@ -106,7 +117,9 @@ def _matches(rule: Rule, doc: Document, candidates: Sequence[int], timeout: floa
         text = doc.text
         if not any(c in text for c in m.contains):
             pattern = None
-    if pattern is not None and m.affix_scan is not None and not m.affix_scan.search(doc.text):
+    if pattern is not None and m.prefix_keys and m.prefix_keys.isdisjoint(doc.edges[0]):
+        pattern = None
+    if pattern is not None and m.suffix_keys and m.suffix_keys.isdisjoint(doc.edges[1]):
         pattern = None
     if pattern is None:
         if not word_hits:

@@ -49,10 +49,8 @@ _SPACES = re.compile(f"[{_SPACE_CHARS}]")
 # such as Persian and Hindi need them.
 _INVISIBLE_CHARS = "\u200b\u2060\ufeff\u00ad\u180e\u200c\u200d\x7f" + "".join(
     chr(c) for c in range(0x20) if chr(c) not in "\t\n")
-_INVISIBLE = re.compile(
-    "[\u200b\u2060\ufeff\u00ad\u180e\u0000-\u0008\u000b-\u001f\u007f]"
-    "|(?<!\\S)[\u200c\u200d]|[\u200c\u200d](?!\\S)"
-)
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u180e\u0000-\u0008\u000b-\u001f\u007f]")
+_LOOSE_JOINER = re.compile("(?<!\\S)[\u200c\u200d]+|[\u200c\u200d]+(?!\\S)")
 # U+0085 (NEL) is not among them: in scraped text it is almost always a byte of mojibake.
 _LINE_SEPARATORS = re.compile("\r\n?|[\u2028\u2029]")
 
@@ -93,7 +91,7 @@ def normalize_spaces(line: str) -> str:
 
 def remove_invisibles(line: str) -> str:
     """Drop zero-width characters, soft hyphens and control characters."""
-    return _INVISIBLE.sub("", line)
+    return _LOOSE_JOINER.sub("", _INVISIBLE.sub("", line))
 
 
 def _has_mojibake(text: str) -> bool:

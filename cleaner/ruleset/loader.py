@@ -150,20 +150,18 @@ class _Compiler:
             max_chars = longest if max_chars is None else min(max_chars, longest)
         prefixes: tuple[str, ...] = ()
         suffixes: tuple[str, ...] = ()
-        affix_scan = None
         if pattern is not None and not pattern.flags & regex.IGNORECASE:
             lead, tail = _WORDLIST_LEAD.match(spec["regex"]), _WORDLIST_TAIL.search(spec["regex"])
             if lead:
                 prefixes = self.wordlists[lead.group(1)]
-                affix_scan = regex.compile("^(?:" + "|".join(map(regex.escape, prefixes)) + ")", regex.M)
             elif tail:
                 suffixes = self.wordlists[tail.group(1)]
-                affix_scan = regex.compile("(?:" + "|".join(map(regex.escape, suffixes)) + ")$", regex.M)
         return Matcher(
             pattern=pattern, words=frozenset(words), max_chars=max_chars, min_chars=spec.get("min_chars", 0),
             contains=tuple(spec.get("contains", ())),
             anchored=pattern is not None and _anchored(spec["regex"]),
-            prefixes=prefixes, suffixes=suffixes, affix_scan=affix_scan,
+            prefixes=prefixes, suffixes=suffixes,
+            prefix_keys=frozenset(w[:2] for w in prefixes), suffix_keys=frozenset(w[-2:] for w in suffixes),
             timed=pattern is not None and _can_backtrack_badly(spec["regex"]))
 
     def rule(self, data: dict, earlier: set[str]) -> Rule:

@@ -31,7 +31,8 @@ class Matcher:
     anchored: bool = False  # every branch of the regex starts with ^: match() instead of search()
     prefixes: tuple[str, ...] = ()  # derived pre-test: the regex starts with a word list
     suffixes: tuple[str, ...] = ()  # derived pre-test: the regex ends with a word list
-    affix_scan: regex.Pattern | None = None  # the same pre-test over a whole document (multiline)
+    prefix_keys: frozenset[str] = frozenset()  # first two characters of the prefixes (document pre-test)
+    suffix_keys: frozenset[str] = frozenset()  # last two characters of the suffixes
     timed: bool = True  # run under the time budget (patterns that can backtrack badly)
 
     def match(self, line: str, timeout: float | None, folded: str | None = None):

@@ -4,7 +4,7 @@ Builds N documents (default 20,000) from tests/fixtures/*/*/input.txt: each docu
 with its body paragraphs lightly perturbed (a paragraph duplicated or dropped, numbers changed),
 some with CRLF line ends, and a share with mojibake (UTF-8 read as cp1252). Prints MB/s and docs/s.
 
-    python benchmarks/clean.py [--docs 20000] [--mojibake 0.05] [--seed 1]
+    python benchmarks/clean.py [--docs 20000] [--mojibake 0.05] [--seed 1] [--source fixtures|seeds]
 """
 from __future__ import annotations
 
@@ -23,9 +23,15 @@ from cleaner import Cleaner  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def load_inputs() -> list[str]:
-    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "tests" / "fixtures").glob("*/*/input.txt"))]
-    return [t for t in texts if t.strip()]
+def load_inputs(source: str) -> list[str]:
+    """Fixture inputs (short synthetic articles, ~2.4 KB) or the real vietnam.vn seeds (7-15 KB)."""
+    pattern = (ROOT.parent / "shared" / "seeds", "*.txt") if source == "seeds" else \
+        (ROOT / "tests" / "fixtures", "*/*/input.txt")
+    texts = [p.read_text(encoding="utf-8") for p in sorted(pattern[0].glob(pattern[1]))]
+    texts = [t for t in texts if t.strip()]
+    if not texts:
+        raise SystemExit(f"no inputs under {pattern[0]}")
+    return texts
 
 
 def to_mojibake(text: str) -> str:
@@ -50,9 +56,9 @@ def perturb(text: str, rng: random.Random, mojibake: float) -> str:
     return out
 
 
-def build(n: int, mojibake: float, seed: int) -> list[str]:
+def build(n: int, mojibake: float, seed: int, source: str = "fixtures") -> list[str]:
     rng = random.Random(seed)
-    inputs = load_inputs()
+    inputs = load_inputs(source)
     return [perturb(rng.choice(inputs), rng, mojibake) for _ in range(n)]
 
 
@@ -61,8 +67,10 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=20_000)
     ap.add_argument("--mojibake", type=float, default=0.05, help="share of documents with mojibake")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--source", choices=("fixtures", "seeds"), default="fixtures",
+                    help="fixtures: tests/fixtures inputs; seeds: the real dumps in ../shared/seeds")
     args = ap.parse_args()
-    docs = build(args.docs, args.mojibake, args.seed)
+    docs = build(args.docs, args.mojibake, args.seed, args.source)
     size = sum(len(d.encode("utf-8")) for d in docs)
     cleaner = Cleaner.from_rules()
     for d in docs[:200]:  # warm up
@@ -77,7 +85,8 @@ def main() -> None:
         cleaner.clean(d)
     plain_cpu = time.process_time() - t1
     plain_size = sum(len(d.encode("utf-8")) for d in plain)
-    print(f"documents          {len(docs):>10,}   ({size / 1e6:.1f} MB in, {out / 1e6:.1f} M chars out)")
+    print(f"documents          {len(docs):>10,}   from {args.source} ({size / 1e6:.1f} MB in, "
+          f"{out / 1e6:.1f} M chars out, {size / len(docs) / 1e3:.1f} KB/doc)")
     print(f"clean, one core    {size / 1e6 / cpu:>10.1f} MB/s   {len(docs) / cpu:,.0f} docs/s (CPU time; wall {wall:.1f} s)")
     print(f"  without mojibake {plain_size / 1e6 / plain_cpu:>10.1f} MB/s   ({len(plain):,} docs)")
 

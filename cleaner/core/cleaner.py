@@ -91,11 +91,11 @@ class Cleaner:
                                 f"generic rules only")
 
         traced = len(trace)
-        body, numbers, doc = self._apply(lines, ruleset, trace)
+        body, numbers, doc, seen = self._apply(lines, ruleset, trace)
         fields = dict(doc.fields)
         warnings.extend(doc.warnings)
         if len(trace) > traced:  # something was removed or changed: neighbours may differ now
-            body, numbers = self._settle(body, numbers, ruleset, trace, fields, warnings)
+            body, numbers = self._settle(body, numbers, seen, ruleset, trace, fields, warnings)
 
         metadata = {k: fields[k] for k in METADATA_FIELDS if k in fields}
         for key, value in page_meta.items():
@@ -117,34 +117,45 @@ class Cleaner:
             stats=_stats(chars_in, len(text_out), lines_in, len(body), len(changed & set(numbers))),
         )
 
-    def _apply(self, lines: list[str], ruleset: RuleSet | None, trace: list[TraceEntry]):
-        """Site rules, then generic rules, then the finishing normalisers: (body, line numbers, doc)."""
+    def _apply(self, lines: list[str], ruleset: RuleSet | None, trace: list[TraceEntry],
+               focus: set[int] | None = None):
+        """Site rules, then generic rules, then the finishing normalisers.
+
+        Returns (body, line numbers, doc, seen): `seen[i]` is the text the rules last saw of `body[i]`.
+        """
         doc = Document(lines, trace)
         if ruleset is not None:
-            run_rules(ruleset.rules, doc, timeout=self.regex_timeout)
+            run_rules(ruleset.rules, doc, timeout=self.regex_timeout, focus=focus)
         if self.generic is not None:
-            run_rules(self.generic.rules, doc, timeout=self.regex_timeout)
-        kept, numbers = doc.kept()
-        body, numbers = finish_lines(kept, numbers, trace)
-        return body, numbers, doc
+            run_rules(self.generic.rules, doc, timeout=self.regex_timeout, focus=focus)
+        seen, numbers = doc.kept()
+        body, body_numbers = finish_lines(seen, numbers, trace)
+        if len(body) != len(seen):
+            kept = set(body_numbers)
+            seen = [line for line, n in zip(seen, numbers) if n in kept]
+        return body, body_numbers, doc, seen
 
-    def _settle(self, body: list[str], numbers: list[int], ruleset: RuleSet | None,
+    def _settle(self, body: list[str], numbers: list[int], seen: list[str], ruleset: RuleSet | None,
                 trace: list[TraceEntry], fields: dict[str, str], warnings: list[str]) -> tuple[list[str], list[int]]:
         """Clean the body again until nothing changes, so that cleaning is idempotent.
 
-        Positional rules (head/tail regions, blocks) can see new neighbours once chrome is gone; a
-        second pass on clean text is cheap. Trace entries of later passes keep input line numbers.
+        A pass is what a fresh cleaning of the body would do, at a fraction of the cost: positional
+        rules (regions, requires, guards) see every line, since their neighbours changed; the other
+        rules test a line's own text only, so they look at just the lines whose text changed since they
+        last saw it. Trace entries of later passes keep input line numbers.
         """
         for _ in range(_MAX_PASSES - 1):
             sub: list[TraceEntry] = []
             # Repair is idempotent, so a fresh cleaning of the body starts at preparing its lines.
-            again, idx, doc = self._apply(prepare_lines(body, sub), ruleset, sub)
+            lines = prepare_lines(body, sub)
+            focus = {i for i, (line, old) in enumerate(zip(lines, seen)) if line != old}
+            again, idx, doc, seen_again = self._apply(lines, ruleset, sub, focus)
             if again == body:
                 break
             trace.extend(replace(t, line=numbers[t.line - 1] if t.line else None) for t in sub)
             for key, value in doc.fields.items():
                 fields.setdefault(key, value)
-            body, numbers = again, [numbers[i - 1] for i in idx]
+            body, numbers, seen = again, [numbers[i - 1] for i in idx], seen_again
         else:
             warnings.append(f"cleaning did not settle after {_MAX_PASSES} passes; output may change if cleaned again")
         return body, numbers

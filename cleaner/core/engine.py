@@ -84,12 +84,21 @@ class Document:
 
 
 def run_rules(rules: Iterable[Rule], doc: Document, *, timeout: float | None = None,
-              check_requires: bool = True) -> None:
-    """Apply `rules` in order to `doc`. Raises RuleTimeout naming the rule whose regex ran too long."""
+              check_requires: bool = True, focus: set[int] | None = None) -> None:
+    """Apply `rules` in order to `doc`. Raises RuleTimeout naming the rule whose regex ran too long.
+
+    With `focus`, rules that are not positional only look at those line indices (the lines whose
+    text changed since these rules last saw them); positional rules look at every line.
+    """
     for rule in rules:
         if check_requires and rule.requires and not (rule.requires & doc.fired):
             continue
-        _ACTIONS[rule.action](rule, doc, _region(rule, doc.live()), timeout)
+        candidates = _region(rule, doc.live())
+        if focus is not None and not rule.positional:
+            candidates = [i for i in candidates if i in focus]
+            if not candidates:
+                continue
+        _ACTIONS[rule.action](rule, doc, candidates, timeout)
 
 
 def _region(rule: Rule, live: list[int]) -> Sequence[int]:

@@ -67,5 +67,7 @@ def prepare_lines(lines: list[str], trace: list[TraceEntry]) -> list[str]:
 def finish_lines(lines: list[str], numbers: list[int], trace: list[TraceEntry]) -> tuple[list[str], list[int]]:
     """Normalise kept lines after the rules; (non-empty lines, their numbers): a pipes-only line disappears."""
     out = run_plan(FINISH, lines, numbers, trace, "change")
+    if all(out):
+        return out, numbers
     keep = [i for i, line in enumerate(out) if line]
     return [out[i] for i in keep], [numbers[i] for i in keep]

@@ -122,4 +122,4 @@ def repair_text(text: str, trace: list[TraceEntry]) -> list[str]:
     if text.replace("\n", "").isprintable():
         # No control, invisible or non-ASCII space character anywhere: one C-level pass rules them out.
         plan = tuple(s for s in LINE_PLAN if s.name not in ("normalize-spaces", "remove-invisibles"))
-    return run_plan(plan, lines, range(1, len(lines) + 1), trace, "repair", text)
+    return run_plan(plan, lines, range(1, len(lines) + 1), trace, "repair", text, repeat=3)

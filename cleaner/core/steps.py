@@ -33,22 +33,30 @@ def contains_any(chars: Iterable[str]) -> Callable[[str], bool]:
 
 
 def run_plan(plan: Sequence[Step], lines: list[str], numbers: Sequence[int], trace: list[TraceEntry],
-             action: str, text: str | None = None) -> list[str]:
+             action: str, text: str | None = None, repeat: int = 1) -> list[str]:
     """Apply `plan` to each line, recording every change as a TraceEntry.
 
     `numbers[i]` is the 1-based input line of `lines[i]`. Steps whose guard finds nothing in the whole
     text (`text`, default: the lines joined) are skipped, so clean documents pay a few `in` tests.
+    With `repeat`, a line that changed goes through the plan again (steps can enable each other).
     """
+    full = plan
     plan = [step for step in plan if step.needs("\n".join(lines) if text is None else text)]
     if not plan:
         return lines
     out = list(lines)
     for i, line in enumerate(out):
-        for step in plan:
-            if step.needs(line):
-                new = step.fn(line)
-                if new != line:
-                    trace.append(TraceEntry(step.name, action, numbers[i], line, new))
-                    line = new
+        steps = plan
+        for _ in range(repeat):  # repeat > 1: run a changed line through the whole plan until it is stable
+            before = line
+            for step in steps:
+                if step.needs(line):
+                    new = step.fn(line)
+                    if new != line:
+                        trace.append(TraceEntry(step.name, action, numbers[i], line, new))
+                        line = new
+            if line == before:
+                break
+            steps = full
         out[i] = line
     return out

@@ -103,6 +103,12 @@ class Rule:
     date_order: str = "dmy"
     examples: tuple[Example, ...] = ()
 
+    @property
+    def positional(self) -> bool:
+        """Whether the rule's effect on a line depends on other lines (region, requires, guard)."""
+        return (self.head is not None or self.tail is not None or bool(self.requires)
+                or self.guard_max_line_chars is not None)
+
 
 @dataclass(frozen=True, slots=True)
 class RuleSet:

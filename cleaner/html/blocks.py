@@ -31,12 +31,11 @@ INLINE = (
 _INLINE_SEL = ",".join(INLINE)
 _NEVER_SEL = ",".join(NEVER_TEXT) + ",[hidden]"
 _ROW_BLOCKS = "table,p,div,ul,ol,li,h1,h2,h3,h4,h5,h6,blockquote,pre,section,article,dl,br"
-_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 _SPLIT_RE = re.compile(f"[{SEP}{BR}]")
 
 
 # Lexbor's tree builder is quadratic in nesting depth (100k nested <div>s take ~20 s) and lxml /
-# trafilatura recurse. A chunked count of opening minus closing tags (C-speed str.count) bounds the
+# trafilatura recurse. A chunked count of opening minus closing tags (C-speed bytes.count) bounds the
 # depth cheaply; only pages over the threshold pay for the exact scan that caps the depth.
 MAX_DEPTH = 256
 _DEPTH_ALARM = 1500
@@ -49,20 +48,18 @@ _FLAT = frozenset(
 )
 
 
-def _depth_estimate(html: str) -> int:
+def _depth_estimate(data: bytes) -> int:
     depth = peak = 0
-    count = html.count
-    for i in range(0, len(html), _CHUNK):
+    count = data.count
+    for i in range(0, len(data), _CHUNK):
         j = i + _CHUNK
-        depth += count("<", i, j) - 2 * count("</", i, j)
+        depth += count(b"<", i, j) - 2 * count(b"</", i, j)
         peak = max(peak, depth)
     return peak
 
 
 def cap_depth(html: str, limit: int = MAX_DEPTH) -> str:
-    """Drop tags (never text) nested deeper than ``limit``; a no-op on ordinary pages."""
-    if _depth_estimate(html) < _DEPTH_ALARM:
-        return html
+    """Drop tags (never text) nested deeper than ``limit``."""
     out, pos, depth = [], 0, 0
     for m in _TAG_RE.finditer(html):
         closing, name, selfclose = m.group(1), m.group(2).lower(), m.group(3)
@@ -81,12 +78,30 @@ def cap_depth(html: str, limit: int = MAX_DEPTH) -> str:
     return "".join(out)
 
 
+def _drop_comments(data: bytes) -> bytes:
+    """Remove <!-- ... --> comments (an unterminated one runs to the end, as the parser reads it)."""
+    out, pos, find = [], 0, data.find
+    while (start := find(b"<!--", pos)) >= 0:
+        out.append(data[pos:start])
+        end = find(b"-->", start + 4)
+        if end < 0:
+            return b"".join(out)
+        pos = end + 3
+    out.append(data[pos:])
+    return b"".join(out)
+
+
 def parse(html: str) -> LexborHTMLParser:
-    """Parse HTML with Lexbor; comments go first so they never split a run of text."""
-    if "<!--" in html:
-        html = _COMMENT_RE.sub("", html)
-    html = cap_depth(html)
-    return LexborHTMLParser(html.replace("\x00", "") if "\x00" in html else html)
+    """Parse HTML with Lexbor. Comments go first so they never split a run of text; the bytes are
+    what Lexbor reads anyway, and byte-level scans are the cheapest."""
+    data = html.encode("utf-8", "replace")
+    if b"<!--" in data:
+        data = _drop_comments(data)
+    if b"\x00" in data:
+        data = data.replace(b"\x00", b"")
+    if _depth_estimate(data) >= _DEPTH_ALARM:
+        data = cap_depth(data.decode("utf-8", "replace")).encode("utf-8", "replace")
+    return LexborHTMLParser(data)
 
 
 def remove(nodes: list[LexborNode]) -> int:
@@ -96,9 +111,9 @@ def remove(nodes: list[LexborNode]) -> int:
     return len(nodes)
 
 
-def strip_never_text(tree: LexborHTMLParser) -> None:
-    """Remove script/style/template/... and hidden elements from the whole tree."""
-    remove(tree.css(_NEVER_SEL))
+def strip_never_text(root) -> None:
+    """Remove script/style/template/... and hidden elements from a tree or subtree."""
+    remove(root.css(_NEVER_SEL))
 
 
 def _flatten_rows(root: LexborNode) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from cleaner.html import generic
-from cleaner.html.blocks import lines_of, parse, remove, strip_never_text
+from cleaner.html.blocks import NEVER_TEXT, lines_of, parse, remove, strip_never_text
 from cleaner.html.decode import decode_html
 from cleaner.html.meta import page_metadata, selector_metadata
 from cleaner.html.model import HtmlConfig, HtmlExtraction
@@ -24,17 +24,19 @@ def _css(tree: LexborHTMLParser, sel: str, warnings: list[str]) -> list[LexborNo
 
 
 MAX_BODY_MATCHES = 2000
+_NEVER = frozenset(NEVER_TEXT) - {"head", "title"}
 
 
 def _outermost(nodes: list[LexborNode]) -> list[LexborNode]:
-    """Drop matches nested inside an earlier match (their text is already included)."""
+    """Drop matches nested in an earlier match (their text is already taken) or in never-text elements."""
     kept: list[LexborNode] = []
     ids: set[int] = set()
     for node in nodes:
-        parent = node.parent
-        while parent is not None and parent.mem_id not in ids:
+        parent, ok = node.parent, node.tag not in _NEVER
+        while ok and parent is not None:
+            ok = parent.mem_id not in ids and parent.tag not in _NEVER
             parent = parent.parent
-        if parent is None:
+        if ok:
             kept.append(node)
             ids.add(node.mem_id)
     return kept
@@ -49,7 +51,10 @@ def _selector_lines(tree: LexborHTMLParser, config: HtmlConfig, warnings: list[s
         if len(nodes) > MAX_BODY_MATCHES:
             warnings.append(f"html: body selector {sel!r} matched {len(nodes)} elements; used the first {MAX_BODY_MATCHES}")
             nodes = nodes[:MAX_BODY_MATCHES]
-        lines = [line for node in _outermost(nodes) for line in lines_of(node)]
+        lines = []
+        for node in _outermost(nodes):
+            strip_never_text(node)  # only inside the body: cheaper than the whole page
+            lines.extend(lines_of(node))
         if lines:
             return lines
         warnings.append(f"html: body selector {sel!r} matched only empty elements")
@@ -94,7 +99,6 @@ def extract_html(html: str, *, url: str | None = None, config: HtmlConfig | None
         for sel in config.strip:
             remove(_css(tree, sel, warnings))
         if config.body:
-            strip_never_text(tree)
             lines = _selector_lines(tree, config, warnings)
             if lines is not None:  # no htmldate here: the site's date selectors and <meta> suffice
                 return HtmlExtraction("\n".join(lines), metadata, warnings, "selectors")

@@ -53,12 +53,19 @@ class Document:
         return self._short
 
     @property
-    def edges(self) -> tuple[set[str], set[str]]:
-        """(first two characters, last two characters) of every line: word-list prefix/suffix pre-test."""
+    def edges(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+        """Lines by their first (and last) one and two characters: rules whose regex starts (ends) with
+        a word list visit only the lines that can start (end) with one of its words."""
         if self._edges is None:
-            lines = [line for line in self.lines if line]
-            self._edges = ({line[:2] for line in lines} | {line[:1] for line in lines},
-                           {line[-2:] for line in lines} | {line[-1:] for line in lines})
+            starts: dict[str, list[int]] = {}
+            ends: dict[str, list[int]] = {}
+            for i, line in enumerate(self.lines):
+                if line:
+                    starts.setdefault(line[:2], []).append(i)
+                    starts.setdefault(line[:1], []).append(i)
+                    ends.setdefault(line[-2:], []).append(i)
+                    ends.setdefault(line[-1:], []).append(i)
+            self._edges = (starts, ends)
         return self._edges
 
     def replace_line(self, i: int, new: str) -> None:
@@ -126,14 +133,20 @@ def _matches(rule: Rule, doc: Document, candidates: Sequence[int], timeout: floa
         text = doc.text
         if not any(c in text for c in m.contains):
             pattern = None
-    if pattern is not None and m.prefix_keys and m.prefix_keys.isdisjoint(doc.edges[0]):
-        pattern = None
-    if pattern is not None and m.suffix_keys and m.suffix_keys.isdisjoint(doc.edges[1]):
-        pattern = None
+    edge_hits: set[int] | None = None
+    if pattern is not None and (m.prefix_keys or m.suffix_keys):
+        index, keys = (doc.edges[0], m.prefix_keys) if m.prefix_keys else (doc.edges[1], m.suffix_keys)
+        edge_hits = set()
+        for key in keys.intersection(index):
+            edge_hits.update(index[key])
+        if not edge_hits:
+            pattern = None
     if pattern is None:
         if not word_hits:
             return
         candidates = [i for i in candidates if i in word_hits]
+    elif edge_hits is not None:
+        candidates = [i for i in candidates if i in edge_hits or i in word_hits]
     lo, hi = m.min_chars, m.max_chars if m.max_chars is not None else 1 << 62
     lines, alive = doc.lines, doc.alive
     for i in list(candidates):

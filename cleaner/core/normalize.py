@@ -41,7 +41,12 @@ def collapse_spaces(line: str) -> str:
     return _SPACE_RUN.sub(" ", line).strip(" ")
 
 
-_has_space_after_cjk = contains_any(p + " " for p in _CJK_PUNCT)
+_space_after_cjk = contains_any(p + " " for p in _CJK_PUNCT)
+
+
+def _has_space_after_cjk(text: str) -> bool:
+    # CJK text practically always has one of these; three one-character tests spare ten slower ones.
+    return ("。" in text or "、" in text or "，" in text) and _space_after_cjk(text)
 
 # Run before the rules, so rules see (and a second cleaning sees) the same normalised lines.
 PREPARE: tuple[Step, ...] = (

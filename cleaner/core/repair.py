@@ -39,8 +39,8 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 _CONT = (rb"(?:\xc2[\x80-\xbf]|\xc5[\x92\x93\xa0\xa1\xb8\xbd\xbe]|\xc6\x92|\xcb[\x86\x9c]"
          rb"|\xe2\x80[\x93\x94\x98-\x9a\x9c-\x9e\xa0-\xa2\xa6\xb0\xb9\xba]|\xe2\x82\xac|\xe2\x84\xa2)")
 _MOJIBAKE_UTF8 = re.compile(rb"\xc3(?=[\x82-\xb4][\xc2\xc5\xc6\xcb\xe2])(?:[\x82-\x9f]" + _CONT
-                            + rb"|[\xa0-\xaf]" + _CONT + rb"{2}|[\xb0-\xb4]" + _CONT + rb"{3})")
-_C1_AND_REPLACEMENT = tuple(chr(c) for c in range(0x80, 0xA0)) + ("\ufffd",)
+                            + rb"|[\xa0-\xaf]" + _CONT + rb"{2}|[\xb0-\xb4]" + _CONT + rb"{3})"
+                            + rb"|\xc2[\x80-\x9f]|\xef\xbf\xbd")  # C1 controls, U+FFFD
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # NBSP and the other Unicode space separators, except U+3000 (the ideographic space is a full-width form).
 _SPACE_CHARS = "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
@@ -95,10 +95,7 @@ def remove_invisibles(line: str) -> str:
 
 
 def _has_mojibake(text: str) -> bool:
-    if text.isascii():
-        return False
-    return (any(c in text for c in _C1_AND_REPLACEMENT)
-            or _MOJIBAKE_UTF8.search(text.encode("utf-8", "surrogatepass")) is not None)
+    return not text.isascii() and _MOJIBAKE_UTF8.search(text.encode("utf-8", "surrogatepass")) is not None
 
 
 LINE_PLAN: tuple[Step, ...] = (
@@ -119,7 +116,7 @@ def repair_text(text: str, trace: list[TraceEntry]) -> list[str]:
         trace.append(TraceEntry("normalize-newlines", "repair", None, ""))
     lines = text.split("\n")
     plan = LINE_PLAN
-    if text.replace("\n", "").isprintable():
+    if all(map(str.isprintable, lines)):
         # No control, invisible or non-ASCII space character anywhere: one C-level pass rules them out.
         plan = tuple(s for s in LINE_PLAN if s.name not in ("normalize-spaces", "remove-invisibles"))
     return run_plan(plan, lines, range(1, len(lines) + 1), trace, "repair", text, repeat=3)

@@ -92,7 +92,7 @@ def _gunzip(f: BinaryIO) -> Iterator[tuple[bytes, int] | Corrupt]:
 
 def _unzstd(f: BinaryIO) -> Iterator[tuple[bytes, int] | Corrupt]:
     zstandard = require("zstandard", "zstd-compressed input")
-    counted = _Counting(f)
+    counted = CountingReader(f)
     reader = zstandard.ZstdDecompressor().stream_reader(counted, read_across_frames=True, closefd=False)
     last = 0
     try:
@@ -104,8 +104,9 @@ def _unzstd(f: BinaryIO) -> Iterator[tuple[bytes, int] | Corrupt]:
         yield Corrupt(last, f"corrupt zstd data near byte {last}: {exc}")
 
 
-class _Counting:
-    """Counts the raw bytes read (tell() fails on pipes)."""
+class CountingReader:
+    """A read-only stream that counts the bytes read, for position bookkeeping on pipes (whose own
+    tell() raises); tell() returns that count, for readers such as fastwarc that ask for it."""
 
     def __init__(self, f: BinaryIO):
         self.f, self.n = f, 0
@@ -114,6 +115,15 @@ class _Counting:
         data = self.f.read(size)
         self.n += len(data)
         return data
+
+    def tell(self) -> int:
+        return self.n
+
+    def seekable(self) -> bool:
+        return False
+
+    def readable(self) -> bool:
+        return True
 
 
 class Compressor:

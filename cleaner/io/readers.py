@@ -130,27 +130,6 @@ class _Prefixed(io.RawIOBase):
         return 0
 
 
-class _Unseekable:
-    """A pipe for fastwarc, which asks tell() (a pipe's own tell() raises)."""
-
-    def __init__(self, f: BinaryIO):
-        self.f, self.n = f, 0
-
-    def read(self, size: int = -1) -> bytes:
-        data = self.f.read(size)
-        self.n += len(data)
-        return data
-
-    def tell(self) -> int:
-        return self.n
-
-    def seekable(self) -> bool:
-        return False
-
-    def readable(self) -> bool:
-        return True
-
-
 class WarcRecords:
     """HTML documents from the response records of a WARC file (plain or per-record gzip).
 
@@ -167,7 +146,7 @@ class WarcRecords:
         with open_input(self.path) as f:
             seekable = f.seekable()
             if not seekable:
-                f = _Unseekable(f)
+                f = comp.CountingReader(f)
             base = f.tell() if seekable else 0
             while True:
                 last = None

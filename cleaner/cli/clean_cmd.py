@@ -14,10 +14,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cleaner.cli.common import EXIT_FAILED, EXIT_USAGE, err, fail, load_cleaner
-
-EXIT_RUN_FAILED = 3
-EXIT_INTERRUPTED = 130
+from cleaner.cli.common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_RUN_FAILED, EXIT_USAGE, err, fail, load_cleaner
 
 _OUT_FORMATS = ("auto", "text", "jsonl", "parquet")
 _IN_FORMATS = ("text", "html", "jsonl", "warc", "parquet")

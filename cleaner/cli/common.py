@@ -12,7 +12,9 @@ from cleaner.ruleset.model import RuleError
 # Exit codes (documented in the README).
 EXIT_OK = 0
 EXIT_FAILED = 1  # tests or rule examples failed; rejects over --max-reject-rate
-EXIT_USAGE = 2  # bad arguments, missing input, invalid rule files
+EXIT_USAGE = 2  # bad arguments, missing input, invalid rule files, missing optional extra
+EXIT_RUN_FAILED = 3  # `clean`: cannot write output, workers cannot start
+EXIT_INTERRUPTED = 130  # `clean` interrupted: rerun the same command to resume
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)

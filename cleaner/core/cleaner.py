@@ -64,7 +64,12 @@ class Cleaner:
             data = bytes(data)
             if format == "auto":
                 is_html = _html().looks_like_html(data[:4096].decode("latin-1"))
-            text = _html().decode_html(data)[0] if is_html else _decode_text(data, warnings)
+            if is_html:
+                text, encoding = _html().decode_html(data)
+                if "\ufffd" in text:
+                    warnings.append(f"HTML bytes not valid {encoding}: undecodable bytes replaced")
+            else:
+                text = _decode_text(data, warnings)
         else:
             text = data
             if format == "auto":

@@ -9,10 +9,8 @@ from collections.abc import Iterable, Sequence
 
 from cleaner.core.dates import to_iso_date
 from cleaner.core.result import TraceEntry
-from cleaner.ruleset.model import Rule, RuleTimeout
+from cleaner.ruleset.model import SHORT_LINE, Rule, RuleTimeout
 
-
-SHORT_LINE = 200  # longer lines are never compared with word lists (labels are short)
 
 
 class Document:
@@ -32,7 +30,7 @@ class Document:
         self._dirty = True
         self._text: str | None = None
         self._short: dict[str, list[int]] | None = None
-        self._edges: tuple[set[str], set[str]] | None = None
+        self._edges: tuple[dict[str, list[int]], dict[str, list[int]]] | None = None
 
     @property
     def text(self) -> str:

@@ -14,7 +14,7 @@ import jsonschema
 import regex
 import yaml
 
-from cleaner.ruleset.model import Example, Followers, Matcher, Rule, RuleError, RuleSet
+from cleaner.ruleset.model import SHORT_LINE, Example, Followers, Matcher, Rule, RuleError, RuleSet
 from cleaner.ruleset.schema import ACTION_KEYS, FIELDS, FILE
 
 _VALIDATOR = jsonschema.Draft202012Validator(FILE)
@@ -142,6 +142,10 @@ class _Compiler:
                 raise self.fail(rid, f"{key}.words", f"unknown word list '{name}'; "
                                                      f"defined: {', '.join(sorted(self.wordlists)) or 'none'}")
             words.update(w.casefold() for w in self.wordlists[name])
+        too_long = [w for w in words if len(w) > SHORT_LINE]
+        if too_long:
+            raise self.fail(rid, key, f"bad value {too_long[0][:40]!r}…: whole-line words and literals are "
+                                      f"at most {SHORT_LINE} characters; use a regex for longer lines")
         pattern = self.pattern(rid, f"{key}.regex", spec["regex"]) if "regex" in spec else None
         max_chars = spec.get("max_chars")
         if pattern is None:

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 import regex
 
 
+SHORT_LINE = 200  # whole-line words and literals are at most this long (labels are short)
+
+
 class RuleError(ValueError):
     """A rule file is invalid. The message is one line naming file, rule id, key, value and what is allowed."""
 

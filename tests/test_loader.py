@@ -54,6 +54,7 @@ def test_good_file_loads(tmp_path):
     (site_file() + "\nsite: again.com\n", "duplicate key 'site'"),
     ("site: [unclosed\n", "invalid YAML at line"),
     (site_file().replace("rules:", "include: [_missing]\nrules:"), "key 'include': bad value '_missing'"),
+    (site_file().replace("rules:", "html: {body: ['div[']}\nrules:"), "key 'html.body': bad CSS selector 'div['"),
 ])
 def test_invalid_rule_file_is_one_clear_line(tmp_path, body, expected):
     path = write(tmp_path, body)

@@ -240,6 +240,19 @@ def _can_backtrack_badly(source: str) -> bool:
     return _RISKY.search(source) is not None
 
 
+def _check_selectors(path: Path, html: dict[str, tuple[str, ...]]) -> None:
+    """CSS selectors must parse (selectolax/Lexbor), so a typo fails at load, not on every page."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    probe = LexborHTMLParser("<html><body></body></html>")
+    for key, selectors in html.items():
+        for sel in selectors:
+            try:
+                probe.css(sel)
+            except Exception as e:  # selectolax raises several types for bad selectors
+                raise RuleError(f"{path}: file: key 'html.{key}': bad CSS selector {sel!r}: {e}") from None
+
+
 def _check_domain(path: Path, domain: str) -> None:
     from publicsuffixlist import PublicSuffixList
 
@@ -323,6 +336,8 @@ def _compile(path: Path, data: dict, raw: dict, name: str) -> RuleSet:
         compiler.pattern(f"signature #{i + 1}", "signatures.regex", s["regex"], regex.MULTILINE)
         for i, s in enumerate(data.get("signatures", ())))
     html = {k: tuple(v) for k, v in data["html"].items()} if "html" in data else None
+    if html:
+        _check_selectors(path, html)
     return RuleSet(name=name, source=str(path), description=data.get("description", ""), rules=tuple(rules),
                    domains=tuple(data.get("domains", ())), signatures=signatures, html=html,
                    wordlists=wordlists)

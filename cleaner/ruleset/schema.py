@@ -107,7 +107,7 @@ FILE = {
         "html": {
             "type": "object",
             "additionalProperties": False,
-            "properties": {k: _STRINGS for k in ("body", "strip", "title", "date", "author")},
+            "properties": {k: _STRINGS for k in ("body", "strip", "title", "date", "author", "publisher")},
         },
         "rules": {"type": "array", "items": RULE},
     },

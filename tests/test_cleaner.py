@@ -100,14 +100,19 @@ _CHROME = ["Vietnam.vn - Nền tảng quảng bá Việt Nam", "Popisek fotograf
            "| ||", "|", "Quelle", "No data", "Heritage", "Báo Tin TứcBáo Tin Tức26/10/2025",
            "Source: https://example.vn/a", "Tag: a, b", "You may be interested", "Follow Vietnam.vn on",
            "Google", "News", "0", "Previous", "Viet Anh - Portal", "*Komentář (0)", "Foto: Pham Kien/VNA"]
+# Real lines of the fixtures, shuffled: chrome lands where positional rules do not expect it.
+_FIXTURE_LINES = sorted({line for p in FIXTURES.glob("*/*/input.txt")
+                         for line in p.read_text(encoding="utf-8").splitlines() if line.strip()})
 _LINE = st.one_of(
     st.sampled_from(_CHROME),
+    st.sampled_from(_FIXTURE_LINES),
     st.text(alphabet=st.sampled_from(list("abcXYZ čřž日本。、 ,.|*()0123&;#\u00a0\u200b")), max_size=60),
     st.text(max_size=40),
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: CI runs the same examples every time (a bug found is reproducible, never flaky)
+@settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(lines=st.lists(_LINE, max_size=25), site=st.sampled_from([None, "vietnam.vn"]))
 def test_idempotent(cleaner, lines, site):
     first = cleaner.clean("\n".join(lines), site=site)

@@ -26,7 +26,6 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 import argparse
 import gzip
 import json
-import os
 import random
 import resource
 import shutil

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaner import Cleaner, Result
+from cleaner import Result
 from conftest import FIXTURES
 
 SEED_CS = (FIXTURES / "vietnam.vn" / "cs-hanoi-convention" / "input.txt").read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ from typing import BinaryIO, Callable
 from ..io.records import Fields
 from ..io.writers import AtomicFile, JsonlWriter, ParquetWriter, TextDirWriter, TextStreamWriter, dump_record, parquet_schema
 from .feed import End, Start, Task
-from .plan import Plan, Shard
+from .plan import Plan
 from .resume import Manifest
 from .stats import Stats
 from .worker import TaskResult

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
@@ -157,7 +156,7 @@ class Cleaner:
             again, idx, doc, seen_again = self._apply(lines, ruleset, sub, focus)
             if again == body:
                 break
-            trace.extend(replace(t, line=numbers[t.line - 1] if t.line else None) for t in sub)
+            trace.extend(t._replace(line=numbers[t.line - 1] if t.line else None) for t in sub)
             for key, value in doc.fields.items():
                 fields.setdefault(key, value)
             body, numbers, seen = again, [numbers[i - 1] for i in idx], seen_again

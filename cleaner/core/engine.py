@@ -29,7 +29,7 @@ class Document:
         self._live: list[int] = []
         self._dirty = True
         self._text: str | None = None
-        self._short: dict[str, list[int]] | None = None
+        self._short: tuple[dict[str, list[int]], frozenset[str]] | None = None
         self._edges: tuple[dict[str, list[int]], dict[str, list[int]]] | None = None
 
     @property
@@ -40,14 +40,15 @@ class Document:
         return self._text
 
     @property
-    def short_lines(self) -> dict[str, list[int]]:
-        """Casefolded short line -> its indices: word lists match whole lines by one lookup each."""
+    def short_lines(self) -> tuple[dict[str, list[int]], frozenset[str]]:
+        """(casefolded short line -> its indices, the set of those lines): word lists match whole lines
+        by one set intersection per rule."""
         if self._short is None:
             index: dict[str, list[int]] = {}
             for i, line in enumerate(self.lines):
                 if line and len(line) <= SHORT_LINE:
                     index.setdefault(line.casefold(), []).append(i)
-            self._short = index
+            self._short = (index, frozenset(index))
         return self._short
 
     @property
@@ -123,9 +124,9 @@ def _matches(rule: Rule, doc: Document, candidates: Sequence[int], timeout: floa
     m = rule.match
     word_hits: set[int] = set()
     if m.words:
-        short = doc.short_lines
-        for key in m.words.intersection(short):
-            word_hits.update(short[key])
+        index, keys = doc.short_lines
+        for key in m.words & keys:
+            word_hits.update(index[key])
     pattern = m.pattern
     if pattern is not None and m.contains:
         text = doc.text

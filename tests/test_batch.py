@@ -254,3 +254,4 @@ def test_resume_after_kill_has_no_duplicates_and_no_gaps(tmp_path):
     assert sorted(ids) == sorted(f"{s}-{i}" for s in range(n_shards) for i in range(per_shard))
     assert len(read_jsonl(out / "rejects.jsonl")) == n_shards
     assert not [p for p in out.rglob("*") if p.name.endswith(".cleaner-tmp")]
+

@@ -115,3 +115,25 @@ def test_console_script_on_stdin_is_light(tmp_path):
     assert r.returncode == 0, r.stderr
     assert r.stdout == "A first paragraph of the article body.\n\nA second paragraph of the body.\n"
     assert r.stderr == ""
+
+
+def test_compressed_document_files_are_read_and_mirrored(tmp_path):
+    """A crawl directory of .html.gz / .txt.zst pages: decompressed, cleaned, mirrored as .txt;
+    a corrupt one is a reject."""
+    import gzip
+
+    zstandard = pytest.importorskip("zstandard")
+    src = tmp_path / "in"
+    (src / "a").mkdir(parents=True)
+    (src / "a" / "page.html.gz").write_bytes(gzip.compress(
+        b"<html><body><article><p>First paragraph of the page.</p><p>Second one.</p></article></body></html>"))
+    (src / "a" / "note.txt.zst").write_bytes(zstandard.ZstdCompressor().compress("Plain text note.".encode()))
+    (src / "a" / "broken.txt.gz").write_bytes(b"\x1f\x8b\x08\x00not gzip at all")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(app, ["clean", str(src), "-o", str(out), "--no-progress", "--no-summary",
+                                   "--max-reject-rate", "1"])
+    assert res.exit_code == 0, res.output
+    assert (out / "a" / "page.txt").read_text(encoding="utf-8").startswith("First paragraph of the page.")
+    assert (out / "a" / "note.txt").read_text(encoding="utf-8").strip() == "Plain text note."
+    rejects = [json.loads(line) for line in (out / "rejects.jsonl").read_text().splitlines()]
+    assert [r["kind"] for r in rejects] == ["corrupt_input"] and "broken.txt.gz" in rejects[0]["source"]

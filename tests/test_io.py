@@ -48,7 +48,8 @@ def test_split_name_and_detect():
     assert split_name("c.warc.gz") == ("c", "warc", "gzip")
     assert detect_format("x/y.html") == "html" and detect_format("y.htm") == "html"
     assert detect_format("y.txt") == "text" and detect_format("y.parquet") == "parquet"
-    assert detect_format("README") is None and detect_format("a.txt.gz") is None
+    assert detect_format("README") is None and detect_format("a.txt.gz") == "text"
+    assert detect_format("p.html.zst") == "html"
 
 
 def test_discover_walks_sorted_skips_hidden_unknown_and_output(tmp_path):

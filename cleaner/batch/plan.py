@@ -155,7 +155,9 @@ def _name_outputs(shards: list[Shard], fmt: str, compression: str | None) -> Non
 
 
 def _text_names(files: list[InputFile]) -> list[str]:
-    """Mirrored .txt names for document files; `a.html` next to `a.txt` becomes `a.html.txt`."""
-    names = [str(PurePosixPath(f.rel).with_suffix(".txt")) for f in files]
+    """Mirrored .txt names for document files (`a.html.gz` -> `a.txt`); `a.html` next to `a.txt`
+    becomes `a.html.txt`."""
+    names = [str(PurePosixPath(f.rel).with_name(split_name(PurePosixPath(f.rel).name)[0] + ".txt"))
+             for f in files]
     counts = Counter(names)
     return [f.rel + ".txt" if counts[n] > 1 and not f.rel.endswith(".txt") else n for n, f in zip(names, files)]

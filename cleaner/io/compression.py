@@ -8,6 +8,8 @@ its own lines.
 
 from __future__ import annotations
 
+import gzip
+import io
 import zlib
 from dataclasses import dataclass
 from typing import BinaryIO, Iterator
@@ -150,3 +152,27 @@ class Compressor:
 
 def suffix(compression: str | None) -> str:
     return {"gzip": ".gz", "zstd": ".zst"}.get(compression or "", "")
+
+
+# What a damaged gzip/zstd document raises: BadGzipFile (OSError), truncation (EOFError), zlib.error,
+# and zstd errors (re-raised as ValueError below).
+DECOMPRESS_ERRORS = (OSError, EOFError, ValueError, zlib.error)
+
+
+class TooLarge(ValueError):
+    """A compressed document decompresses to more than the allowed size."""
+
+
+def decompress_document(data: bytes, compression: str, max_bytes: int) -> bytes:
+    """One compressed document file (gzip or zstd), read to at most `max_bytes` (a zip bomb is a reject)."""
+    if compression == "gzip":
+        out = gzip.GzipFile(fileobj=io.BytesIO(data)).read(max_bytes + 1)
+    else:
+        zstandard = require("zstandard", "zstd-compressed input")
+        try:
+            out = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(data)).read(max_bytes + 1)
+        except zstandard.ZstdError as exc:
+            raise ValueError(str(exc)) from None
+    if len(out) > max_bytes:
+        raise TooLarge(max_bytes)
+    return out

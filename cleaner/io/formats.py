@@ -43,11 +43,8 @@ def split_name(name: str) -> tuple[str, str | None, str | None]:
 
 
 def detect_format(path: str | os.PathLike) -> str | None:
-    """Input format named by a file name, or None when the name says nothing we read."""
-    _, fmt, compression = split_name(Path(path).name)
-    if fmt in DOC_FORMATS and compression:  # a .txt.gz is no text file we could mirror; refuse to guess
-        return None
-    return fmt
+    """Input format named by a file name (`a.html.gz` is html), or None when it says nothing we read."""
+    return split_name(Path(path).name)[1]
 
 
 @dataclass(frozen=True, slots=True)

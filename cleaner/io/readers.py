@@ -269,6 +269,14 @@ def read_file_record(
             data = f.read()
     except OSError as exc:
         return Reject(source, 0, "read_error", f"cannot read file: {exc.strerror or exc}", "file")
+    compression = split_name(Path(path).name)[2]
+    if compression:
+        try:
+            data = comp.decompress_document(data, compression, max_bytes)
+        except comp.TooLarge:
+            return Reject(source, 0, "too_large", f"file larger than {max_bytes} bytes decompressed", "file")
+        except comp.DECOMPRESS_ERRORS as exc:
+            return Reject(source, 0, "corrupt_input", f"cannot decompress {compression} file: {exc}", "file")
     return Record(source, 0, data, clean_format, unit="file")
 
 

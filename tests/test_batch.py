@@ -33,7 +33,7 @@ class TrickyCleaner:
     def __init__(self):
         self.inner = Cleaner.from_rules()
 
-    def clean(self, data, url=None, site=None, *, format="auto"):
+    def clean(self, data, url=None, site=None, *, format="auto", content_type=None):
         text = data if isinstance(data, str) else data.decode("utf-8", "replace")
         if "HANG_SOFT" in text:  # a Python-level loop: the worker's alarm stops it
             time.sleep(60)

@@ -118,3 +118,13 @@ def test_idempotent(cleaner, lines, site):
     first = cleaner.clean("\n".join(lines), site=site)
     second = cleaner.clean(first.text, site=first.site or site)
     assert second.text == first.text
+
+
+def test_http_charset_decodes_html_bytes(cleaner):
+    page = "<html><body><article><p>Привет, мир! Это статья о погоде в Москве.</p></article></body></html>"
+    data = page.encode("windows-1251")
+    res = cleaner.clean(data, format="html", content_type="text/html; charset=windows-1251")
+    assert "Привет, мир!" in res.text
+    bom = cleaner.clean(b"\xef\xbb\xbf" + page.encode("utf-8"), format="html",
+                        content_type="text/html; charset=windows-1251")  # a BOM wins over the header
+    assert "Привет, мир!" in bom.text

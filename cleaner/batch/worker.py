@@ -116,7 +116,8 @@ def _clean(cleaner, rec: Record, opts: WorkOptions):
         if alarm:
             signal.setitimer(signal.ITIMER_REAL, opts.timeout)
         try:
-            return cleaner.clean(rec.data, url=rec.url, site=opts.site, format=rec.format)
+            return cleaner.clean(rec.data, url=rec.url, site=opts.site, format=rec.format,
+                                 content_type=rec.extra.get("content_type"))
         finally:
             if alarm:
                 signal.setitimer(signal.ITIMER_REAL, 0)

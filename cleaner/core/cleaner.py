@@ -48,11 +48,13 @@ class Cleaner:
         return [rs.name for rs in self.index.rulesets]
 
     def clean(self, data: str | bytes, url: str | None = None, site: str | None = None,
-              *, format: str = "auto") -> Result:
+              *, format: str = "auto", content_type: str | None = None) -> Result:
         """Clean one document (text or HTML, str or bytes). Never raises on bad input.
 
         Site rules are chosen by the URL's host, else by content signatures, else by `site`; with no
-        match only the generic rules run. Raises RuleTimeout if a rule's regex exceeds its budget.
+        match only the generic rules run. HTML bytes are decoded by BOM, then the charset of
+        `content_type` (the HTTP header), then the page's meta charset, then a detector.
+        Raises RuleTimeout if a rule's regex exceeds its budget.
         """
         if format not in FORMATS:
             raise ValueError(f"format {format!r}; allowed: {', '.join(FORMATS)}")
@@ -64,7 +66,7 @@ class Cleaner:
             if format == "auto":
                 is_html = _html().looks_like_html(data[:4096].decode("latin-1"))
             if is_html:
-                text, encoding = _html().decode_html(data)
+                text, encoding = _html().decode_html(data, content_type)
                 if "\ufffd" in text:
                     warnings.append(f"HTML bytes not valid {encoding}: undecodable bytes replaced")
             else:

@@ -185,19 +185,8 @@ class WarcRecords:
         ctype = rec.http_headers.get("Content-Type")
         if ctype:
             extra["content_type"] = ctype
-        data = _with_charset(body, ctype)
-        return Record(self.source, offset, data, "html", rec.headers.get("WARC-Target-URI"), rid, extra, "byte")
-
-
-def _with_charset(body: bytes, ctype: str | None) -> str | bytes:
-    """Decode the HTTP body with the charset of its Content-Type when it names a valid one."""
-    if ctype and "charset=" in ctype.lower():
-        charset = ctype.lower().split("charset=", 1)[1].split(";")[0].strip(" \"'")
-        try:
-            return body.decode(charset)
-        except (LookupError, UnicodeDecodeError):
-            pass
-    return body  # the cleaner sniffs bytes itself
+        # The bytes go to the cleaner as they are: it decodes by BOM, this Content-Type, meta, detector.
+        return Record(self.source, offset, body, "html", rec.headers.get("WARC-Target-URI"), rid, extra, "byte")
 
 
 def _find_next_record(f: BinaryIO, start: int, *, compressed: bool) -> int | None:

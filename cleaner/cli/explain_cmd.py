@@ -11,8 +11,10 @@ from cleaner.cli.common import err, fail, load_cleaner, out
 from cleaner.core.repair import normalize_newlines, strip_bom
 from cleaner.core.result import Result
 
-_STYLE = {"kept": "green", "changed": "cyan", "drop": "red", "cut": "red", "extract": "yellow"}
-_LABEL = {"kept": "kept", "changed": "changed", "drop": "dropped", "cut": "cut", "extract": "metadata"}
+_STYLE = {"kept": "green", "changed": "cyan", "drop": "red", "cut": "red", "extract": "yellow",
+          "extract-kept": "yellow"}
+_LABEL = {"kept": "kept", "changed": "changed", "drop": "dropped", "cut": "cut", "extract": "metadata",
+          "extract-kept": "kept+meta"}
 
 
 def line_statuses(lines: list[str], result: Result) -> list[tuple[int, str, str, str]]:
@@ -23,8 +25,8 @@ def line_statuses(lines: list[str], result: Result) -> list[tuple[int, str, str,
     for t in result.trace:
         if t.line is None:
             continue
-        if t.action in ("drop", "cut") or (t.action == "extract" and t.line not in removed):
-            removed.setdefault(t.line, (t.action, t.rule))
+        if t.action in ("drop", "cut", "extract", "extract-kept"):
+            removed.setdefault(t.line, (t.action, t.rule))  # the first rule that took the line
         elif t.new is not None:
             changed.setdefault(t.line, []).append(t.rule)
             final[t.line] = t.new
@@ -59,12 +61,12 @@ def explain(
         data = typer.get_binary_stream("stdin").read() if str(file) == "-" else file.read_bytes()
     except OSError as e:
         raise fail(f"{file}: {e.strerror}") from None
-    result = cleaner.clean(data, url=url, site=site, format=input_format)
-    if result.stats.get("chars_in") and _is_html(cleaner, data, input_format):
+    if _is_html(data, input_format):
         # Line numbers of an HTML document refer to the text taken from the page.
-        text = cleaner.extracted_text(data, url=url)
-        result = cleaner.clean(text, url=url, site=result.site or site, format="text")
+        text, page_site = cleaner.extracted_text(data, url=url)
+        result = cleaner.clean(text, url=url, site=page_site or site, format="text")
     else:
+        result = cleaner.clean(data, url=url, site=site, format=input_format)
         text = data.decode("utf-8", errors="replace")
     lines = normalize_newlines(strip_bom(text)).split("\n")
     counts: dict[str, int] = {}
@@ -83,7 +85,7 @@ def explain(
         err.print(f"[yellow]warning:[/] {escape(w)}")
 
 
-def _is_html(cleaner, data: bytes, input_format: str) -> bool:
+def _is_html(data: bytes, input_format: str) -> bool:
     if input_format != "auto":
         return input_format == "html"
     from cleaner.html import looks_like_html

@@ -166,10 +166,12 @@ class Cleaner:
             warnings.append(f"cleaning did not settle after {_MAX_PASSES} passes; output may change if cleaned again")
         return body, numbers
 
-    def extracted_text(self, data: str | bytes, url: str | None = None) -> str:
-        """The text the HTML path takes from a page, before any rule runs (what `explain` numbers)."""
+    def extracted_text(self, data: str | bytes, url: str | None = None) -> tuple[str, str | None]:
+        """(the text the HTML path takes from a page before any rule runs, the site whose selectors it
+        used or None): what `explain` numbers."""
         html = _html().decode_html(bytes(data))[0] if isinstance(data, (bytes, bytearray)) else data
-        return self._extract_html(html, url, self.index.by_url(url), [])[0]
+        text, _, ruleset = self._extract_html(html, url, self.index.by_url(url), [])
+        return text, ruleset.name if ruleset is not None else None
 
     def _extract_html(self, html: str, url: str | None, ruleset: RuleSet | None, warnings: list[str]):
         h = _html()

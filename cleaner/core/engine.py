@@ -224,7 +224,7 @@ def _extract(rule: Rule, doc: Document, cand: Sequence[int], timeout: float | No
             doc.fields[name] = value
         doc.fired.add(rule.id)
         if rule.keep:
-            doc.trace.append(TraceEntry(rule.id, "extract", i + 1, doc.lines[i]))
+            doc.trace.append(TraceEntry(rule.id, "extract-kept", i + 1, doc.lines[i]))
         else:
             doc.kill(i, rule.id, "extract")
 

@@ -12,7 +12,7 @@ class TraceEntry(NamedTuple):
     """
 
     rule: str
-    action: str  # drop | cut | extract | change | repair
+    action: str  # drop | cut | extract (line removed) | extract-kept | change | repair
     line: int | None  # 1-based input line, None for whole-document steps
     text: str
     new: str | None = None

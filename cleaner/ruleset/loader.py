@@ -59,7 +59,7 @@ def read_yaml(path: Path) -> dict:
     return data
 
 
-def _where(path: Path, data: dict, err_path: Iterable) -> tuple[str, str]:
+def _where(data: dict, err_path: Iterable) -> tuple[str, str]:
     """('rule <id>' or 'file', dotted key) for a schema error path."""
     parts = list(err_path)
     if len(parts) >= 2 and parts[0] == "rules" and isinstance(parts[1], int):
@@ -70,7 +70,7 @@ def _where(path: Path, data: dict, err_path: Iterable) -> tuple[str, str]:
 
 
 def _format_schema_error(path: Path, data: dict, err: jsonschema.ValidationError) -> str:
-    where, key = _where(path, data, err.absolute_path)
+    where, key = _where(data, err.absolute_path)
     prefix = f"{path}: {where}" + (f": key '{key}'" if key else "")
     schema = err.schema if isinstance(err.schema, dict) else {}
     if err.validator == "additionalProperties":

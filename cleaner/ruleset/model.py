@@ -38,15 +38,12 @@ class Matcher:
     suffix_keys: frozenset[str] = frozenset()  # last two characters of the suffixes
     timed: bool = True  # run under the time budget (patterns that can backtrack badly)
 
-    def match(self, line: str, timeout: float | None, folded: str | None = None):
-        """A match object, True for a literal hit, or None. May raise TimeoutError.
-
-        `folded` is `line.casefold()` when the caller has it already.
-        """
+    def match(self, line: str, timeout: float | None):
+        """A match object, True for a literal hit, or None. May raise TimeoutError."""
         n = len(line)
         if n < self.min_chars or (self.max_chars is not None and n > self.max_chars):
             return None
-        if self.words and (folded if folded is not None else line.casefold()) in self.words:
+        if self.words and line.casefold() in self.words:
             return True
         return self.match_pattern(line, timeout)
 

@@ -34,6 +34,9 @@ class Cleaner:
         self.index = SiteIndex(sites)
         self.generic = generic
         self.regex_timeout = regex_timeout
+        every = [r for rs in (*sites, *([generic] if generic else ())) for r in rs.rules]
+        # Matchers with followers look at words too, but on one line at a time, not through the index.
+        self._short = max((r.match.longest_word for r in every), default=0)
 
     @classmethod
     def from_rules(cls, path: str | Path | None = None, *, regex_timeout: float | None = 2.0) -> Cleaner:
@@ -79,7 +82,9 @@ class Cleaner:
         if not text.strip():
             warnings.append("empty input: nothing to clean")
             return Result("", warnings=warnings, stats=_stats(chars_in, 0, 0, 0, 0))
-        if _looks_binary(text):
+        # One C-level pass: no control, invisible or odd space character anywhere (most documents).
+        printable = text.replace("\n", " ").isprintable()
+        if not printable and _looks_binary(text):
             warnings.append("binary input: not text, nothing cleaned")
             return Result("", warnings=warnings, stats=_stats(chars_in, 0, 0, 0, 0))
 
@@ -87,7 +92,7 @@ class Cleaner:
         page_meta: dict[str, str] = {}
         if is_html:
             text, page_meta, ruleset = self._extract_html(text, url, ruleset, warnings)
-        lines = prepare_lines(repair_text(text, trace), trace)
+        lines = prepare_lines(repair_text(text, trace, printable=printable and not is_html), trace)
         if ruleset is None:
             ruleset = self.index.by_content("\n".join(lines))
         if ruleset is None and site:
@@ -124,12 +129,12 @@ class Cleaner:
         )
 
     def _apply(self, lines: list[str], ruleset: RuleSet | None, trace: list[TraceEntry],
-               focus: set[int] | None = None):
+               focus: list[int] | None = None):
         """Site rules, then generic rules, then the finishing normalisers.
 
         Returns (body, line numbers, doc, seen): `seen[i]` is the text the rules last saw of `body[i]`.
         """
-        doc = Document(lines, trace)
+        doc = Document(lines, trace, short=self._short)
         if ruleset is not None:
             run_rules(ruleset.rules, doc, timeout=self.regex_timeout, focus=focus)
         if self.generic is not None:
@@ -154,7 +159,7 @@ class Cleaner:
             sub: list[TraceEntry] = []
             # Repair is idempotent, so a fresh cleaning of the body starts at preparing its lines.
             lines = prepare_lines(body, sub)
-            focus = {i for i, (line, old) in enumerate(zip(lines, seen)) if line != old}
+            focus = [i for i, (line, old) in enumerate(zip(lines, seen)) if line != old]
             again, idx, doc, seen_again = self._apply(lines, ruleset, sub, focus)
             if again == body:
                 break

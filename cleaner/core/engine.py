@@ -6,75 +6,108 @@ can serve many threads.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import compress
+from operator import itemgetter
 
 from cleaner.core.dates import to_iso_date
+from cleaner.core.lines import line_offsets, lines_containing
 from cleaner.core.result import TraceEntry
-from cleaner.ruleset.model import SHORT_LINE, Rule, RuleTimeout
+from cleaner.ruleset.model import SHORT_LINE, Matcher, Rule, RuleTimeout
 
+_FIRST2, _FIRST1 = itemgetter(slice(0, 2)), itemgetter(slice(0, 1))
+_LAST2, _LAST1 = itemgetter(slice(-2, None)), itemgetter(slice(-1, None))
 
 
 class Document:
-    """Working state of one document: its lines, which are still alive, what was found and done."""
+    """Working state of one document: its lines, which are still alive, what was found and done.
 
-    __slots__ = ("lines", "alive", "trace", "fields", "fired", "warnings", "_live", "_dirty", "_text", "_short",
-                 "_edges")
+    It also keeps lazily built indexes of its lines, so that a rule finds its candidate lines with a
+    few C-level lookups instead of testing every line: whole short lines casefolded (word lists), where
+    a needle occurs (`contains`), and the first and last characters of lines (regexes that start or end
+    with a word list). Indexes cover dead lines too; the engine checks `alive` before matching.
+    """
 
-    def __init__(self, lines: list[str], trace: list[TraceEntry] | None = None):
-        self.lines = [line.strip() for line in lines]
-        self.alive = [bool(line) for line in self.lines]
+    __slots__ = ("lines", "alive", "trace", "fields", "fired", "warnings", "short", "_live", "_dirty", "_text",
+                 "_offsets", "_folded", "_found", "_starts", "_ends")
+
+    def __init__(self, lines: list[str], trace: list[TraceEntry] | None = None, short: int = SHORT_LINE):
+        self.lines = list(map(str.strip, lines))
+        self.alive = list(map(bool, self.lines))
         self.trace = trace if trace is not None else []
         self.fields: dict[str, str] = {}
         self.fired: set[str] = set()
         self.warnings: list[str] = []
+        self.short = short  # the longest whole-line word any rule looks for
         self._live: list[int] = []
         self._dirty = True
+        self._reset_indexes()
+
+    def _reset_indexes(self) -> None:
         self._text: str | None = None
-        self._short: tuple[dict[str, list[int]], frozenset[str]] | None = None
-        self._edges: tuple[dict[str, list[int]], dict[str, list[int]]] | None = None
+        self._offsets: list[int] = []
+        self._folded: dict[str, list[int]] | None = None
+        self._found: dict[str, set[int]] = {}
+        self._starts: set[str] | None = None
+        self._ends: set[str] | None = None
 
-    @property
-    def text(self) -> str:
-        """All lines joined: a needle absent here is absent from every line (rules' cheap pre-test)."""
-        if self._text is None:
-            self._text = "\n".join(self.lines)
-        return self._text
+    def _find(self, needle: str, skip: int = 0) -> set[int]:
+        """Indices of the lines in which `needle` occurs, searched in "\\n" + the lines joined + "\\n"."""
+        found = self._found.get(needle)
+        if found is None:
+            if self._text is None:
+                self._text = "\n" + "\n".join(self.lines) + "\n"
+                self._offsets = line_offsets(self.lines, 1)
+            found = self._found[needle] = lines_containing(self._text, self._offsets, needle, skip)
+        return found
 
-    @property
-    def short_lines(self) -> tuple[dict[str, list[int]], frozenset[str]]:
-        """(casefolded short line -> its indices, the set of those lines): word lists match whole lines
-        by one set intersection per rule."""
-        if self._short is None:
-            index: dict[str, list[int]] = {}
+    def with_words(self, words: frozenset[str]) -> list[int]:
+        """Indices of the lines that, casefolded, are one of `words`."""
+        if self._folded is None:
+            folded: dict[str, list[int]] = {}
+            limit = self.short
             for i, line in enumerate(self.lines):
-                if line and len(line) <= SHORT_LINE:
-                    index.setdefault(line.casefold(), []).append(i)
-            self._short = (index, frozenset(index))
-        return self._short
+                if line and len(line) <= limit:
+                    folded.setdefault(line.casefold(), []).append(i)
+            self._folded = folded
+        hits = words.intersection(self._folded)
+        if not hits:
+            return []
+        if len(hits) == 1:
+            return self._folded[next(iter(hits))]
+        return [i for w in hits for i in self._folded[w]]
 
-    @property
-    def edges(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
-        """Lines by their first (and last) one and two characters: rules whose regex starts (ends) with
-        a word list visit only the lines that can start (end) with one of its words."""
-        if self._edges is None:
-            starts: dict[str, list[int]] = {}
-            ends: dict[str, list[int]] = {}
-            for i, line in enumerate(self.lines):
-                if line:
-                    starts.setdefault(line[:2], []).append(i)
-                    starts.setdefault(line[:1], []).append(i)
-                    ends.setdefault(line[-2:], []).append(i)
-                    ends.setdefault(line[-1:], []).append(i)
-            self._edges = (starts, ends)
-        return self._edges
+    def containing(self, needle: str) -> set[int]:
+        """Indices of the lines that contain `needle`."""
+        return self._find(needle)
+
+    def starting(self, keys: frozenset[str]) -> set[int]:
+        """Indices of the lines whose first one or two characters are among `keys`."""
+        if self._starts is None:
+            self._starts = set(map(_FIRST2, self.lines))
+            self._starts.update(map(_FIRST1, self.lines))
+        found: set[int] = set()
+        for key in keys.intersection(self._starts):
+            found |= self._find("\n" + key, 1)
+        return found
+
+    def ending(self, keys: frozenset[str]) -> set[int]:
+        """Indices of the lines whose last one or two characters are among `keys`."""
+        if self._ends is None:
+            self._ends = set(map(_LAST2, self.lines))
+            self._ends.update(map(_LAST1, self.lines))
+        found: set[int] = set()
+        for key in keys.intersection(self._ends):
+            found |= self._find(key + "\n")
+        return found
 
     def replace_line(self, i: int, new: str) -> None:
         self.lines[i] = new
-        self._text = self._short = self._edges = None
+        self._reset_indexes()
 
     def live(self) -> list[int]:
         """Indices of the non-blank lines still kept (cached until something is removed)."""
         if self._dirty:
-            self._live = [i for i, a in enumerate(self.alive) if a]
+            self._live = list(compress(range(len(self.alive)), self.alive))
             self._dirty = False
         return self._live
 
@@ -90,75 +123,79 @@ class Document:
 
 
 def run_rules(rules: Iterable[Rule], doc: Document, *, timeout: float | None = None,
-              check_requires: bool = True, focus: set[int] | None = None) -> None:
+              check_requires: bool = True, focus: Sequence[int] | None = None) -> None:
     """Apply `rules` in order to `doc`. Raises RuleTimeout naming the rule whose regex ran too long.
 
-    With `focus`, rules that are not positional only look at those line indices (the lines whose
-    text changed since these rules last saw them); positional rules look at every line.
+    With `focus` (sorted line indices: the lines whose text changed since these rules last saw them),
+    rules that are not positional only look at those lines; positional rules look at every line.
     """
     for rule in rules:
-        if check_requires and rule.requires and not (rule.requires & doc.fired):
+        if check_requires and rule.requires and rule.requires.isdisjoint(doc.fired):
             continue
-        candidates = _region(rule, doc.live())
         if focus is not None and not rule.positional:
-            candidates = [i for i in candidates if i in focus]
-            if not candidates:
+            if not focus:
                 continue
-        _ACTIONS[rule.action](rule, doc, candidates, timeout)
+            candidates = _prefilter(rule.match, doc, focus)
+        elif rule.head is not None:
+            candidates = _prefilter(rule.match, doc, doc.live()[: rule.head])
+        elif rule.tail is not None:
+            candidates = _prefilter(rule.match, doc, doc.live()[-rule.tail:])
+        else:
+            candidates = _lookup(rule.match, doc)
+        if candidates:
+            _ACTIONS[rule.action](rule, doc, candidates, timeout)
 
 
-def _region(rule: Rule, live: list[int]) -> Sequence[int]:
-    if rule.head is not None:
-        return live[: rule.head]
-    if rule.tail is not None:
-        return live[-rule.tail:]
-    return live
-
-
-def _matches(rule: Rule, doc: Document, candidates: Sequence[int], timeout: float | None):
-    """Yield (index, match) for candidate lines that are alive and match the rule (a snapshot is iterated).
-
-    Whole-document pre-tests come first: word-list entries are looked up among the document's short
-    lines, and a regex whose `contains` needles are absent from the document is not run at all.
-    """
-    m = rule.match
-    word_hits: set[int] = set()
-    if m.words:
-        index, keys = doc.short_lines
-        for key in m.words & keys:
-            word_hits.update(index[key])
-    pattern = m.pattern
-    if pattern is not None and m.contains:
-        text = doc.text
-        if not any(c in text for c in m.contains):
-            pattern = None
-    edge_hits: set[int] | None = None
-    if pattern is not None and (m.prefix_keys or m.suffix_keys):
-        index, keys = (doc.edges[0], m.prefix_keys) if m.prefix_keys else (doc.edges[1], m.suffix_keys)
-        edge_hits = set()
-        for key in keys.intersection(index):
-            edge_hits.update(index[key])
-        if not edge_hits:
-            pattern = None
-    if pattern is None:
-        if not word_hits:
-            return
-        candidates = [i for i in candidates if i in word_hits]
-    elif edge_hits is not None:
-        candidates = [i for i in candidates if i in edge_hits or i in word_hits]
-    lo, hi = m.min_chars, m.max_chars if m.max_chars is not None else 1 << 62
+def _prefilter(m: Matcher, doc: Document, idx: Sequence[int]) -> list[int]:
+    """The lines among a few (a region, the focus) that pass the matcher's cheap tests."""
     lines, alive = doc.lines, doc.alive
-    for i in list(candidates):
+    lo, hi = m.min_chars, m.max_chars if m.max_chars is not None else 1 << 62
+    out = []
+    for i in idx:
         line = lines[i]
         if not alive[i] or not lo <= len(line) <= hi:
             continue
-        if i in word_hits:
-            yield i, True
-            continue
-        if pattern is None:
+        if m.words and len(line) <= m.longest_word and line.casefold() in m.words:
+            out.append(i)
+        elif m.pattern is not None and (not m.contains or any(c in line for c in m.contains)) \
+                and (not m.prefixes or line.startswith(m.prefixes)) \
+                and (not m.suffixes or line.endswith(m.suffixes)):
+            out.append(i)
+    return out
+
+
+def _lookup(m: Matcher, doc: Document) -> list[int] | Sequence[int]:
+    """Candidate lines for a matcher over the whole document, from the document's indexes; in order."""
+    hits = doc.with_words(m.words) if m.words else []
+    if m.pattern is None:
+        return sorted(hits)
+    if not (m.contains or m.prefix_keys or m.suffix_keys):
+        return doc.live()  # nothing narrows a bare regex down: every line is a candidate
+    found: set[int] | None = None
+    if m.contains:
+        found = set()
+        for c in m.contains:
+            found = found | doc.containing(c)  # not in place: the document caches these sets
+    if m.prefix_keys:
+        edge = doc.starting(m.prefix_keys)
+        found = edge if found is None else found & edge
+    elif m.suffix_keys:
+        edge = doc.ending(m.suffix_keys)
+        found = edge if found is None else found & edge
+    if hits:
+        found = found.union(hits)
+    return sorted(found)
+
+
+def _matches(rule: Rule, doc: Document, candidates: Sequence[int], timeout: float | None):
+    """Yield (index, match) for candidate lines that are alive and match the rule (a snapshot is iterated)."""
+    m = rule.match
+    lines, alive = doc.lines, doc.alive
+    for i in list(candidates):
+        if not alive[i]:
             continue
         try:
-            hit = m.match_pattern(line, timeout)
+            hit = m.match(lines[i], timeout)
         except TimeoutError:
             raise RuleTimeout(rule.id, rule.source, i + 1, timeout or 0) from None
         if hit:

@@ -41,7 +41,8 @@ def collapse_spaces(line: str) -> str:
     return _SPACE_RUN.sub(" ", line).strip(" ")
 
 
-_space_after_cjk = contains_any(p + " " for p in _CJK_PUNCT)
+_CJK_PUNCT_SPACE = tuple(p + " " for p in _CJK_PUNCT)
+_space_after_cjk = contains_any(_CJK_PUNCT_SPACE)
 
 
 def _has_space_after_cjk(text: str) -> bool:
@@ -50,17 +51,17 @@ def _has_space_after_cjk(text: str) -> bool:
 
 # Run before the rules, so rules see (and a second cleaning sees) the same normalised lines.
 PREPARE: tuple[Step, ...] = (
-    Step("strip-section-marker", strip_section_marker, lambda t: "*" in t),
-    Step("fix-space-before-punct", fix_space_before_punct, lambda t: " ," in t or " ." in t),
+    Step("strip-section-marker", strip_section_marker, lambda t: "*" in t, ("*",)),
+    Step("fix-space-before-punct", fix_space_before_punct, lambda t: " ," in t or " ." in t, (" ,", " .")),
     Step("fix-space-after-cjk-punct", fix_space_after_cjk_punct,
-         lambda t: not t.isascii() and _has_space_after_cjk(t)),
-    Step("collapse-spaces", collapse_spaces, lambda t: "  " in t),
+         lambda t: not t.isascii() and _has_space_after_cjk(t), _CJK_PUNCT_SPACE),
+    Step("collapse-spaces", collapse_spaces, lambda t: "  " in t, ("  ",)),
 )
 # Run after the rules on kept lines: caption rules recognise table cells by their pipes.
 FINISH: tuple[Step, ...] = (
-    Step("strip-table-pipes", strip_table_pipes, lambda t: "|" in t),
-    Step("strip-section-marker", strip_section_marker, lambda t: "*" in t),
-    Step("collapse-spaces", collapse_spaces, lambda t: "  " in t),
+    Step("strip-table-pipes", strip_table_pipes, lambda t: "|" in t, ("|",)),
+    Step("strip-section-marker", strip_section_marker, lambda t: "*" in t, ("*",)),
+    Step("collapse-spaces", collapse_spaces, lambda t: "  " in t, ("  ",)),
 )
 
 

@@ -9,9 +9,10 @@ import html
 import re
 
 import ftfy
+import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-1252 codec)
 
 from cleaner.core.result import TraceEntry
-from cleaner.core.steps import Step, contains_any, run_plan
+from cleaner.core.steps import Step, active_steps, run_plan
 
 # Encoding repair only: no width folding, no quote uncurling, no NFKC (CJK and typographic text survive).
 _FTFY_CONFIG = ftfy.TextFixerConfig(
@@ -39,8 +40,11 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 _CONT = (rb"(?:\xc2[\x80-\xbf]|\xc5[\x92\x93\xa0\xa1\xb8\xbd\xbe]|\xc6\x92|\xcb[\x86\x9c]"
          rb"|\xe2\x80[\x93\x94\x98-\x9a\x9c-\x9e\xa0-\xa2\xa6\xb0\xb9\xba]|\xe2\x82\xac|\xe2\x84\xa2)")
 _MOJIBAKE_UTF8 = re.compile(rb"\xc3(?=[\x82-\xb4][\xc2\xc5\xc6\xcb\xe2])(?:[\x82-\x9f]" + _CONT
-                            + rb"|[\xa0-\xaf]" + _CONT + rb"{2}|[\xb0-\xb4]" + _CONT + rb"{3})"
-                            + rb"|\xc2[\x80-\x9f]|\xef\xbf\xbd")  # C1 controls, U+FFFD
+                            + rb"|[\xa0-\xaf]" + _CONT + rb"{2}|[\xb0-\xb4]" + _CONT + rb"{3})")
+# Cheap pre-tests with a literal first byte, which the scanner skips to: a lead character followed by
+# a continuation character's first byte; C1 controls (never legitimate in text).
+_MOJIBAKE_LEAD = re.compile(rb"\xc3[\x82-\xb4][\xc2\xc5\xc6\xcb\xe2]")
+_C1_CONTROL = re.compile(rb"\xc2[\x80-\x9f]")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # NBSP and the other Unicode space separators, except U+3000 (the ideographic space is a full-width form).
 _SPACE_CHARS = "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
@@ -50,6 +54,7 @@ _SPACES = re.compile(f"[{_SPACE_CHARS}]")
 _INVISIBLE_CHARS = "\u200b\u2060\ufeff\u00ad\u180e\u200c\u200d\x7f" + "".join(
     chr(c) for c in range(0x20) if chr(c) not in "\t\n")
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u180e\u0000-\u0008\u000b-\u001f\u007f]")
+_ANY_INVISIBLE = re.compile(f"[{re.escape(_INVISIBLE_CHARS)}]")
 _LOOSE_JOINER = re.compile("(?<!\\S)[\u200c\u200d]+|[\u200c\u200d]+(?!\\S)")
 # U+0085 (NEL) is not among them: in scraped text it is almost always a byte of mojibake.
 _LINE_SEPARATORS = re.compile("\r\n?|[\u2028\u2029]")
@@ -62,16 +67,35 @@ def strip_bom(text: str) -> str:
 
 def normalize_newlines(text: str) -> str:
     """CRLF, CR and Unicode line/paragraph separators become LF."""
-    return _LINE_SEPARATORS.sub("\n", text)
+    if "\u2028" in text or "\u2029" in text:
+        return _LINE_SEPARATORS.sub("\n", text)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode_whole_line(line: str) -> str | None:
+    """The line's text if all of it is UTF-8 read as cp1252 (bytes cp1252 lacks read as latin-1), else None.
+
+    The common case of mojibake, undone by two C-level codec calls where ftfy takes a hundred times
+    longer; mixed or partial cases return None and go to ftfy.
+    """
+    try:
+        return line.encode("sloppy-windows-1252").decode("utf-8")
+    except UnicodeError:
+        return None
 
 
 def fix_mojibake(line: str) -> str:
-    """Undo UTF-8 read as cp1252/latin-1 (ftfy, encoding fixes only); stable under repetition."""
+    """Undo UTF-8 read as cp1252/latin-1 (whole-line fast path, else ftfy with encoding fixes only);
+    stable under repetition."""
     for _ in range(3):
-        fixed = ftfy.fix_text(line, _FTFY_CONFIG)
+        fixed = decode_whole_line(line)
+        if fixed is None:
+            fixed = ftfy.fix_text(line, _FTFY_CONFIG)
         if fixed == line:
             break
         line = fixed
+        if not _has_mojibake(line):
+            break
     return line
 
 
@@ -94,20 +118,34 @@ def remove_invisibles(line: str) -> str:
     return _LOOSE_JOINER.sub("", _INVISIBLE.sub("", line))
 
 
-def _has_mojibake(text: str) -> bool:
-    return not text.isascii() and _MOJIBAKE_UTF8.search(text.encode("utf-8", "surrogatepass")) is not None
+def _has_mojibake(text: str, printable: bool = False) -> bool:
+    """Signs of mojibake: a whole UTF-8 sequence read as cp1252/latin-1, a C1 control or U+FFFD.
+    `printable`: the caller knows the text has no control characters (C1 controls among them)."""
+    if text.isascii():
+        return False
+    data = text.encode("utf-8", "surrogatepass")
+    return ((_MOJIBAKE_LEAD.search(data) is not None and _MOJIBAKE_UTF8.search(data) is not None)
+            or "\ufffd" in text or (not printable and _C1_CONTROL.search(data) is not None))
 
 
+_FIX_MOJIBAKE = Step("fix-mojibake", fix_mojibake, _has_mojibake)
+_DECODE_ENTITIES = Step("decode-entities", unescape_entities, lambda t: "&" in t and _ENTITY.search(t) is not None,
+                        ("&",))
 LINE_PLAN: tuple[Step, ...] = (
-    Step("fix-mojibake", fix_mojibake, _has_mojibake),
-    Step("decode-entities", unescape_entities, lambda t: "&" in t and _ENTITY.search(t) is not None),
-    Step("normalize-spaces", normalize_spaces, contains_any(_SPACE_CHARS)),
-    Step("remove-invisibles", remove_invisibles, contains_any(_INVISIBLE_CHARS)),
+    _FIX_MOJIBAKE,
+    _DECODE_ENTITIES,
+    # Guards are one C-level character-class scan each, for the whole text as for a line.
+    Step("normalize-spaces", normalize_spaces, lambda t: _SPACES.search(t) is not None),
+    Step("remove-invisibles", remove_invisibles, lambda t: _ANY_INVISIBLE.search(t) is not None),
 )
 
 
-def repair_text(text: str, trace: list[TraceEntry]) -> list[str]:
-    """Repair a document and split it into lines (same count and order as the input's lines)."""
+
+def repair_text(text: str, trace: list[TraceEntry], *, printable: bool = False) -> list[str]:
+    """Repair a document and split it into lines (same count and order as the input's lines).
+
+    `printable`: the caller checked that `text` with its newlines as spaces `isprintable()`.
+    """
     if text.startswith("\ufeff"):
         text = strip_bom(text)
         trace.append(TraceEntry("strip-bom", "repair", 1, "\ufeff"))
@@ -115,8 +153,11 @@ def repair_text(text: str, trace: list[TraceEntry]) -> list[str]:
         text = normalize_newlines(text)
         trace.append(TraceEntry("normalize-newlines", "repair", None, ""))
     lines = text.split("\n")
-    plan = LINE_PLAN
-    if all(map(str.isprintable, lines)):
-        # No control, invisible or non-ASCII space character anywhere: one C-level pass rules them out.
-        plan = tuple(s for s in LINE_PLAN if s.name not in ("normalize-spaces", "remove-invisibles"))
-    return run_plan(plan, lines, range(1, len(lines) + 1), trace, "repair", text, repeat=3)
+    if printable or text.replace("\n", " ").isprintable():
+        # No control, invisible or non-ASCII space character anywhere (one C-level pass rules them out):
+        # only mojibake and entities can be left.
+        active = [step for step, found in ((_FIX_MOJIBAKE, _has_mojibake(text, printable=True)),
+                                           (_DECODE_ENTITIES, _DECODE_ENTITIES.needs(text))) if found]
+    else:
+        active = active_steps(LINE_PLAN, text)
+    return run_plan(LINE_PLAN, lines, range(1, len(lines) + 1), trace, "repair", repeat=3, active=active)

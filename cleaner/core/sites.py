@@ -62,6 +62,6 @@ class SiteIndex:
             text = text[:SIGNATURE_WINDOW] + "\n" + text[-SIGNATURE_WINDOW:]
         for rs in self.rulesets:
             for sig in rs.signatures:
-                if sig.search(text, timeout=1.0):
+                if sig.search(text, 1.0):
                     return rs
         return None

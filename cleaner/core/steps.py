@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from cleaner.core.lines import line_offsets, lines_containing
 from cleaner.core.result import TraceEntry
 
 
@@ -12,11 +13,14 @@ class Step:
     """A named text->text function; `needs(text)` is a cheap test for text the step may change.
 
     Guards are plain predicates built on `in` and `str.isascii`, which cost a fraction of a regex scan.
+    A step that can only change a line containing one of `needles` declares them: its lines are then
+    found by searching the joined text instead of testing each line.
     """
 
     name: str
     fn: Callable[[str], str]
     needs: Callable[[str], bool]
+    needles: tuple[str, ...] = ()
 
 
 def contains_any(chars: Iterable[str]) -> Callable[[str], bool]:
@@ -32,21 +36,39 @@ def contains_any(chars: Iterable[str]) -> Callable[[str], bool]:
     return needs
 
 
+def active_steps(plan: Sequence[Step], text: str) -> list[Step]:
+    """The steps of `plan` whose guard finds something in `text` (typically the whole document)."""
+    return [step for step in plan if step.needs(text)]
+
+
 def run_plan(plan: Sequence[Step], lines: list[str], numbers: Sequence[int], trace: list[TraceEntry],
-             action: str, text: str | None = None, repeat: int = 1) -> list[str]:
+             action: str, text: str | None = None, repeat: int = 1, active: Sequence[Step] | None = None
+             ) -> list[str]:
     """Apply `plan` to each line, recording every change as a TraceEntry.
 
     `numbers[i]` is the 1-based input line of `lines[i]`. Steps whose guard finds nothing in the whole
-    text (`text`, default: the lines joined) are skipped, so clean documents pay a few `in` tests.
+    text (`text`, default: the lines joined) are skipped, so clean documents pay a few `in` tests;
+    a caller that already knows which steps can apply passes them as `active`.
     With `repeat`, a line that changed goes through the plan again (steps can enable each other).
     """
-    full = plan
-    plan = [step for step in plan if step.needs("\n".join(lines) if text is None else text)]
-    if not plan:
+    if text is None:
+        text = "\n".join(lines)
+    if active is None:
+        active = active_steps(plan, text)
+    if not active:
         return lines
     out = list(lines)
-    for i, line in enumerate(out):
-        steps = plan
+    todo: Iterable[int] = range(len(out))
+    if all(step.needles for step in active) and len(text) == sum(map(len, lines)) + len(lines) - 1:
+        offsets = line_offsets(lines)
+        found: set[int] = set()
+        for step in active:
+            for needle in step.needles:
+                found |= lines_containing(text, offsets, needle)
+        todo = sorted(found)
+    for i in todo:
+        line = out[i]
+        steps = active
         for _ in range(repeat):  # repeat > 1: run a changed line through the whole plan until it is stable
             before = line
             for step in steps:
@@ -57,6 +79,6 @@ def run_plan(plan: Sequence[Step], lines: list[str], numbers: Sequence[int], tra
                         line = new
             if line == before:
                 break
-            steps = full
+            steps = plan
         out[i] = line
     return out

@@ -14,7 +14,8 @@ import jsonschema
 import regex
 import yaml
 
-from cleaner.ruleset.model import SHORT_LINE, Example, Followers, Matcher, Rule, RuleError, RuleSet
+from cleaner.ruleset.model import (SHORT_LINE, Example, Followers, Matcher, Rule, RuleError, RuleSet,
+                                   Signature)
 from cleaner.ruleset.schema import ACTION_KEYS, FIELDS, FILE
 
 _VALIDATOR = jsonschema.Draft202012Validator(FILE)
@@ -166,7 +167,8 @@ class _Compiler:
             anchored=pattern is not None and _anchored(spec["regex"]),
             prefixes=prefixes, suffixes=suffixes,
             prefix_keys=frozenset(w[:2] for w in prefixes), suffix_keys=frozenset(w[-2:] for w in suffixes),
-            timed=pattern is not None and _can_backtrack_badly(spec["regex"]))
+            timed=pattern is not None and _can_backtrack_badly(spec["regex"]),
+            longest_word=max(map(len, words), default=0))
 
     def rule(self, data: dict, earlier: set[str]) -> Rule:
         rid, action = data["id"], data["action"]
@@ -333,7 +335,8 @@ def _compile(path: Path, data: dict, raw: dict, name: str) -> RuleSet:
         _check_domain(path, domain)
     compiler = _Compiler(path, wordlists)
     signatures = tuple(
-        compiler.pattern(f"signature #{i + 1}", "signatures.regex", s["regex"], regex.MULTILINE)
+        Signature(compiler.pattern(f"signature #{i + 1}", "signatures.regex", s["regex"], regex.MULTILINE),
+                  _can_backtrack_badly(s["regex"]))
         for i, s in enumerate(data.get("signatures", ())))
     html = {k: tuple(v) for k, v in data["html"].items()} if "html" in data else None
     if html:

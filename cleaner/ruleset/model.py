@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import regex
 
@@ -37,13 +38,14 @@ class Matcher:
     prefix_keys: frozenset[str] = frozenset()  # first two characters of the prefixes (document pre-test)
     suffix_keys: frozenset[str] = frozenset()  # last two characters of the suffixes
     timed: bool = True  # run under the time budget (patterns that can backtrack badly)
+    longest_word: int = 0  # the longest of `words`: a longer line cannot be one of them
 
     def match(self, line: str, timeout: float | None):
         """A match object, True for a literal hit, or None. May raise TimeoutError."""
         n = len(line)
         if n < self.min_chars or (self.max_chars is not None and n > self.max_chars):
             return None
-        if self.words and line.casefold() in self.words:
+        if self.words and n <= self.longest_word and line.casefold() in self.words:
             return True
         return self.match_pattern(line, timeout)
 
@@ -62,8 +64,8 @@ class Matcher:
             return None
         if self.suffixes and not line.endswith(self.suffixes):
             return None
-        if not self.timed:
-            timeout = None
+        if not self.timed or timeout is None:  # the timeout keyword alone doubles the cost of a call
+            return pattern.match(line) if self.anchored else pattern.search(line)
         if self.anchored:
             return pattern.match(line, timeout=timeout)
         return pattern.search(line, timeout=timeout)
@@ -110,6 +112,18 @@ class Rule:
                 or self.guard_max_line_chars is not None)
 
 
+class Signature(NamedTuple):
+    """A regex that identifies a site's documents by their content; `timed` as for Matcher."""
+
+    pattern: regex.Pattern
+    timed: bool
+
+    def search(self, text: str, timeout: float | None):
+        if self.timed and timeout is not None:
+            return self.pattern.search(text, timeout=timeout)
+        return self.pattern.search(text)
+
+
 @dataclass(frozen=True, slots=True)
 class RuleSet:
     """The rules of one site (or the generic set), in the order they run."""
@@ -119,6 +133,6 @@ class RuleSet:
     description: str
     rules: tuple[Rule, ...]
     domains: tuple[str, ...] = ()
-    signatures: tuple[regex.Pattern, ...] = ()
+    signatures: tuple[Signature, ...] = ()
     html: dict[str, tuple[str, ...]] | None = None
     wordlists: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -10,7 +10,7 @@ from cleaner.core.normalize import finish_lines, prepare_lines
 from cleaner.core.repair import repair_text
 from cleaner.core.result import Result, TraceEntry
 from cleaner.core.sites import SiteIndex
-from cleaner.ruleset.model import RuleSet
+from cleaner.ruleset.model import Rule, RuleSet
 
 FORMATS = ("auto", "text", "html")
 _MAX_PASSES = 50  # each pass that changes something removes or rewrites a line
@@ -37,6 +37,8 @@ class Cleaner:
         every = [r for rs in (*sites, *([generic] if generic else ())) for r in rs.rules]
         # Matchers with followers look at words too, but on one line at a time, not through the index.
         self._short = max((r.match.longest_word for r in every), default=0)
+        self._positional = {rs.name if rs is not None else None: _positional_checks(rs, generic)
+                            for rs in (*sites, None)}
 
     @classmethod
     def from_rules(cls, path: str | Path | None = None, *, regex_timeout: float | None = 2.0) -> Cleaner:
@@ -101,11 +103,10 @@ class Cleaner:
                 warnings.append(f"unknown site {site!r}; known: {', '.join(self.sites) or 'none'}; "
                                 f"generic rules only")
 
-        traced = len(trace)
         body, numbers, doc, seen = self._apply(lines, ruleset, trace)
         fields = dict(doc.fields)
         warnings.extend(doc.warnings)
-        if len(trace) > traced:  # something was removed or changed: neighbours may differ now
+        if not self._settled(ruleset, doc, body, numbers, seen):
             body, numbers = self._settle(body, numbers, seen, ruleset, trace, fields, warnings)
 
         metadata = {k: fields[k] for k in METADATA_FIELDS if k in fields}
@@ -139,12 +140,46 @@ class Cleaner:
             run_rules(ruleset.rules, doc, timeout=self.regex_timeout, focus=focus)
         if self.generic is not None:
             run_rules(self.generic.rules, doc, timeout=self.regex_timeout, focus=focus)
-        seen, numbers = doc.kept()
-        body, body_numbers = finish_lines(seen, numbers, trace)
+        kept, numbers = doc.kept()
+        seen = kept
+        if doc.rewritten:  # the rules before a rewrite have not seen the new text
+            seen = [doc.rewritten.get(n - 1, line) for line, n in zip(kept, numbers)]
+        body, body_numbers = finish_lines(kept, numbers, trace)
         if len(body) != len(seen):
             kept = set(body_numbers)
             seen = [line for line, n in zip(seen, numbers) if n in kept]
         return body, body_numbers, doc, seen
+
+    def _settled(self, ruleset: RuleSet | None, doc: Document, body: list[str], numbers: list[int],
+                 seen: list[str]) -> bool:
+        """Whether a fresh cleaning of `body` is sure to return it unchanged, judged from what the pass
+        that made it did; when not sure, `_settle` runs another pass.
+
+        Every rule saw each body line's text in that pass and left it. So a fresh pass can differ only
+        where a line's text changed after the rules saw it (finishing, rewrites), where a positional
+        rule's region now takes in a line it did not see and would take, or where a cut-tail guard kept
+        a marker whose article-sized followers may be gone. A rule that requires others only runs again if one of them
+        fires without removing its line (an extract that keeps it).
+        """
+        if body != seen or doc.rewritten:
+            return False
+        if doc.guarded and not set(doc.guarded).isdisjoint(n - 1 for n in numbers):
+            return False
+        for rule in self._positional[ruleset.name if ruleset is not None else None]:
+            if rule not in doc.examined:  # it did not run (requirements unmet) and may run now
+                return False
+            region = doc.examined[rule]
+            if region is None:
+                continue  # it saw every line
+            now = numbers[: rule.head] if rule.head is not None else numbers[-rule.tail:]
+            unseen = {n - 1 for n in now}.difference(region)
+            try:
+                for i in unseen:  # lines that moved into its region: would it take them?
+                    if rule.match.match(doc.lines[i], self.regex_timeout):
+                        return False
+            except TimeoutError:
+                return False  # the next pass runs it again and names the rule
+        return True
 
     def _settle(self, body: list[str], numbers: list[int], seen: list[str], ruleset: RuleSet | None,
                 trace: list[TraceEntry], fields: dict[str, str], warnings: list[str]) -> tuple[list[str], list[int]]:
@@ -167,6 +202,8 @@ class Cleaner:
             for key, value in doc.fields.items():
                 fields.setdefault(key, value)
             body, numbers, seen = again, [numbers[i - 1] for i in idx], seen_again
+            if self._settled(ruleset, doc, again, idx, seen_again):
+                break
         else:
             warnings.append(f"cleaning did not settle after {_MAX_PASSES} passes; output may change if cleaned again")
         return body, numbers
@@ -186,6 +223,14 @@ class Cleaner:
         ext = h.extract_html(html, url=url, config=config)
         warnings.extend(ext.warnings)
         return ext.text, dict(ext.metadata), ruleset
+
+
+def _positional_checks(site: RuleSet | None, generic: RuleSet | None) -> tuple[Rule, ...]:
+    """The positional rules that a further pass would run: all of them, except rules that require
+    others none of which can fire without removing its line (so none fires on an unchanged body)."""
+    rules = (*(site.rules if site else ()), *(generic.rules if generic else ()))
+    keeps = {r.id for r in rules if r.action == "extract" and r.keep}
+    return tuple(r for r in rules if r.positional and (not r.requires or r.requires & keeps))
 
 
 def _html():

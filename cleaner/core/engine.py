@@ -12,10 +12,10 @@ from operator import itemgetter
 from cleaner.core.dates import to_iso_date
 from cleaner.core.lines import line_offsets, lines_containing
 from cleaner.core.result import TraceEntry
-from cleaner.ruleset.model import SHORT_LINE, Matcher, Rule, RuleTimeout
+from cleaner.ruleset.model import EDGE_KEY, SHORT_LINE, Matcher, Rule, RuleTimeout
 
-_FIRST2, _FIRST1 = itemgetter(slice(0, 2)), itemgetter(slice(0, 1))
-_LAST2, _LAST1 = itemgetter(slice(-2, None)), itemgetter(slice(-1, None))
+_FIRST = tuple(itemgetter(slice(0, k)) for k in range(1, EDGE_KEY + 1))
+_LAST = tuple(itemgetter(slice(-k, None)) for k in range(1, EDGE_KEY + 1))
 
 
 class Document:
@@ -27,8 +27,8 @@ class Document:
     with a word list). Indexes cover dead lines too; the engine checks `alive` before matching.
     """
 
-    __slots__ = ("lines", "alive", "trace", "fields", "fired", "warnings", "short", "_live", "_dirty", "_text",
-                 "_offsets", "_folded", "_found", "_starts", "_ends")
+    __slots__ = ("lines", "alive", "trace", "fields", "fired", "warnings", "short", "examined", "guarded",
+                 "rewritten", "_live", "_dirty", "_text", "_offsets", "_folded", "_found", "_starts", "_ends")
 
     def __init__(self, lines: list[str], trace: list[TraceEntry] | None = None, short: int = SHORT_LINE):
         self.lines = list(map(str.strip, lines))
@@ -38,6 +38,10 @@ class Document:
         self.fired: set[str] = set()
         self.warnings: list[str] = []
         self.short = short  # the longest whole-line word any rule looks for
+        # What a pass did that tells whether a second one could change anything (see Cleaner._settled):
+        self.examined: dict[Rule, Sequence[int] | None] = {}  # positional rule -> its region (None: all)
+        self.guarded: list[int] = []  # marker lines a cut-tail guard kept
+        self.rewritten: dict[int, str] = {}  # line -> its text before the first rewrite
         self._live: list[int] = []
         self._dirty = True
         self._reset_indexes()
@@ -81,26 +85,29 @@ class Document:
         return self._find(needle)
 
     def starting(self, keys: frozenset[str]) -> set[int]:
-        """Indices of the lines whose first one or two characters are among `keys`."""
+        """Indices of the lines that start with one of `keys` (each at most EDGE_KEY characters)."""
         if self._starts is None:
-            self._starts = set(map(_FIRST2, self.lines))
-            self._starts.update(map(_FIRST1, self.lines))
+            self._starts = set()
+            for first in _FIRST:
+                self._starts.update(map(first, self.lines))
         found: set[int] = set()
         for key in keys.intersection(self._starts):
             found |= self._find("\n" + key, 1)
         return found
 
     def ending(self, keys: frozenset[str]) -> set[int]:
-        """Indices of the lines whose last one or two characters are among `keys`."""
+        """Indices of the lines that end with one of `keys` (each at most EDGE_KEY characters)."""
         if self._ends is None:
-            self._ends = set(map(_LAST2, self.lines))
-            self._ends.update(map(_LAST1, self.lines))
+            self._ends = set()
+            for last in _LAST:
+                self._ends.update(map(last, self.lines))
         found: set[int] = set()
         for key in keys.intersection(self._ends):
             found |= self._find(key + "\n")
         return found
 
     def replace_line(self, i: int, new: str) -> None:
+        self.rewritten.setdefault(i, self.lines[i])
         self.lines[i] = new
         self._reset_indexes()
 
@@ -132,15 +139,20 @@ def run_rules(rules: Iterable[Rule], doc: Document, *, timeout: float | None = N
     for rule in rules:
         if check_requires and rule.requires and rule.requires.isdisjoint(doc.fired):
             continue
-        if focus is not None and not rule.positional:
-            if not focus:
+        if not rule.positional:
+            if focus is None:
+                candidates = _lookup(rule.match, doc)
+            elif not focus:
                 continue
-            candidates = _prefilter(rule.match, doc, focus)
-        elif rule.head is not None:
-            candidates = _prefilter(rule.match, doc, doc.live()[: rule.head])
-        elif rule.tail is not None:
-            candidates = _prefilter(rule.match, doc, doc.live()[-rule.tail:])
+            else:
+                candidates = _prefilter(rule.match, doc, focus)
+        elif rule.head is not None or rule.tail is not None:
+            live = doc.live()
+            region = live[: rule.head] if rule.head is not None else live[-rule.tail:]
+            doc.examined[rule] = region
+            candidates = _prefilter(rule.match, doc, region)
         else:
+            doc.examined[rule] = None
             candidates = _lookup(rule.match, doc)
         if candidates:
             _ACTIONS[rule.action](rule, doc, candidates, timeout)
@@ -230,6 +242,7 @@ def _cut_tail(rule: Rule, doc: Document, cand: Sequence[int], timeout: float | N
         live = doc.live()
         rest = live[live.index(i):]
         if limit is not None and any(len(doc.lines[j]) > limit for j in rest[1:]):
+            doc.guarded.append(i)
             continue  # an article-sized line follows: this is not the end of the article
         for j in rest:
             doc.kill(j, rule.id, "cut")

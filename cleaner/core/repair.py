@@ -135,8 +135,9 @@ LINE_PLAN: tuple[Step, ...] = (
     _FIX_MOJIBAKE,
     _DECODE_ENTITIES,
     # Guards are one C-level character-class scan each, for the whole text as for a line.
-    Step("normalize-spaces", normalize_spaces, lambda t: _SPACES.search(t) is not None),
-    Step("remove-invisibles", remove_invisibles, lambda t: _ANY_INVISIBLE.search(t) is not None),
+    Step("normalize-spaces", normalize_spaces, lambda t: _SPACES.search(t) is not None, finder=_SPACES),
+    Step("remove-invisibles", remove_invisibles, lambda t: _ANY_INVISIBLE.search(t) is not None,
+         finder=_ANY_INVISIBLE),
 )
 
 

@@ -1,6 +1,8 @@
 """A tiny step plan: named pure text->text functions with a cheap guard, applied per line and traced."""
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -13,14 +15,15 @@ class Step:
     """A named text->text function; `needs(text)` is a cheap test for text the step may change.
 
     Guards are plain predicates built on `in` and `str.isascii`, which cost a fraction of a regex scan.
-    A step that can only change a line containing one of `needles` declares them: its lines are then
-    found by searching the joined text instead of testing each line.
+    A step that can only change a line containing one of `needles`, or a match of `finder`, declares
+    them: its lines are then found by searching the joined text instead of testing each line.
     """
 
     name: str
     fn: Callable[[str], str]
     needs: Callable[[str], bool]
     needles: tuple[str, ...] = ()
+    finder: re.Pattern | None = None
 
 
 def contains_any(chars: Iterable[str]) -> Callable[[str], bool]:
@@ -59,12 +62,14 @@ def run_plan(plan: Sequence[Step], lines: list[str], numbers: Sequence[int], tra
         return lines
     out = list(lines)
     todo: Iterable[int] = range(len(out))
-    if all(step.needles for step in active) and len(text) == sum(map(len, lines)) + len(lines) - 1:
+    if all(step.needles or step.finder for step in active) and len(text) == sum(map(len, lines)) + len(lines) - 1:
         offsets = line_offsets(lines)
         found: set[int] = set()
         for step in active:
             for needle in step.needles:
                 found |= lines_containing(text, offsets, needle)
+            if step.finder is not None:
+                found.update(bisect_right(offsets, m.start()) - 1 for m in step.finder.finditer(text))
         todo = sorted(found)
     for i in todo:
         line = out[i]

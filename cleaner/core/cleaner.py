@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cleaner.core.engine import Document, run_rules
 from cleaner.core.normalize import finish_lines, prepare_lines
-from cleaner.core.repair import repair_text
+from cleaner.core.repair import repair_document
 from cleaner.core.result import Result, TraceEntry
 from cleaner.core.sites import SiteIndex
 from cleaner.ruleset.model import Rule, RuleSet
@@ -81,7 +81,7 @@ class Cleaner:
             if format == "auto":
                 is_html = _html().looks_like_html(text[:4096])
         chars_in = len(text)
-        if not text.strip():
+        if not text or text.isspace():
             warnings.append("empty input: nothing to clean")
             return Result("", warnings=warnings, stats=_stats(chars_in, 0, 0, 0, 0))
         # One C-level pass: no control, invisible or odd space character anywhere (most documents).
@@ -94,9 +94,10 @@ class Cleaner:
         page_meta: dict[str, str] = {}
         if is_html:
             text, page_meta, ruleset = self._extract_html(text, url, ruleset, warnings)
-        lines = prepare_lines(repair_text(text, trace, printable=printable and not is_html), trace)
+        repaired, text = repair_document(text, trace, printable=printable and not is_html)
+        lines = prepare_lines(repaired, trace, text)
         if ruleset is None:
-            ruleset = self.index.by_content("\n".join(lines))
+            ruleset = self.index.by_content(text if lines is repaired else "\n".join(lines))
         if ruleset is None and site:
             ruleset = self.index.by_name(site)
             if ruleset is None:
@@ -117,7 +118,7 @@ class Cleaner:
         text_out = "\n\n".join(body)
         if not text_out:
             warnings.append("nothing left after cleaning: the document is all chrome")
-        lines_in = sum(1 for line in doc.lines if line)
+        lines_in = len(doc.lines) - doc.lines.count("")
         changed = {t.line for t in trace if t.action in ("change", "repair") and t.line is not None}
         return Result(
             text=text_out,
@@ -144,7 +145,7 @@ class Cleaner:
         seen = kept
         if doc.rewritten:  # the rules before a rewrite have not seen the new text
             seen = [doc.rewritten.get(n - 1, line) for line, n in zip(kept, numbers)]
-        body, body_numbers = finish_lines(kept, numbers, trace)
+        body, body_numbers = finish_lines(kept, numbers, trace, collapsed=not doc.rewritten)
         if len(body) != len(seen):
             kept = set(body_numbers)
             seen = [line for line, n in zip(seen, numbers) if n in kept]

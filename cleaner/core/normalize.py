@@ -1,6 +1,8 @@
 """Line normalisers: small named steps in two ordered plans (before and after the rules), each change traced."""
 from __future__ import annotations
 
+import re
+
 import regex
 
 from cleaner.core.result import TraceEntry
@@ -14,6 +16,7 @@ _CJK_PUNCT = "\u3001\u3002\uff0c\uff01\uff1f\uff1b\uff1a\u300d\u300f\uff09\u3011
 _CJK_TEXT = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _SPACE_AFTER_CJK = regex.compile(f"(?<=[{_CJK_PUNCT}]) +(?=[{_CJK_TEXT}])")
 _SPACE_RUN = regex.compile(r" {2,}")
+_SPACE_MARKS = re.compile(" (?=([ ,.]))")  # what follows a space; zero-width, so "  ." yields both
 
 
 def strip_table_pipes(line: str) -> str:
@@ -65,14 +68,33 @@ FINISH: tuple[Step, ...] = (
 )
 
 
-def prepare_lines(lines: list[str], trace: list[TraceEntry]) -> list[str]:
-    """Normalise every line before the rules run (section markers, spacing)."""
-    return run_plan(PREPARE, lines, range(1, len(lines) + 1), trace, "change")
+def prepare_lines(lines: list[str], trace: list[TraceEntry], text: str | None = None) -> list[str]:
+    """Normalise every line before the rules run (section markers, spacing); `text`: the lines joined,
+    if the caller has it. Returns `lines` itself when no step applies."""
+    if text is None:
+        text = "\n".join(lines)
+    # One scan for the three two-character guards, which cost a scan each as `in` tests.
+    marks = set(_SPACE_MARKS.findall(text))
+    active = [step for step, found in (
+        (PREPARE[0], "*" in text),
+        (PREPARE[1], "," in marks or "." in marks),
+        (PREPARE[2], PREPARE[2].needs(text)),
+        (PREPARE[3], " " in marks)) if found]
+    if not active:
+        return lines
+    return run_plan(PREPARE, lines, range(1, len(lines) + 1), trace, "change", text, active=active)
 
 
-def finish_lines(lines: list[str], numbers: list[int], trace: list[TraceEntry]) -> tuple[list[str], list[int]]:
-    """Normalise kept lines after the rules; (non-empty lines, their numbers): a pipes-only line disappears."""
-    out = run_plan(FINISH, lines, numbers, trace, "change")
+def finish_lines(lines: list[str], numbers: list[int], trace: list[TraceEntry], *, collapsed: bool = False
+                 ) -> tuple[list[str], list[int]]:
+    """Normalise kept lines after the rules; (non-empty lines, their numbers): a pipes-only line disappears.
+
+    `collapsed`: the lines are as `prepare_lines` left them (no runs of spaces), which the other
+    finishing steps keep so (they strip pipes and markers with the spaces next to them).
+    """
+    text = "\n".join(lines)
+    active = [step for step in (FINISH if not collapsed else FINISH[:2]) if step.needs(text)]
+    out = run_plan(FINISH, lines, numbers, trace, "change", text, active=active)
     if all(out):
         return out, numbers
     keep = [i for i, line in enumerate(out) if line]

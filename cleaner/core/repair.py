@@ -141,12 +141,16 @@ LINE_PLAN: tuple[Step, ...] = (
 )
 
 
-
 def repair_text(text: str, trace: list[TraceEntry], *, printable: bool = False) -> list[str]:
     """Repair a document and split it into lines (same count and order as the input's lines).
 
     `printable`: the caller checked that `text` with its newlines as spaces `isprintable()`.
     """
+    return repair_document(text, trace, printable=printable)[0]
+
+
+def repair_document(text: str, trace: list[TraceEntry], *, printable: bool = False) -> tuple[list[str], str]:
+    """`repair_text`, plus the repaired lines joined by newlines (the caller need not join them again)."""
     if text.startswith("\ufeff"):
         text = strip_bom(text)
         trace.append(TraceEntry("strip-bom", "repair", 1, "\ufeff"))
@@ -161,4 +165,7 @@ def repair_text(text: str, trace: list[TraceEntry], *, printable: bool = False) 
                                            (_DECODE_ENTITIES, _DECODE_ENTITIES.needs(text))) if found]
     else:
         active = active_steps(LINE_PLAN, text)
-    return run_plan(LINE_PLAN, lines, range(1, len(lines) + 1), trace, "repair", repeat=3, active=active)
+    if not active:
+        return lines, text
+    out = run_plan(LINE_PLAN, lines, range(1, len(lines) + 1), trace, "repair", text, repeat=3, active=active)
+    return out, "\n".join(out)

@@ -106,11 +106,12 @@ class Rule:
     date_order: str = "dmy"
     examples: tuple[Example, ...] = ()
 
-    @property
-    def positional(self) -> bool:
-        """Whether the rule's effect on a line depends on other lines (region, requires, guard)."""
-        return (self.head is not None or self.tail is not None or bool(self.requires)
-                or self.guard_max_line_chars is not None)
+    # Whether the rule's effect on a line depends on other lines (region, requires, guard); derived.
+    positional: bool = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "positional", self.head is not None or self.tail is not None
+                           or bool(self.requires) or self.guard_max_line_chars is not None)
 
 
 class Signature(NamedTuple):

@@ -11,7 +11,7 @@ from operator import itemgetter
 
 from cleaner.core.dates import to_iso_date
 from cleaner.core.lines import line_offsets, lines_containing
-from cleaner.core.result import TraceEntry
+from cleaner.core.result import TraceEntry, trace_entry
 from cleaner.ruleset.model import EDGE_KEY, SHORT_LINE, Matcher, Rule, RuleTimeout
 
 _FIRST = tuple(itemgetter(slice(0, k)) for k in range(1, EDGE_KEY + 1))
@@ -121,7 +121,7 @@ class Document:
     def kill(self, i: int, rule: str, action: str) -> None:
         self.alive[i] = False
         self._dirty = True
-        self.trace.append(TraceEntry(rule, action, i + 1, self.lines[i]))
+        self.trace.append(trace_entry((rule, action, i + 1, self.lines[i], None)))
 
     def kept(self) -> tuple[list[str], list[int]]:
         """(kept lines, their 1-based input line numbers)."""

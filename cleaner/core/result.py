@@ -18,6 +18,11 @@ class TraceEntry(NamedTuple):
     new: str | None = None
 
 
+def trace_entry(fields: tuple) -> TraceEntry:
+    """A TraceEntry from all five fields, made without the NamedTuple constructor's Python frame."""
+    return tuple.__new__(TraceEntry, fields)
+
+
 @dataclass(slots=True)
 class Result:
     """The clean body plus what was learned and done on the way."""

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from cleaner.core.lines import line_offsets, lines_containing
-from cleaner.core.result import TraceEntry
+from cleaner.core.result import TraceEntry, trace_entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +80,7 @@ def run_plan(plan: Sequence[Step], lines: list[str], numbers: Sequence[int], tra
                 if step.needs(line):
                     new = step.fn(line)
                     if new != line:
-                        trace.append(TraceEntry(step.name, action, numbers[i], line, new))
+                        trace.append(trace_entry((step.name, action, numbers[i], line, new)))
                         line = new
             if line == before:
                 break

@@ -168,7 +168,7 @@ class _Compiler:
             prefixes=prefixes, suffixes=suffixes,
             prefix_keys=frozenset(w[:EDGE_KEY] for w in prefixes),
             suffix_keys=frozenset(w[-EDGE_KEY:] for w in suffixes),
-            timed=pattern is not None and _can_backtrack_badly(spec["regex"]),
+            timed=pattern is not None and _can_backtrack_badly(spec["regex"], max_chars),
             longest_word=max(map(len, words), default=0))
 
     def rule(self, data: dict, earlier: set[str]) -> Rule:
@@ -233,14 +233,26 @@ def _anchored(source: str) -> bool:
     return source[branch_start:].startswith("^")
 
 
-# A group followed by a quantifier, or a backreference: the shapes behind catastrophic backtracking.
-_RISKY = regex.compile(r"(?<!\\)\)(?:[*+]|\{\d*,?\d*\})|\(\?P=|\\[1-9]|\\g<")
+# A group followed by a quantifier (* + {m,n}), and backreferences: the shapes behind catastrophic backtracking.
+_GROUP_REPEAT = regex.compile(r"(?<!\\)\)(?:([*+])|\{(\d*)(,?)(\d*)\})")
+_BACKREFERENCE = regex.compile(r"\(\?P=|\\[1-9]|\\g<")
+SHORT_MATCH = 2000  # a rule whose lines are at most this long bounds any polynomial backtracking
 
 
-def _can_backtrack_badly(source: str) -> bool:
+def _can_backtrack_badly(source: str, max_chars: int | None = None) -> bool:
     """Static check: may this regex backtrack exponentially? Only such patterns pay for a time budget
-    (a per-call timeout costs about a microsecond); the others run in time bounded by the line length."""
-    return _RISKY.search(source) is not None
+    (a per-call timeout costs about two microseconds); the others run in time bounded by the line length.
+
+    Risky: a group repeated without bound (`(a|aa)+`) or more than 4 times. A group repeated at most
+    4 times, or a backreference, costs at worst a small power of the line length, so it is risky only
+    where `max_chars` does not keep lines short.
+    """
+    short = max_chars is not None and max_chars <= SHORT_MATCH
+    for m in _GROUP_REPEAT.finditer(source):
+        star, low, comma, high = m.groups()
+        if star or (comma and not high) or int(high or low or 0) > 4 or not short:
+            return True
+    return _BACKREFERENCE.search(source) is not None and not short
 
 
 def _check_selectors(path: Path, html: dict[str, tuple[str, ...]]) -> None:
@@ -337,7 +349,7 @@ def _compile(path: Path, data: dict, raw: dict, name: str) -> RuleSet:
     compiler = _Compiler(path, wordlists)
     signatures = tuple(
         Signature(compiler.pattern(f"signature #{i + 1}", "signatures.regex", s["regex"], regex.MULTILINE),
-                  _can_backtrack_badly(s["regex"]))
+                  _can_backtrack_badly(s["regex"]), tuple(s.get("contains", ())))
         for i, s in enumerate(data.get("signatures", ())))
     html = {k: tuple(v) for k, v in data["html"].items()} if "html" in data else None
     if html:

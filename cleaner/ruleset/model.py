@@ -119,8 +119,11 @@ class Signature(NamedTuple):
 
     pattern: regex.Pattern
     timed: bool
+    contains: tuple[str, ...] = ()  # cheap pre-test: one of these must occur in the text
 
     def search(self, text: str, timeout: float | None):
+        if self.contains and not any(c in text for c in self.contains):
+            return None
         if self.timed and timeout is not None:
             return self.pattern.search(text, timeout=timeout)
         return self.pattern.search(text)

@@ -95,7 +95,10 @@ FILE = {
                 "additionalProperties": False,
                 "required": ["regex", "description"],
                 "properties": {"regex": {"type": "string", "minLength": 1},
-                               "description": {"type": "string", "minLength": 1}},
+                               "description": {"type": "string", "minLength": 1},
+                               # cheap pre-test: the regex only runs on text containing one of these
+                               "contains": {"type": "array", "minItems": 1,
+                                            "items": {"type": "string", "minLength": 1}}},
             },
         },
         "include": {"type": "array", "items": {"type": "string", "pattern": "^_[a-z0-9._-]+$"}},

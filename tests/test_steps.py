@@ -49,3 +49,26 @@ def test_repair_traces_each_change_with_its_line():
     trace = []
     repair.repair_text("ok\nVi\u00e1\u00bb\u2021t&amp;", trace)
     assert [(t.rule, t.line) for t in trace] == [("fix-mojibake", 2), ("decode-entities", 2)]
+
+
+@pytest.mark.parametrize("line", [
+    "Hanojská úmluva: Ministerstvo veřejné bezpečnosti",
+    "Nền tảng quảng bá Việt Nam — “trích dẫn”",
+    "日本の半導体人材、ベトナムで育成。",
+])
+def test_mojibake_fast_path_agrees_with_ftfy(line):
+    from cleaner.core.repair import _FTFY_CONFIG, decode_whole_line, fix_mojibake
+
+    import ftfy
+
+    broken = line.encode("utf-8").decode("sloppy-windows-1252")
+    assert decode_whole_line(broken) == line
+    assert fix_mojibake(broken) == line == ftfy.fix_text(broken, _FTFY_CONFIG)
+
+
+def test_mixed_mojibake_falls_back_to_ftfy():
+    from cleaner.core.repair import decode_whole_line, fix_mojibake
+
+    mixed = "Việt Nam: HanojskÃ¡ Ãºmluva"  # legitimate text beside mojibake: no whole-line round trip
+    assert decode_whole_line(mixed) is None
+    assert fix_mojibake(mixed) == "Việt Nam: Hanojská úmluva"

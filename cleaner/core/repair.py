@@ -10,6 +10,7 @@ import re
 
 import ftfy
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-1252 codec)
+from ftfy.fixes import replace_lossy_sequences
 
 from cleaner.core.result import TraceEntry
 from cleaner.core.steps import Step, active_steps, run_plan
@@ -76,12 +77,20 @@ def decode_whole_line(line: str) -> str | None:
     """The line's text if all of it is UTF-8 read as cp1252 (bytes cp1252 lacks read as latin-1), else None.
 
     The common case of mojibake, undone by two C-level codec calls where ftfy takes a hundred times
-    longer; mixed or partial cases return None and go to ftfy.
+    longer; as in ftfy, a sequence that lost a byte to U+FFFD (cp1252 decoded with errors="replace")
+    becomes one U+FFFD. Mixed or partial cases return None and go to ftfy.
     """
     try:
-        return line.encode("sloppy-windows-1252").decode("utf-8")
+        data = line.encode("sloppy-windows-1252")  # U+FFFD becomes byte 1A (ftfy's lossy marker)
+        lossy = "\ufffd" in line
+        if lossy:
+            if "\x1a" in line:
+                return None
+            data = replace_lossy_sequences(data)  # a UTF-8 sequence that lost a byte becomes U+FFFD
+        text = data.decode("utf-8")
     except UnicodeError:
         return None
+    return text.replace("\x1a", "\ufffd") if lossy else text
 
 
 def fix_mojibake(line: str) -> str:
@@ -90,13 +99,23 @@ def fix_mojibake(line: str) -> str:
     for _ in range(3):
         fixed = decode_whole_line(line)
         if fixed is None:
+            if not _ftfy_can_fix(line):
+                break  # U+FFFD alone: the lost bytes cannot be recovered
             fixed = ftfy.fix_text(line, _FTFY_CONFIG)
         if fixed == line:
             break
         line = fixed
-        if not _has_mojibake(line):
+        if not _ftfy_can_fix(line):
             break
     return line
+
+
+def _ftfy_can_fix(line: str) -> bool:
+    """A whole UTF-8 sequence read as cp1252/latin-1, or a C1 control: something ftfy can still fix."""
+    if line.isascii():
+        return False
+    data = line.encode("utf-8", "surrogatepass")
+    return _MOJIBAKE_UTF8.search(data) is not None or _C1_CONTROL.search(data) is not None
 
 
 def unescape_entities(line: str) -> str:

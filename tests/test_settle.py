@@ -1,0 +1,79 @@
+"""A second pass runs exactly when it could change something: the shortcut must never skip one that would.
+
+Each case builds a document where the first pass leaves work for a second one; the output must be what
+a fresh cleaning of it gives (idempotence), and the untouched case must not need a second pass.
+"""
+import textwrap
+
+import pytest
+
+from cleaner import Cleaner
+
+RULES = r"""
+site: example.net
+description: Rules whose effect on a line depends on other lines.
+domains: [example.net]
+rules:
+  - id: kicker
+    description: Drops a "Target" kicker, but only among the first two lines.
+    action: drop
+    match: {literal: [Target]}
+    region: {head: 2}
+    example: {input: "Target\nBody.\n", output: "Body.\n"}
+  - id: chrome
+    description: Drops chrome lines anywhere.
+    action: drop
+    match: {literal: [Chrome]}
+    example: {input: "Chrome\nBody.\n", output: "Body.\n"}
+  - id: footer
+    description: Cuts from the footer unless a long line follows.
+    action: cut-tail
+    match: {literal: [Footer]}
+    guard: {max_line_chars: 40}
+    example: {input: "Body.\nFooter\nLinks\n", output: "Body.\n"}
+  - id: long-ad
+    description: Drops a long advertisement line (after the footer rule has looked).
+    action: drop
+    match: {regex: '^AD: '}
+    example: {input: "AD: buy now\nBody.\n", output: "Body.\n"}
+  - id: unwrap
+    description: Removes "[wrapped]" marks, which can leave a line that earlier rules drop.
+    action: rewrite
+    match: {regex: '\s*\[wrapped\]'}
+    replace: ''
+    example: {input: "Body [wrapped] text.\n", output: "Body text.\n"}
+"""
+
+
+@pytest.fixture(scope="module")
+def cleaner(tmp_path_factory):
+    root = tmp_path_factory.mktemp("rules")
+    (root / "example.net.yaml").write_text(textwrap.dedent(RULES), encoding="utf-8")
+    return Cleaner.from_rules(root)
+
+
+CASES = {
+    # chrome goes after the kicker rule looked at the first two lines: "Target" moves into its region
+    "region-shift": ("Chrome\nChrome\nTarget\nBody of the article.", "Body of the article."),
+    # the guard kept the footer because of the long ad line, which a later rule removes
+    "guard": ("Body of the article.\nFooter\nAD: " + "x" * 60 + "\nLinks", "Body of the article."),
+    # the rewrite leaves "Chrome", which the earlier chrome rule drops on a fresh cleaning
+    "rewrite": ("Body of the article.\nChrome [wrapped]", "Body of the article."),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_a_second_pass_runs_where_it_changes_something(cleaner, name):
+    text, expected = CASES[name]
+    res = cleaner.clean(text, url="https://example.net/a")
+    assert res.text == expected
+    assert cleaner.clean(res.text, url="https://example.net/a").text == res.text
+
+
+def test_no_second_pass_where_nothing_can_change(cleaner, monkeypatch):
+    calls = []
+    original = Cleaner._settle
+    monkeypatch.setattr(Cleaner, "_settle", lambda self, *a: calls.append(1) or original(self, *a))
+    res = cleaner.clean("Target\nChrome\nBody of the article.", url="https://example.net/a")
+    assert res.text == "Body of the article."
+    assert calls == []

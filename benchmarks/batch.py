@@ -156,7 +156,7 @@ def main() -> None:
     a.work.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
     jdir, tdir, nbytes = build(a.work, a.docs)
-    sj, _, _ = build(a.work, a.small)
+    sj, st, _ = build(a.work, a.small)
     print(f"dump: {a.docs:,} docs, {nbytes / 1e6:.1f} MB of text (built in {time.perf_counter() - t:.0f}s); "
           f"{cores} cores", flush=True)
 
@@ -186,22 +186,31 @@ def main() -> None:
             figures["runs"].append({"run": "datatrove", "workers": w, **m})
             print(_fmt(rows[-1]) + (f"  ({m['note']})" if m.get("note") else ""), flush=True)
     w = max(counts)
-    small = measure("cleaner", sj, a.work / "out", w)
-    full = next(r for r in figures["runs"] if r["run"] == "cleaner jsonl.gz" and r["workers"] == w)
+    # memory, small vs full dump, for both inputs: a JSONL stream and a directory of files to walk
+    pairs = []
+    for kind, src in (("jsonl.gz", sj), ("text", st)):
+        small = measure("cleaner", src, a.work / "out", w)
+        full = next(r for r in figures["runs"] if r["run"] == f"cleaner {kind}" and r["workers"] == w)
+        pairs.append((kind, small, full))
 
     print()
     print(f"{'run':<18}{'workers':>8}{'docs/s':>10}{'MB/s':>8}{'MB/s/wkr':>10}{'effic.':>8}{'parent RSS':>12}{'worker RSS':>12}")
     for r in rows:
         print(_fmt(r))
     print()
-    for label, m in ((f"{a.small:,} docs", small), (f"{a.docs:,} docs", full)):
-        print(f"peak RSS at {label:>14}: parent {m['parent_rss'] / 2**20:6.1f} MiB, worker {m['worker_rss'] / 2**20:6.1f} MiB")
-    growth = max(full["parent_rss"] / small["parent_rss"], full["worker_rss"] / max(small["worker_rss"], 1)) - 1
-    print(f"RSS growth small -> full: {growth:+.1%} (target within 10%)")
+    growth = 0.0
+    for kind, small, full in pairs:
+        for label, m in ((f"{a.small:,} docs", small), (f"{a.docs:,} docs", full)):
+            print(f"{kind:>8} peak RSS at {label:>14}: parent {m['parent_rss'] / 2**20:6.1f} MiB, "
+                  f"worker {m['worker_rss'] / 2**20:6.1f} MiB")
+        g = max(full["parent_rss"] / small["parent_rss"], full["worker_rss"] / max(small["worker_rss"], 1)) - 1
+        print(f"{kind:>8} RSS growth small -> full: {g:+.1%}")
+        growth = max(growth, g)
+    print(f"largest RSS growth small -> full: {growth:+.1%} (target within 10%)")
     if dt is not None:
         ours = next(r for r in rows if r[0] == "cleaner jsonl.gz" and r[1] == w)
         print(f"cleaner / datatrove (FTFY + C4) throughput at {w} workers: {ours[2] / (a.docs / dt['wall']):.2f}x")
-    figures.update(small_run=small, rss_growth=growth)
+    figures.update(small_runs={kind: small for kind, small, _ in pairs}, rss_growth=growth)
     if a.json:
         a.json.write_text(json.dumps(figures, indent=2))
 

@@ -3,6 +3,7 @@
 Each case builds a document where the first pass leaves work for a second one; the output must be what
 a fresh cleaning of it gives (idempotence), and the untouched case must not need a second pass.
 """
+import pickle
 import textwrap
 
 import pytest
@@ -70,7 +71,10 @@ def test_a_second_pass_runs_where_it_changes_something(cleaner, name):
     assert cleaner.clean(res.text, url="https://example.net/a").text == res.text
 
 
-def test_no_second_pass_where_nothing_can_change(cleaner, monkeypatch):
+@pytest.mark.parametrize("copy", [False, True], ids=["cleaner", "unpickled"])
+def test_no_second_pass_where_nothing_can_change(cleaner, monkeypatch, copy):
+    if copy:  # the shortcut keys its records by rule identity, which a worker's copy must keep
+        cleaner = pickle.loads(pickle.dumps(cleaner))
     calls = []
     original = Cleaner._settle
     monkeypatch.setattr(Cleaner, "_settle", lambda self, *a: calls.append(1) or original(self, *a))

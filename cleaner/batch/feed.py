@@ -115,9 +115,10 @@ class _Files:
 
     def __iter__(self):
         fmt_default = "text" if self.shard.forced_text else "auto"
-        for f in self.shard.files:
-            self.pos += f.size
-            yield (str(f.path), str(f.path), "html" if f.format == "html" else fmt_default)
+        files = self.shard.group.files()
+        for i, (path, fmt) in enumerate(files, 1):
+            self.pos = self.shard.size * i // len(files)  # progress in bytes, pro rata (sizes were planned)
+            yield (str(path), str(path), "html" if fmt == "html" else fmt_default)
 
 
 def _reader(shard: Shard, opts: FeedOptions):

@@ -6,15 +6,18 @@ up to FILES_PER_SHARD document files (text/HTML) from one directory. Output mirr
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..io.compression import suffix
-from ..io.formats import DOC_FORMATS, InputFile, discover, split_name
+from ..io.formats import DOC_FORMATS, InputFile, discover, doc_files, split_name, walk_inputs
 
 FILES_PER_SHARD = 2000
+MAX_SKIPPED_SHOWN = 20  # unknown-format files kept by name for the message; all are counted
 OUT_FORMATS = ("text", "jsonl", "parquet")
 
 
@@ -22,20 +25,60 @@ class PlanError(ValueError):
     """The inputs or the output layout are unusable (a usage error, one line)."""
 
 
+@dataclass(frozen=True)
+class FileGroup:
+    """Up to FILES_PER_SHARD document files of one directory: the [start, stop) slice of its sorted
+    listing. The files are listed again when read, so a plan holds no per-file data."""
+
+    directory: Path
+    rel: str  # the directory's posix path under OUT (with the input's prefix)
+    start: int
+    stop: int
+    listed: int  # document files in the directory when planned: a changed directory is detected
+    input_format: str | None
+    only: tuple[str, str] | None = None  # (name, format) of a file given by itself: no listing
+
+    def files(self) -> list[tuple[Path, str]]:
+        """(path, format) of the group's files."""
+        if self.only is not None:
+            return [(self.directory / self.only[0], self.only[1])]
+        listing = _listing(self.directory, self.input_format)
+        if len(listing) != self.listed:
+            raise OSError(f"{self.directory} changed during the run ({self.listed} files planned, "
+                          f"{len(listing)} now)")
+        return [(self.directory / name, fmt) for name, fmt in listing[self.start : self.stop]]
+
+    def text_names(self) -> list[str]:
+        """Mirrored .txt names (relative to OUT) of the group's files."""
+        if self.only is not None:
+            return _text_names([self.only[0]])
+        names = _text_names([name for name, _ in _listing(self.directory, self.input_format)])
+        prefix = f"{self.rel}/" if self.rel else ""
+        return [prefix + n for n in names[self.start : self.stop]]
+
+
+@functools.lru_cache(maxsize=4)  # shards of one directory come one after another (feed and sink each)
+def _listing(directory: Path, input_format: str | None) -> list[tuple[str, str]]:
+    return doc_files(directory, input_format)
+
+
 @dataclass
 class Shard:
     key: str  # stable, unique within a run: the output path relative to OUT
     kind: str  # "files" | "jsonl" | "warc" | "parquet" | "stdin"
     source: str  # the input as shown to the user (and written to `source` fields)
-    files: list[InputFile] = field(default_factory=list)  # kind "files": the documents; else the one file
+    files: list[InputFile] = field(default_factory=list)  # containers: the one file
     out: str = ""  # output relative to OUT: a file (jsonl/parquet) or a directory (text from a container)
-    text_names: list[str] = field(default_factory=list)  # kind "files": mirrored .txt name of each file
+    group: FileGroup | None = None  # kind "files": the documents
+    digest: str = ""  # kind "files": fingerprint of the group's names, sizes and mtimes, taken when planned
     size: int = 0  # raw input bytes, for progress
     forced_text: bool = False  # --input-format text: no HTML sniffing
     stdin_format: str | None = None  # kind "stdin": "jsonl" | "warc" | "text" | "html" | "auto" (one document)
 
     @property
     def fingerprint(self) -> str:
+        if self.group is not None:
+            return self.digest
         h = hashlib.sha1()
         for f in self.files:
             h.update(f"{f.rel}\0{f.size}\0{f.mtime_ns}\n".encode("utf-8", "surrogateescape"))
@@ -49,8 +92,9 @@ class Shard:
 @dataclass
 class Plan:
     shards: list[Shard]
-    skipped: list[Path]  # files of unknown format found while walking directories
+    skipped: list[Path]  # the first files of unknown format found while walking directories
     out_format: str
+    skipped_count: int = 0  # all of them
 
     @property
     def total_bytes(self) -> int:
@@ -77,6 +121,7 @@ def make_plan(
     """Shards for `paths` (files, directories walked recursively, or "-" for stdin)."""
     shards: list[Shard] = []
     skipped: list[Path] = []
+    skipped_count = 0
     many = len(paths) > 1
     for arg in paths:
         if arg == "-":
@@ -87,12 +132,20 @@ def make_plan(
         root = Path(arg)
         if not root.exists():
             raise PlanError(f"no such file or directory: {arg}")
-        files, skip = discover(root, input_format=input_format, exclude=out_dir)
-        skipped += skip
-        if root.is_file() and not files:
-            raise PlanError(f"cannot tell the format of {arg} from its name: pass --input-format")
-        prefix = PurePosixPath(root.resolve().name) if many and root.is_dir() else PurePosixPath()
-        shards += _shards_for(root, files, prefix, input_format == "text")
+        if root.is_file():
+            files, skip = discover(root, input_format=input_format)
+            if not files:
+                raise PlanError(f"cannot tell the format of {arg} from its name: pass --input-format")
+            shards += _container_or_group(root, files[0], input_format)
+            continue
+        prefix = root.resolve().name if many else ""
+        found = []
+        for d, rel, files, skip in walk_inputs(root, input_format=input_format, exclude=out_dir):
+            if len(skipped) < MAX_SKIPPED_SHOWN:
+                skipped += skip[: MAX_SKIPPED_SHOWN - len(skipped)]
+            skipped_count += len(skip)
+            found += _shards_for(d, "/".join(p for p in (prefix, rel) if p), files, input_format)
+        shards += sorted(found, key=lambda sh: sh.key)
     one_doc = {"files", "text", "html", "auto"}
     fmt = resolve_out_format(out_format, {s.stdin_format if s.kind == "stdin" else s.kind for s in shards}, one_doc)
     if fmt == "text" and compression:
@@ -104,7 +157,7 @@ def make_plan(
             if s.out in seen:
                 raise PlanError(f"{s.source} and {seen[s.out]} would both be written to {s.out}")
             seen[s.out] = s.source
-    return Plan(shards, skipped, fmt)
+    return Plan(shards, skipped, fmt, skipped_count)
 
 
 def sniff_stdin() -> str:
@@ -121,25 +174,39 @@ def sniff_stdin() -> str:
     return "auto"
 
 
-def _shards_for(root: Path, files: list[InputFile], prefix: PurePosixPath, forced_text: bool) -> list[Shard]:
+def _shards_for(d: Path, rel: str, files: list[tuple[str, str, os.stat_result]], input_format: str | None
+                ) -> list[Shard]:
+    """One directory's shards: a shard per container file, and groups of its document files."""
     shards: list[Shard] = []
-    groups: dict[str, list[InputFile]] = {}
-    for f in files:
-        rel = str(prefix / f.rel)
-        f = InputFile(f.path, rel, f.format, f.size, f.mtime_ns)
-        if f.format in DOC_FORMATS:
-            groups.setdefault(str(PurePosixPath(rel).parent), []).append(f)
+    docs = []
+    for name, fmt, st in files:
+        key = f"{rel}/{name}" if rel else name
+        if fmt in DOC_FORMATS:
+            docs.append((key, st))
         else:
-            shards.append(Shard(rel, f.format, str(f.path), [f], size=f.size))
-    for d, group in groups.items():
-        names = _text_names(group)
-        for k in range(0, len(group), FILES_PER_SHARD):
-            part = group[k : k + FILES_PER_SHARD]
-            key = str(PurePosixPath(d) / f"texts-{k // FILES_PER_SHARD:05d}")
-            shards.append(Shard(key, "files", str(root), part, size=sum(f.size for f in part),
-                                forced_text=forced_text, text_names=names[k : k + FILES_PER_SHARD]))
-    shards.sort(key=lambda s: s.key)
+            shards.append(Shard(key, fmt, str(d / name), [InputFile(d / name, key, fmt, st.st_size, st.st_mtime_ns)],
+                                size=st.st_size))
+    for k in range(0, len(docs), FILES_PER_SHARD):
+        part = docs[k : k + FILES_PER_SHARD]
+        h = hashlib.sha1()
+        for key, st in part:
+            h.update(f"{key}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+        group = FileGroup(d, rel, k, k + len(part), len(docs), input_format)
+        shards.append(Shard(str(PurePosixPath(rel) / f"texts-{k // FILES_PER_SHARD:05d}"), "files", str(d),
+                            group=group, digest=h.hexdigest()[:16], size=sum(st.st_size for _, st in part),
+                            forced_text=input_format == "text"))
     return shards
+
+
+def _container_or_group(path: Path, f: InputFile, input_format: str | None) -> list[Shard]:
+    """The shard of an input given as a file: a container, or a group of one document."""
+    if f.format not in DOC_FORMATS:
+        return [Shard(f.rel, f.format, str(path), [f], size=f.size)]
+    h = hashlib.sha1(f"{f.rel}\0{f.size}\0{f.mtime_ns}\n".encode("utf-8", "surrogateescape"))
+    group = FileGroup(path.parent, "", 0, 1, 1, input_format, only=(path.name, f.format))
+    # named for the file, so that several files given by themselves do not share an output
+    return [Shard(split_name(path.name)[0], "files", str(path), group=group, digest=h.hexdigest()[:16],
+                  size=f.size, forced_text=input_format == "text")]
 
 
 def _name_outputs(shards: list[Shard], fmt: str, compression: str | None) -> None:
@@ -154,10 +221,9 @@ def _name_outputs(shards: list[Shard], fmt: str, compression: str | None) -> Non
             s.out = str(PurePosixPath(s.key).parent / stem) + ext
 
 
-def _text_names(files: list[InputFile]) -> list[str]:
-    """Mirrored .txt names for document files (`a.html.gz` -> `a.txt`); `a.html` next to `a.txt`
+def _text_names(names: list[str]) -> list[str]:
+    """Mirrored .txt names for document file names (`a.html.gz` -> `a.txt`); `a.html` next to `a.txt`
     becomes `a.html.txt`."""
-    names = [str(PurePosixPath(f.rel).with_name(split_name(PurePosixPath(f.rel).name)[0] + ".txt"))
-             for f in files]
-    counts = Counter(names)
-    return [f.rel + ".txt" if counts[n] > 1 and not f.rel.endswith(".txt") else n for n, f in zip(names, files)]
+    txt = [split_name(n)[0] + ".txt" for n in names]
+    counts = Counter(txt)
+    return [n + ".txt" if counts[t] > 1 and not n.endswith(".txt") else t for t, n in zip(txt, names)]

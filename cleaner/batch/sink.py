@@ -40,6 +40,7 @@ class Sink:
         self._writer = None
         self._rejects: AtomicFile | None = None
         self._shard_stats = Stats()
+        self._names: list[str] = []  # mirrored .txt names of the current shard's files
         self.schemas: dict[int, object] = {}  # shard index -> Arrow schema (Parquet output)
 
     def schema_for(self, start: Start):
@@ -56,6 +57,7 @@ class Sink:
     def start(self, el: Start) -> None:
         shard = self.plan.shards[el.shard]
         self._shard_stats = Stats()
+        self._names = shard.group.text_names() if shard.group is not None and self.out is not None else []
         fmt = self.plan.out_format
         if self.out is None:
             self._writer = None
@@ -85,7 +87,7 @@ class Sink:
         else:
             for i, text in res.out:
                 n = task.first + i
-                self._writer.write(shard.text_names[n] if shard.kind == "files" else f"{n + 1:08d}.txt", text)
+                self._writer.write(self._names[n] if shard.kind == "files" else f"{n + 1:08d}.txt", text)
         for r in res.rejects:
             if self._rejects is not None:
                 self._rejects.write(dump_record(r))

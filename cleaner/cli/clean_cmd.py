@@ -118,8 +118,9 @@ def clean(
 
     if report.plan.skipped and not quiet:
         ex = ", ".join(str(p) for p in report.plan.skipped[:3])
-        err.print(f"skipped {len(report.plan.skipped)} file(s) of unknown format ({ex}"
-                  f"{', ...' if len(report.plan.skipped) > 3 else ''}); --input-format reads them as one format",
+        n = max(report.plan.skipped_count, len(report.plan.skipped))
+        err.print(f"skipped {n} file(s) of unknown format ({ex}"
+                  f"{', ...' if n > 3 else ''}); --input-format reads them as one format",
                   markup=False, soft_wrap=True)
     if show_summary:
         err.print(summary_table(report))

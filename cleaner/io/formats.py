@@ -62,35 +62,71 @@ def discover(
     """Input files under `root` (a file or a directory, walked recursively in sorted order).
 
     Returns (files, skipped): files whose format is unknown and not forced by `input_format` are skipped.
-    Hidden files and directories, and `exclude` (the output directory), are never read.
+    Hidden files and directories, and `exclude` (the output directory), are never read. Holds every
+    file in memory; `walk_inputs` yields one directory at a time.
     """
+    if root.is_file() or not root.exists():
+        fmt = input_format or detect_format(root)
+        if fmt is None:
+            return [], [root]
+        st = root.stat()
+        return [InputFile(root, root.name, fmt, st.st_size, st.st_mtime_ns)], []
     files: list[InputFile] = []
     skipped: list[Path] = []
-
-    def add(p: Path, rel: str) -> None:
-        fmt = input_format or detect_format(p)
-        if fmt is None:
-            skipped.append(p)
-            return
-        st = p.stat()
-        files.append(InputFile(p, rel, fmt, st.st_size, st.st_mtime_ns))
-
-    if root.is_file() or not root.exists():
-        add(root, root.name)
-        return files, skipped
-    excl = exclude.resolve() if exclude is not None else None
-    for dirpath, dirnames, filenames in _walk(root):
-        d = Path(dirpath)
-        if excl is not None:
-            dirnames[:] = [n for n in dirnames if (d / n).resolve() != excl]
-        for name in filenames:
-            p = d / name
-            if p.is_file():
-                add(p, p.relative_to(root).as_posix())
+    for d, rel, found, skip in walk_inputs(root, input_format=input_format, exclude=exclude):
+        files += [InputFile(d / name, f"{rel}/{name}" if rel else name, fmt, st.st_size, st.st_mtime_ns)
+                  for name, fmt, st in found]
+        skipped += skip
     return files, skipped
 
 
-def _walk(root: Path) -> Iterator[tuple[str, list[str], list[str]]]:
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
-        dirnames[:] = sorted(n for n in dirnames if not n.startswith("."))
-        yield dirpath, dirnames, sorted(n for n in filenames if not n.startswith("."))
+def walk_inputs(
+    root: Path, *, input_format: str | None = None, exclude: Path | None = None
+) -> Iterator[tuple[Path, str, list[tuple[str, str, os.stat_result]], list[Path]]]:
+    """The directories under `root`, depth first in sorted order, one at a time:
+    (directory, its posix path relative to root, its input files as (name, format, stat), skipped files).
+
+    Memory holds one directory's listing, whatever the size of the tree. Symbolic links are followed,
+    each real directory once.
+    """
+    excl = exclude.resolve() if exclude is not None else None
+    seen: set[tuple[int, int]] = set()
+    stack = [(root, "")]
+    while stack:
+        d, rel = stack.pop()
+        st = d.stat()
+        if (st.st_dev, st.st_ino) in seen:
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        found, skipped, subdirs = [], [], []
+        for entry in sorted(_entries(d), key=lambda e: e.name):
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir():
+                if excl is None or Path(entry.path).resolve() != excl:
+                    subdirs.append((Path(entry.path), f"{rel}/{entry.name}" if rel else entry.name))
+            elif entry.is_file():
+                fmt = input_format or detect_format(entry.name)
+                if fmt is None:
+                    skipped.append(Path(entry.path))
+                else:
+                    found.append((entry.name, fmt, entry.stat()))
+        yield d, rel, found, skipped
+        stack.extend(reversed(subdirs))
+
+
+def doc_files(directory: Path, input_format: str | None = None) -> list[tuple[str, str]]:
+    """(name, format) of the one-document files (text, HTML) directly in `directory`, in sorted order:
+    the same files `walk_inputs` found there, listed again when they are read."""
+    names = []
+    for entry in sorted(_entries(directory), key=lambda e: e.name):
+        if not entry.name.startswith(".") and entry.is_file():
+            fmt = input_format or detect_format(entry.name)
+            if fmt in DOC_FORMATS:
+                names.append((entry.name, fmt))
+    return names
+
+
+def _entries(d: Path) -> list[os.DirEntry]:
+    with os.scandir(d) as it:
+        return list(it)

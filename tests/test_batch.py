@@ -95,6 +95,30 @@ def test_text_dir_is_mirrored(tmp_path, cleaner):
     assert (tmp_path / "out/rejects.jsonl").read_text() == ""
 
 
+def test_files_given_by_themselves_each_get_an_output(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a/one.txt").write_text("The first article sentence.\n")
+    (tmp_path / "b/two.html").write_text("<html><body><article><p>The second article.</p></article></body></html>")
+    rep = run([tmp_path / "a/one.txt", tmp_path / "b/two.html"], tmp_path / "out")
+    assert rep.stats.written == 2
+    assert (tmp_path / "out/one.txt").read_text() == "The first article sentence.\n"
+    assert (tmp_path / "out/two.txt").read_text() == "The second article.\n"
+
+
+def test_a_directory_changed_during_the_run_is_a_reject_not_a_wrong_file(tmp_path):
+    from cleaner.batch.plan import make_plan
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3):
+        (src / f"{i}.txt").write_text(f"Article number {i}.\n")
+    plan = make_plan([str(src)], out_dir=tmp_path / "out")
+    (src / "00.txt").write_text("A file added after planning.\n")  # shifts the sorted listing
+    with pytest.raises(OSError, match="changed during the run"):
+        plan.shards[0].group.files()
+
+
 def test_jsonl_in_out_carries_fields_and_is_deterministic(tmp_path):
     docs = fixture_docs(150)
     src = tmp_path / "in" / "d.jsonl.gz"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -37,12 +38,13 @@ class FileGroup:
     listed: int  # document files in the directory when planned: a changed directory is detected
     input_format: str | None
     only: tuple[str, str] | None = None  # (name, format) of a file given by itself: no listing
+    planned: int = 0  # when the plan was made: listings are cached per plan, never across plans
 
     def files(self) -> list[tuple[Path, str]]:
         """(path, format) of the group's files."""
         if self.only is not None:
             return [(self.directory / self.only[0], self.only[1])]
-        listing = _listing(self.directory, self.input_format)
+        listing = _listing(self.directory, self.input_format, self.planned)
         if len(listing) != self.listed:
             raise OSError(f"{self.directory} changed during the run ({self.listed} files planned, "
                           f"{len(listing)} now)")
@@ -52,13 +54,13 @@ class FileGroup:
         """Mirrored .txt names (relative to OUT) of the group's files."""
         if self.only is not None:
             return _text_names([self.only[0]])
-        names = _text_names([name for name, _ in _listing(self.directory, self.input_format)])
+        names = _text_names([name for name, _ in _listing(self.directory, self.input_format, self.planned)])
         prefix = f"{self.rel}/" if self.rel else ""
         return [prefix + n for n in names[self.start : self.stop]]
 
 
 @functools.lru_cache(maxsize=4)  # shards of one directory come one after another (feed and sink each)
-def _listing(directory: Path, input_format: str | None) -> list[tuple[str, str]]:
+def _listing(directory: Path, input_format: str | None, planned: int) -> list[tuple[str, str]]:
     return doc_files(directory, input_format)
 
 
@@ -122,6 +124,7 @@ def make_plan(
     shards: list[Shard] = []
     skipped: list[Path] = []
     skipped_count = 0
+    planned = time.monotonic_ns()
     many = len(paths) > 1
     for arg in paths:
         if arg == "-":
@@ -144,7 +147,7 @@ def make_plan(
             if len(skipped) < MAX_SKIPPED_SHOWN:
                 skipped += skip[: MAX_SKIPPED_SHOWN - len(skipped)]
             skipped_count += len(skip)
-            found += _shards_for(d, "/".join(p for p in (prefix, rel) if p), files, input_format)
+            found += _shards_for(d, "/".join(p for p in (prefix, rel) if p), files, input_format, planned)
         shards += sorted(found, key=lambda sh: sh.key)
     one_doc = {"files", "text", "html", "auto"}
     fmt = resolve_out_format(out_format, {s.stdin_format if s.kind == "stdin" else s.kind for s in shards}, one_doc)
@@ -174,8 +177,8 @@ def sniff_stdin() -> str:
     return "auto"
 
 
-def _shards_for(d: Path, rel: str, files: list[tuple[str, str, os.stat_result]], input_format: str | None
-                ) -> list[Shard]:
+def _shards_for(d: Path, rel: str, files: list[tuple[str, str, os.stat_result]], input_format: str | None,
+                planned: int) -> list[Shard]:
     """One directory's shards: a shard per container file, and groups of its document files."""
     shards: list[Shard] = []
     docs = []
@@ -191,7 +194,7 @@ def _shards_for(d: Path, rel: str, files: list[tuple[str, str, os.stat_result]],
         h = hashlib.sha1()
         for key, st in part:
             h.update(f"{key}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
-        group = FileGroup(d, rel, k, k + len(part), len(docs), input_format)
+        group = FileGroup(d, rel, k, k + len(part), len(docs), input_format, planned=planned)
         shards.append(Shard(str(PurePosixPath(rel) / f"texts-{k // FILES_PER_SHARD:05d}"), "files", str(d),
                             group=group, digest=h.hexdigest()[:16], size=sum(st.st_size for _, st in part),
                             forced_text=input_format == "text"))

@@ -3,19 +3,17 @@ from __future__ import annotations
 
 import re
 
-import regex
-
 from cleaner.core.result import TraceEntry
 from cleaner.core.steps import Step, contains_any, run_plan
 
-_PIPES = regex.compile(r"^\|\s*|\s*\|[\s|]*$|^[\s|]+$")
-_SECTION_MARKER = regex.compile(r"^\*(?=[^\s*])")
-_SPACE_BEFORE_PUNCT = regex.compile(r" +(?=[,.](?:\s|$))")
+_PIPES = re.compile(r"^\|\s*|\s*\|[\s|]*$|^[\s|]+$")
+_SECTION_MARKER = re.compile(r"^\*(?=[^\s*])")
+_SPACE_BEFORE_PUNCT = re.compile(r" +(?=[,.](?:\s|$))")
 # Ideographic/full-width punctuation followed by spaces before CJK text: machine translation artefact.
 _CJK_PUNCT = "\u3001\u3002\uff0c\uff01\uff1f\uff1b\uff1a\u300d\u300f\uff09\u3011"
 _CJK_TEXT = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
-_SPACE_AFTER_CJK = regex.compile(f"(?<=[{_CJK_PUNCT}]) +(?=[{_CJK_TEXT}])")
-_SPACE_RUN = regex.compile(r" {2,}")
+_SPACE_AFTER_CJK = re.compile(f"(?<=[{_CJK_PUNCT}]) +(?=[{_CJK_TEXT}])")
+_SPACE_RUN = re.compile(r" {2,}")
 _SPACE_MARKS = re.compile(" (?=([ ,.]))")  # what follows a space; zero-width, so "  ." yields both
 
 

@@ -143,8 +143,17 @@ def _has_mojibake(text: str, printable: bool = False) -> bool:
     if text.isascii():
         return False
     data = text.encode("utf-8", "surrogatepass")
-    return ((_MOJIBAKE_LEAD.search(data) is not None and _MOJIBAKE_UTF8.search(data) is not None)
-            or "\ufffd" in text or (not printable and _C1_CONTROL.search(data) is not None))
+    return (_has_sequence(data) or "\ufffd" in text
+            or (not printable and _C1_CONTROL.search(data) is not None))
+
+
+def _has_sequence(data: bytes) -> bool:
+    """A whole mojibake sequence in UTF-8 bytes; the full pattern is tried only where the cheap lead
+    test hits, not over the whole text."""
+    first = _MOJIBAKE_LEAD.search(data)
+    if first is None:
+        return False
+    return any(_MOJIBAKE_UTF8.match(data, m.start()) for m in _MOJIBAKE_LEAD.finditer(data, first.start()))
 
 
 _FIX_MOJIBAKE = Step("fix-mojibake", fix_mojibake, _has_mojibake)

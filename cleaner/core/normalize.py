@@ -14,7 +14,7 @@ _CJK_PUNCT = "\u3001\u3002\uff0c\uff01\uff1f\uff1b\uff1a\u300d\u300f\uff09\u3011
 _CJK_TEXT = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _SPACE_AFTER_CJK = re.compile(f"(?<=[{_CJK_PUNCT}]) +(?=[{_CJK_TEXT}])")
 _SPACE_RUN = re.compile(r" {2,}")
-_SPACE_MARKS = re.compile(" (?=([ ,.]))")  # what follows a space; zero-width, so "  ." yields both
+_SPACE_MARK = re.compile(" [ ,.]")
 
 
 def strip_table_pipes(line: str) -> str:
@@ -71,13 +71,13 @@ def prepare_lines(lines: list[str], trace: list[TraceEntry], text: str | None = 
     if the caller has it. Returns `lines` itself when no step applies."""
     if text is None:
         text = "\n".join(lines)
-    # One scan for the three two-character guards, which cost a scan each as `in` tests.
-    marks = set(_SPACE_MARKS.findall(text))
+    # One scan tells whether any of the three two-character guards can hold (most texts: none).
+    spaced = _SPACE_MARK.search(text) is not None
     active = [step for step, found in (
         (PREPARE[0], "*" in text),
-        (PREPARE[1], "," in marks or "." in marks),
+        (PREPARE[1], spaced and (" ," in text or " ." in text)),
         (PREPARE[2], PREPARE[2].needs(text)),
-        (PREPARE[3], " " in marks)) if found]
+        (PREPARE[3], spaced and "  " in text)) if found]
     if not active:
         return lines
     return run_plan(PREPARE, lines, range(1, len(lines) + 1), trace, "change", text, active=active)

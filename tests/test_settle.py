@@ -60,6 +60,8 @@ CASES = {
     "guard": ("Body of the article.\nFooter\nAD: " + "x" * 60 + "\nLinks", "Body of the article."),
     # the rewrite leaves "Chrome", which the earlier chrome rule drops on a fresh cleaning
     "rewrite": ("Body of the article.\nChrome [wrapped]", "Body of the article."),
+    # finishing strips the table pipes, which leaves "Chrome"
+    "finish": ("Body of the article.\n| Chrome |", "Body of the article."),
 }
 
 
@@ -78,6 +80,7 @@ def test_no_second_pass_where_nothing_can_change(cleaner, monkeypatch, copy):
     calls = []
     original = Cleaner._settle
     monkeypatch.setattr(Cleaner, "_settle", lambda self, *a: calls.append(1) or original(self, *a))
-    res = cleaner.clean("Target\nChrome\nBody of the article.", url="https://example.net/a")
-    assert res.text == "Body of the article."
+    res = cleaner.clean("Target\nChrome\nBody of the article.\n| A table cell of the article. |",
+                        url="https://example.net/a")
+    assert res.text == "Body of the article.\n\nA table cell of the article."
     assert calls == []

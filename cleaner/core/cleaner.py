@@ -37,8 +37,8 @@ class Cleaner:
         every = [r for rs in (*sites, *([generic] if generic else ())) for r in rs.rules]
         # Matchers with followers look at words too, but on one line at a time, not through the index.
         self._short = max((r.match.longest_word for r in every), default=0)
-        self._positional = {rs.name if rs is not None else None: _positional_checks(rs, generic)
-                            for rs in (*sites, None)}
+        self._runnable = {rs.name if rs is not None else None: _runnable(rs, generic) for rs in (*sites, None)}
+        self._positional = {name: tuple(r for r in rules if r.positional) for name, rules in self._runnable.items()}
 
     @classmethod
     def from_rules(cls, path: str | Path | None = None, *, regex_timeout: float | None = 2.0) -> Cleaner:
@@ -157,12 +157,14 @@ class Cleaner:
         that made it did; when not sure, `_settle` runs another pass.
 
         Every rule saw each body line's text in that pass and left it. So a fresh pass can differ only
-        where a line's text changed after the rules saw it (finishing, rewrites), where a positional
-        rule's region now takes in a line it did not see and would take, or where a cut-tail guard kept
-        a marker whose article-sized followers may be gone. A rule that requires others only runs again if one of them
+        where a rule would take a line whose text changed after the rules saw it (finishing; rewrites
+        always take another pass), where a positional rule's region now takes in a line it did not see
+        and would take, or where a cut-tail guard kept a marker whose article-sized followers may be gone. A rule that requires others only runs again if one of them
         fires without removing its line (an extract that keeps it).
         """
-        if body != seen or doc.rewritten:
+        if doc.rewritten:
+            return False
+        if body != seen and not self._none_would_take(ruleset, body, seen):
             return False
         if doc.guarded and not set(doc.guarded).isdisjoint(n - 1 for n in numbers):
             return False
@@ -180,6 +182,26 @@ class Cleaner:
                         return False
             except TimeoutError:
                 return False  # the next pass runs it again and names the rule
+        return True
+
+    def _none_would_take(self, ruleset: RuleSet | None, body: list[str], seen: list[str]) -> bool:
+        """Whether no rule would take the body lines whose text finishing changed (pipes stripped, …),
+        as a fresh pass would see them: testing those few lines spares a whole pass."""
+        rules = self._runnable[ruleset.name if ruleset is not None else None]
+        n = len(body)
+        try:
+            for j, (line, old) in enumerate(zip(body, seen)):
+                if line == old:
+                    continue
+                if prepare_lines([line], [])[0] != line:
+                    return False
+                for rule in rules:
+                    if (rule.head is not None and j >= rule.head) or (rule.tail is not None and j < n - rule.tail):
+                        continue  # outside the rule's region
+                    if rule.match.match(line, self.regex_timeout):
+                        return False
+        except TimeoutError:
+            return False  # the next pass runs it again and names the rule
         return True
 
     def _settle(self, body: list[str], numbers: list[int], seen: list[str], ruleset: RuleSet | None,
@@ -226,12 +248,12 @@ class Cleaner:
         return ext.text, dict(ext.metadata), ruleset
 
 
-def _positional_checks(site: RuleSet | None, generic: RuleSet | None) -> tuple[Rule, ...]:
-    """The positional rules that a further pass would run: all of them, except rules that require
-    others none of which can fire without removing its line (so none fires on an unchanged body)."""
+def _runnable(site: RuleSet | None, generic: RuleSet | None) -> tuple[Rule, ...]:
+    """The rules that a further pass over an unchanged body would run: all of them, except rules that
+    require others none of which can fire without removing its line (so none fires on such a body)."""
     rules = (*(site.rules if site else ()), *(generic.rules if generic else ()))
     keeps = {r.id for r in rules if r.action == "extract" and r.keep}
-    return tuple(r for r in rules if r.positional and (not r.requires or r.requires & keeps))
+    return tuple(r for r in rules if not r.requires or r.requires & keeps)
 
 
 def _html():

@@ -87,9 +87,7 @@ class Document:
     def starting(self, keys: frozenset[str]) -> set[int]:
         """Indices of the lines that start with one of `keys` (each at most EDGE_KEY characters)."""
         if self._starts is None:
-            self._starts = set()
-            for first in _FIRST:
-                self._starts.update(map(first, self.lines))
+            self._starts = _edges(self.lines, _FIRST)
         found: set[int] = set()
         for key in keys.intersection(self._starts):
             found |= self._find("\n" + key, 1)
@@ -98,9 +96,7 @@ class Document:
     def ending(self, keys: frozenset[str]) -> set[int]:
         """Indices of the lines that end with one of `keys` (each at most EDGE_KEY characters)."""
         if self._ends is None:
-            self._ends = set()
-            for last in _LAST:
-                self._ends.update(map(last, self.lines))
+            self._ends = _edges(self.lines, _LAST)
         found: set[int] = set()
         for key in keys.intersection(self._ends):
             found |= self._find(key + "\n")
@@ -127,6 +123,14 @@ class Document:
         """(kept lines, their 1-based input line numbers)."""
         idx = self.live()
         return [self.lines[i] for i in idx], [i + 1 for i in idx]
+
+
+def _edges(lines: list[str], cuts) -> set[str]:
+    """Every line's first (or last) 1..EDGE_KEY characters, as one set (C-level maps, no Python loop)."""
+    edges: set[str] = set()
+    for cut in cuts:
+        edges.update(map(cut, lines))
+    return edges
 
 
 def run_rules(rules: Iterable[Rule], doc: Document, *, timeout: float | None = None,

@@ -159,8 +159,9 @@ class Cleaner:
         Every rule saw each body line's text in that pass and left it. So a fresh pass can differ only
         where a rule would take a line whose text changed after the rules saw it (finishing; rewrites
         always take another pass), where a positional rule's region now takes in a line it did not see
-        and would take, or where a cut-tail guard kept a marker whose article-sized followers may be gone. A rule that requires others only runs again if one of them
-        fires without removing its line (an extract that keeps it).
+        and would take, or where a cut-tail guard kept a marker whose article-sized followers may be
+        gone. A rule that requires others only runs again if one of them fires without removing its
+        line (an extract that keeps it).
         """
         if doc.rewritten:
             return False

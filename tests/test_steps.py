@@ -72,3 +72,14 @@ def test_mixed_mojibake_falls_back_to_ftfy():
     mixed = "Việt Nam: HanojskÃ¡ Ãºmluva"  # legitimate text beside mojibake: no whole-line round trip
     assert decode_whole_line(mixed) is None
     assert fix_mojibake(mixed) == "Việt Nam: Hanojská úmluva"
+
+
+def test_lossy_mojibake_keeps_one_replacement_character_per_lost_character():
+    from cleaner.core.repair import fix_mojibake
+
+    # cp1252 decoded with errors="replace": bytes cp1252 lacks are lost (0x81 of "Á", 0x8D of "Í" and "č")
+    broken = "Vietnam: Hanojská úmluva Á Í žluťoučký".encode("utf-8").decode("cp1252", errors="replace")
+    assert "\ufffd" in broken
+    fixed = fix_mojibake(broken)
+    assert fixed == "Vietnam: Hanojská úmluva \ufffd \ufffd žluťou\ufffdký"
+    assert fix_mojibake(fixed) == fixed

@@ -115,7 +115,7 @@ def _ftfy_can_fix(line: str) -> bool:
     if line.isascii():
         return False
     data = line.encode("utf-8", "surrogatepass")
-    return _MOJIBAKE_UTF8.search(data) is not None or _C1_CONTROL.search(data) is not None
+    return _has_sequence(data) or _C1_CONTROL.search(data) is not None
 
 
 def unescape_entities(line: str) -> str:

@@ -64,6 +64,14 @@ def _listing(directory: Path, input_format: str | None, planned: int) -> list[tu
     return doc_files(directory, input_format)
 
 
+def _hash_files(files) -> str:
+    """What resume compares: the (name, size, mtime) of a shard's input files, hashed."""
+    h = hashlib.sha1()
+    for name, size, mtime_ns in files:
+        h.update(f"{name}\0{size}\0{mtime_ns}\n".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()[:16]
+
+
 @dataclass
 class Shard:
     key: str  # stable, unique within a run: the output path relative to OUT
@@ -81,10 +89,7 @@ class Shard:
     def fingerprint(self) -> str:
         if self.group is not None:
             return self.digest
-        h = hashlib.sha1()
-        for f in self.files:
-            h.update(f"{f.rel}\0{f.size}\0{f.mtime_ns}\n".encode("utf-8", "surrogateescape"))
-        return h.hexdigest()[:16]
+        return _hash_files((f.rel, f.size, f.mtime_ns) for f in self.files)
 
     @property
     def path(self) -> Path | None:
@@ -191,12 +196,10 @@ def _shards_for(d: Path, rel: str, files: list[tuple[str, str, os.stat_result]],
                                 size=st.st_size))
     for k in range(0, len(docs), FILES_PER_SHARD):
         part = docs[k : k + FILES_PER_SHARD]
-        h = hashlib.sha1()
-        for key, st in part:
-            h.update(f"{key}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
         group = FileGroup(d, rel, k, k + len(part), len(docs), input_format, planned=planned)
         shards.append(Shard(str(PurePosixPath(rel) / f"texts-{k // FILES_PER_SHARD:05d}"), "files", str(d),
-                            group=group, digest=h.hexdigest()[:16], size=sum(st.st_size for _, st in part),
+                            group=group, digest=_hash_files((key, st.st_size, st.st_mtime_ns) for key, st in part),
+                            size=sum(st.st_size for _, st in part),
                             forced_text=input_format == "text"))
     return shards
 
@@ -205,10 +208,10 @@ def _container_or_group(path: Path, f: InputFile, input_format: str | None) -> l
     """The shard of an input given as a file: a container, or a group of one document."""
     if f.format not in DOC_FORMATS:
         return [Shard(f.rel, f.format, str(path), [f], size=f.size)]
-    h = hashlib.sha1(f"{f.rel}\0{f.size}\0{f.mtime_ns}\n".encode("utf-8", "surrogateescape"))
     group = FileGroup(path.parent, "", 0, 1, 1, input_format, only=(path.name, f.format))
     # named for the file, so that several files given by themselves do not share an output
-    return [Shard(split_name(path.name)[0], "files", str(path), group=group, digest=h.hexdigest()[:16],
+    return [Shard(split_name(path.name)[0], "files", str(path), group=group,
+                  digest=_hash_files([(f.rel, f.size, f.mtime_ns)]),
                   size=f.size, forced_text=input_format == "text")]
 
 

@@ -49,8 +49,9 @@ def run_plan(plan: Sequence[Step], lines: list[str], numbers: Sequence[int], tra
              ) -> list[str]:
     """Apply `plan` to each line, recording every change as a TraceEntry.
 
-    `numbers[i]` is the 1-based input line of `lines[i]`. Steps whose guard finds nothing in the whole
-    text (`text`, default: the lines joined) are skipped, so clean documents pay a few `in` tests;
+    `numbers[i]` is the 1-based input line of `lines[i]`; `text`, if given, must be `"\\n".join(lines)`
+    (callers that have it save the join). Steps whose guard finds nothing in it are skipped, so clean
+    documents pay a few `in` tests;
     a caller that already knows which steps can apply passes them as `active`.
     With `repeat`, a line that changed goes through the plan again (steps can enable each other).
     """
@@ -62,7 +63,7 @@ def run_plan(plan: Sequence[Step], lines: list[str], numbers: Sequence[int], tra
         return lines
     out = list(lines)
     todo: Iterable[int] = range(len(out))
-    if all(step.needles or step.finder for step in active) and len(text) == sum(map(len, lines)) + len(lines) - 1:
+    if all(step.needles or step.finder for step in active):
         offsets = line_offsets(lines)
         found: set[int] = set()
         for step in active:

@@ -106,6 +106,22 @@ def test_files_given_by_themselves_each_get_an_output(tmp_path):
     assert (tmp_path / "out/two.txt").read_text() == "The second article.\n"
 
 
+def test_files_given_by_themselves_with_one_name_are_told_apart_by_their_directories(tmp_path):
+    for d in ("x/a", "y/a"):
+        (tmp_path / d).mkdir(parents=True)
+        (tmp_path / d / "one.txt").write_text(f"The article from {d}.\n")
+        (tmp_path / d / "dump.jsonl").write_text(json.dumps({"id": "1", "text": f"Dump from {d}."}) + "\n")
+    rep = run([tmp_path / "x/a/one.txt", tmp_path / "y/a/one.txt"], tmp_path / "out")
+    assert rep.stats.written == 2
+    assert (tmp_path / "out/x/a/one.txt").read_text() == "The article from x/a.\n"
+    assert (tmp_path / "out/y/a/one.txt").read_text() == "The article from y/a.\n"
+    rep = run([tmp_path / "x/a/dump.jsonl", tmp_path / "y/a/dump.jsonl"], tmp_path / "out2")
+    assert [json.loads((tmp_path / f"out2/{d}/a/dump.jsonl").read_text())["text"] for d in "xy"] == \
+        ["Dump from x/a.", "Dump from y/a."]
+    with pytest.raises(PlanError, match="given twice"):
+        run([tmp_path / "x/a/one.txt", tmp_path / "x/a/one.txt"], tmp_path / "out3")
+
+
 def test_a_directory_changed_during_the_run_is_a_reject_not_a_wrong_file(tmp_path):
     from cleaner.batch.plan import make_plan
 

@@ -11,7 +11,7 @@ import hashlib
 import os
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from ..io.compression import suffix
@@ -53,7 +53,7 @@ class FileGroup:
     def text_names(self) -> list[str]:
         """Mirrored .txt names (relative to OUT) of the group's files."""
         if self.only is not None:
-            return _text_names([self.only[0]])
+            return [f"{self.rel}/{n}" if self.rel else n for n in _text_names([self.only[0]])]
         names = _text_names([name for name, _ in _listing(self.directory, self.input_format, self.planned)])
         prefix = f"{self.rel}/" if self.rel else ""
         return [prefix + n for n in names[self.start : self.stop]]
@@ -131,6 +131,7 @@ def make_plan(
     skipped_count = 0
     planned = time.monotonic_ns()
     many = len(paths) > 1
+    singles: list[tuple[Shard, Path]] = []  # shards of files given by themselves, named for the file
     for arg in paths:
         if arg == "-":
             if input_format == "parquet":
@@ -144,7 +145,9 @@ def make_plan(
             files, skip = discover(root, input_format=input_format)
             if not files:
                 raise PlanError(f"cannot tell the format of {arg} from its name: pass --input-format")
-            shards += _container_or_group(root, files[0], input_format)
+            for shard in _container_or_group(root, files[0], input_format):
+                shards.append(shard)
+                singles.append((shard, root))
             continue
         prefix = root.resolve().name if many else ""
         found = []
@@ -154,6 +157,7 @@ def make_plan(
             skipped_count += len(skip)
             found += _shards_for(d, "/".join(p for p in (prefix, rel) if p), files, input_format, planned)
         shards += sorted(found, key=lambda sh: sh.key)
+    _disambiguate(singles)
     one_doc = {"files", "text", "html", "auto"}
     fmt = resolve_out_format(out_format, {s.stdin_format if s.kind == "stdin" else s.kind for s in shards}, one_doc)
     if fmt == "text" and compression:
@@ -163,6 +167,8 @@ def make_plan(
         seen: dict[str, str] = {}
         for s in shards:
             if s.out in seen:
+                if s.source == seen[s.out]:
+                    raise PlanError(f"{s.source} is given twice")
                 raise PlanError(f"{s.source} and {seen[s.out]} would both be written to {s.out}")
             seen[s.out] = s.source
     return Plan(shards, skipped, fmt, skipped_count)
@@ -213,6 +219,23 @@ def _container_or_group(path: Path, f: InputFile, input_format: str | None) -> l
     return [Shard(split_name(path.name)[0], "files", str(path), group=group,
                   digest=_hash_files([(f.rel, f.size, f.mtime_ns)]),
                   size=f.size, forced_text=input_format == "text")]
+
+
+def _disambiguate(singles: list[tuple[Shard, Path]]) -> None:
+    """Files given by themselves that share a name (`d/a.txt e/a.txt`) are named under as many of their
+    parent directories as tell them apart (`d/a`, `e/a`)."""
+    counts = Counter(s.key for s, _ in singles)
+    clashing = [(s, p.resolve().parent.parts[1:]) for s, p in singles if counts[s.key] > 1]
+    if not clashing:
+        return
+    for depth in range(1, max(len(parts) for _, parts in clashing) + 1):
+        keys = ["/".join((*parts[len(parts) - depth:], s.key)) for s, parts in clashing]
+        if len(set(keys)) == len(keys):
+            break  # the same file given twice stays a clash, reported by make_plan
+    for (s, _), key in zip(clashing, keys):
+        s.key = key
+        if s.group is not None:
+            s.group = replace(s.group, rel=str(PurePosixPath(key).parent))
 
 
 def _name_outputs(shards: list[Shard], fmt: str, compression: str | None) -> None:

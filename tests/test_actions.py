@@ -81,6 +81,17 @@ def test_rewrite_traces_the_change(cleaner):
         ("image-note", "change", 1, "A (Image: x) b.", "A b.")]
 
 
+def test_later_rules_see_a_rewritten_line_in_the_same_pass(cleaner):
+    from cleaner.core.engine import Document, run_rules
+
+    # the rewrite leaves "Menu", which the menu block (a later rule) takes with its item, in one pass
+    doc = Document(["Menu (Image: logo)", "Sports", "A long article sentence follows here."])
+    run_rules(cleaner.index.rulesets[0].rules, doc)
+    assert doc.kept()[0] == ["A long article sentence follows here."]
+    assert [(t.rule, t.action, t.line) for t in doc.trace] == [
+        ("image-note", "change", 1), ("menu-block", "drop", 1), ("menu-block", "drop", 2)]
+
+
 def test_guard_keeps_the_tail_when_article_text_follows(cleaner):
     text = "Text.\nFooter\n" + "An article paragraph that is clearly longer than sixty characters in total."
     assert "Footer" in cleaner.clean(text, url=URL).text

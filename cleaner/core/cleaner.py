@@ -9,6 +9,7 @@ from cleaner.core.engine import Document, run_rules
 from cleaner.core.normalize import finish_lines, prepare_lines
 from cleaner.core.repair import repair_document
 from cleaner.core.result import Result, TraceEntry
+from cleaner.core.screen import Screen
 from cleaner.core.sites import SiteIndex
 from cleaner.ruleset.model import Rule, RuleSet
 
@@ -34,9 +35,9 @@ class Cleaner:
         self.index = SiteIndex(sites)
         self.generic = generic
         self.regex_timeout = regex_timeout
-        every = [r for rs in (*sites, *([generic] if generic else ())) for r in rs.rules]
-        # Matchers with followers look at words too, but on one line at a time, not through the index.
-        self._short = max((r.match.longest_word for r in every), default=0)
+        # Site rules, then generic rules: one list per site (None: no site), screened together.
+        self._rules = {rs.name if rs is not None else None: _chain(rs, generic) for rs in (*sites, None)}
+        self._screens = {name: Screen(rules) for name, rules in self._rules.items()}
         self._runnable = {rs.name if rs is not None else None: _runnable(rs, generic) for rs in (*sites, None)}
         self._positional = {name: tuple(r for r in rules if r.positional) for name, rules in self._runnable.items()}
 
@@ -85,7 +86,9 @@ class Cleaner:
             warnings.append("empty input: nothing to clean")
             return Result("", warnings=warnings, stats=_stats(chars_in, 0, 0, 0, 0))
         # One C-level pass: no control, invisible or odd space character anywhere (most documents).
-        printable = text.replace("\n", " ").isprintable()
+        # CR counts as a newline: repair turns it into one before anything else looks at the text.
+        flat = text.replace("\n", " ")
+        printable = (flat.replace("\r", " ") if "\r" in flat else flat).isprintable()
         if not printable and _looks_binary(text):
             warnings.append("binary input: not text, nothing cleaned")
             return Result("", warnings=warnings, stats=_stats(chars_in, 0, 0, 0, 0))
@@ -136,11 +139,9 @@ class Cleaner:
 
         Returns (body, line numbers, doc, seen): `seen[i]` is the text the rules last saw of `body[i]`.
         """
-        doc = Document(lines, trace, short=self._short)
-        if ruleset is not None:
-            run_rules(ruleset.rules, doc, timeout=self.regex_timeout, focus=focus)
-        if self.generic is not None:
-            run_rules(self.generic.rules, doc, timeout=self.regex_timeout, focus=focus)
+        doc = Document(lines, trace)
+        name = ruleset.name if ruleset is not None else None
+        run_rules(self._rules[name], doc, timeout=self.regex_timeout, focus=focus, screen=self._screens[name])
         kept, numbers = doc.kept()
         seen = kept
         if doc.rewritten:  # the rules before a rewrite have not seen the new text
@@ -249,10 +250,14 @@ class Cleaner:
         return ext.text, dict(ext.metadata), ruleset
 
 
+def _chain(site: RuleSet | None, generic: RuleSet | None) -> tuple[Rule, ...]:
+    return (*(site.rules if site else ()), *(generic.rules if generic else ()))
+
+
 def _runnable(site: RuleSet | None, generic: RuleSet | None) -> tuple[Rule, ...]:
     """The rules that a further pass over an unchanged body would run: all of them, except rules that
     require others none of which can fire without removing its line (so none fires on such a body)."""
-    rules = (*(site.rules if site else ()), *(generic.rules if generic else ()))
+    rules = _chain(site, generic)
     keeps = {r.id for r in rules if r.action == "extract" and r.keep}
     return tuple(r for r in rules if not r.requires or r.requires & keeps)
 

@@ -5,107 +5,38 @@ can serve many threads.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from itertools import compress
-from operator import itemgetter
 
 from cleaner.core.dates import to_iso_date
-from cleaner.core.lines import line_offsets, lines_containing
 from cleaner.core.result import TraceEntry, trace_entry
-from cleaner.ruleset.model import EDGE_KEY, SHORT_LINE, Matcher, Rule, RuleTimeout
-
-_FIRST = tuple(itemgetter(slice(0, k)) for k in range(1, EDGE_KEY + 1))
-_LAST = tuple(itemgetter(slice(-k, None)) for k in range(1, EDGE_KEY + 1))
+from cleaner.core.screen import Screen
+from cleaner.ruleset.model import Matcher, Rule, RuleTimeout
 
 
 class Document:
-    """Working state of one document: its lines, which are still alive, what was found and done.
+    """Working state of one document: its lines, which are still alive, what was found and done."""
 
-    It also keeps lazily built indexes of its lines, so that a rule finds its candidate lines with a
-    few C-level lookups instead of testing every line: whole short lines casefolded (word lists), where
-    a needle occurs (`contains`), and the first and last characters of lines (regexes that start or end
-    with a word list). Indexes cover dead lines too; the engine checks `alive` before matching.
-    """
+    __slots__ = ("lines", "alive", "trace", "fields", "fired", "warnings", "examined", "guarded", "rewritten",
+                 "_live", "_dirty")
 
-    __slots__ = ("lines", "alive", "trace", "fields", "fired", "warnings", "short", "examined", "guarded",
-                 "rewritten", "_live", "_dirty", "_text", "_offsets", "_folded", "_found", "_starts", "_ends")
-
-    def __init__(self, lines: list[str], trace: list[TraceEntry] | None = None, short: int = SHORT_LINE):
+    def __init__(self, lines: list[str], trace: list[TraceEntry] | None = None):
         self.lines = list(map(str.strip, lines))
         self.alive = list(map(bool, self.lines))
         self.trace = trace if trace is not None else []
         self.fields: dict[str, str] = {}
         self.fired: set[str] = set()
         self.warnings: list[str] = []
-        self.short = short  # the longest whole-line word any rule looks for
         # What a pass did that tells whether a second one could change anything (see Cleaner._settled):
         self.examined: dict[Rule, Sequence[int] | None] = {}  # positional rule -> its region (None: all)
         self.guarded: list[int] = []  # marker lines a cut-tail guard kept
         self.rewritten: dict[int, str] = {}  # line -> its text before the first rewrite
         self._live: list[int] = []
         self._dirty = True
-        self._reset_indexes()
-
-    def _reset_indexes(self) -> None:
-        self._text: str | None = None
-        self._offsets: list[int] = []
-        self._folded: dict[str, list[int]] | None = None
-        self._found: dict[str, set[int]] = {}
-        self._starts: set[str] | None = None
-        self._ends: set[str] | None = None
-
-    def _find(self, needle: str, skip: int = 0) -> set[int]:
-        """Indices of the lines in which `needle` occurs, searched in "\\n" + the lines joined + "\\n"."""
-        found = self._found.get(needle)
-        if found is None:
-            if self._text is None:
-                self._text = "\n" + "\n".join(self.lines) + "\n"
-                self._offsets = line_offsets(self.lines, 1)
-            found = self._found[needle] = lines_containing(self._text, self._offsets, needle, skip)
-        return found
-
-    def with_words(self, words: frozenset[str]) -> list[int]:
-        """Indices of the lines that, casefolded, are one of `words`."""
-        if self._folded is None:
-            folded: dict[str, list[int]] = {}
-            limit = self.short
-            for i, line in enumerate(self.lines):
-                if line and len(line) <= limit:
-                    folded.setdefault(line.casefold(), []).append(i)
-            self._folded = folded
-        hits = words.intersection(self._folded)
-        if not hits:
-            return []
-        if len(hits) == 1:
-            return self._folded[next(iter(hits))]
-        return [i for w in hits for i in self._folded[w]]
-
-    def containing(self, needle: str) -> set[int]:
-        """Indices of the lines that contain `needle`."""
-        return self._find(needle)
-
-    def starting(self, keys: frozenset[str]) -> set[int]:
-        """Indices of the lines that start with one of `keys` (each at most EDGE_KEY characters)."""
-        if self._starts is None:
-            self._starts = _edges(self.lines, _FIRST)
-        found: set[int] = set()
-        for key in keys.intersection(self._starts):
-            found |= self._find("\n" + key, 1)
-        return found
-
-    def ending(self, keys: frozenset[str]) -> set[int]:
-        """Indices of the lines that end with one of `keys` (each at most EDGE_KEY characters)."""
-        if self._ends is None:
-            self._ends = _edges(self.lines, _LAST)
-        found: set[int] = set()
-        for key in keys.intersection(self._ends):
-            found |= self._find(key + "\n")
-        return found
 
     def replace_line(self, i: int, new: str) -> None:
         self.rewritten.setdefault(i, self.lines[i])
         self.lines[i] = new
-        self._reset_indexes()
 
     def live(self) -> list[int]:
         """Indices of the non-blank lines still kept (cached until something is removed)."""
@@ -125,39 +56,40 @@ class Document:
         return [self.lines[i] for i in idx], [i + 1 for i in idx]
 
 
-def _edges(lines: list[str], cuts) -> set[str]:
-    """Every line's first (or last) 1..EDGE_KEY characters, as one set (C-level maps, no Python loop)."""
-    edges: set[str] = set()
-    for cut in cuts:
-        edges.update(map(cut, lines))
-    return edges
-
-
-def run_rules(rules: Iterable[Rule], doc: Document, *, timeout: float | None = None,
-              check_requires: bool = True, focus: Sequence[int] | None = None) -> None:
+def run_rules(rules: Sequence[Rule], doc: Document, *, timeout: float | None = None,
+              check_requires: bool = True, focus: Sequence[int] | None = None,
+              screen: Screen | None = None) -> None:
     """Apply `rules` in order to `doc`. Raises RuleTimeout naming the rule whose regex ran too long.
 
-    With `focus` (sorted line indices: the lines whose text changed since these rules last saw them),
-    rules that are not positional only look at those lines; positional rules look at every line.
+    `screen`: `Screen(rules)`, built once by the caller (made here if not given); rules match only
+    the candidate lines it finds. With `focus` (sorted line indices: the lines whose text changed since
+    these rules last saw them), rules that are not positional only look at those lines; positional
+    rules look at every line.
     """
-    for rule in rules:
+    cands: list[list[int] | None] = []
+    if focus is None or any(r.positional and r.head is None and r.tail is None for r in rules):
+        if screen is None or (screen.rules is not rules and screen.rules != tuple(rules)):
+            screen = Screen(rules)
+        cands = screen.candidates(doc.lines)
+    for k, rule in enumerate(rules):
         if check_requires and rule.requires and rule.requires.isdisjoint(doc.fired):
             continue
-        if not rule.positional:
-            if focus is None:
-                candidates = _lookup(rule.match, doc)
-            elif not focus:
-                continue
-            else:
-                candidates = _prefilter(rule.match, doc, focus)
-        elif rule.head is not None or rule.tail is not None:
+        if rule.positional and (rule.head is not None or rule.tail is not None):
             live = doc.live()
             region = live[: rule.head] if rule.head is not None else live[-rule.tail:]
             doc.examined[rule] = region
             candidates = _prefilter(rule.match, doc, region)
+        elif focus is not None and not rule.positional:
+            if not focus:
+                continue
+            candidates = _prefilter(rule.match, doc, focus)
         else:
-            doc.examined[rule] = None
-            candidates = _lookup(rule.match, doc)
+            if rule.positional:
+                doc.examined[rule] = None
+            found = cands[k]
+            candidates = doc.live() if found is None else found
+            if doc.rewritten and found is not None:  # rewritten lines were screened as they were
+                candidates = sorted(set(candidates).union(doc.rewritten))
         if candidates:
             _ACTIONS[rule.action](rule, doc, candidates, timeout)
 
@@ -178,29 +110,6 @@ def _prefilter(m: Matcher, doc: Document, idx: Sequence[int]) -> list[int]:
                 and (not m.suffixes or line.endswith(m.suffixes)):
             out.append(i)
     return out
-
-
-def _lookup(m: Matcher, doc: Document) -> list[int] | Sequence[int]:
-    """Candidate lines for a matcher over the whole document, from the document's indexes; in order."""
-    hits = doc.with_words(m.words) if m.words else []
-    if m.pattern is None:
-        return sorted(hits)
-    if not (m.contains or m.prefix_keys or m.suffix_keys):
-        return doc.live()  # nothing narrows a bare regex down: every line is a candidate
-    found: set[int] | None = None
-    if m.contains:
-        found = set()
-        for c in m.contains:
-            found = found | doc.containing(c)  # not in place: the document caches these sets
-    if m.prefix_keys:
-        edge = doc.starting(m.prefix_keys)
-        found = edge if found is None else found & edge
-    elif m.suffix_keys:
-        edge = doc.ending(m.suffix_keys)
-        found = edge if found is None else found & edge
-    if hits:
-        found = found.union(hits)
-    return sorted(found)
 
 
 def _matches(rule: Rule, doc: Document, candidates: Sequence[int], timeout: float | None):

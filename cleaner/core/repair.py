@@ -172,7 +172,7 @@ LINE_PLAN: tuple[Step, ...] = (
 def repair_text(text: str, trace: list[TraceEntry], *, printable: bool = False) -> list[str]:
     """Repair a document and split it into lines (same count and order as the input's lines).
 
-    `printable`: the caller checked that `text` with its newlines as spaces `isprintable()`.
+    `printable`: the caller checked that `text` with its newlines (LF and CR) as spaces `isprintable()`.
     """
     return repair_document(text, trace, printable=printable)[0]
 

@@ -1,0 +1,148 @@
+"""The screen: candidate lines for every rule of a rule list, found in one pass over a document.
+
+A rule's matcher says which lines it can possibly take: whole lines of its word list, or, for a regex,
+lines that contain one of its needles and start (or end) with one of its edge keys. The screen merges
+these tests of all rules, so that a document is searched once for all of them: short lines are looked
+up casefolded in one dict of every word list; one regex (a trie of every rule's edge keys) finds the
+lines that start with a key, another (over the reversed text) those that end with one; needles are
+searched in the joined text. Only the candidates are then matched in full.
+Pure data, built once per rule list; no I/O, no state between documents.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from cleaner.ruleset.model import EDGE_KEY, Rule
+
+_NONE: list[int] = []  # the shared empty candidate list (never mutated)
+
+
+class Screen:
+    """Candidate lines for each rule of `rules` (by position): see `candidates`."""
+
+    __slots__ = ("rules", "short", "words", "firsts", "lasts", "first_keys", "last_keys", "needles",
+                 "bare", "plans")
+
+    def __init__(self, rules: Sequence[Rule]):
+        self.rules = tuple(rules)
+        words: dict[str, list[int]] = {}
+        firsts: dict[str, list[int]] = {}
+        lasts: dict[str, list[int]] = {}
+        needles: dict[str, list[int]] = {}
+        bare: list[int] = []
+        plans: dict[int, tuple] = {}
+        for p, rule in enumerate(self.rules):
+            if rule.head is not None or rule.tail is not None:
+                continue  # a region rule tests its few lines itself (see engine._prefilter)
+            m = rule.match
+            for w in m.words:
+                words.setdefault(w, []).append(p)
+            if m.pattern is None:
+                plans[p] = (False, (), False, False)
+                continue
+            if not (m.contains or m.prefix_keys or m.suffix_keys):
+                bare.append(p)  # nothing narrows the regex: every live line is a candidate
+                continue
+            for c in m.contains:
+                needles.setdefault(c, []).append(p)
+            # As before the screen: prefix keys narrow the regex; suffix keys only where there are none.
+            edges = firsts if m.prefix_keys else lasts if m.suffix_keys else {}
+            for key in m.prefix_keys or m.suffix_keys:
+                edges.setdefault(key, []).append(p)
+            plans[p] = (True, m.contains, bool(m.prefix_keys), bool(m.suffix_keys and not m.prefix_keys))
+        self.short = max(map(len, words), default=0)  # no longer line is a word-list entry
+        self.words = {w: tuple(ps) for w, ps in words.items()}
+        self.firsts = {k: tuple(ps) for k, ps in firsts.items()}
+        self.lasts = {k[::-1]: tuple(ps) for k, ps in lasts.items()}  # looked up in the reversed text
+        # "\n" then a key, searched in "\n" + the text (reversed for the last keys): the regex engine
+        # skips from newline to newline and tries the keys as a trie, a few comparisons per line.
+        self.first_keys = re.compile("\n" + _trie(self.firsts)) if firsts else None
+        self.last_keys = re.compile("\n" + _trie(self.lasts)) if lasts else None
+        self.needles = {c: tuple(ps) for c, ps in needles.items()}
+        self.bare = tuple(bare)
+        self.plans = plans
+
+    def candidates(self, lines: Sequence[str]) -> list[list[int] | None]:
+        """For each rule, the sorted indices of the lines it could take, or None where every line could
+        (a regex nothing narrows); rules with a region get no candidates here. Dead lines are not
+        excluded: the engine checks them."""
+        out: list[list[int] | None] = [_NONE] * len(self.rules)
+        for p in self.bare:
+            out[p] = None
+        touched: dict[int, None] = {}
+        by_word: dict[int, list[int]] = {}
+        words, short = self.words, self.short
+        for i, line in enumerate(lines):
+            if line and len(line) <= short:
+                hit = words.get(line.casefold())
+                if hit is not None:
+                    for p in hit:
+                        by_word.setdefault(p, []).append(i)
+        touched.update(dict.fromkeys(by_word))
+        text = "\n" + "\n".join(lines)
+        by_first = _edge_hits(self.first_keys, self.firsts, text, lines, False, touched)
+        by_last = _edge_hits(self.last_keys, self.lasts, text, lines, True, touched)
+        by_needle: dict[str, list[int]] = {}
+        for needle, ps in self.needles.items():
+            if needle in text:
+                by_needle[needle] = [i for i, line in enumerate(lines) if needle in line]
+                touched.update(dict.fromkeys(ps))
+
+        for p in touched:
+            pattern, contains, first, last = self.plans[p]
+            found: Iterable[int] | None = None
+            if pattern:
+                if contains:
+                    hits = [by_needle[c] for c in contains if c in by_needle]
+                    found = _NONE if not hits else hits[0] if len(hits) == 1 else set().union(*hits)
+                if first and found is not _NONE:
+                    edge = by_first.get(p, _NONE)
+                    found = edge if found is None else set(found).intersection(edge)
+                elif last and found is not _NONE:
+                    edge = by_last.get(p, _NONE)
+                    found = edge if found is None else set(found).intersection(edge)
+            word_hits = by_word.get(p)
+            if word_hits:
+                found = word_hits if not found else set(found).union(word_hits)
+            if found:
+                out[p] = found if isinstance(found, list) else sorted(found)
+        return out
+
+
+def _edge_hits(keys: re.Pattern | None, edges: dict[str, tuple[int, ...]], text: str, lines: Sequence[str],
+               reverse: bool, touched: dict[int, None]) -> dict[int, list[int]]:
+    """rule -> sorted lines that start (or end, `reverse`) with one of its keys; `text` is "\\n" + the
+    lines joined. The regex finds the lines; exact dict lookups of their first 1..3 characters say whose
+    keys they are (one line may start with keys of several lengths)."""
+    found: dict[int, list[int]] = {}
+    if keys is None:
+        return found
+    if reverse:
+        text = (text + "\n")[::-1]
+    hit_lines = [text.count("\n", 0, m.start() + 1) - 1 for m in keys.finditer(text)]
+    if reverse:
+        hit_lines = [len(lines) - 1 - i for i in reversed(hit_lines)]
+    for i in hit_lines:
+        line = lines[i][::-1] if reverse else lines[i]
+        rules: set[int] = set()
+        for k in range(1, EDGE_KEY + 1):
+            rules.update(edges.get(line[:k], ()))
+        for p in sorted(rules):
+            found.setdefault(p, []).append(i)
+        touched.update(dict.fromkeys(rules))
+    return found
+
+
+def _trie(keys: Iterable[str]) -> str:
+    """A regex matching any of `keys` at its start, as nested alternations grouped by first character."""
+    groups: dict[str, list[str]] = {}
+    for key in keys:
+        groups.setdefault(key[0], []).append(key[1:])
+    branches = []
+    for first, rests in sorted(groups.items()):
+        if "" in rests:
+            branches.append(re.escape(first))  # the key itself ends here: a longer one need not match
+        else:
+            branches.append(re.escape(first) + _trie(rests))
+    return "(?:" + "|".join(branches) + ")"

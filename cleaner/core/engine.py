@@ -98,17 +98,27 @@ def _prefilter(m: Matcher, doc: Document, idx: Sequence[int]) -> list[int]:
     """The lines among a few (a region, the focus) that pass the matcher's cheap tests."""
     lines, alive = doc.lines, doc.alive
     lo, hi = m.min_chars, m.max_chars if m.max_chars is not None else 1 << 62
+    words, longest, pattern = m.words, m.longest_word, m.pattern
+    contains, prefixes, suffixes = m.contains, m.prefixes, m.suffixes
     out = []
     for i in idx:
         line = lines[i]
         if not alive[i] or not lo <= len(line) <= hi:
             continue
-        if m.words and len(line) <= m.longest_word and line.casefold() in m.words:
+        if words and len(line) <= longest and line.casefold() in words:
             out.append(i)
-        elif m.pattern is not None and (not m.contains or any(c in line for c in m.contains)) \
-                and (not m.prefixes or line.startswith(m.prefixes)) \
-                and (not m.suffixes or line.endswith(m.suffixes)):
-            out.append(i)
+            continue
+        if pattern is None:
+            continue
+        if contains:
+            for c in contains:
+                if c in line:
+                    break
+            else:
+                continue
+        if (prefixes and not line.startswith(prefixes)) or (suffixes and not line.endswith(suffixes)):
+            continue
+        out.append(i)
     return out
 
 

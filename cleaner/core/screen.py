@@ -1,19 +1,19 @@
 """The screen: candidate lines for every rule of a rule list, found in one pass over a document.
 
 A rule's matcher says which lines it can possibly take: whole lines of its word list, or, for a regex,
-lines that contain one of its needles and start (or end) with one of its edge keys. The screen merges
-these tests of all rules, so that a document is searched once for all of them: short lines are looked
-up casefolded in one dict of every word list; one regex (a trie of every rule's edge keys) finds the
-lines that start with a key, another (over the reversed text) those that end with one; needles are
-searched in the joined text. Only the candidates are then matched in full.
-Pure data, built once per rule list; no I/O, no state between documents.
+lines that contain one of its needles, or start (or end) with an entry of the word list the regex
+starts (or ends) with. The screen merges these tests of all rules, so that a document is searched once
+for all of them: short lines are looked up casefolded in one dict of every word list; one regex (a trie
+of every rule's leading entries) finds the lines that start with one, another (over the reversed text)
+those that end with one; needles are searched in the joined text. Only the candidates are then
+matched in full. Pure data, built once per rule list; no I/O, no state between documents.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
 
-from cleaner.ruleset.model import EDGE_KEY, Rule
+from cleaner.ruleset.model import Rule
 
 _NONE: list[int] = []  # the shared empty candidate list (never mutated)
 
@@ -27,8 +27,8 @@ class Screen:
     def __init__(self, rules: Sequence[Rule]):
         self.rules = tuple(rules)
         words: dict[str, list[int]] = {}
-        firsts: dict[str, list[int]] = {}
-        lasts: dict[str, list[int]] = {}
+        firsts: list[tuple[int, tuple[str, ...]]] = []
+        lasts: list[tuple[int, tuple[str, ...]]] = []
         needles: dict[str, list[int]] = {}
         bare: list[int] = []
         plans: dict[int, tuple] = {}
@@ -41,24 +41,23 @@ class Screen:
             if m.pattern is None:
                 plans[p] = (False, (), False, False)
                 continue
-            if not (m.contains or m.prefix_keys or m.suffix_keys):
+            first = bool(m.prefixes) and all(m.prefixes)
+            last = not first and bool(m.suffixes) and all(m.suffixes)
+            if not (m.contains or first or last):
                 bare.append(p)  # nothing narrows the regex: every live line is a candidate
                 continue
             for c in m.contains:
                 needles.setdefault(c, []).append(p)
-            # As before the screen: prefix keys narrow the regex; suffix keys only where there are none.
-            edges = firsts if m.prefix_keys else lasts if m.suffix_keys else {}
-            for key in m.prefix_keys or m.suffix_keys:
-                edges.setdefault(key, []).append(p)
-            plans[p] = (True, m.contains, bool(m.prefix_keys), bool(m.suffix_keys and not m.prefix_keys))
+            if first:
+                firsts.append((p, m.prefixes))
+            elif last:
+                lasts.append((p, m.suffixes))
+            plans[p] = (True, m.contains, first, last)
         self.short = max(map(len, words), default=0)  # no longer line is a word-list entry
         self.words = {w: tuple(ps) for w, ps in words.items()}
-        self.firsts = {k: tuple(ps) for k, ps in firsts.items()}
-        self.lasts = {k[::-1]: tuple(ps) for k, ps in lasts.items()}  # looked up in the reversed text
-        # "\n" then a key, searched in "\n" + the text (reversed for the last keys): the regex engine
-        # skips from newline to newline and tries the keys as a trie, a few comparisons per line.
-        self.first_keys = re.compile("\n" + _trie(self.firsts)) if firsts else None
-        self.last_keys = re.compile("\n" + _trie(self.lasts)) if lasts else None
+        self.firsts, self.lasts = tuple(firsts), tuple(lasts)
+        self.first_keys = _line_starts({k for _, ks in firsts for k in ks})
+        self.last_keys = _line_starts({k[::-1] for _, ks in lasts for k in ks})  # run on the reversed text
         self.needles = {c: tuple(ps) for c, ps in needles.items()}
         self.bare = tuple(bare)
         self.plans = plans
@@ -110,11 +109,10 @@ class Screen:
         return out
 
 
-def _edge_hits(keys: re.Pattern | None, edges: dict[str, tuple[int, ...]], text: str, lines: Sequence[str],
-               reverse: bool, touched: dict[int, None]) -> dict[int, list[int]]:
-    """rule -> sorted lines that start (or end, `reverse`) with one of its keys; `text` is "\\n" + the
-    lines joined. The regex finds the lines; exact dict lookups of their first 1..3 characters say whose
-    keys they are (one line may start with keys of several lengths)."""
+def _edge_hits(keys: re.Pattern | None, rules: tuple[tuple[int, tuple[str, ...]], ...], text: str,
+               lines: Sequence[str], reverse: bool, touched: dict[int, None]) -> dict[int, list[int]]:
+    """rule -> sorted lines that start (or end, `reverse`) with one of its word-list entries; `text` is
+    "\\n" + the lines joined. The regex finds the lines; `startswith` says whose entries they are."""
     found: dict[int, list[int]] = {}
     if keys is None:
         return found
@@ -124,14 +122,22 @@ def _edge_hits(keys: re.Pattern | None, edges: dict[str, tuple[int, ...]], text:
     if reverse:
         hit_lines = [len(lines) - 1 - i for i in reversed(hit_lines)]
     for i in hit_lines:
-        line = lines[i][::-1] if reverse else lines[i]
-        rules: set[int] = set()
-        for k in range(1, EDGE_KEY + 1):
-            rules.update(edges.get(line[:k], ()))
-        for p in sorted(rules):
-            found.setdefault(p, []).append(i)
-        touched.update(dict.fromkeys(rules))
+        line = lines[i]
+        for p, keys_of_rule in rules:
+            if (line.endswith(keys_of_rule) if reverse else line.startswith(keys_of_rule)):
+                found.setdefault(p, []).append(i)
+                touched[p] = None
     return found
+
+
+def _line_starts(keys: set[str]) -> re.Pattern | None:
+    """A regex finding, in "\\n" + lines joined, the lines that start with one of `keys`: the engine
+    skips from newline to newline, a one-character class turns most lines away, and the keys are tried
+    as a trie."""
+    if not keys:
+        return None
+    first = "".join(sorted({re.escape(k[0]) for k in keys}))
+    return re.compile(f"\\n(?=[{first}])" + _trie(keys))
 
 
 def _trie(keys: Iterable[str]) -> str:

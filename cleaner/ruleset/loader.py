@@ -14,7 +14,7 @@ import jsonschema
 import regex
 import yaml
 
-from cleaner.ruleset.model import (EDGE_KEY, SHORT_LINE, Example, Followers, Matcher, Rule, RuleError, RuleSet,
+from cleaner.ruleset.model import (SHORT_LINE, Example, Followers, Matcher, Rule, RuleError, RuleSet,
                                    Signature)
 from cleaner.ruleset.schema import ACTION_KEYS, FIELDS, FILE
 
@@ -166,8 +166,6 @@ class _Compiler:
             contains=tuple(spec.get("contains", ())),
             anchored=pattern is not None and _anchored(spec["regex"]),
             prefixes=prefixes, suffixes=suffixes,
-            prefix_keys=frozenset(w[:EDGE_KEY] for w in prefixes),
-            suffix_keys=frozenset(w[-EDGE_KEY:] for w in suffixes),
             timed=pattern is not None and _can_backtrack_badly(spec["regex"], max_chars),
             longest_word=max(map(len, words), default=0))
 

@@ -8,7 +8,6 @@ import regex
 
 
 SHORT_LINE = 200  # whole-line words and literals are at most this long (labels are short)
-EDGE_KEY = 3  # lines are indexed by their first and last 1..EDGE_KEY characters
 
 
 class RuleError(ValueError):
@@ -36,8 +35,6 @@ class Matcher:
     anchored: bool = False  # every branch of the regex starts with ^: match() instead of search()
     prefixes: tuple[str, ...] = ()  # derived pre-test: the regex starts with a word list
     suffixes: tuple[str, ...] = ()  # derived pre-test: the regex ends with a word list
-    prefix_keys: frozenset[str] = frozenset()  # the prefixes cut to EDGE_KEY characters (document pre-test)
-    suffix_keys: frozenset[str] = frozenset()  # the suffixes' last EDGE_KEY characters
     timed: bool = True  # run under the time budget (patterns that can backtrack badly)
     longest_word: int = 0  # the longest of `words`: a longer line cannot be one of them
 

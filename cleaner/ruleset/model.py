@@ -45,13 +45,10 @@ class Matcher:
             return None
         if self.words and n <= self.longest_word and line.casefold() in self.words:
             return True
-        return self.match_pattern(line, timeout)
-
-    def match_pattern(self, line: str, timeout: float | None):
-        """The regex part alone, behind its cheap pre-tests (length already checked)."""
         pattern = self.pattern
         if pattern is None:
             return None
+        # The regex behind its cheap pre-tests.
         if self.contains:
             for c in self.contains:
                 if c in line:

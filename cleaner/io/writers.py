@@ -18,8 +18,13 @@ from .compression import Compressor
 TMP_MARK = ".cleaner-tmp"
 
 
+def tmp_basename(name: str) -> str:
+    """The temporary name of a file being written (what `sweep_temporaries` removes after a kill)."""
+    return f".{name}.{os.getpid()}{TMP_MARK}"
+
+
 def tmp_name(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{os.getpid()}{TMP_MARK}")
+    return path.with_name(tmp_basename(path.name))
 
 
 def sweep_temporaries(root: Path) -> int:
@@ -178,7 +183,6 @@ class TextDirWriter:
     def __init__(self, root: str | os.PathLike):
         self.root = os.fspath(root)
         self._dirs: set[str] = set()
-        self._suffix = f".{os.getpid()}{TMP_MARK}"
 
     def write(self, rel: str, text: str) -> None:
         path = os.path.join(self.root, rel)
@@ -186,7 +190,7 @@ class TextDirWriter:
         if directory not in self._dirs:
             os.makedirs(directory, exist_ok=True)
             self._dirs.add(directory)
-        tmp = os.path.join(directory, "." + name + self._suffix)  # as tmp_name(): swept after a kill
+        tmp = os.path.join(directory, tmp_basename(name))
         data = memoryview((text + "\n" if text else "").encode("utf-8", "surrogatepass"))
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         try:

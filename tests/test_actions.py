@@ -1,9 +1,7 @@
 """Every action and option of the rule vocabulary, on a small rule file written here."""
-import textwrap
 
 import pytest
 
-from cleaner import Cleaner
 from cleaner.ruleset.examples import check_example, iter_examples
 
 RULES = r"""
@@ -58,10 +56,8 @@ rules:
 
 
 @pytest.fixture(scope="module")
-def cleaner(tmp_path_factory):
-    d = tmp_path_factory.mktemp("rules")
-    (d / "example.org.yaml").write_text(textwrap.dedent(RULES), encoding="utf-8")
-    return Cleaner.from_rules(d)
+def cleaner(cleaner_for):
+    return cleaner_for("example.org", RULES)
 
 
 def test_examples_of_every_action_hold(cleaner):

@@ -4,7 +4,6 @@ Each case builds a document where the first pass leaves work for a second one; t
 a fresh cleaning of it gives (idempotence), and the untouched case must not need a second pass.
 """
 import pickle
-import textwrap
 
 import pytest
 
@@ -47,10 +46,8 @@ rules:
 
 
 @pytest.fixture(scope="module")
-def cleaner(tmp_path_factory):
-    root = tmp_path_factory.mktemp("rules")
-    (root / "example.net.yaml").write_text(textwrap.dedent(RULES), encoding="utf-8")
-    return Cleaner.from_rules(root)
+def cleaner(cleaner_for):
+    return cleaner_for("example.net", RULES)
 
 
 CASES = {

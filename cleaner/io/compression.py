@@ -131,7 +131,9 @@ class CountingReader:
 class Compressor:
     """Compresses independent blocks that concatenate into one valid gzip/zstd stream.
 
-    Workers compress their own output blocks, so the parent only concatenates bytes.
+    Workers compress their own output blocks, so the parent only concatenates bytes. Default levels:
+    zstd 3 and gzip 3, the strongest of zlib's fast strategy: twice as fast as gzip's usual 6 for about
+    7 % more bytes (at 6, compressing took a fifth of a worker's time).
     """
 
     def __init__(self, compression: str | None, level: int | None = None):
@@ -139,7 +141,7 @@ class Compressor:
         if compression == "zstd":
             zstandard = require("zstandard", "zstd-compressed output")
             self._z = zstandard.ZstdCompressor(level=level or 3)
-        self.level = level or 6
+        self.level = level or 3
 
     def __call__(self, data: bytes) -> bytes:
         if not data or self.compression is None:

@@ -95,6 +95,17 @@ def test_text_dir_is_mirrored(tmp_path, cleaner):
     assert (tmp_path / "out/rejects.jsonl").read_text() == ""
 
 
+def test_a_text_file_that_cannot_be_written_stops_the_run_naming_it(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(100):
+        (src / f"{i:03d}.txt").write_text(f"Paragraph {i} of an article that the cleaner keeps.\n")
+    (tmp_path / "out/042.txt").mkdir(parents=True)  # where a worker must write a file
+    with pytest.raises(IsADirectoryError, match=r"out/042\.txt"):
+        run([src], tmp_path / "out", light=False)
+    assert not list((tmp_path / "out").glob(".*.cleaner-tmp"))
+
+
 def test_files_given_by_themselves_each_get_an_output(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()

@@ -40,6 +40,8 @@ class Task:
     kind "jsonl": items are (line_no, raw line) or Reject; "files": (path, source, clean_format) tuples;
     "records": Record or Reject objects. `skip` maps item index -> (kind, reason) for items that
     already stopped a worker (timeout or crash): they become rejects without being cleaned again.
+    `dest`, for text-directory output: (directory, relative file name of each item), which the worker
+    writes (set by the runner from `Sink.destination`).
     """
 
     seq: int
@@ -51,6 +53,7 @@ class Task:
     source: str = ""
     skip: dict = field(default_factory=dict)
     attempts: int = 0
+    dest: tuple[str, list[str]] | None = None
 
 
 Element = Start | End | Task

@@ -123,6 +123,8 @@ def run_batch(
         runner.run(todo)
     finally:
         progress.stop()
+    if runner.replaced and cfg.out is not None and plan.out_format == "text":
+        sweep_temporaries(cfg.out)  # a worker killed while writing a text file left its temporary name
     rejects_file = None
     stats = sink.stats
     if manifest is not None:
@@ -270,6 +272,7 @@ class _Runner:
                 self.light_bytes -= sum(_size(i) for i in task.items)
                 if self.light_bytes <= 0:
                     self.light_docs = 0
+                task.dest = self.sink.destination(task)
                 ready[task.seq] = process_task(self.cleaner, task, self.wopts, None, self._schema(task, starts))
             elif pending:
                 if self.pool is None:
@@ -278,6 +281,7 @@ class _Runner:
                     if not pending:
                         break
                     task = pending.popleft()
+                    task.dest = task.dest or self.sink.destination(task)
                     self.pool.submit(w, task, self._schema(task, starts))
 
             if self.pool is not None and self.pool.busy:

@@ -1,13 +1,18 @@
-"""The sink: writes task results, in sequence order, to their shard's output and rejects."""
+"""The sink: writes task results, in sequence order, to their shard's output and rejects.
+
+A text directory is the exception: one file per document, written by the workers themselves (see
+`destination`), so that no single process creates every file; the sink only accounts for them.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import BinaryIO, Callable
 
 from ..io.records import Fields
-from ..io.writers import AtomicFile, JsonlWriter, ParquetWriter, TextDirWriter, TextStreamWriter, dump_record, parquet_schema
+from ..io.writers import AtomicFile, JsonlWriter, ParquetWriter, TextStreamWriter, dump_record, parquet_schema
 from .feed import End, Start, Task
 from .plan import Plan
 from .resume import Manifest
@@ -40,7 +45,7 @@ class Sink:
         self._writer = None
         self._rejects: AtomicFile | None = None
         self._shard_stats = Stats()
-        self._names: list[str] = []  # mirrored .txt names of the current shard's files
+        self._names: dict[int, list[str]] = {}  # shard -> mirrored .txt names of its files (text output)
         self.schemas: dict[int, object] = {}  # shard index -> Arrow schema (Parquet output)
 
     def schema_for(self, start: Start):
@@ -57,7 +62,6 @@ class Sink:
     def start(self, el: Start) -> None:
         shard = self.plan.shards[el.shard]
         self._shard_stats = Stats()
-        self._names = shard.group.text_names() if shard.group is not None and self.out is not None else []
         fmt = self.plan.out_format
         if self.out is None:
             self._writer = None
@@ -66,12 +70,11 @@ class Sink:
         elif fmt == "parquet":
             self._writer = ParquetWriter(self.out / shard.out, self.schema_for(el))
         else:
-            self._writer = TextDirWriter(self.out if shard.kind == "files" else self.out / shard.out)
+            self._writer = None  # the workers write the files: see `destination`
         if self.manifest is not None:
             self._rejects = AtomicFile(self.manifest.rejects_path(shard))
 
     def write(self, task: Task, res: TaskResult) -> None:
-        shard = self.plan.shards[task.shard]
         fmt = self.plan.out_format
         if self.out is None:
             if self.text_stream is not None:
@@ -84,10 +87,8 @@ class Sink:
             self._writer.write_block(res.out)
         elif fmt == "parquet":
             self._writer.write_rows(res.out)
-        else:
-            for i, text in res.out:
-                n = task.first + i
-                self._writer.write(self._names[n] if shard.kind == "files" else f"{n + 1:08d}.txt", text)
+        elif res.error is not None:  # a worker could not write a text file: the disk, not the document
+            raise res.error
         for r in res.rejects:
             if self._rejects is not None:
                 self._rejects.write(dump_record(r))
@@ -99,8 +100,22 @@ class Sink:
         self._shard_stats.add(res.stats)
         self.stats.add(res.stats)
 
+    def destination(self, task: Task) -> tuple[str, list[str]] | None:
+        """(directory, relative name of each item's file) for a task whose documents go to a text
+        directory, which the worker cleaning them writes; None for any other output."""
+        if self.out is None or self.plan.out_format != "text":
+            return None
+        shard = self.plan.shards[task.shard]
+        first, n = task.first, len(task.items)
+        if shard.kind != "files":  # records of one input: numbered files in a directory named after it
+            return os.fspath(self.out / shard.out), [f"{k + 1:08d}.txt" for k in range(first, first + n)]
+        if task.shard not in self._names:  # tasks are handed out ahead of the sink: kept until `end`
+            self._names[task.shard] = shard.group.text_names()
+        return os.fspath(self.out), self._names[task.shard][first : first + n]
+
     def end(self, el: End) -> None:
         shard = self.plan.shards[el.shard]
+        self._names.pop(el.shard, None)
         if self._writer is not None:
             self._writer.commit()
             self._writer = None

@@ -2,7 +2,8 @@
 
 `process_task` is a pure function of (cleaner, task, options) and runs either in a worker process
 (`worker_main`) or inline in the parent for light runs. Each task's output comes back as one block
-(JSONL bytes, already compressed; Parquet rows; or text files), so the parent only writes.
+(JSONL bytes, already compressed; Parquet rows; or bodies for a text stream), so the parent only
+writes; text-directory files (`task.dest`) are written here, one per document.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from ..io.compression import Compressor
 from ..io.readers import read_file_record
 from ..io.records import Fields, Record, Reject, decode_jsonl_line
-from ..io.writers import carried, dump_record, parquet_row
+from ..io.writers import TextDirWriter, carried, dump_record, parquet_row
 from .feed import Task
 from .stats import Stats
 
@@ -40,10 +41,11 @@ class WorkOptions:
 @dataclass
 class TaskResult:
     seq: int
-    out: object  # bytes (jsonl), list[dict] (parquet), list[tuple[int, str]] (text: item index, body)
+    out: object  # bytes (jsonl), list[dict] (parquet), list[tuple[int, str]] (text stream: item index, body)
     rejects: list[dict]
     stats: Stats
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (source, warning), first few only
+    error: OSError | None = None  # writing the text files of `task.dest` failed: the run stops
 
 
 def process_task(cleaner, task: Task, opts: WorkOptions, state=None, schema=None) -> TaskResult:
@@ -51,6 +53,7 @@ def process_task(cleaner, task: Task, opts: WorkOptions, state=None, schema=None
     rejects: list[dict] = []
     outs: list = []
     warns: list[tuple[str, str]] = []
+    files = TextDirWriter(task.dest[0]) if task.dest is not None else None
     for i, item in enumerate(task.items):
         rec = _decode(task, item, opts)
         if i in task.skip and isinstance(rec, Record):
@@ -85,6 +88,12 @@ def process_task(cleaner, task: Task, opts: WorkOptions, state=None, schema=None
             stats.with_warnings += 1
             if len(warns) < 5:
                 warns += [(rec.id or rec.default_id(), w) for w in res.warnings[:1]]
+        if files is not None:
+            try:
+                files.write(task.dest[1][i], res.text)
+            except OSError as exc:
+                return TaskResult(task.seq, None, rejects, stats, warns, exc)
+            continue
         outs.append(_output(res, rec, i, opts, schema))
     if opts.out_format == "jsonl":
         out = Compressor(opts.compression)(b"".join(outs))

@@ -192,13 +192,20 @@ class TextDirWriter:
             self._dirs.add(directory)
         tmp = os.path.join(directory, tmp_basename(name))
         data = memoryview((text + "\n" if text else "").encode("utf-8", "surrogatepass"))
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         try:
-            while data:
-                data = data[os.write(fd, data):]
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+            try:
+                while data:
+                    data = data[os.write(fd, data):]
+            finally:
+                os.close(fd)
+            os.replace(tmp, path)
+        except OSError as exc:  # name the file the user asked for, not our temporary
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise type(exc)(exc.errno, exc.strerror, path) from None
 
     def commit(self) -> None:
         pass

@@ -44,7 +44,7 @@ def split_name(name: str) -> tuple[str, str | None, str | None]:
 
 def detect_format(path: str | os.PathLike) -> str | None:
     """Input format named by a file name (`a.html.gz` is html), or None when it says nothing we read."""
-    return split_name(Path(path).name)[1]
+    return split_name(os.path.basename(os.fspath(path)))[1]
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,7 +55,9 @@ class Screen:
             plans[p] = (True, m.contains, first, last)
         self.short = max(map(len, words), default=0)  # no longer line is a word-list entry
         self.words = {w: tuple(ps) for w, ps in words.items()}
-        self.firsts, self.lasts = tuple(firsts), tuple(lasts)
+        # per rule, a trie of its own entries: which rules a line found by the merged trie belongs to
+        self.firsts = tuple((p, re.compile(_trie(ks))) for p, ks in firsts)
+        self.lasts = tuple((p, re.compile(_trie(k[::-1] for k in ks))) for p, ks in lasts)
         self.first_keys = _line_starts({k for _, ks in firsts for k in ks})
         self.last_keys = _line_starts({k[::-1] for _, ks in lasts for k in ks})  # run on the reversed text
         self.needles = {c: tuple(ps) for c, ps in needles.items()}
@@ -109,22 +111,28 @@ class Screen:
         return out
 
 
-def _edge_hits(keys: re.Pattern | None, rules: tuple[tuple[int, tuple[str, ...]], ...], text: str,
+def _edge_hits(keys: re.Pattern | None, rules: tuple[tuple[int, re.Pattern], ...], text: str,
                lines: Sequence[str], reverse: bool, touched: dict[int, None]) -> dict[int, list[int]]:
     """rule -> sorted lines that start (or end, `reverse`) with one of its word-list entries; `text` is
-    "\\n" + the lines joined. The regex finds the lines; `startswith` says whose entries they are."""
+    "\\n" + the lines joined. The merged regex finds the lines; each rule's own trie (over the reversed
+    line for `reverse`) says whose entries they are."""
     found: dict[int, list[int]] = {}
     if keys is None:
         return found
     if reverse:
         text = (text + "\n")[::-1]
-    hit_lines = [text.count("\n", 0, m.start() + 1) - 1 for m in keys.finditer(text)]
+    hit_lines, i, pos = [], -1, 0
+    for m in keys.finditer(text):  # the match is at the newline before its line: count newlines once
+        start = m.start()
+        i += text.count("\n", pos, start + 1)
+        pos = start + 1
+        hit_lines.append(i)
     if reverse:
         hit_lines = [len(lines) - 1 - i for i in reversed(hit_lines)]
     for i in hit_lines:
-        line = lines[i]
-        for p, keys_of_rule in rules:
-            if (line.endswith(keys_of_rule) if reverse else line.startswith(keys_of_rule)):
+        line = lines[i][::-1] if reverse else lines[i]
+        for p, own in rules:
+            if own.match(line):
                 found.setdefault(p, []).append(i)
                 touched[p] = None
     return found

@@ -251,14 +251,13 @@ def read_file_record(
 ) -> Record | Reject:
     """One document file as a record; the bytes go to the cleaner undecoded (it sniffs the encoding)."""
     try:
-        size = os.path.getsize(path)
-        if size > max_bytes:
-            return Reject(source, 0, "too_large", f"file larger than {max_bytes} bytes", "file")
-        with open(path, "rb") as f:
-            data = f.read()
+        with open(path, "rb", buffering=0) as f:  # one document: no buffer layer, sized by fstat
+            if os.fstat(f.fileno()).st_size > max_bytes:
+                return Reject(source, 0, "too_large", f"file larger than {max_bytes} bytes", "file")
+            data = f.readall()
     except OSError as exc:
         return Reject(source, 0, "read_error", f"cannot read file: {exc.strerror or exc}", "file")
-    compression = split_name(Path(path).name)[2]
+    compression = split_name(os.path.basename(os.fspath(path)))[2]
     if compression:
         try:
             data = comp.decompress_document(data, compression, max_bytes)

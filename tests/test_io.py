@@ -131,6 +131,19 @@ def test_too_long_line_never_buffered(tmp_path):
     assert recs[2][0] == 3
 
 
+def test_document_files_too_large_unreadable_or_compressed(tmp_path):
+    from cleaner.io.readers import read_file_record
+
+    big, gz, gone = tmp_path / "big.txt", tmp_path / "a.txt.gz", tmp_path / "gone.txt"
+    big.write_bytes(b"x" * 101)
+    gz.write_bytes(gzip.compress("Ein Absatz.".encode()))
+    assert read_file_record(big, "big.txt", max_bytes=100).kind == "too_large"
+    assert read_file_record(big, "big.txt", max_bytes=101).data == b"x" * 101
+    assert read_file_record(gz, "a.txt.gz").data == "Ein Absatz.".encode()
+    rej = read_file_record(gone, "gone.txt")
+    assert rej.kind == "read_error" and "No such file" in rej.reason
+
+
 def test_warc_records_and_bad_record_resync(tmp_path):
     pytest.importorskip("fastwarc")
     r1 = http_response("http://a.com/1", b"<html><body><p>one</p></body></html>", "1")

@@ -176,8 +176,8 @@ class ParquetWriter:
 class TextDirWriter:
     """Bodies as text files under `root`, at the relative names given (each written atomically).
 
-    One file per document makes this the parent's hot path: plain `os` calls on strings, and each
-    directory made once.
+    One file per document makes this a hot path (each batch worker writes its own documents): plain
+    `os` calls on strings, and each directory made once.
     """
 
     def __init__(self, root: str | os.PathLike):

@@ -233,7 +233,7 @@ class _Runner:
 
     def _start_pool(self) -> None:
         try:
-            pickle.loads(pickle.dumps(self.cleaner))
+            pickle.dumps(self.cleaner)  # a clear error here, not a traceback from each worker's start
         except Exception as exc:
             raise PoolError(f"the cleaner cannot be sent to worker processes: {exc}") from None
         hard = None if self.cfg.timeout is None else self.cfg.timeout * 1.5 + 1.0

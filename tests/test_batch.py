@@ -106,6 +106,19 @@ def test_a_text_file_that_cannot_be_written_stops_the_run_naming_it(tmp_path):
     assert not list((tmp_path / "out").glob(".*.cleaner-tmp"))
 
 
+def test_a_cleaner_that_cannot_be_pickled_is_a_one_line_pool_error(tmp_path):
+    import threading
+
+    from cleaner.batch import PoolError
+
+    cl = Cleaner.from_rules()
+    cl.lock = threading.Lock()  # a user's subclass holding something that cannot go to a worker
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps({"text": "A paragraph of article text."}) + "\n")
+    with pytest.raises(PoolError, match="cannot be sent to worker processes: cannot pickle"):
+        run([src], tmp_path / "out", cl=cl, light=False)
+
+
 def test_files_given_by_themselves_each_get_an_output(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()

@@ -63,14 +63,11 @@ class Sink:
         shard = self.plan.shards[el.shard]
         self._shard_stats = Stats()
         fmt = self.plan.out_format
-        if self.out is None:
-            self._writer = None
-        elif fmt == "jsonl":
+        self._writer = None  # a stream, or a text directory (the workers write it: see `destination`)
+        if self.out is not None and fmt == "jsonl":
             self._writer = JsonlWriter(self.out / shard.out, self.compression)
-        elif fmt == "parquet":
+        elif self.out is not None and fmt == "parquet":
             self._writer = ParquetWriter(self.out / shard.out, self.schema_for(el))
-        else:
-            self._writer = None  # the workers write the files: see `destination`
         if self.manifest is not None:
             self._rejects = AtomicFile(self.manifest.rejects_path(shard))
 

@@ -259,6 +259,7 @@ class _Runner:
                     raise el.exc
                 outstanding += 1
                 if isinstance(el, Task):
+                    el.dest = self.sink.destination(el)  # text-directory files: the worker writes them
                     tasks[el.seq] = el
                     pending.append(el)
                 else:
@@ -272,7 +273,6 @@ class _Runner:
                 self.light_bytes -= sum(_size(i) for i in task.items)
                 if self.light_bytes <= 0:
                     self.light_docs = 0
-                task.dest = self.sink.destination(task)
                 ready[task.seq] = process_task(self.cleaner, task, self.wopts, None, self._schema(task, starts))
             elif pending:
                 if self.pool is None:
@@ -281,7 +281,6 @@ class _Runner:
                     if not pending:
                         break
                     task = pending.popleft()
-                    task.dest = task.dest or self.sink.destination(task)
                     self.pool.submit(w, task, self._schema(task, starts))
 
             if self.pool is not None and self.pool.busy:

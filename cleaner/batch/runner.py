@@ -119,12 +119,19 @@ def run_batch(
     total = None if any(s.kind == "stdin" for _, s in todo) else sum(s.size for _, s in todo)
     progress.start(total, len(plan.shards), skipped)
     runner = _Runner(cfg, cleaner, wopts, sink, progress)
+    finished = False
     try:
         runner.run(todo)
+        finished = True
     finally:
         progress.stop()
-    if runner.replaced and cfg.out is not None and plan.out_format == "text":
-        sweep_temporaries(cfg.out)  # a worker killed while writing a text file left its temporary name
+        # A worker killed while writing a text file (a timeout, or the run stopping) left its temporary.
+        if cfg.out is not None and plan.out_format == "text" and (runner.replaced or not finished):
+            try:
+                sweep_temporaries(cfg.out)
+            except OSError:
+                if finished:
+                    raise
     rejects_file = None
     stats = sink.stats
     if manifest is not None:

@@ -8,40 +8,12 @@ import typer
 from rich.markup import escape
 
 from cleaner.cli.common import err, fail, load_cleaner, out
-from cleaner.core.repair import normalize_newlines, strip_bom
-from cleaner.core.result import Result
+from cleaner.report.explain import explain_document, line_statuses
 
 _STYLE = {"kept": "green", "changed": "cyan", "drop": "red", "cut": "red", "extract": "yellow",
           "extract-kept": "yellow"}
 _LABEL = {"kept": "kept", "changed": "changed", "drop": "dropped", "cut": "cut", "extract": "metadata",
           "extract-kept": "kept+meta"}
-
-
-def line_statuses(lines: list[str], result: Result) -> list[tuple[int, str, str, str]]:
-    """(line number, status, rule ids, final text) for every non-blank input line."""
-    removed: dict[int, tuple[str, str]] = {}
-    changed: dict[int, list[str]] = {}
-    final: dict[int, str] = {}
-    for t in result.trace:
-        if t.line is None:
-            continue
-        if t.action in ("drop", "cut", "extract", "extract-kept"):
-            removed.setdefault(t.line, (t.action, t.rule))  # the first rule that took the line
-        elif t.new is not None:
-            changed.setdefault(t.line, []).append(t.rule)
-            final[t.line] = t.new
-    rows = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        if n in removed:
-            action, rule = removed[n]
-            rows.append((n, action, rule, line))
-        elif n in changed:
-            rows.append((n, "changed", ", ".join(dict.fromkeys(changed[n])), final[n]))
-        else:
-            rows.append((n, "kept", "", line))
-    return rows
 
 
 def explain(
@@ -61,14 +33,8 @@ def explain(
         data = typer.get_binary_stream("stdin").read() if str(file) == "-" else file.read_bytes()
     except OSError as e:
         raise fail(f"{file}: {e.strerror}") from None
-    if _is_html(data, input_format):
-        # Line numbers of an HTML document refer to the text taken from the page.
-        text, page_site = cleaner.extracted_text(data, url=url)
-        result = cleaner.clean(text, url=url, site=page_site or site, format="text")
-    else:
-        result = cleaner.clean(data, url=url, site=site, format=input_format)
-        text = data.decode("utf-8", errors="replace")
-    lines = normalize_newlines(strip_bom(text)).split("\n")
+    # Line numbers of an HTML document refer to the text taken from the page.
+    lines, result = explain_document(cleaner, data, url=url, site=site, format=input_format)
     counts: dict[str, int] = {}
     for n, status, rule, line in line_statuses(lines, result):
         counts[status] = counts.get(status, 0) + 1
@@ -84,10 +50,3 @@ def explain(
     for w in result.warnings:
         err.print(f"[yellow]warning:[/] {escape(w)}")
 
-
-def _is_html(data: bytes, input_format: str) -> bool:
-    if input_format != "auto":
-        return input_format == "html"
-    from cleaner.html import looks_like_html
-
-    return looks_like_html(data[:4096].decode("latin-1"))

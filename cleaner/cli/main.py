@@ -5,6 +5,7 @@ import typer
 
 from cleaner.cli.clean_cmd import clean
 from cleaner.cli.explain_cmd import explain
+from cleaner.cli.report_cmd import report
 from cleaner.cli.rules_cmd import rules_app
 from cleaner.cli.test_cmd import test
 
@@ -16,6 +17,7 @@ app = typer.Typer(
 )
 app.command("clean")(clean)
 app.command("explain")(explain)
+app.command("report")(report)
 app.command("test")(test)
 app.add_typer(rules_app, name="rules")
 

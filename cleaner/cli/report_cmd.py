@@ -1,0 +1,93 @@
+"""`cleaner report DUMP... -o report.html`: what the rules do across a sample, as one HTML page or text."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cleaner.cli.common import EXIT_RUN_FAILED, err, fail
+
+_IN_FORMATS = ("text", "html", "jsonl", "warc", "parquet")
+_FORMATS = ("html", "text")
+
+
+def report(
+    paths: Annotated[list[str], typer.Argument(
+        help="Files, directories (recursive) or - for JSONL on stdin.", metavar="DUMP...")],
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="The file to write (html: required; text: default stdout).")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="html (a self-contained page) or text "
+                                        "(the per-rule summary, for CI logs).")] = "html",
+    rules: Annotated[Optional[list[str]], typer.Option(
+        help="Rules directory (default: the shipped rules). Repeat to combine: a later directory's site "
+             "file replaces an earlier one's. 'shipped' names the shipped rules, 'none' no rules.")] = None,
+    against: Annotated[Optional[list[str]], typer.Option(
+        help="Compare with these rules (same forms as --rules): per-document output diffs, per-rule lines "
+             "gained and lost, the documents that changed most.")] = None,
+    sample: Annotated[int, typer.Option(help="Documents to sample (reservoir sampling over all inputs).",
+                                        min=1)] = 500,
+    seed: Annotated[int, typer.Option(help="Seed of the sample: the same inputs and seed give the same report.")] = 0,
+    site: Annotated[Optional[str], typer.Option(help="Site rules to use when neither URL nor content tells.")] = None,
+    input_format: Annotated[Optional[str], typer.Option(
+        "--input-format", help="Force the input format: text, html, jsonl, warc or parquet.")] = None,
+    text_field: Annotated[str, typer.Option(help="JSONL/Parquet field with the text.")] = "text",
+    html_field: Annotated[str, typer.Option(help="JSONL/Parquet field with HTML (used when present; '' for none).")] = "html",
+    url_field: Annotated[str, typer.Option(help="JSONL/Parquet field with the URL.")] = "url",
+    id_field: Annotated[str, typer.Option(help="JSONL/Parquet field with the document id.")] = "id",
+    top: Annotated[int, typer.Option(help="text format: show only the N rules with most lines (0: all).", min=0)] = 0,
+) -> None:
+    """Show what the rules do across a sample of a dump: per rule (lines, documents, examples, rules that
+    never fired) and per document (every line kept, dropped, cut, changed or taken as metadata).
+
+    With --against OLD: what changes from OLD to --rules. The HTML page is self-contained (no network) and
+    opens from disk; --format text prints the per-rule summary.
+    """
+    from cleaner.io import Fields, MissingExtra
+    from cleaner.report.collect import Options, Rules, collect
+    from cleaner.report.render import render_html, render_text
+    from cleaner.report.rulesets import RuleError, describe, load_rules
+
+    if format not in _FORMATS:
+        raise fail(f"--format {format!r}; allowed: {', '.join(_FORMATS)}")
+    if input_format is not None and input_format not in _IN_FORMATS:
+        raise fail(f"--input-format {input_format!r}; allowed: {', '.join(_IN_FORMATS)}")
+    if format == "html" and output is None:
+        raise fail("--format html needs -o FILE (the page to write)")
+    if paths.count("-") > 1:
+        raise fail("stdin (-) can be read only once")
+    for p in paths:
+        if p != "-" and not Path(p).exists():
+            raise fail(f"{p}: no such file or directory")
+    try:
+        cleaner, sets, notes = load_rules(rules)
+        new = Rules(cleaner, sets, describe(rules))
+        old = None
+        if against is not None:
+            old_cleaner, old_sets, old_notes = load_rules(against)
+            old = Rules(old_cleaner, old_sets, describe(against))
+            notes += old_notes
+    except RuleError as e:
+        raise fail(str(e)) from None
+    for note in notes:
+        err.print(f"note: {note}", markup=False, soft_wrap=True)
+    opts = Options(sample=sample, seed=seed, site=site, input_format=input_format,
+                   fields=Fields(text_field, html_field, url_field, id_field))
+    try:
+        data = collect(paths, new, opts, old)
+    except MissingExtra as exc:
+        raise fail(str(exc)) from None
+    except (OSError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    page = render_html(data) if format == "html" else render_text(data, top=top)
+    if output is None:
+        sys.stdout.write(page)
+        return
+    try:
+        output.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise fail(f"{output}: {exc.strerror or exc}", EXIT_RUN_FAILED) from None
+    s = data["summary"]
+    err.print(f"wrote {output} ({len(page.encode('utf-8')) / 1e6:.2f} MB): {s['docs']:,} documents "
+              f"(of {s['read']:,} read), {s['sites']:,} site(s)", markup=False, soft_wrap=True)

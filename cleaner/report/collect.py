@@ -1,0 +1,319 @@
+"""What goes into a report: a reservoir sample of the inputs, cleaned, explained and counted.
+
+No HTML here: `collect` returns a JSON-ready dict that `render` turns into a page or a text summary.
+"""
+from __future__ import annotations
+
+import difflib
+import random
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cleaner.core.cleaner import Cleaner
+from cleaner.io import Fields, Record, Reject, discover, read_records
+from cleaner.report.explain import LineRow, explain_document, line_rows
+from cleaner.report.rulesets import RuleSetInfo
+
+#: one-letter codes of line statuses in the embedded data
+CODES = {"kept": "k", "changed": "c", "drop": "d", "cut": "x", "extract": "m", "extract-kept": "M"}
+GENERIC = "generic"
+STEP = "step"  # built-in steps (repair, line preparation, finishing) that trace changes
+EXAMPLES = 3  # example lines kept per rule
+EXAMPLE_CHARS = 300
+DIFF_CONTEXT = 1  # unchanged output paragraphs shown around a change
+
+
+@dataclass
+class Rules:
+    """A cleaner and the rule sets it was built from."""
+
+    cleaner: Cleaner
+    sets: list[RuleSetInfo]
+    label: str  # how they were given (`shipped`, `rules/ + learned/`)
+
+
+@dataclass
+class Options:
+    """How to read and sample the inputs (the input options of `cleaner clean`)."""
+
+    sample: int = 500
+    seed: int = 0
+    site: str | None = None
+    input_format: str | None = None
+    fields: Fields = field(default_factory=Fields)
+
+
+def iter_records(paths: Iterable[str], opts: Options) -> Iterator[Record | Reject]:
+    """Every record of every input, in order: files, directories (recursive), or - (stdin, JSONL)."""
+    for p in paths:
+        if p == "-":
+            yield from read_records("-", opts.input_format or "jsonl", opts.fields, source="-")
+            continue
+        root = Path(p)
+        if not root.exists():
+            raise FileNotFoundError(f"{p}: no such file or directory")
+        files, _skipped = discover(root, input_format=opts.input_format)
+        for f in files:
+            yield from read_records(f.path, f.format, opts.fields, source=str(f.path))
+
+
+def reservoir(items: Iterable, k: int, seed: int) -> tuple[list[tuple[int, object]], int]:
+    """(a uniform sample of k items as (position, item) in input order, the number of items seen).
+
+    Algorithm R with a seeded generator: the same input and seed give the same sample.
+    """
+    rng = random.Random(seed)
+    res: list[tuple[int, object]] = []
+    n = 0
+    for n, item in enumerate(items, 1):
+        if len(res) < k:
+            res.append((n - 1, item))
+        else:
+            j = rng.randrange(n)
+            if j < k:
+                res[j] = (n - 1, item)
+    res.sort(key=lambda t: t[0])
+    return res, n
+
+
+def collect(paths: list[str], rules: Rules, opts: Options, against: Rules | None = None) -> dict:
+    """Sample, clean and count: the report's data as a JSON-ready dict (see `render`)."""
+    rejects: list[dict] = []
+
+    def records() -> Iterator[Record]:
+        for item in iter_records(paths, opts):
+            if isinstance(item, Reject):
+                rejects.append(item.to_dict())
+            else:
+                yield item
+
+    sample, seen = reservoir(records(), opts.sample, opts.seed)
+    catalogue = _Catalogue(rules, against)
+    docs = []
+    for _, rec in sample:
+        doc = _document(rec, rules, opts, catalogue, "new", rejects)
+        if doc is None:
+            continue
+        if against is not None:
+            old = _document(rec, against, opts, catalogue, "old", None)
+            _compare(doc, old)
+        docs.append(doc)
+    return _assemble(paths, rules, opts, against, catalogue, docs, seen, rejects)
+
+
+class _Catalogue:
+    """Every rule of both rule sets by key (`site/id`), with its hits counted as documents come."""
+
+    def __init__(self, rules: Rules, against: Rules | None):
+        self.rules: dict[str, dict] = {}
+        self.ids: dict[str, dict[str | None, set[str]]] = {}
+        for side, r in (("new", rules), ("old", against)):
+            if r is None:
+                continue
+            c = r.cleaner
+            sets = {rs.name: rs for rs in c.index.rulesets}
+            if c.generic is not None:
+                sets[GENERIC] = c.generic
+            self.ids[side] = {name: {rule.id for rule in rs.rules} for name, rs in sets.items()}
+            for name, rs in sets.items():
+                for rule in rs.rules:
+                    entry = self.rules.setdefault(f"{name}/{rule.id}", {
+                        "id": rule.id, "site": name, "action": rule.action, "description": rule.description,
+                        "source": rule.source, "in": [], "hits": {}, "docs": {}, "examples": []})
+                    entry["in"].append(side)
+        self.order = list(self.rules)
+        self.pos = {k: i for i, k in enumerate(self.order)}
+
+    def key(self, side: str, site: str | None, rule_id: str) -> str:
+        ids = self.ids[side]
+        if site is not None and rule_id in ids.get(site, ()):
+            return f"{site}/{rule_id}"
+        if rule_id in ids.get(GENERIC, ()):
+            return f"{GENERIC}/{rule_id}"
+        key = f"{STEP}/{rule_id}"
+        if key not in self.rules:
+            self.rules[key] = {"id": rule_id, "site": STEP, "action": "change",
+                               "description": "Built-in step (repair, line preparation or finishing).",
+                               "source": "cleaner", "in": [], "hits": {}, "docs": {}, "examples": []}
+            self.pos[key] = len(self.order)
+            self.order.append(key)
+        return key
+
+    def index(self, key: str) -> int:
+        return self.pos[key]
+
+
+def _document(rec: Record, rules: Rules, opts: Options, cat: _Catalogue, side: str,
+              rejects: list[dict] | None) -> dict | None:
+    try:
+        lines, result = explain_document(rules.cleaner, rec.data, url=rec.url, site=opts.site,
+                                         format="html" if rec.format == "html" else "auto")
+    except Exception as exc:  # RuleTimeout, or a bug: the document is reported, never lost silently
+        if rejects is not None:
+            rejects.append(Reject.of(rec, "error", f"{type(exc).__name__}: {exc}".splitlines()[0]).to_dict())
+            return None
+        return {"error": f"{type(exc).__name__}: {exc}".splitlines()[0], "rows": [], "text": "", "hits": set()}
+    rows = line_rows(lines, result)
+    hits: set[tuple[str, int]] = set()
+    for t in result.trace:
+        if t.line is not None:
+            hits.add((cat.key(side, result.site, t.rule), t.line))
+    return {"rec": rec, "result": result, "rows": rows, "text": result.text, "hits": hits, "side": side}
+
+
+def _compare(doc: dict, old: dict) -> None:
+    doc["old"] = old
+    a = old["text"].split("\n\n") if old["text"] else []
+    b = doc["text"].split("\n\n") if doc["text"] else []
+    diff, score = _diff(a, b)
+    doc["diff"], doc["score"] = diff, score
+
+
+def _diff(a: list[str], b: list[str]) -> tuple[list, int]:
+    """The changed paragraphs with a little context: [["=", n_skipped] | ["-", text] | ["+", text] | [" ", text]],
+    and the characters removed plus added."""
+    out: list = []
+    score = 0
+    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    for i, (tag, i1, i2, j1, j2) in enumerate(ops):
+        if tag == "equal":
+            same = a[i1:i2]
+            head = same[:DIFF_CONTEXT] if i > 0 else []
+            tail = same[-DIFF_CONTEXT:] if i < len(ops) - 1 and len(same) > len(head) else []
+            skipped = len(same) - len(head) - len(tail)
+            out.extend([" ", s] for s in head)
+            if skipped:
+                out.append(["=", skipped])
+            out.extend([" ", s] for s in tail)
+        else:
+            out.extend(["-", s] for s in a[i1:i2])
+            out.extend(["+", s] for s in b[j1:j2])
+            score += sum(map(len, a[i1:i2])) + sum(map(len, b[j1:j2]))
+    if score == 0:
+        return [], 0
+    return out, score
+
+
+def _assemble(paths, rules: Rules, opts: Options, against: Rules | None, cat: _Catalogue, docs: list[dict],
+              seen: int, rejects: list[dict]) -> dict:
+    site_docs: dict[str, int] = defaultdict(int)
+    out_docs = []
+    chars_in = chars_out = empty = warned = 0
+    for i, d in enumerate(docs):
+        res, rec = d["result"], d["rec"]
+        site = res.site or GENERIC
+        site_docs[site] += 1
+        # characters of text lines, line breaks not counted (the body's blank lines would count as added)
+        doc_in = sum(len(r.text) for r in d["rows"])
+        doc_out = len(res.text) - res.text.count("\n")
+        chars_in += doc_in
+        chars_out += doc_out
+        empty += not res.text
+        warned += bool(res.warnings)
+        for key, n in sorted(d["hits"]):
+            entry = cat.rules[key]
+            entry["hits"]["new"] = entry["hits"].get("new", 0) + 1
+            entry["docs"].setdefault("new", set()).add(i)
+            if len(entry["examples"]) < EXAMPLES and all(e[0] != i for e in entry["examples"]):
+                text = next((r.text for r in d["rows"] if r.n == n), "")
+                entry["examples"].append([i, n, text[:EXAMPLE_CHARS]])
+        out = {
+            "id": rec.id or rec.default_id(),
+            "url": rec.url,
+            "site": site,
+            "title": res.title,
+            "meta": res.metadata,
+            "warn": res.warnings,
+            "in": doc_in,
+            "out": doc_out,
+            "rows": [_row(r, cat, "new", res.site) for r in d["rows"]],
+        }
+        old = d.get("old")
+        if old is not None:
+            out.update(_impact(d, old, cat, i))
+        out_docs.append(out)
+    for entry in cat.rules.values():
+        entry["docs"] = {k: len(v) for k, v in entry["docs"].items()}
+        for k in ("gained_docs", "lost_docs"):
+            if k in entry:
+                entry[k] = len(entry[k])
+    # generic rules run on every document; a site's rules on the documents of that site
+    sets = [dict(vars(s), docs=len(out_docs) if s.name == GENERIC else site_docs.get(s.name, 0)) for s in rules.sets]
+    data = {
+        "meta": {
+            "inputs": [str(p) for p in paths],
+            "rules": rules.label,
+            "against": against.label if against is not None else None,
+            "sample": opts.sample,
+            "seed": opts.seed,
+            "read": seen,
+        },
+        "summary": {
+            "docs": len(out_docs), "read": seen, "sites": len(site_docs), "chars_in": chars_in,
+            "chars_out": chars_out, "empty": empty, "warned": warned, "rejected": len(rejects),
+        },
+        "sets": sets,
+        "old_sets": [vars(s) for s in against.sets] if against is not None else None,
+        "site_docs": dict(sorted(site_docs.items())),
+        "rules": [dict(cat.rules[k], key=k) for k in cat.order],
+        "docs": out_docs,
+        "rejects": rejects[:100],
+    }
+    if against is not None:
+        ranked = sorted(range(len(out_docs)), key=lambda i: (-out_docs[i].get("score", 0), i))
+        data["changed"] = [i for i in ranked if out_docs[i].get("score", 0) > 0]
+    return data
+
+
+def _row(r: LineRow, cat: _Catalogue, side: str, site: str | None) -> list:
+    """[n, status code, rule index or list of indices or -1, text(, new text)]."""
+    if r.rule:
+        keys = [cat.index(cat.key(side, site, rid)) for rid in r.rule.split(", ")]
+        rule = keys[0] if len(keys) == 1 else keys
+    else:
+        rule = -1
+    row = [r.n, CODES[r.status], rule, r.text]
+    if r.new is not None:
+        row.append(r.new)
+    return row
+
+
+def _impact(d: dict, old: dict, cat: _Catalogue, i: int) -> dict:
+    """The old side of one document: its line statuses where they differ, its output diff, hits gained/lost."""
+    out: dict = {"score": d.get("score", 0), "diff": d.get("diff", [])}
+    if "error" in old:
+        out["old_error"] = old["error"]
+        return out
+    ores = old["result"]
+    out["old_site"] = ores.site or GENERIC
+    out["old_out"] = len(ores.text) - ores.text.count("\n")
+    if [r.n for r in old["rows"]] == [r.n for r in d["rows"]] and all(
+            a.text == b.text for a, b in zip(old["rows"], d["rows"])):
+        new_rows = {r.n: r for r in d["rows"]}
+        changed = []
+        for r in old["rows"]:
+            nr = new_rows[r.n]
+            if (r.status, r.new) != (nr.status, nr.new) or _rule_keys(cat, "old", ores.site, r.rule) != \
+                    _rule_keys(cat, "new", d["result"].site, nr.rule):
+                row = _row(r, cat, "old", ores.site)
+                changed.append([r.n, row[1], row[2]] + row[4:])
+        out["old_rows"] = changed
+    for key, _n in sorted(old["hits"] - d["hits"]):
+        e = cat.rules[key]
+        e["lost"] = e.get("lost", 0) + 1
+        e.setdefault("lost_docs", set()).add(i)
+    for key, _n in sorted(d["hits"] - old["hits"]):
+        e = cat.rules[key]
+        e["gained"] = e.get("gained", 0) + 1
+        e.setdefault("gained_docs", set()).add(i)
+    for key, _n in old["hits"]:
+        e = cat.rules[key]
+        e["hits"]["old"] = e["hits"].get("old", 0) + 1
+        e["docs"].setdefault("old", set()).add(i)
+    return out
+
+
+def _rule_keys(cat: _Catalogue, side: str, site: str | None, rules: str) -> list[str]:
+    return [cat.key(side, site, r) for r in rules.split(", ")] if rules else []

@@ -1,0 +1,82 @@
+"""The `explain` view of one document: every input line with its status and the rule that set it.
+
+Shared by `cleaner explain` (terminal) and `cleaner report` (HTML page, text summary).
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from cleaner.core.cleaner import Cleaner
+from cleaner.core.repair import normalize_newlines, strip_bom
+from cleaner.core.result import Result
+
+#: statuses of an input line; the removing ones come from the trace action that took the line
+STATUSES = ("kept", "changed", "drop", "cut", "extract", "extract-kept")
+
+
+class LineRow(NamedTuple):
+    """One non-blank input line: its number, status, the rule ids that set it, its text and, for a
+    changed line, the text it became."""
+
+    n: int
+    status: str
+    rule: str
+    text: str
+    new: str | None = None
+
+
+def explain_document(cleaner: Cleaner, data: str | bytes, *, url: str | None = None, site: str | None = None,
+                     format: str = "auto") -> tuple[list[str], Result]:
+    """Clean one document and return (its input lines as the trace numbers them, the result).
+
+    For HTML the lines are the text taken from the page, which the rules then clean; for text they
+    are the document's own lines.
+    """
+    if _is_html(data, format):
+        text, page_site = cleaner.extracted_text(data, url=url)
+        result = cleaner.clean(text, url=url, site=page_site or site, format="text")
+    else:
+        result = cleaner.clean(data, url=url, site=site, format=format)
+        text = data.decode("utf-8", errors="replace") if isinstance(data, (bytes, bytearray)) else data
+    return normalize_newlines(strip_bom(text)).split("\n"), result
+
+
+def line_rows(lines: list[str], result: Result) -> list[LineRow]:
+    """A LineRow for every non-blank input line (the first rule that removed a line names it)."""
+    removed: dict[int, tuple[str, str]] = {}
+    changed: dict[int, list[str]] = {}
+    final: dict[int, str] = {}
+    for t in result.trace:
+        if t.line is None:
+            continue
+        if t.action in ("drop", "cut", "extract", "extract-kept"):
+            removed.setdefault(t.line, (t.action, t.rule))
+        elif t.new is not None:
+            changed.setdefault(t.line, []).append(t.rule)
+            final[t.line] = t.new
+    rows = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        if n in removed:
+            action, rule = removed[n]
+            rows.append(LineRow(n, action, rule, line))
+        elif n in changed:
+            rows.append(LineRow(n, "changed", ", ".join(dict.fromkeys(changed[n])), line, final[n]))
+        else:
+            rows.append(LineRow(n, "kept", "", line))
+    return rows
+
+
+def line_statuses(lines: list[str], result: Result) -> list[tuple[int, str, str, str]]:
+    """(line number, status, rule ids, final text) for every non-blank input line."""
+    return [(r.n, r.status, r.rule, r.text if r.new is None else r.new) for r in line_rows(lines, result)]
+
+
+def _is_html(data: str | bytes, format: str) -> bool:
+    if format != "auto":
+        return format == "html"
+    from cleaner.html import looks_like_html
+
+    head = data[:4096]
+    return looks_like_html(head.decode("latin-1") if isinstance(head, (bytes, bytearray)) else head)

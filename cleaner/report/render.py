@@ -1,0 +1,80 @@
+"""A report's data as one self-contained HTML page, or as a plain-text per-rule summary."""
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+from importlib import resources
+
+_ASSETS = resources.files("cleaner.report") / "assets"
+
+
+def render_html(data: dict) -> str:
+    """One HTML file: inline CSS and script, the data as gzip'd JSON (base64) that the page unpacks
+    with the browser's DecompressionStream and renders lazily. No network, opens from disk."""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+    packed = base64.b64encode(gzip.compress(payload.encode("utf-8"), compresslevel=9, mtime=0)).decode("ascii")
+    page = (_ASSETS / "page.html").read_text(encoding="utf-8")
+    # str.replace, not format(): CSS and script are full of braces; base64 has no "*"
+    return (page.replace("@@DATA@@", packed, 1)
+            .replace("/*CSS*/", (_ASSETS / "page.css").read_text(encoding="utf-8"), 1)
+            .replace("/*JS*/", (_ASSETS / "page.js").read_text(encoding="utf-8"), 1))
+
+
+def render_text(data: dict, *, top: int = 0) -> str:
+    """The per-rule summary for terminals and CI logs: counts, then one line per rule that fired
+    (most lines first; `top` > 0 keeps that many), the rules that never fired, the documents that
+    changed most."""
+    s, meta = data["summary"], data["meta"]
+    impact = meta["against"] is not None
+    removed = s["chars_in"] - s["chars_out"]
+    pct = f" ({removed / s['chars_in']:.1%})" if s["chars_in"] else ""
+    out = [
+        f"cleaner report: {s['docs']:,} documents (sample of {s['read']:,} read, seed {meta['seed']}), "
+        f"{s['sites']:,} site(s)",
+        f"rules: {meta['rules']}" + (f"   against: {meta['against']}" if impact else ""),
+        f"characters removed: {removed:,} of {s['chars_in']:,}{pct}; ended empty: {s['empty']:,}; "
+        f"with warnings: {s['warned']:,}; rejected: {s['rejected']:,}",
+        "rule sets: " + (", ".join(f"{x['name']} ({x['kind']}, {x['rules']} rules, {x['docs']} docs)"
+                                   for x in data["sets"]) or "none"),
+        "",
+    ]
+    fired = [r for r in data["rules"] if r["hits"].get("new") or (impact and (r.get("lost") or r.get("gained")))]
+    if impact:  # what changed most first
+        fired.sort(key=lambda r: (-r.get("gained", 0) - r.get("lost", 0), -r["hits"].get("new", 0), r["key"]))
+    else:
+        fired.sort(key=lambda r: (-r["hits"].get("new", 0), r["key"]))
+    if top > 0:
+        fired = fired[:top]
+    width = max([len(r["key"]) for r in fired] + [4])
+    head = f"{'rule':<{width}}  {'action':<12} {'lines':>7} {'docs':>6}"
+    if impact:
+        head += f" {'before':>7} {'gained':>7} {'lost':>6}"
+    out.append(head)
+    for r in fired:
+        line = (f"{r['key']:<{width}}  {r['action']:<12} {r['hits'].get('new', 0):>7,} "
+                f"{r['docs'].get('new', 0):>6,}")
+        if impact:
+            gained, lost = r.get("gained", 0), r.get("lost", 0)
+            line += f" {r['hits'].get('old', 0):>7,} {f'+{gained:,}' if gained else '0':>7} {f'-{lost:,}' if lost else '0':>6}"
+        out.append(line)
+    sampled = {x["name"] for x in data["sets"] if x["docs"]}
+    never = [r["key"] for r in data["rules"] if "new" in r["in"] and not r["hits"].get("new") and r["site"] in sampled]
+    untried = sorted({r["site"] for r in data["rules"] if "new" in r["in"] and r["site"] not in sampled})
+    out.append("")
+    out.append(f"never fired on the sample ({len(never)}): " + (", ".join(never) or "none"))
+    if untried:
+        out.append(f"rule sets with no document in the sample ({len(untried)}): {', '.join(untried)}")
+    if impact:
+        changed = data.get("changed", [])
+        out.append(f"documents whose output changed: {len(changed):,} of {s['docs']:,}")
+        for i in changed[:10]:
+            d = data["docs"][i]
+            out.append(f"  {d['score']:>8,} chars  {d['id']}" + (f"  {d['url']}" if d.get("url") else ""))
+    return "\n".join(out) + "\n"
+
+
+def _json_default(obj):
+    if isinstance(obj, (set, frozenset)):
+        return sorted(obj)
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")

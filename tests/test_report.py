@@ -104,7 +104,7 @@ def test_several_rule_dirs_a_later_site_file_replaces_an_earlier_one(tmp_path):
     res = RUN.invoke(app, ["report", *INPUTS, "--rules", "shipped", "--rules", str(tmp_path),
                            "--against", "shipped", "--format", "text"])
     assert res.exit_code == 0, res.output
-    assert "replaces" in res.stderr and "vietnam.vn (learned, 1 rules" in res.stdout
+    assert "replaces" in res.stderr and "vietnam.vn (learned, 1 rules" in res.stdout and "2 (1 learned, 1 shipped)" in res.stdout
     assert re.search(r"^vietnam.vn/learned-boilerplate +drop +(\d+) +\d+ +0 +\+\1 +0$", res.stdout, re.M)
     assert re.search(rf"^{re.escape(RULE)} +cut-tail +0 +0 +(\d+) +0 +-\1$", res.stdout, re.M)
 

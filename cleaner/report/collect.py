@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import difflib
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +22,7 @@ GENERIC = "generic"
 STEP = "step"  # built-in steps (repair, line preparation, finishing) that trace changes
 EXAMPLES = 3  # example lines kept per rule
 EXAMPLE_CHARS = 300
+TOP, TOP_CHARS = 5, 120  # the lines a rule takes most often, as many characters of each
 DIFF_CONTEXT = 1  # unchanged output paragraphs shown around a change
 
 
@@ -212,12 +213,15 @@ def _assemble(paths, rules: Rules, opts: Options, against: Rules | None, cat: _C
         chars_out += doc_out
         empty += not res.text
         warned += bool(res.warnings)
+        by_n = {r.n: r.text for r in d["rows"]}
         for key, n in sorted(d["hits"]):
             entry = cat.rules[key]
             entry["hits"]["new"] = entry["hits"].get("new", 0) + 1
             entry["docs"].setdefault("new", set()).add(i)
-            if len(entry["examples"]) < EXAMPLES and all(e[0] != i for e in entry["examples"]):
-                text = next((r.text for r in d["rows"] if r.n == n), "")
+            text = by_n.get(n, "")
+            entry.setdefault("texts", Counter())[text[:TOP_CHARS]] += 1
+            if len(entry["examples"]) < EXAMPLES and all(e[0] != i and e[2] != text[:EXAMPLE_CHARS]
+                                                          for e in entry["examples"]):
                 entry["examples"].append([i, n, text[:EXAMPLE_CHARS]])
         out = {
             "id": rec.id or rec.default_id(),
@@ -236,6 +240,9 @@ def _assemble(paths, rules: Rules, opts: Options, against: Rules | None, cat: _C
         out_docs.append(out)
     for entry in cat.rules.values():
         entry["docs"] = {k: len(v) for k, v in entry["docs"].items()}
+        texts = entry.pop("texts", None)
+        if texts:  # the lines a rule takes most often (a word list's or a learned rule's busiest entries)
+            entry["top"] = [[t, c] for t, c in sorted(texts.items(), key=lambda tc: (-tc[1], tc[0]))[:TOP] if c > 1]
         for k in ("gained_docs", "lost_docs"):
             if k in entry:
                 entry[k] = len(entry[k])

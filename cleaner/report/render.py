@@ -35,8 +35,7 @@ def render_text(data: dict, *, top: int = 0) -> str:
         f"rules: {meta['rules']}" + (f"   against: {meta['against']}" if impact else ""),
         f"characters removed: {removed:,} of {s['chars_in']:,}{pct}; ended empty: {s['empty']:,}; "
         f"with warnings: {s['warned']:,}; rejected: {s['rejected']:,}",
-        "rule sets: " + (", ".join(f"{x['name']} ({x['kind']}, {x['rules']} rules, {x['docs']} docs)"
-                                   for x in data["sets"]) or "none"),
+        _sets_line(data["sets"]),
         "",
     ]
     fired = [r for r in data["rules"] if r["hits"].get("new") or (impact and (r.get("lost") or r.get("gained")))]
@@ -72,6 +71,17 @@ def render_text(data: dict, *, top: int = 0) -> str:
             d = data["docs"][i]
             out.append(f"  {d['score']:>8,} chars  {d['id']}" + (f"  {d['url']}" if d.get("url") else ""))
     return "\n".join(out) + "\n"
+
+
+def _sets_line(sets: list[dict], most: int = 6) -> str:
+    if not sets:
+        return "rule sets: none"
+    kinds: dict[str, int] = {}
+    for x in sets:
+        kinds[x["kind"]] = kinds.get(x["kind"], 0) + 1
+    shown = ", ".join(f"{x['name']} ({x['kind']}, {x['rules']} rules, {x['docs']} docs)" for x in sets[:most])
+    more = f", … {len(sets) - most} more" if len(sets) > most else ""
+    return f"rule sets: {len(sets)} ({', '.join(f'{n} {k}' for k, n in kinds.items())}): {shown}{more}"
 
 
 def _json_default(obj):

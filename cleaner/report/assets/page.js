@@ -60,6 +60,7 @@ function docText(d) {
 }
 function docName(d) {
   if (d.title) return d.title;
+  if (d.url) return d.url.replace(/^https?:\/\/(www\.)?/, "").replace(/^[^/]*\/(?=.)/, "/");  // the site is beside it
   const first = d.rows.find((r) => r[1] === "k" || r[1] === "c");
   return first ? first[first.length > 4 ? 4 : 3].slice(0, 140) : d.id;
 }
@@ -70,11 +71,14 @@ function renderSummary() {
   const removed = s.chars_in - s.chars_out;
   $("what").textContent = `${m.inputs.join(", ")} · rules: ${m.rules}` + (IMPACT ? ` · against: ${m.against}` : "");
   const card = (big, small, title) => h("div", { class: "card", title }, h("b", {}, big), h("span", {}, small));
-  const sets = h("div", { class: "card sets" }, h("span", {}, "rule sets used"),
+  const kinds = {};
+  for (const x of D.sets) kinds[x.kind] = (kinds[x.kind] || 0) + 1;
+  const sets = h("div", { class: "card sets" }, h("span", {}, "rule sets: " + (Object.entries(kinds).map(([k, n]) => `${n} ${k}`).join(", ") || "none")),
+    h("div", { class: "set-list" },
     D.sets.length ? D.sets.map((x) => h("div", { title: `${x.source}\n${x.description}` },
       h("span", { class: "site kind-" + x.kind }, x.kind), h("b", { style: "display:inline;font-size:13px" }, x.name),
       h("span", { class: "dim" }, ` ${x.rules} rule${x.rules === 1 ? "" : "s"}, ${fmt(x.docs)} doc${x.docs === 1 ? "" : "s"}`)))
-      : h("div", {}, "none: no rules ran"));
+      : h("div", {}, "none: no rules ran")));
   const cards = [
     card(fmt(s.docs), s.read > s.docs ? `documents (sample of ${fmt(s.read)})` : "documents"),
     card(fmt(s.sites), "sites"),
@@ -90,7 +94,6 @@ function renderSummary() {
 // ---- rules
 const COLS = () => [
   ["rule", "rule", (r) => r.key],
-  ["action", "action", (r) => r.action],
   ["lines", "lines", (r) => r.hits.new || 0, "lines taken or changed"],
   ["docs", "docs", (r) => r.docs.new || 0, "documents hit"],
   ...(IMPACT ? [["before", "before", (r) => r.hits.old || 0, "lines before the change"],
@@ -100,8 +103,8 @@ function fired(r) { return (r.hits.new || 0) > 0 || (IMPACT && ((r.lost || 0) > 
 function renderRules() {
   const cols = COLS();
   $("rules").tHead.replaceChildren(h("tr", {}, cols.map(([k, label, , title]) =>
-    h("th", { class: k === "rule" || k === "action" ? "" : "num", title, onclick: () => {
-      sortDir = sortKey === k ? -sortDir : (k === "rule" || k === "action" ? 1 : -1); sortKey = k; drawRules();
+    h("th", { class: k === "rule" ? "" : "num", title, onclick: () => {
+      sortDir = sortKey === k ? -sortDir : (k === "rule" ? 1 : -1); sortKey = k; drawRules();
     } }, label + (sortKey === k ? (sortDir < 0 ? " ▾" : " ▴") : "")))));
   drawRules();
   const inSample = new Set(D.sets.filter((x) => x.docs).map((x) => x.name));
@@ -115,7 +118,8 @@ function renderRules() {
 function drawRules() {
   const cols = COLS(), q = $("rule-q").value.trim().toLowerCase();
   let rules = D.rules.map((r, i) => [r, i]).filter(([r]) => fired(r));
-  if (q) rules = rules.filter(([r]) => (r.key + " " + r.description).toLowerCase().includes(q));
+  if (q) rules = rules.filter(([r]) => (r.key + " " + r.action + " " + r.description).toLowerCase().includes(q));
+  if (state.site) rules = rules.filter(([r]) => r.site === state.site || r.site === "generic" || r.site === "step");
   const key = sortKey || (IMPACT ? "impact" : "lines");
   const get = key === "impact" ? (r) => (r.gained || 0) + (r.lost || 0) + (r.hits.new || 0) / 1e6 : cols.find((c) => c[0] === key)[2];
   const dir = sortKey ? sortDir : -1;
@@ -125,8 +129,7 @@ function drawRules() {
     const on = state.rule === r.key;
     body.push(h("tr", { class: "rule" + (on ? " on" : ""), "data-rule": r.key, onclick: () => setRule(on ? "" : r.key) },
       h("td", {}, h("div", { class: "id" }, h("span", { class: "site" }, r.site === "step" ? "built-in" : r.site), r.id),
-        h("div", { class: "desc" }, r.description)),
-      h("td", {}, r.action),
+        h("div", { class: "desc" }, h("span", { class: "act" }, r.action), r.description)),
       h("td", { class: "num" }, fmt(r.hits.new)),
       h("td", { class: "num" }, fmt(r.docs.new)),
       IMPACT ? [h("td", { class: "num" }, fmt(r.hits.old)), h("td", { class: "num gain" }, r.gained ? "+" + fmt(r.gained) : ""),
@@ -135,6 +138,8 @@ function drawRules() {
   }
   if (!rules.length) body.push(h("tr", {}, h("td", { colspan: cols.length, class: "dim" }, q ? "No rule matches." : "No rule fired.")));
   $("rules").tBodies[0].replaceChildren(...body);
+  const on = $("rules").querySelector("tr.rule.on"), box = $("rules").closest(".scroll");
+  if (on && (on.offsetTop < box.scrollTop || on.offsetTop > box.scrollTop + box.clientHeight - 60)) box.scrollTop = on.offsetTop - 40;
 }
 function ruleDetail(r, span) {
   const set = (D.sets.concat(D.old_sets || [])).find((s) => s.name === r.site);
@@ -143,6 +148,8 @@ function ruleDetail(r, span) {
       set ? [" ", h("span", { class: "site kind-" + set.kind }, set.kind)] : "",
       IMPACT && r.in.length < 2 ? h("span", { class: r.in[0] === "new" ? "gain" : "loss" }, r.in[0] === "new" ? " (new rule)" : " (removed rule)") : ""),
     h("div", {}, `${fmt(r.hits.new)} lines in ${fmt(r.docs.new)} documents` + (IMPACT ? `; before: ${fmt(r.hits.old)} lines in ${fmt(r.docs.old)} documents` : "")),
+    (r.top || []).length > 1 ? [h("div", { style: "margin-top:4px" }, h("b", {}, "lines it takes most often:")),
+      r.top.map(([text, n]) => h("div", {}, h("span", { class: "dim" }, `${fmt(n)}× `), h("span", { class: "mono" }, text)))] : "",
     r.examples.length ? [h("div", { style: "margin-top:4px" }, h("b", {}, "examples:")),
       r.examples.map(([di, n, text]) => h("a", { class: "ex", href: "#", onclick: (e) => { e.preventDefault(); e.stopPropagation(); openDoc(di, n); } },
         h("span", { class: "dim" }, `${shortId(D.docs[di].id)}:${n} `), h("span", { class: "mono" }, text)))] : ""));
@@ -223,7 +230,7 @@ function renderDoc() {
     parts.push(h("h3", {}, d.score ? `Output diff (before → now, ${fmt(d.score)} characters)` : "Output unchanged"));
     if (d.score) parts.push(h("div", { class: "diff" }, d.diff.map(([op, t]) =>
       op === "=" ? h("div", { class: "d-s" }, `… ${t} unchanged paragraph${t === 1 ? "" : "s"}`)
-        : h("div", { class: op === "-" ? "d-m" : op === "+" ? "d-p" : "d-c" }, t))));
+        : h("div", { class: op === "-" ? "d-m" : op === "+" ? "d-p" : "d-c" }, op === " " && t.length > 240 ? t.slice(0, 240) + " …" : t))));
   }
   const old = new Map((d.old_rows || []).map((r) => [r[0], r]));
   const lines = h("div", { class: "lines" });
@@ -284,7 +291,8 @@ unpack().then((data) => {
   init();
   readHash();
   apply();
-  document.body.dataset.ready = Math.round(performance.now() - T0);
+  document.body.dataset.loaded = Math.round(performance.now());  // since navigation started
+  document.body.dataset.ready = Math.round(performance.now() - T0);  // since this script started
 }).catch((e) => {
   $("summary").replaceChildren(h("div", { class: "card" }, "This page could not unpack its data: " + e));
   document.body.dataset.error = String(e);

@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from cleaner.core.cleaner import Cleaner
 from cleaner.io import Fields, Record, Reject, discover, read_records
@@ -88,6 +89,7 @@ def collect(paths: list[str], rules: Rules, opts: Options, against: Rules | None
             if isinstance(item, Reject):
                 rejects.append(item.to_dict())
             else:
+                item.extra = {}  # fields we do not show (a dump's html or gold) stay out of the sample
                 yield item
 
     sample, seen = reservoir(records(), opts.sample, opts.seed)
@@ -122,7 +124,7 @@ class _Catalogue:
                 for rule in rs.rules:
                     entry = self.rules.setdefault(f"{name}/{rule.id}", {
                         "id": rule.id, "site": name, "action": rule.action, "description": rule.description,
-                        "source": rule.source, "in": [], "hits": {}, "docs": {}, "examples": []})
+                        "source": _shown_path(rule.source), "in": [], "hits": {}, "docs": {}, "examples": []})
                     entry["in"].append(side)
         self.order = list(self.rules)
         self.pos = {k: i for i, k in enumerate(self.order)}
@@ -204,7 +206,7 @@ def _assemble(paths, rules: Rules, opts: Options, against: Rules | None, cat: _C
     chars_in = chars_out = empty = warned = 0
     for i, d in enumerate(docs):
         res, rec = d["result"], d["rec"]
-        site = res.site or GENERIC
+        site = res.site or _host(rec.url) or GENERIC
         site_docs[site] += 1
         # characters of text lines, line breaks not counted (the body's blank lines would count as added)
         doc_in = sum(len(r.text) for r in d["rows"])
@@ -227,6 +229,7 @@ def _assemble(paths, rules: Rules, opts: Options, against: Rules | None, cat: _C
             "id": rec.id or rec.default_id(),
             "url": rec.url,
             "site": site,
+            "ruled": res.site is not None,  # the site has rules (else the generic rules alone ran)
             "title": res.title,
             "meta": res.metadata,
             "warn": res.warnings,
@@ -247,7 +250,8 @@ def _assemble(paths, rules: Rules, opts: Options, against: Rules | None, cat: _C
             if k in entry:
                 entry[k] = len(entry[k])
     # generic rules run on every document; a site's rules on the documents of that site
-    sets = [dict(vars(s), docs=len(out_docs) if s.name == GENERIC else site_docs.get(s.name, 0)) for s in rules.sets]
+    sets = [dict(vars(s), source=_shown_path(s.source), docs=len(out_docs) if s.name == GENERIC else site_docs.get(s.name, 0))
+            for s in rules.sets]
     data = {
         "meta": {
             "inputs": [str(p) for p in paths],
@@ -262,7 +266,7 @@ def _assemble(paths, rules: Rules, opts: Options, against: Rules | None, cat: _C
             "chars_out": chars_out, "empty": empty, "warned": warned, "rejected": len(rejects),
         },
         "sets": sets,
-        "old_sets": [vars(s) for s in against.sets] if against is not None else None,
+        "old_sets": [dict(vars(s), source=_shown_path(s.source)) for s in against.sets] if against is not None else None,
         "site_docs": dict(sorted(site_docs.items())),
         "rules": [dict(cat.rules[k], key=k) for k in cat.order],
         "docs": out_docs,
@@ -294,7 +298,7 @@ def _impact(d: dict, old: dict, cat: _Catalogue, i: int) -> dict:
         out["old_error"] = old["error"]
         return out
     ores = old["result"]
-    out["old_site"] = ores.site or GENERIC
+    out["old_site"] = ores.site or "no site rules"
     out["old_out"] = len(ores.text) - ores.text.count("\n")
     if [r.n for r in old["rows"]] == [r.n for r in d["rows"]] and all(
             a.text == b.text for a, b in zip(old["rows"], d["rows"])):
@@ -324,3 +328,19 @@ def _impact(d: dict, old: dict, cat: _Catalogue, i: int) -> dict:
 
 def _rule_keys(cat: _Catalogue, side: str, site: str | None, rules: str) -> list[str]:
     return [cat.key(side, site, r) for r in rules.split(", ")] if rules else []
+
+
+def _shown_path(path: str) -> str:
+    """A rule file as the page shows it: relative to the working directory when it is below it."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path
+
+
+def _host(url: str | None) -> str | None:
+    """The host of a URL, `www.` dropped: how documents without site rules are grouped."""
+    if not url:
+        return None
+    host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    return host.removeprefix("www.") or None

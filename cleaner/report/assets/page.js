@@ -7,6 +7,7 @@ const LIST_CHUNK = 150, LINE_CHUNK = 600;
 let D = null, IMPACT = false, shown = [], listDrawn = 0, sortKey = null, sortDir = -1;
 const state = { rule: "", site: "", doc: "", q: "", empty: false, warn: false, changed: false, line: "" };
 const fmt = (n) => (n || 0).toLocaleString("en-US");
+const plural = (n, word) => `${fmt(n)} ${word}${n === 1 ? "" : "s"}`;
 
 function h(tag, attrs, ...kids) {
   const el = document.createElement(tag);
@@ -57,6 +58,9 @@ function docRuleSet(d) {
 function docText(d) {
   if (d._text === undefined) d._text = d.rows.map((r) => (r[4] !== undefined ? r[3] + "\n" + r[4] : r[3])).join("\n").toLowerCase();
   return d._text;
+}
+function siteChip(d) {
+  return h("span", { class: "site" + (d.ruled ? "" : " norules"), title: d.ruled ? "site rules: " + d.site : "no site rules: the generic rules alone" }, d.site);
 }
 function docName(d) {
   if (d.title) return d.title;
@@ -147,7 +151,7 @@ function ruleDetail(r, span) {
     h("div", {}, h("b", {}, "source: "), h("code", {}, r.source),
       set ? [" ", h("span", { class: "site kind-" + set.kind }, set.kind)] : "",
       IMPACT && r.in.length < 2 ? h("span", { class: r.in[0] === "new" ? "gain" : "loss" }, r.in[0] === "new" ? " (new rule)" : " (removed rule)") : ""),
-    h("div", {}, `${fmt(r.hits.new)} lines in ${fmt(r.docs.new)} documents` + (IMPACT ? `; before: ${fmt(r.hits.old)} lines in ${fmt(r.docs.old)} documents` : "")),
+    h("div", {}, `${plural(r.hits.new, "line")} in ${plural(r.docs.new, "document")}` + (IMPACT ? `; before: ${plural(r.hits.old, "line")} in ${plural(r.docs.old, "document")}` : "")),
     (r.top || []).length > 1 ? [h("div", { style: "margin-top:4px" }, h("b", {}, "lines it takes most often:")),
       r.top.map(([text, n]) => h("div", {}, h("span", { class: "dim" }, `${fmt(n)}× `), h("span", { class: "mono" }, text)))] : "",
     r.examples.length ? [h("div", { style: "margin-top:4px" }, h("b", {}, "examples:")),
@@ -189,7 +193,7 @@ function drawMore() {
     const i = shown[listDrawn], d = D.docs[i];
     const hits = ri >= 0 ? docRuleSet(d).get(ri) : null;
     list.append(h("div", { class: "doc" + (String(i) === state.doc ? " on" : ""), "data-doc": i, onclick: () => openDoc(i) },
-      h("div", { class: "t" }, h("span", { class: "site" }, d.site), docName(d),
+      h("div", { class: "t" }, siteChip(d), docName(d),
         d.out ? "" : h("span", { class: "flag empty" }, "empty"), d.warn.length ? h("span", { class: "flag warn" }, "warning") : "",
         d.score ? h("span", { class: "flag chg" }, "changed") : ""),
       h("div", { class: "n" }, hits !== null ? `${hits} line${hits === 1 ? "" : "s"} · ` : "",
@@ -209,6 +213,16 @@ function highlight(text, q) {
   out.push(text.slice(at));
   return out;
 }
+function changeView(old, now, q) {
+  // the new text with what changed marked, then the old text around what it lost (a long line once)
+  let p = 0, e = 0;
+  while (p < old.length && p < now.length && old[p] === now[p]) p++;
+  while (e < old.length - p && e < now.length - p && old[old.length - 1 - e] === now[now.length - 1 - e]) e++;
+  const C = 30, before = old.slice(Math.max(0, p - C), p), after = old.slice(old.length - e, old.length - e + C);
+  return [highlight(now.slice(0, p), q), h("ins", {}, now.slice(p, now.length - e)), highlight(now.slice(now.length - e), q),
+    h("span", { class: "was" }, "was: ", p > C ? "…" : "", before, h("del", {}, old.slice(p, old.length - e) || "∅"), after,
+      e > C ? "…" : "")];
+}
 function ruleLabel(row) {
   // the rule id alone (the document's site is in its header); the full key in the tooltip
   return rowRules(row).map((r, j) => [j ? ", " : "", h("span", { class: "ru-k", title: `${D.rules[r].key}: ${D.rules[r].description}`,
@@ -220,9 +234,9 @@ function renderDoc() {
   const i = state.doc === "" ? -1 : Number(state.doc), d = D.docs[i];
   if (!d) { view.replaceChildren(h("p", { class: "dim" }, shown.length ? "Choose a document." : "")); return; }
   const q = state.q.toLowerCase(), ri = state.rule ? ruleKeys().indexOf(state.rule) : -1, mark = Number(state.line || 0);
-  const meta = [["id", d.id], ["url", d.url], ["site", d.site], ["characters", `${fmt(d.in)} in → ${fmt(d.out)} out`],
+  const meta = [["id", d.id], ["url", d.url], ["site", d.ruled ? d.site : `${d.site} (no site rules)`], ["characters", `${fmt(d.in)} in → ${fmt(d.out)} out`],
     ["title", d.title], ...Object.entries(d.meta || {})];
-  if (IMPACT) meta.push(["before", d.old_error ? "error: " + d.old_error : `${fmt(d.old_out)} chars out` + (d.old_site !== d.site ? ` (site ${d.old_site})` : "")]);
+  if (IMPACT) meta.push(["before", d.old_error ? "error: " + d.old_error : `${fmt(d.old_out)} chars out` + (d.old_site !== d.site ? ` (${d.old_site})` : "")]);
   const parts = [h("h3", {}, docName(d)),
     h("dl", { class: "kv" }, meta.filter(([, v]) => v !== null && v !== undefined && v !== "").map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
     d.warn.length ? h("div", { class: "warnings" }, d.warn.map((w) => h("div", {}, "⚠ " + w))) : ""];
@@ -240,7 +254,7 @@ function renderDoc() {
       const [n, s, , text, nw] = row, before = old.get(n);
       lines.append(h("div", { class: `ln s-${s}` + (ri >= 0 && rowRules(row).includes(ri) ? " hit" : "") + (n === mark ? " mark" : ""), "data-n": n },
         h("span", { class: "no" }, n), h("span", { class: "st" }, LABEL[s]), h("span", { class: "ru" }, ruleLabel(row)),
-        h("span", { class: "tx" }, nw !== undefined ? [highlight(nw, q), h("span", { class: "was" }, "was: ", highlight(text, q))] : highlight(text, q),
+        h("span", { class: "tx" }, nw !== undefined ? changeView(text, nw, q) : highlight(text, q),
           before ? h("span", { class: "was" }, `before: ${LABEL[before[1]]}`, rowRules(before).length ? [" by ", ruleLabel(before)] : "",
             before[3] !== undefined ? ` → ${before[3]}` : "") : "")));
     }

@@ -73,7 +73,9 @@ function docName(d) {
 function renderSummary() {
   const s = D.summary, m = D.meta;
   const removed = s.chars_in - s.chars_out;
-  $("what").textContent = `${m.inputs.join(", ")} · rules: ${m.rules}` + (IMPACT ? ` · against: ${m.against}` : "");
+  const inputs = m.inputs.length > 3 ? `${m.inputs.slice(0, 3).join(", ")} and ${m.inputs.length - 3} more` : m.inputs.join(", ");
+  $("what").textContent = `${inputs} · rules: ${m.rules}` + (IMPACT ? ` · against: ${m.against}` : "");
+  $("what").title = m.inputs.join("\n");
   const card = (big, small, title) => h("div", { class: "card", title }, h("b", {}, big), h("span", {}, small));
   const kinds = {};
   for (const x of D.sets) kinds[x.kind] = (kinds[x.kind] || 0) + 1;

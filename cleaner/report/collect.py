@@ -222,6 +222,9 @@ def _assemble(paths, rules: Rules, opts: Options, against: Rules | None, cat: _C
             entry["docs"].setdefault("new", set()).add(i)
             text = by_n.get(n, "")
             entry.setdefault("texts", Counter())[text[:TOP_CHARS]] += 1
+            if entry["action"] not in ("change", "rewrite") and len(text) > len(entry.get("longest", (0, 0, ""))[2]):
+                # the longest line a rule removed: where an over-eager rule shows first
+                entry["longest"] = [i, n, text]
             if len(entry["examples"]) < EXAMPLES and all(e[0] != i and e[2] != text[:EXAMPLE_CHARS]
                                                           for e in entry["examples"]):
                 entry["examples"].append([i, n, text[:EXAMPLE_CHARS]])
@@ -243,6 +246,8 @@ def _assemble(paths, rules: Rules, opts: Options, against: Rules | None, cat: _C
         out_docs.append(out)
     for entry in cat.rules.values():
         entry["docs"] = {k: len(v) for k, v in entry["docs"].items()}
+        if "longest" in entry:
+            entry["longest"][2] = entry["longest"][2][:EXAMPLE_CHARS]
         texts = entry.pop("texts", None)
         if texts:  # the lines a rule takes most often (a word list's or a learned rule's busiest entries)
             entry["top"] = [[t, c] for t, c in sorted(texts.items(), key=lambda tc: (-tc[1], tc[0]))[:TOP] if c > 1]

@@ -156,9 +156,13 @@ function ruleDetail(r, span) {
     h("div", {}, `${plural(r.hits.new, "line")} in ${plural(r.docs.new, "document")}` + (IMPACT ? `; before: ${plural(r.hits.old, "line")} in ${plural(r.docs.old, "document")}` : "")),
     (r.top || []).length > 1 ? [h("div", { style: "margin-top:4px" }, h("b", {}, "lines it takes most often:")),
       r.top.map(([text, n]) => h("div", {}, h("span", { class: "dim" }, `${fmt(n)}× `), h("span", { class: "mono" }, text)))] : "",
-    r.examples.length ? [h("div", { style: "margin-top:4px" }, h("b", {}, "examples:")),
-      r.examples.map(([di, n, text]) => h("a", { class: "ex", href: "#", onclick: (e) => { e.preventDefault(); e.stopPropagation(); openDoc(di, n); } },
-        h("span", { class: "dim" }, `${shortId(D.docs[di].id)}:${n} `), h("span", { class: "mono" }, text)))] : ""));
+    r.examples.length ? [h("div", { style: "margin-top:4px" }, h("b", {}, "examples:")), r.examples.map(exampleLink)] : "",
+    r.longest && !r.examples.some((e) => e[0] === r.longest[0] && e[1] === r.longest[1])
+      ? [h("div", { style: "margin-top:4px" }, h("b", {}, "the longest line it took:")), exampleLink(r.longest)] : ""));
+}
+function exampleLink([di, n, text]) {
+  return h("a", { class: "ex", href: "#", onclick: (e) => { e.preventDefault(); e.stopPropagation(); openDoc(di, n); } },
+    h("span", { class: "dim" }, `${shortId(D.docs[di].id)}:${n} `), h("span", { class: "mono" }, text));
 }
 
 // ---- documents

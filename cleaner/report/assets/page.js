@@ -261,8 +261,8 @@ function renderDoc() {
       lines.append(h("div", { class: `ln s-${s}` + (ri >= 0 && rowRules(row).includes(ri) ? " hit" : "") + (n === mark ? " mark" : ""), "data-n": n },
         h("span", { class: "no" }, n), h("span", { class: "st" }, LABEL[s]), h("span", { class: "ru" }, ruleLabel(row)),
         h("span", { class: "tx" }, nw !== undefined ? changeView(text, nw, q) : highlight(text, q),
-          before ? h("span", { class: "was" }, `before: ${LABEL[before[1]]}`, rowRules(before).length ? [" by ", ruleLabel(before)] : "",
-            before[3] !== undefined ? ` → ${before[3]}` : "") : "")));
+          before ? h("span", { class: "before" }, ` ← was ${LABEL[before[1]]}`, rowRules(before).length ? [" by ", ruleLabel(before)] : "",
+            before[3] !== undefined ? `: ${before[3]}` : "") : "")));
     }
     if (upTo < d.rows.length) lines.append(h("button", { class: "more", onclick: () => drawLines(d.rows.length) }, `show all ${fmt(d.rows.length)} lines`));
   };
@@ -293,7 +293,12 @@ function openDoc(i, n) { state.doc = String(i); state.line = n ? String(n) : "";
 function init() {
   IMPACT = D.meta.against !== null;
   $("f-changed-l").hidden = !IMPACT;
-  for (const site of Object.keys(D.site_docs)) $("f-site").append(h("option", { value: site }, `${site} (${D.site_docs[site]})`));
+  const bySite = {};
+  for (const d of D.docs) { const x = (bySite[d.site] ||= [0, 0]); x[0] += d.in; x[1] += d.out; }
+  for (const site of Object.keys(D.site_docs)) {
+    const [cin, cout] = bySite[site] || [0, 0];
+    $("f-site").append(h("option", { value: site }, `${site} (${plural(D.site_docs[site], "doc")}, ${cin ? Math.round(100 * (cin - cout) / cin) : 0} % removed)`));
+  }
   for (const r of D.rules.filter(fired).sort((a, b) => a.key.localeCompare(b.key))) $("f-rule").append(h("option", { value: r.key }, r.key));
   const on = (id, ev, fn) => $(id).addEventListener(ev, fn);
   on("f-site", "change", (e) => { state.site = e.target.value; apply(); });

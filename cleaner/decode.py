@@ -13,7 +13,8 @@ import codecs
 import re
 from dataclasses import dataclass
 
-__all__ = ["Decoded", "decode_bytes", "declared_charset", "looks_binary", "replace_surrogates", "sniff_text"]
+__all__ = ["Decoded", "decode_bytes", "decode_input", "declared_charset", "looks_binary", "looks_like_html",
+           "replace_surrogates", "sniff_text"]
 
 _SNIFF = 4096
 _BINARY_SAMPLE = 8192
@@ -31,6 +32,12 @@ _HEADER_CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?\s*([\w.:+-]+)", re.I)
 _META_CHARSET_RE = re.compile(rb"<meta\b[^>]{0,500}?charset\s*=\s*[\"']?\s*([\w.:+-]+)", re.I)
 _CONTROLS = tuple(chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)))
 _SURROGATES = re.compile("[\ud800-\udfff]")
+_STRONG_RE = re.compile(r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|<title[\s>]", re.I)
+_TAG_RE = re.compile(
+    r"</?(?:p|div|span|a|br|li|ul|ol|td|tr|table|h[1-6]|article|section|script|style|img|strong|em|b|i)\b[^<>]{0,500}>",
+    re.I,
+)
+
 
 # WHATWG encoding-label mapping, as browsers decode (the superset each legacy label really means).
 _WHATWG = {
@@ -55,6 +62,13 @@ class Decoded:
     encoding: str
     warnings: tuple[str, ...] = ()
     binary: bool = False
+
+
+def decode_input(data: bytes, format: str = "auto", content_type: str | None = None) -> tuple[Decoded, bool]:
+    """Bytes as `Cleaner.clean` reads them: (decoded, is HTML). With format "auto" HTML is sniffed from
+    the first 4 KB; a `<meta>` charset counts only in HTML."""
+    is_html = format == "html" or (format == "auto" and looks_like_html(sniff_text(data)))
+    return decode_bytes(data, content_type=content_type, html=is_html), is_html
 
 
 def decode_bytes(data: bytes, *, content_type: str | None = None, html: bool = False) -> Decoded:
@@ -199,6 +213,17 @@ def looks_binary(text: str) -> bool:
     if sample.replace("\n", "").replace("\r", "").replace("\t", "").replace(" ", "").isprintable():
         return False  # fast path: no control characters at all
     return sum(sample.count(c) for c in _CONTROLS) > len(sample) * 0.05
+
+
+def looks_like_html(text: str) -> bool:
+    """True when the first few KB look like HTML markup rather than plain text."""
+    head = text[:_SNIFF]
+    if not head or "<" not in head:
+        return False
+    if _STRONG_RE.search(head):
+        return True
+    tags = _TAG_RE.findall(head)
+    return len(tags) >= 3 or (bool(tags) and head.lstrip("\ufeff \t\r\n").startswith("<"))
 
 
 def sniff_text(data: bytes) -> str:

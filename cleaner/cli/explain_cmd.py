@@ -10,6 +10,10 @@ from rich.markup import escape
 from cleaner.cli.common import err, fail, load_cleaner, out
 from cleaner.core.repair import normalize_newlines, strip_bom
 from cleaner.core.result import Result
+from cleaner.decode import decode_input
+from cleaner.io.formats import detect_format
+from cleaner.io.readers import read_file_record
+from cleaner.io.records import Reject
 
 _STYLE = {"kept": "green", "changed": "cyan", "drop": "red", "cut": "red", "extract": "yellow",
           "extract-kept": "yellow"}
@@ -53,21 +57,28 @@ def explain(
     removed_only: Annotated[bool, typer.Option("--removed", help="Show only removed and changed lines.")] = False,
     width: Annotated[int, typer.Option(help="Characters of each line to show (0: all).")] = 120,
 ) -> None:
-    """Show which rule removed or changed which line of a document."""
+    """Show which rule removed or changed which line of a document.
+
+    The file goes the way `cleaner clean` takes it: read (and decompressed) as the batch reader does,
+    decoded, its HTML extracted; the lines shown are the text the rules saw, numbered as in the trace.
+    """
     if input_format not in ("auto", "text", "html"):
         raise fail(f"--input-format {input_format!r}; allowed: auto, text, html")
     cleaner = load_cleaner(rules)
-    try:
-        data = typer.get_binary_stream("stdin").read() if str(file) == "-" else file.read_bytes()
-    except OSError as e:
-        raise fail(f"{file}: {e.strerror}") from None
-    if _is_html(data, input_format):
-        # Line numbers of an HTML document refer to the text taken from the page.
-        text, page_site = cleaner.extracted_text(data, url=url)
-        result = cleaner.clean(text, url=url, site=page_site or site, format="text")
+    if str(file) == "-":
+        fmt = input_format
+        data = typer.get_binary_stream("stdin").read()
     else:
-        result = cleaner.clean(data, url=url, site=site, format=input_format)
-        text = data.decode("utf-8", errors="replace")
+        fmt = input_format if input_format != "auto" else ("html" if detect_format(file) == "html" else "auto")
+        rec = read_file_record(file, str(file), fmt)
+        if isinstance(rec, Reject):
+            raise fail(f"{file}: {rec.reason}")
+        data = rec.data
+    result = cleaner.clean(data, url=url, site=site, format=fmt)
+    decoded, is_html = decode_input(data, fmt)
+    text = "" if decoded.binary else decoded.text
+    if is_html and text.strip():
+        text = cleaner.extracted_text(text, url=url)[0]  # the page's text: what the trace numbers
     lines = normalize_newlines(strip_bom(text)).split("\n")
     counts: dict[str, int] = {}
     for n, status, rule, line in line_statuses(lines, result):
@@ -79,15 +90,8 @@ def explain(
         out.print(f"[dim]{n:>5}[/] [{style}]{_LABEL[status]:<8}[/] [bold]{escape(rule):<28}[/] "
                   f"[{style}]{escape(shown)}[/]", soft_wrap=True)
     summary = ", ".join(f"{v} {_LABEL[k]}" for k, v in sorted(counts.items()))
-    err.print(f"\nsite: {result.site or 'generic'}   title: {result.title!r}   metadata: {result.metadata}")
+    err.print(escape(f"\nsite: {result.site or 'generic'}   title: {result.title!r}   metadata: {result.metadata}"))
     err.print(f"lines: {summary or 'none'}")
     for w in result.warnings:
         err.print(f"[yellow]warning:[/] {escape(w)}")
 
-
-def _is_html(data: bytes, input_format: str) -> bool:
-    if input_format != "auto":
-        return input_format == "html"
-    from cleaner.html import looks_like_html
-
-    return looks_like_html(data[:4096].decode("latin-1"))

@@ -70,10 +70,7 @@ class Cleaner:
         trace: list[TraceEntry] = []
         is_html = format == "html"
         if isinstance(data, (bytes, bytearray, memoryview)):
-            data = bytes(data)
-            if format == "auto":
-                is_html = _html().looks_like_html(_decode().sniff_text(data))
-            decoded = _decode().decode_bytes(data, content_type=content_type, html=is_html)
+            decoded, is_html = _decode().decode_input(bytes(data), format, content_type)
             text = decoded.text
             warnings.extend(decoded.warnings)
             if decoded.binary:

@@ -5,26 +5,9 @@ from __future__ import annotations
 import html as _html
 import re
 
-from cleaner.decode import decode_bytes
+from cleaner.decode import decode_bytes, looks_like_html
 
-_SNIFF = 4096
-_STRONG_RE = re.compile(r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|<title[\s>]", re.I)
-_TAG_RE = re.compile(
-    r"</?(?:p|div|span|a|br|li|ul|ol|td|tr|table|h[1-6]|article|section|script|style|img|strong|em|b|i)\b[^<>]{0,500}>",
-    re.I,
-)
-
-
-def looks_like_html(text: str) -> bool:
-    """True when the first few KB look like HTML markup rather than plain text."""
-    head = text[:_SNIFF]
-    if not head or "<" not in head:
-        return False
-    if _STRONG_RE.search(head):
-        return True
-    tags = _TAG_RE.findall(head)
-    return len(tags) >= 3 or (bool(tags) and head.lstrip("\ufeff \t\r\n").startswith("<"))
-
+__all__ = ["decode_html", "looks_like_html", "page_url"]
 
 def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str]:
     """Decode HTML bytes with the one decoder (`cleaner.decode.decode_bytes`); returns (text, codec).

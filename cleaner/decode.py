@@ -103,22 +103,22 @@ def decode_bytes(data: bytes, *, content_type: str | None = None, html: bool = F
         why = f"input is not valid UTF-8 (byte {bad_at})"
     else:
         why = f"declared charset {declared} does not fit the bytes (byte {bad_at})"
-    return _undeclared(data, why)
+    return _undeclared(data, why, declared or "utf-8")
 
 
-def _undeclared(data: bytes, why: str) -> Decoded:
-    """Bytes that neither a BOM, nor a declaration, nor UTF-8 decodes."""
+def _undeclared(data: bytes, why: str, expected: str) -> Decoded:
+    """Bytes that neither a BOM nor `expected` (the declared charset, else UTF-8) decodes strictly."""
     utf16 = _utf16_without_bom(data)
     if utf16 is not None:
         return Decoded(utf16[0], utf16[1], (f"{why}; decoded as {utf16[1]} (no byte-order mark)",))
     sample = data[:_BINARY_SAMPLE].decode("latin-1")
     if looks_binary(sample):
         return Decoded(sample, "binary", binary=True)
-    if _mostly_utf8(data):
-        return _decode_as(data, "utf-8", why)
+    if _mostly(data, expected):
+        return _decode_as(data, expected, why)
     name = _detect(data)
-    if name is None or name == "utf-8":
-        return _decode_as(data, "utf-8", why)
+    if name is None or name == expected:
+        return _decode_as(data, expected, why)
     return _decode_as(data, name, why, detected=True)
 
 
@@ -183,11 +183,15 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     return None
 
 
-def _mostly_utf8(data: bytes) -> bool:
-    """UTF-8 with a few bad bytes (a truncated character, a stray Latin-1 byte): at least 20 valid
-    non-ASCII characters for each undecodable byte. Legacy encodings almost never form valid UTF-8."""
-    text = data.decode("utf-8", "replace")
-    bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+def _mostly(data: bytes, codec: str) -> bool:
+    """`codec` with a few bad bytes (a truncated character, a stray byte): at least 20 valid non-ASCII
+    characters for each undecodable byte. Another encoding's text almost never forms valid UTF-8 or
+    multi-byte sequences, so a page that says UTF-8 and is cp1251 fails this and goes to detection."""
+    try:
+        text = data.decode(codec, "replace")
+    except Exception:
+        return False
+    bad = text.count("\ufffd") - (data.count(b"\xef\xbf\xbd") if codec == "utf-8" else 0)
     good = len(text) - len(text.encode("ascii", "ignore")) - bad
     return good >= 20 * max(bad, 1)
 

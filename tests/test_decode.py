@@ -165,6 +165,19 @@ def test_html_whose_declared_utf8_lies_is_detected(cleaner, content_type):
                for w in res.warnings)
 
 
+def test_declared_charset_that_does_not_fit():
+    # A stray byte cp1252 lacks keeps the declaration (one U+FFFD); a page labelled Shift-JIS that is EUC-JP
+    # goes to detection.
+    body = "Le café est très bon à Paris, l’été. " * 20
+    page = f"<meta charset='windows-1252'><p>{body}</p>".encode("cp1252") + b"\x9d"
+    decoded = decode_bytes(page, html=True)
+    assert decoded.text.endswith(f"{body}</p>\ufffd") and decoded.encoding == "cp1252"
+    assert decoded.warnings == ("declared charset cp1252 does not fit the bytes (byte 776); undecodable bytes replaced",)
+    body = "昨日、東京で大きな祭りが開かれ、多くの人が集まりました。" * 5
+    decoded = decode_bytes(f"<meta charset='shift_jis'><p>{body}</p>".encode("euc-jp"), html=True)
+    assert body in decoded.text and decoded.encoding == "euc_jp"
+
+
 def test_mostly_utf8_keeps_utf8():
     # One stray byte in a UTF-8 page: the page stays UTF-8, the byte becomes U+FFFD (no detector guess).
     text = "Příliš žluťoučký kůň úpěl ďábelské ódy. " * 5

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["Decoded", "decode_bytes", "decode_input", "declared_charset", "looks_binary", "looks_like_html",
            "replace_surrogates", "sniff_text"]
@@ -28,6 +28,7 @@ _BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+_BOM_STARTS = frozenset(bom[:1] for bom, _ in _BOMS)
 _HEADER_CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?\s*([\w.:+-]+)", re.I)
 _META_CHARSET_RE = re.compile(rb"<meta\b[^>]{0,500}?charset\s*=\s*[\"']?\s*([\w.:+-]+)", re.I)
 _CONTROLS = tuple(chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)))
@@ -50,8 +51,7 @@ _WHATWG = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Decoded:
+class Decoded(NamedTuple):
     """A decoded document: its text, the codec that decoded it, and what the caller should warn about.
 
     `binary`: the bytes are not text (NUL bytes or many control characters); `text` is then only a
@@ -80,10 +80,11 @@ def decode_bytes(data: bytes, *, content_type: str | None = None, html: bool = F
     charset that does not decode the bytes (a page that says UTF-8 and is cp1251) to detection.
     """
     data = bytes(data)
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            return _decode_as(data[len(bom):], name, "")
-    declared = declared_charset(data, content_type, html=html)
+    if data[:1] in _BOM_STARTS:
+        for bom, name in _BOMS:
+            if data.startswith(bom):
+                return _decode_as(data[len(bom):], name, "")
+    declared = declared_charset(data, content_type, html=html) if content_type or html else None
     if declared is None or declared == "utf-8":
         try:
             return Decoded(data.decode("utf-8"), "utf-8")
@@ -233,9 +234,10 @@ def looks_like_html(text: str) -> bool:
 def sniff_text(data: bytes) -> str:
     """The first 4 KB as text, for sniffing HTML: BOM-aware, else Latin-1 (ASCII markup survives)."""
     head = data[:_SNIFF]
-    for bom, name in _BOMS:
-        if head.startswith(bom):
-            return head[len(bom):].decode(name, "replace")
+    if head[:1] in _BOM_STARTS:
+        for bom, name in _BOMS:
+            if head.startswith(bom):
+                return head[len(bom):].decode(name, "replace")
     return head.decode("latin-1")
 
 

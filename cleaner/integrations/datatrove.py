@@ -117,7 +117,8 @@ class TextFilesReader(BaseDiskReader):
     """One Document per file of a directory tree (default: `*.txt`, `*.html`, `*.htm`).
 
     The id is the path relative to `data_folder`; the text is the file decoded by `cleaner.decode` (BOM,
-    an HTML page's meta charset, UTF-8, then a detector). Files are split between tasks as datatrove does for any reader.
+    an HTML page's meta charset, UTF-8, then a detector). Files are split between tasks as datatrove does
+    for any reader.
     """
 
     name = "📄 text files"

@@ -67,7 +67,13 @@ class Decoded(NamedTuple):
 def decode_input(data: bytes, format: str = "auto", content_type: str | None = None) -> tuple[Decoded, bool]:
     """Bytes as `Cleaner.clean` reads them: (decoded, is HTML). With format "auto" HTML is sniffed from
     the first 4 KB; a `<meta>` charset counts only in HTML."""
-    is_html = format == "html" or (format == "auto" and looks_like_html(sniff_text(data)))
+    if format != "auto":
+        return decode_bytes(data, content_type=content_type, html=format == "html"), format == "html"
+    head = sniff_text(data)
+    if "\x00" in head:  # UTF-16 without a BOM (or binary): sniff the decoded text; no <meta> could count
+        decoded = decode_bytes(data, content_type=content_type)
+        return decoded, not decoded.binary and looks_like_html(decoded.text[:_SNIFF])
+    is_html = looks_like_html(head)
     return decode_bytes(data, content_type=content_type, html=is_html), is_html
 
 
@@ -87,9 +93,14 @@ def decode_bytes(data: bytes, *, content_type: str | None = None, html: bool = F
     declared = declared_charset(data, content_type, html=html) if content_type or html else None
     if declared is None or declared == "utf-8":
         try:
-            return Decoded(data.decode("utf-8"), "utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError as e:
             bad_at = e.start
+        else:
+            utf16 = _utf16_without_bom(data) if "\x00" in text else None  # ASCII in UTF-16 is valid UTF-8
+            if utf16 is None:
+                return Decoded(text, "utf-8")
+            return Decoded(utf16[0], utf16[1], (f"decoded as {utf16[1]} (no byte-order mark)",))
     else:
         if not data.isascii():
             try:

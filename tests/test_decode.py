@@ -196,6 +196,14 @@ def test_utf16_and_utf32_text_with_a_bom(cleaner, codec):
 
 
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_ascii_utf16_without_a_bom(cleaner, codec):
+    text = "The city library reopens on Monday.\nOpening hours: 9 am to 8 pm, Monday to Saturday."
+    res = cleaner.clean(text.encode(codec))  # valid UTF-8 too: every other byte is NUL
+    assert res.text == text.replace("\n", "\n\n")
+    assert res.warnings == [f"decoded as {codec} (no byte-order mark)"]
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
 def test_utf16_without_a_bom(cleaner, codec):
     text = "Il était très fatigué après le voyage.\nВчера в Москве прошёл большой фестиваль."
     res = cleaner.clean(text.encode(codec))
@@ -291,3 +299,11 @@ def test_fuzz_clean_str(cleaner, text):
     res = cleaner.clean(text)
     for value in (res.text, res.title or "", *res.metadata.values(), *res.warnings):
         value.encode("utf-8")
+
+
+def test_utf16_html_is_sniffed_as_html(cleaner):
+    page = "<html><body><article><p>Der Bürgermeister eröffnete gestern die neue Brücke über den Fluss.</p>" \
+           "</article></body></html>"
+    for data in (codecs.BOM_UTF16_LE + page.encode("utf-16-le"), page.encode("utf-16-be")):
+        res = cleaner.clean(data)
+        assert res.text == "Der Bürgermeister eröffnete gestern die neue Brücke über den Fluss."

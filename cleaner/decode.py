@@ -50,6 +50,9 @@ _WHATWG = {
     "utf-16": "utf-8", "utf-16le": "utf-8", "utf-16be": "utf-8",  # a <meta> that says UTF-16 means UTF-8
 }
 
+# Python codecs no page declares honestly: escapes and IDNA forms, and UTF-7 (browsers never decode it).
+_NOT_CHARSETS = frozenset({"unicode-escape", "raw-unicode-escape", "punycode", "idna", "undefined", "utf-7"})
+
 
 class Decoded(NamedTuple):
     """A decoded document: its text, the codec that decoded it, and what the caller should warn about.
@@ -171,7 +174,7 @@ def _codec(label: str | None) -> str | None:
         info = codecs.lookup(label)
     except (LookupError, ValueError):
         return None
-    if not getattr(info, "_is_text_encoding", True):
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
         return None
     name = info.name
     return _WHATWG.get(name, name)

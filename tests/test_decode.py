@@ -178,6 +178,13 @@ def test_declared_charset_that_does_not_fit():
     assert body in decoded.text and decoded.encoding == "euc_jp"
 
 
+@pytest.mark.parametrize("label", ["unicode_escape", "raw-unicode-escape", "punycode", "idna", "utf-7", "base64",
+                                   "no-such-charset"])
+def test_a_python_only_or_unknown_codec_is_no_declaration(label):
+    page = f'<meta charset="{label}"><p>caf\\u00e9 +AGE- xn--caf-dma</p>'.encode()
+    assert decode_bytes(page, html=True) == (page.decode(), "utf-8", (), False)
+
+
 def test_mostly_utf8_keeps_utf8():
     # One stray byte in a UTF-8 page: the page stays UTF-8, the byte becomes U+FFFD (no detector guess).
     text = "Příliš žluťoučký kůň úpěl ďábelské ódy. " * 5

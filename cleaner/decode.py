@@ -10,6 +10,7 @@ An input adapter outside `cleaner.core`: the detector is imported only when a do
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from typing import NamedTuple
 
@@ -199,16 +200,29 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
 
 
 def _mostly(data: bytes, codec: str) -> bool:
-    """`codec` with a few bad bytes (a truncated character, a stray byte): at least 20 valid non-ASCII
-    characters for each undecodable byte. Another encoding's text almost never forms valid UTF-8 or
-    multi-byte sequences, so a page that says UTF-8 and is cp1251 fails this and goes to detection."""
+    """UTF-8 or a single-byte charset with a few bad bytes (a truncated character, a stray byte): at
+    least 2 (UTF-8) or 20 valid non-ASCII characters for each undecodable byte. Legacy text almost
+    never forms valid UTF-8 sequences, so a page that says UTF-8 and is cp1251 goes to detection; a
+    single-byte charset fails only on its few undefined bytes, and the detector's guess for a page
+    with one such byte is worse than the declaration. Legacy multi-byte charsets decode one another's
+    bytes: their failures always go to detection."""
+    if codec != "utf-8" and not _single_byte(codec):
+        return False
     try:
         text = data.decode(codec, "replace")
     except Exception:
         return False
     bad = text.count("\ufffd") - (data.count(b"\xef\xbf\xbd") if codec == "utf-8" else 0)
     good = len(text) - len(text.encode("ascii", "ignore")) - bad
-    return good >= 20 * max(bad, 1)
+    return good >= (2 if codec == "utf-8" else 20) * max(bad, 1)
+
+
+@functools.lru_cache(maxsize=64)
+def _single_byte(codec: str) -> bool:
+    try:
+        return len(bytes(range(256)).decode(codec, "replace")) == 256
+    except Exception:
+        return False
 
 
 def _detect(data: bytes) -> str | None:

@@ -191,6 +191,9 @@ def test_mostly_utf8_keeps_utf8():
     decoded = decode_bytes(text.encode() + b"\xff" + text.encode())
     assert decoded.text == text + "\ufffd" + text
     assert decoded.warnings == (f"input is not valid UTF-8 (byte {len(text.encode())}); undecodable bytes replaced",)
+    # Three valid characters outweigh one bad byte: no "â€ś" from a detector's guess.
+    text = "The mayor said “we are proud” of the city’s new library. "
+    assert decode_bytes(text.encode() + b"\xff").text == text + "\ufffd"
 
 
 @pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-be"])

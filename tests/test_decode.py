@@ -142,6 +142,13 @@ def test_legacy_encodings_are_detected(encoding, lang, sentence):
     assert len(decoded.warnings) == 1 and "decoded as" in decoded.warnings[0]
 
 
+@pytest.mark.parametrize("line", ["- du mardi au samedi, de 7 h à 13 h", "- nocturne le vendredi jusqu'à 21 h",
+                                  "Il était très fatigué", "A região enfrentou a pior seca em décadas"])
+def test_short_western_lines_the_detector_is_unsure_of_are_cp1252(line):
+    # chardet's first guesses: cp1251 (Macedonian), cp1250 (Hungarian, Romanian), cp1252 a close second.
+    assert decode_bytes(line.encode("cp1252")).text == line
+
+
 def test_latin1_french_is_not_read_as_cp1250(cleaner):
     text = "Il était très fatigué, señor.\nUne idée naïve à Paris."
     res = cleaner.clean(text.encode("latin-1"))

@@ -101,7 +101,7 @@ def decode_bytes(data: bytes, *, content_type: str | None = None, html: bool = F
         except UnicodeDecodeError as e:
             bad_at = e.start
         else:
-            utf16 = _utf16_without_bom(data) if "\x00" in text else None  # ASCII in UTF-16 is valid UTF-8
+            utf16 = _utf16_without_bom(data) if b"\x00" in data else None  # ASCII in UTF-16 is valid UTF-8
             if utf16 is None:
                 return Decoded(text, "utf-8")
             return Decoded(utf16[0], utf16[1], (f"decoded as {utf16[1]} (no byte-order mark)",))

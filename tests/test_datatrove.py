@@ -80,3 +80,15 @@ def test_jsonl_reader_with_urls(tmp_path):
     ).run()
     docs = read_out(tmp_path / "out")
     assert docs and all(d["metadata"]["site"] == "vietnam.vn" for d in docs)
+
+
+def test_text_files_reader_decodes_with_the_one_decoder(tmp_path):
+    # latin-1 (was read as cp1250), UTF-16 with a BOM, and an HTML page whose meta says utf-8 but is cp1251.
+    text = "Après la réunion, le député a déclaré que la réforme serait votée en décembre."
+    page = '<html><head><meta charset="utf-8"></head><body><p>Съешь же ещё этих мягких французских булок.</p></body></html>'
+    (tmp_path / "fr.txt").write_bytes(text.encode("latin-1"))
+    (tmp_path / "u16.txt").write_bytes(text.encode("utf-16"))
+    (tmp_path / "ru.html").write_bytes(page.encode("cp1251"))
+    reader = TextFilesReader(str(tmp_path))
+    docs = {name: next(iter(reader.read_file(name))).text for name in ("fr.txt", "u16.txt", "ru.html")}
+    assert docs == {"fr.txt": text, "u16.txt": text, "ru.html": page}

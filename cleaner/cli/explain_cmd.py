@@ -8,6 +8,9 @@ import typer
 from rich.markup import escape
 
 from cleaner.cli.common import err, fail, load_cleaner, out
+from cleaner.io.formats import detect_format
+from cleaner.io.readers import read_file_record
+from cleaner.io.records import Reject
 from cleaner.report.explain import explain_document, line_statuses
 
 _STYLE = {"kept": "green", "changed": "cyan", "drop": "red", "cut": "red", "extract": "yellow",
@@ -25,16 +28,25 @@ def explain(
     removed_only: Annotated[bool, typer.Option("--removed", help="Show only removed and changed lines.")] = False,
     width: Annotated[int, typer.Option(help="Characters of each line to show (0: all).")] = 120,
 ) -> None:
-    """Show which rule removed or changed which line of a document."""
+    """Show which rule removed or changed which line of a document.
+
+    The file goes the way `cleaner clean` takes it: read (and decompressed) as the batch reader does,
+    decoded, its HTML extracted; the lines shown are the text the rules saw, numbered as in the trace.
+    """
     if input_format not in ("auto", "text", "html"):
         raise fail(f"--input-format {input_format!r}; allowed: auto, text, html")
     cleaner = load_cleaner(rules)
-    try:
-        data = typer.get_binary_stream("stdin").read() if str(file) == "-" else file.read_bytes()
-    except OSError as e:
-        raise fail(f"{file}: {e.strerror}") from None
+    if str(file) == "-":
+        fmt = input_format
+        data = typer.get_binary_stream("stdin").read()
+    else:
+        fmt = input_format if input_format != "auto" else ("html" if detect_format(file) == "html" else "auto")
+        rec = read_file_record(file, str(file), fmt)
+        if isinstance(rec, Reject):
+            raise fail(f"{file}: {rec.reason}")
+        data = rec.data
     # Line numbers of an HTML document refer to the text taken from the page.
-    lines, result = explain_document(cleaner, data, url=url, site=site, format=input_format)
+    lines, result = explain_document(cleaner, data, url=url, site=site, format=fmt)
     counts: dict[str, int] = {}
     for n, status, rule, line in line_statuses(lines, result):
         counts[status] = counts.get(status, 0) + 1
@@ -45,7 +57,7 @@ def explain(
         out.print(f"[dim]{n:>5}[/] [{style}]{_LABEL[status]:<8}[/] [bold]{escape(rule):<28}[/] "
                   f"[{style}]{escape(shown)}[/]", soft_wrap=True)
     summary = ", ".join(f"{v} {_LABEL[k]}" for k, v in sorted(counts.items()))
-    err.print(f"\nsite: {result.site or 'generic'}   title: {result.title!r}   metadata: {result.metadata}")
+    err.print(escape(f"\nsite: {result.site or 'generic'}   title: {result.title!r}   metadata: {result.metadata}"))
     err.print(f"lines: {summary or 'none'}")
     for w in result.warnings:
         err.print(f"[yellow]warning:[/] {escape(w)}")

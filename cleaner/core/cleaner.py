@@ -16,7 +16,6 @@ from cleaner.ruleset.model import Rule, RuleSet
 FORMATS = ("auto", "text", "html")
 _MAX_PASSES = 50  # each pass that changes something removes or rewrites a line
 METADATA_FIELDS = ("author", "publisher", "date", "source_url")
-_CONTROLS = tuple(chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)))
 
 
 def default_rules_dir() -> Path:
@@ -55,12 +54,15 @@ class Cleaner:
 
     def clean(self, data: str | bytes, url: str | None = None, site: str | None = None,
               *, format: str = "auto", content_type: str | None = None) -> Result:
-        """Clean one document (text or HTML, str or bytes). Never raises on bad input.
+        """Clean one document (text or HTML, str or bytes).
 
-        Site rules are chosen by the URL's host, else by content signatures, else by `site`; with no
-        match only the generic rules run. HTML bytes are decoded by BOM, then the charset of
-        `content_type` (the HTTP header), then the page's meta charset, then a detector.
-        Raises RuleTimeout if a rule's regex exceeds its budget.
+        Bad content never raises: an empty, binary, undecodable or all-chrome document gives an empty
+        body and a warning. Site rules are chosen by the URL's host, else by content signatures, else by
+        `site`; with no match only the generic rules run. Bytes are decoded by `cleaner.decode`: BOM,
+        then the charset of `content_type` (the HTTP header) or an HTML page's meta charset, then
+        UTF-8, then a detector. Lone surrogates in a str become U+FFFD, with a warning.
+        Raises TypeError if `data` is neither str nor bytes-like (bytes, bytearray, memoryview),
+        ValueError for an unknown `format`, RuleTimeout if a rule's regex exceeds its budget.
         """
         if format not in FORMATS:
             raise ValueError(f"format {format!r}; allowed: {', '.join(FORMATS)}")
@@ -68,19 +70,18 @@ class Cleaner:
         trace: list[TraceEntry] = []
         is_html = format == "html"
         if isinstance(data, (bytes, bytearray, memoryview)):
-            data = bytes(data)
-            if format == "auto":
-                is_html = _html().looks_like_html(data[:4096].decode("latin-1"))
-            if is_html:
-                text, encoding = _html().decode_html(data, content_type)
-                if "\ufffd" in text:
-                    warnings.append(f"HTML bytes not valid {encoding}: undecodable bytes replaced")
-            else:
-                text = _decode_text(data, warnings)
-        else:
+            decoded, is_html = _decode().decode_input(bytes(data), format, content_type)
+            text = decoded.text
+            warnings.extend(decoded.warnings)
+            if decoded.binary:
+                warnings.append("binary input: not text, nothing cleaned")
+                return Result("", warnings=warnings, stats=_stats(len(text), 0, 0, 0, 0))
+        elif isinstance(data, str):
             text = data
             if format == "auto":
                 is_html = _html().looks_like_html(text[:4096])
+        else:
+            raise TypeError(f"Cleaner.clean() takes str or bytes (bytearray, memoryview), not {type(data).__name__}")
         chars_in = len(text)
         if not text or text.isspace():
             warnings.append("empty input: nothing to clean")
@@ -89,9 +90,13 @@ class Cleaner:
         # CR counts as a newline: repair turns it into one before anything else looks at the text.
         flat = text.replace("\n", " ")
         printable = (flat.replace("\r", " ") if "\r" in flat else flat).isprintable()
-        if not printable and _looks_binary(text):
-            warnings.append("binary input: not text, nothing cleaned")
-            return Result("", warnings=warnings, stats=_stats(chars_in, 0, 0, 0, 0))
+        if not printable:
+            if _decode().looks_binary(text):
+                warnings.append("binary input: not text, nothing cleaned")
+                return Result("", warnings=warnings, stats=_stats(chars_in, 0, 0, 0, 0))
+            text, surrogates = _decode().replace_surrogates(text)
+            if surrogates:
+                warnings.append(f"{surrogates} lone surrogate(s) (no UTF-8 encodes them) replaced by U+FFFD")
 
         ruleset = self.index.by_url(url)
         page_meta: dict[str, str] = {}
@@ -236,7 +241,7 @@ class Cleaner:
     def extracted_text(self, data: str | bytes, url: str | None = None) -> tuple[str, str | None]:
         """(the text the HTML path takes from a page before any rule runs, the site whose selectors it
         used or None): what `explain` numbers."""
-        html = _html().decode_html(bytes(data))[0] if isinstance(data, (bytes, bytearray)) else data
+        html = _decode().decode_bytes(data, html=True).text if isinstance(data, (bytes, bytearray)) else data
         text, _, ruleset = self._extract_html(html, url, self.index.by_url(url), [])
         return text, ruleset.name if ruleset is not None else None
 
@@ -268,31 +273,10 @@ def _html():
     return html
 
 
-def _decode_text(data: bytes, warnings: list[str]) -> str:
-    """UTF-8 (BOM or not); else the detector's best guess, with a warning."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        bad_at = e.start
-    if _looks_binary(data[:8192].decode("latin-1")):
-        return data[:8192].decode("latin-1")  # reported as binary by the caller
-    from charset_normalizer import from_bytes
+def _decode():
+    from cleaner import decode
 
-    best = from_bytes(data).best()
-    if best is not None and best.encoding not in ("utf_8", "utf-8"):
-        warnings.append(f"input is not valid UTF-8 (byte {bad_at}); decoded as {best.encoding}")
-        return str(best)
-    warnings.append(f"input is not valid UTF-8 (byte {bad_at}); undecodable bytes replaced")
-    return data.decode("utf-8", errors="replace")
-
-
-def _looks_binary(text: str) -> bool:
-    sample = text[:8192]
-    if "\x00" in sample:
-        return True
-    if sample.replace("\n", "").replace("\r", "").replace("\t", "").replace(" ", "").isprintable():
-        return False  # fast path: no control characters at all
-    return sum(sample.count(c) for c in _CONTROLS) > len(sample) * 0.05
+    return decode
 
 
 def _stats(chars_in: int, chars_out: int, lines_in: int, lines_kept: int, lines_changed: int) -> dict[str, int]:

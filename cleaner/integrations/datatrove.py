@@ -36,6 +36,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+from ..decode import decode_bytes
 from ..io._extras import require
 
 require("datatrove", "the datatrove integration")
@@ -115,8 +116,9 @@ class CleanerStep(PipelineStep):
 class TextFilesReader(BaseDiskReader):
     """One Document per file of a directory tree (default: `*.txt`, `*.html`, `*.htm`).
 
-    The id is the path relative to `data_folder`; the text is the file decoded as UTF-8 (other encodings
-    detected with charset-normalizer). Files are split between tasks as datatrove does for any reader.
+    The id is the path relative to `data_folder`; the text is the file decoded by `cleaner.decode` (BOM,
+    an HTML page's meta charset, UTF-8, then a detector). Files are split between tasks as datatrove does
+    for any reader.
     """
 
     name = "📄 text files"
@@ -133,13 +135,7 @@ class TextFilesReader(BaseDiskReader):
         with self.data_folder.open(filepath, "rb") as f:
             raw = f.read()
         with self.track_time():
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                from charset_normalizer import from_bytes
-
-                best = from_bytes(raw).best()
-                text = str(best) if best is not None else raw.decode("utf-8", "replace")
+            text = decode_bytes(raw, html=filepath.lower().endswith((".html", ".htm"))).text
             document = self.get_document_from_dict({"text": text, "id": filepath}, filepath, 0)
         if document is not None:
             yield document

@@ -27,17 +27,22 @@ class LineRow(NamedTuple):
 
 def explain_document(cleaner: Cleaner, data: str | bytes, *, url: str | None = None, site: str | None = None,
                      format: str = "auto") -> tuple[list[str], Result]:
-    """Clean one document and return (its input lines as the trace numbers them, the result).
+    """Clean one document exactly as `clean` does and return (its input lines as the trace numbers them,
+    the result).
 
-    For HTML the lines are the text taken from the page, which the rules then clean; for text they
-    are the document's own lines.
+    The lines are the decoded text (none for binary input); for HTML, the text taken from the page,
+    which the rules then clean.
     """
-    if _is_html(data, format):
-        text, page_site = cleaner.extracted_text(data, url=url)
-        result = cleaner.clean(text, url=url, site=page_site or site, format="text")
+    from cleaner.decode import decode_input
+
+    result = cleaner.clean(data, url=url, site=site, format=format)
+    if isinstance(data, str):
+        text, is_html = data, _is_html(data, format)
     else:
-        result = cleaner.clean(data, url=url, site=site, format=format)
-        text = data.decode("utf-8", errors="replace") if isinstance(data, (bytes, bytearray)) else data
+        decoded, is_html = decode_input(bytes(data), format)
+        text = "" if decoded.binary else decoded.text
+    if is_html and text.strip():
+        text = cleaner.extracted_text(text, url=url)[0]
     return normalize_newlines(strip_bom(text)).split("\n"), result
 
 

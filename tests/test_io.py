@@ -229,3 +229,61 @@ def test_missing_extra_names_the_extra(monkeypatch):
 def test_zlib_sanity():  # the gzip writer's members carry no timestamp: output is reproducible
     assert Compressor("gzip")(b"x") == Compressor("gzip")(b"x")
     assert zlib.decompress(Compressor("gzip")(b"x"), 31) == b"x"
+
+
+def _zstd_records(tmp_path, blob: bytes):
+    p = tmp_path / "a.jsonl.zst"
+    p.write_bytes(blob)
+    out = list(read_records(p))
+    return [r for r in out if isinstance(r, Record)], [r for r in out if isinstance(r, Reject)]
+
+
+def test_truncated_zstd_keeps_what_is_readable_and_rejects_the_rest(tmp_path):
+    """Issue 10.1: a zstd stream cut inside its second frame lost that frame silently (exit 0, no reject)."""
+    zstandard = pytest.importorskip("zstandard")
+    c = zstandard.ZstdCompressor()
+    docs = [{"text": f"doc {i} " + "lorem ipsum dolor " * 30} for i in range(400)]
+    f1, f2 = c.compress(jl(*docs[:200])), c.compress(jl(*docs[200:]))
+    recs, rejects = _zstd_records(tmp_path, f1 + f2[: len(f2) // 2])
+    assert [r.data for r in recs] == [d["text"] for d in docs[: len(recs)]] and len(recs) >= 200
+    assert len(rejects) == 1 and rejects[0].kind == "corrupt_input" and "zstd" in rejects[0].reason
+    assert f"byte {len(f1)}" in rejects[0].reason and rejects[0].offset == len(recs) + 1
+
+
+def test_corrupt_zstd_costs_only_the_damaged_part(tmp_path):
+    """Issue 10.1: 50 corrupted bytes in the middle of a zstd stream lost every record of it."""
+    zstandard = pytest.importorskip("zstandard")
+    import random
+
+    rng = random.Random(5)
+    words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa"]
+    docs = [{"text": f"doc {i} " + " ".join(rng.choice(words) for _ in range(80))} for i in range(2000)]
+    c = zstandard.ZstdCompressor()
+    one = bytearray(c.compress(jl(*docs)))
+    mid = len(one) // 2
+    one[mid : mid + 50] = bytes(rng.randrange(256) for _ in range(50))
+    recs, rejects = _zstd_records(tmp_path, bytes(one))
+    assert len(recs) > 500 and [r.data for r in recs[:500]] == [d["text"] for d in docs[:500]]
+    assert len(rejects) >= 1 and rejects[0].kind == "corrupt_input"
+    # frames after a damaged one are read again
+    frames = [c.compress(jl(*docs[k : k + 100])) for k in range(0, 300, 100)]
+    bad = bytearray(frames[1])
+    bad[len(bad) // 2 : len(bad) // 2 + 50] = b"\xff" * 50
+    recs, rejects = _zstd_records(tmp_path, frames[0] + bytes(bad) + frames[2])
+    texts = [r.data for r in recs]
+    assert texts[:100] == [d["text"] for d in docs[:100]] and texts[-100:] == [d["text"] for d in docs[200:300]]
+    assert len(rejects) == 1 and rejects[0].kind == "corrupt_input"
+
+
+def test_truncated_zstd_document_file_is_a_reject(tmp_path):
+    """Issue 10.1: a `.txt.zst` cut short was read as a shorter document, silently."""
+    zstandard = pytest.importorskip("zstandard")
+    from cleaner.io.readers import read_file_record
+
+    p = tmp_path / "a.txt.zst"
+    blob = zstandard.ZstdCompressor().compress(("Ein Absatz. " * 20000).encode())
+    p.write_bytes(blob[: len(blob) // 2])
+    rej = read_file_record(p, "a.txt.zst")
+    assert isinstance(rej, Reject) and rej.kind == "corrupt_input" and "truncated zstd" in rej.reason
+    p.write_bytes(blob)
+    assert read_file_record(p, "a.txt.zst").data == ("Ein Absatz. " * 20000).encode()

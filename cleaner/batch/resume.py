@@ -62,7 +62,7 @@ class Manifest:
     def mark_done(self, shard: Shard, stats: Stats) -> None:
         entry = {"key": shard.key, "fingerprint": shard.fingerprint, "out": shard.out, "stats": stats.to_dict()}
         with open(self.path, "a", encoding="utf-8") as f:
-            f.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            f.write(json.dumps(entry) + "\n")  # ASCII: a key may hold surrogate-escaped file names
             f.flush()
             os.fsync(f.fileno())
         self.done[shard.key] = entry

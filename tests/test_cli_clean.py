@@ -137,3 +137,22 @@ def test_compressed_document_files_are_read_and_mirrored(tmp_path):
     assert (out / "a" / "note.txt").read_text(encoding="utf-8").strip() == "Plain text note."
     rejects = [json.loads(line) for line in (out / "rejects.jsonl").read_text().splitlines()]
     assert [r["kind"] for r in rejects] == ["corrupt_input"] and "broken.txt.gz" in rejects[0]["source"]
+
+
+def test_a_second_run_into_the_same_out_is_refused_in_one_line(tmp_path, cli):
+    """Issue 10.8: two runs into one OUT at once swept each other's temporaries; the first died."""
+    import os
+
+    from cleaner.batch.resume import RunLock
+
+    (tmp_path / "a.jsonl").write_text(json.dumps({"text": ARTICLE}) + "\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    lock = RunLock(out)  # what a running `cleaner clean ... -o out` holds
+    try:
+        r = cli(tmp_path / "a.jsonl", "-o", out)
+        assert r.exit_code == 2 and "in use by another cleaner run" in r.stderr
+        assert f"PID {os.getpid()}" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    finally:
+        lock.release()
+    assert cli(tmp_path / "a.jsonl", "-o", out).exit_code == 0  # released: and never stale after a kill

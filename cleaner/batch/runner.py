@@ -26,7 +26,7 @@ from .feed import End, Start, Task, _size, feed
 from .options import BatchConfig
 from .plan import Plan, PlanError, make_plan
 from .pool import Failure, PoolError, WorkerPool, default_workers
-from .resume import Manifest
+from .resume import Manifest, RunLock
 from .sink import Sink
 from .stats import Stats
 from .worker import install_alarm, process_task
@@ -73,7 +73,7 @@ def run_batch(
     on_reject: Callable[[dict], None] | None = None,
     on_warning: Callable[[str, str], None] | None = None,
 ) -> RunReport:
-    """Clean everything `cfg` names. Raises PlanError / OptionsChanged (usage) and PoolError."""
+    """Clean everything `cfg` names. Raises PlanError / OptionsChanged / OutputInUse (usage) and PoolError."""
     t0 = time.monotonic()
     progress = progress or Progress()
     plan = make_plan(
@@ -84,10 +84,21 @@ def run_batch(
     if cfg.out is None and cfg.output().needs_dir:
         raise PlanError(f"{cfg.out_format.capitalize()} output needs an output directory (-o)")
     _check_extras(plan, cfg)
+    lock = None
+    if cfg.out is not None:
+        cfg.out.mkdir(parents=True, exist_ok=True)
+        lock = RunLock(cfg.out)  # before anything in OUT is touched (the sweep would remove its files)
+    try:
+        return _run_locked(cfg, cleaner, plan, progress, stream, on_reject, on_warning, t0)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _run_locked(cfg, cleaner, plan, progress, stream, on_reject, on_warning, t0) -> RunReport:
     manifest = None
     todo = list(enumerate(plan.shards))
     if cfg.out is not None:
-        cfg.out.mkdir(parents=True, exist_ok=True)
         manifest = Manifest(cfg.out, cfg.output_config(), restart=cfg.restart)
         sweep_temporaries(cfg.out)
         todo = [(i, s) for i, s in todo if s.kind == "stdin" or manifest.finished(s) is None]

@@ -162,5 +162,5 @@ def worker_main(conn, state, cleaner, opts: BatchConfig) -> None:
             task, schema = msg
             conn.send(("done", process_task(cleaner, task, opts, state, schema)))
         conn.send(("bye", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024))
-    except (EOFError, BrokenPipeError, KeyboardInterrupt):
+    except (EOFError, OSError, KeyboardInterrupt):  # the parent is gone (even SIGKILLed): exit quietly
         pass

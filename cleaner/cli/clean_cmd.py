@@ -60,7 +60,7 @@ def clean(
 
     Exit codes: 0 ok, 1 rejects above --max-reject-rate, 2 usage error, 3 run failed, 130 interrupted.
     """
-    from cleaner.batch import BatchConfig, OptionsChanged, PlanError, PoolError, run_batch
+    from cleaner.batch import BatchConfig, OptionsChanged, OutputInUse, PlanError, PoolError, run_batch
     from cleaner.batch.report import RichProgress, stats_json, summary_table
     from cleaner.io import Fields, MissingExtra
 
@@ -100,7 +100,7 @@ def clean(
             cfg, cleaner, progress=RichProgress(err) if show_progress else None,
             on_reject=on_reject, on_warning=on_warning,
         )
-    except (PlanError, OptionsChanged, MissingExtra) as exc:
+    except (PlanError, OptionsChanged, OutputInUse, MissingExtra) as exc:
         raise fail(str(exc)) from None
     except PoolError as exc:
         raise fail(str(exc), EXIT_RUN_FAILED) from None

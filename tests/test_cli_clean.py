@@ -156,3 +156,29 @@ def test_a_second_run_into_the_same_out_is_refused_in_one_line(tmp_path, cli):
     finally:
         lock.release()
     assert cli(tmp_path / "a.jsonl", "-o", out).exit_code == 0  # released: and never stale after a kill
+
+
+def test_fifo_input_is_exit_2_and_unreadable_entries_of_a_directory_are_each_reported(tmp_path, cli):
+    """Issue 10.10: a FIFO given as input was exit 3 "Not a directory"; inside a directory, FIFOs and
+    dangling symlinks were skipped with no reject and no warning."""
+    import os
+
+    fifo = tmp_path / "fifo.txt"
+    os.mkfifo(fifo)
+    r = cli(fifo)
+    assert r.exit_code == 2 and "FIFO" in r.stderr and "cleaner clean - <" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.output
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(ARTICLE)
+    os.mkfifo(src / "pipe.txt")
+    (src / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    r = cli(src, "-o", tmp_path / "out", "--no-summary")
+    assert r.exit_code == 0, r.output
+    assert "pipe.txt: a FIFO" in r.stderr and "gone.txt: dangling symbolic link" in r.stderr
+    rejects = [json.loads(x) for x in (tmp_path / "out" / "rejects.jsonl").read_text().splitlines()]
+    assert sorted(Path(x["source"]).name for x in rejects) == ["gone.txt", "pipe.txt"]
+    assert all(x["kind"] == "read_error" for x in rejects) and (tmp_path / "out" / "a.txt").exists()
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    r = cli(tmp_path / "dangling")
+    assert r.exit_code == 2 and "dangling symbolic link" in r.stderr

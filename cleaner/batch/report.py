@@ -63,6 +63,8 @@ def summary_table(report: RunReport, top: int = 10) -> Table:
     t.add_row("rejected", pct(s.rejected))
     for kind, n in s.rejects.most_common():
         t.add_row(f"  {kind}", f"{n:,}")
+    if report.plan.unreadable:
+        t.add_row("unreadable inputs", f"{len(report.plan.unreadable):,} (FIFOs, dangling links, ...)")
     t.add_row("with warnings", f"{s.with_warnings:,}")
     removed = f"{s.chars_removed:,}" + (f" ({s.chars_removed / s.chars_in:.1%})" if s.chars_in else "")
     t.add_row("characters removed", removed)

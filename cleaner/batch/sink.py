@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import BinaryIO, Callable
 
+from ..io.records import Reject
 from ..io.writers import AtomicFile, StreamWriter, dump_record, parquet_schema
 from .feed import End, Start, Task
 from .options import BatchConfig
@@ -125,11 +126,15 @@ class Sink:
         self._writer = self._rejects = None
 
     def assemble_rejects(self) -> tuple[Path, int]:
-        """OUT/rejects.jsonl: the rejects of every finished shard of the plan, in shard order."""
+        """OUT/rejects.jsonl: the inputs the plan could not read, then the rejects of every finished shard
+        of the plan, in shard order."""
         assert self.out is not None and self.manifest is not None
         path = self.out / "rejects.jsonl"
         f = AtomicFile(path)
         n = 0
+        for p, why in self.plan.unreadable:  # found when planning: no shard holds them
+            f.write(dump_record(Reject(str(p), 0, "read_error", why, "file").to_dict()))
+            n += 1
         for shard in self.plan.shards:
             p = self.manifest.rejects_path(shard)
             if self.manifest.finished(shard) is not None and p.exists():

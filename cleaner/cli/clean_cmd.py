@@ -116,6 +116,9 @@ def clean(
         msg = f"{type(exc).__name__}: {exc}".splitlines()[0]
         raise fail(f"internal error: {msg}", EXIT_RUN_FAILED) from None
 
+    if not quiet:
+        for path, why in report.plan.unreadable:
+            err.print(f"warning: cannot read {path}: {why}", markup=False, soft_wrap=True)
     if report.plan.skipped and not quiet:
         ex = ", ".join(str(p) for p in report.plan.skipped[:3])
         n = max(report.plan.skipped_count, len(report.plan.skipped))

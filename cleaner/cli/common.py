@@ -1,10 +1,15 @@
-"""Shared CLI helpers: exit codes, loading rules with a one-line error, consoles."""
+"""Shared CLI helpers: exit codes, loading rules with a one-line error, consoles.
+
+User text (paths, rule ids, messages) is always printed literally: escaped, or with markup off, since
+rich reads `[...]` as markup. Output that is not a terminal is never wrapped.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
+from rich.text import Text
 
 from cleaner.core.cleaner import Cleaner
 from cleaner.ruleset.model import RuleError
@@ -16,13 +21,27 @@ EXIT_USAGE = 2  # bad arguments, missing input, invalid rule files, missing opti
 EXIT_RUN_FAILED = 3  # `clean`: cannot write output, workers cannot start
 EXIT_INTERRUPTED = 130  # `clean` interrupted: rerun the same command to resume
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+class _Console(Console):
+    """A console that wraps only on a terminal: piped output (and tables in it) keeps its lines whole."""
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        if self.is_terminal:
+            return super().size
+        return ConsoleDimensions(1 << 20, 25)
+
+    @size.setter
+    def size(self, new_size) -> None:
+        Console.size.fset(self, new_size)
+
+
+out = _Console(highlight=False)
+err = _Console(stderr=True, highlight=False)
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    """Print a one-line error to stderr and return the Exit to raise."""
-    err.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    """Print a one-line error to stderr (`message` literally) and return the Exit to raise."""
+    err.print(Text.assemble(("error:", "bold red"), " ", message), soft_wrap=True)
     return typer.Exit(code)
 
 

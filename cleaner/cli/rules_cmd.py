@@ -32,13 +32,13 @@ def check(directory: Annotated[Optional[Path], _DIR] = None) -> None:
         problems = check_example(rule, example)
         if problems:
             bad += 1
-            out.print(f"[bold red]FAILED[/] {test_id} ({escape(rule.source)})")
+            out.print(f"[bold red]FAILED[/] {escape(test_id)} ({escape(rule.source)})", soft_wrap=True)
             for p in problems:
                 out.print(f"  - {escape(p)}", soft_wrap=True)
     n_rules = len({(r.source, r.id) for rs in rulesets for r in rs.rules})
     where = directory or default_rules_dir()
     err.print(f"{where}: {len(rulesets)} rule sets, {n_rules} rules, {total} examples: "
-              f"{total - bad} passed, {bad} failed")
+              f"{total - bad} passed, {bad} failed", markup=False, soft_wrap=True)
     if bad:
         raise typer.Exit(EXIT_FAILED)
 
@@ -54,5 +54,5 @@ def list_rules(
         if site and rs.name != site:
             continue
         for rule in rs.rules:
-            table.add_row(rs.name, rule.id, rule.action, escape(rule.description))
+            table.add_row(escape(rs.name), escape(rule.id), rule.action, escape(rule.description))
     out.print(table)

@@ -40,15 +40,15 @@ def test(
         if update:
             update_case(case, outcome.result)
             updated += 1
-            out.print(f"[yellow]updated[/] {case.id}")
+            out.print(f"[yellow]updated[/] {escape(case.id)}", soft_wrap=True)
             continue
         failed += 1
-        out.print(f"[bold red]FAILED[/] {case.id}")
+        out.print(f"[bold red]FAILED[/] {escape(case.id)}", soft_wrap=True)
         for problem in outcome.problems:
             out.print(f"  - {escape(problem)}", soft_wrap=True)
         if outcome.diff:
             _print_diff(outcome.diff)
     tail = f", {updated} updated" if update else ""
-    err.print(f"{passed} passed, {failed} failed{tail}")
+    err.print(f"{passed} passed, {failed} failed{tail}", markup=False, soft_wrap=True)
     if failed:
         raise typer.Exit(EXIT_FAILED)

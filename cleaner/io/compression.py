@@ -31,7 +31,7 @@ class Corrupt:
 
 def sniff(head: bytes) -> str | None:
     """Compression named by a file's first bytes: "gzip", "zstd" or None."""
-    if head.startswith(GZIP_MAGIC[:2]):
+    if head.startswith(GZIP_MAGIC):
         return "gzip"
     if head.startswith(ZSTD_MAGIC):
         return "zstd"

@@ -143,3 +143,31 @@ def test_piped_output_is_never_wrapped_whatever_the_path_length(tmp_path):
     listing = RUN.invoke(app, ["rules", "list", str(deep)]).stdout
     rows = [l for l in listing.splitlines() if "comment-counter" in l]
     assert rows and all(l.rstrip().endswith(".") for l in rows)  # each description whole, on its row
+
+
+def test_version_rules_option_unknown_site_and_which_rules():
+    """Friction (issue 10): --version; `rules check --rules DIR`; `rules list --site unknown` exits 2
+    naming the known sites; test/rules say which rules directory they use (./rules in a checkout)."""
+    from cleaner import __version__
+
+    res = RUN.invoke(app, ["--version"])
+    assert res.exit_code == 0 and res.stdout.strip() == f"cleaner {__version__}"
+    rules = FIXTURES.parents[1] / "rules"
+    res = RUN.invoke(app, ["rules", "check", "--rules", str(rules)])
+    assert res.exit_code == 0 and f"rules: {rules}" in res.stderr and " 0 failed" in res.stderr
+    res = RUN.invoke(app, ["rules", "list", "--site", "no-such.site"])
+    assert res.exit_code == 2 and "known sites: generic, vietnam.vn" in res.stderr
+    res = RUN.invoke(app, ["test", "--fixtures", str(FIXTURES), "--site", "vietnam.vn"])
+    assert res.exit_code == 0 and "rules: " in res.stderr
+
+
+def test_update_checks_again_and_fails_when_a_check_still_fails(tmp_path):
+    """Friction (issue 10): `test --update` exited 0 while checks.json still failed."""
+    import json
+
+    case = tmp_path / "fixtures" / "vietnam.vn" / "cs-hanoi-convention"
+    shutil.copytree(SEED, case)
+    (case / "checks.json").write_text(json.dumps({"chrome": ["Ráno 26. října"]}), encoding="utf-8")
+    (case / "expected.txt").write_text("stale\n", encoding="utf-8")
+    res = RUN.invoke(app, ["test", "--fixtures", str(tmp_path / "fixtures"), "--update"])
+    assert res.exit_code == 1 and "chrome left in the body" in res.stdout and "1 failed, 1 updated" in res.stderr

@@ -182,3 +182,44 @@ def test_fifo_input_is_exit_2_and_unreadable_entries_of_a_directory_are_each_rep
     (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
     r = cli(tmp_path / "dangling")
     assert r.exit_code == 2 and "dangling symbolic link" in r.stderr
+
+
+def test_several_documents_to_stdout_are_told_apart(tmp_path, cli):
+    """Friction (issue 10): `clean dir/` to stdout joined documents like paragraphs; now a `==> name <==`
+    header each, as `head` does (one document alone stays bare)."""
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    (tmp_path / "b.txt").write_text("Only one paragraph in this one.\n")
+    r = cli(tmp_path, "--workers", "1")
+    assert r.exit_code == 0, r.output
+    assert r.stdout == (f"==> {tmp_path / 'a.txt'} <==\nA first paragraph of the article body.\n\n"
+                        f"A second paragraph of the body.\n\n==> {tmp_path / 'b.txt'} <==\n"
+                        "Only one paragraph in this one.\n")
+    assert not cli(tmp_path / "a.txt").stdout.startswith("==>")
+
+
+def test_max_doc_bytes_option_and_null_messages(tmp_path, cli):
+    """Friction (issue 10): the 64 MiB limit is an option; "JSON null, not an object"; a null text
+    field is reported as null, not as missing."""
+    lines = [json.dumps({"text": "x" * 300}), "null", json.dumps({"text": None}), json.dumps({"text": "ok here"})]
+    (tmp_path / "a.jsonl").write_text("\n".join(lines) + "\n")
+    r = cli(tmp_path / "a.jsonl", "-o", tmp_path / "out", "--max-doc-bytes", "200", "--max-reject-rate", "1")
+    assert r.exit_code == 0, r.output
+    rejects = [json.loads(x) for x in (tmp_path / "out" / "rejects.jsonl").read_text().splitlines()]
+    assert [(x["line"], x["kind"]) for x in rejects] == [(1, "too_large"), (2, "malformed_json"), (3, "missing_field")]
+    assert rejects[1]["reason"] == "JSON null, not an object"
+    assert rejects[2]["reason"] == "field 'text' is null, not a string"
+    assert "cleaned inline" in r.stderr and "no workers" not in r.stderr
+
+
+def test_plain_progress_lines_when_stderr_is_no_terminal(tmp_path):
+    from cleaner.batch.report import PlainProgress
+    from cleaner.batch.stats import Stats
+    from rich.console import Console
+    import io as _io
+
+    buf = _io.StringIO()
+    p = PlainProgress(Console(file=buf, width=40), interval=0.0)
+    p.start(1000, 1, 0)
+    p.advance(500, Stats(docs_in=12, bytes_in=34_567))
+    [line] = buf.getvalue().splitlines()
+    assert line.startswith("cleaning: 12 docs") and "MB/s" in line and "50%" in line

@@ -52,6 +52,33 @@ class RichProgress(ProgressCallbacks):
             self.p.stop()
 
 
+class PlainProgress(ProgressCallbacks):
+    """One plain line every `interval` seconds (for logs: stderr is no terminal); nothing for short runs."""
+
+    def __init__(self, console: Console, interval: float = 5.0):
+        self.console, self.interval = console, interval
+        self.total: int | None = None
+
+    def start(self, total_bytes: int | None, shards: int, skipped: int) -> None:
+        self.total, self.t0 = total_bytes, time.monotonic()
+        self.last = self.t0
+        if skipped:
+            self.console.print(f"resuming: {skipped} of {shards} shards already done", markup=False)
+
+    def advance(self, raw_done: int, stats: Stats) -> None:
+        now = time.monotonic()
+        if now - self.last < self.interval:
+            return
+        self.last = now
+        dt = now - self.t0
+        line = f"cleaning: {stats.docs_in:,} docs, {stats.docs_in / dt:,.0f} docs/s, {mb_per_s(stats.bytes_in, dt)} MB/s"
+        if self.total:
+            frac = min(raw_done / self.total, 1.0)
+            eta = f", ETA {dt * (1 - frac) / frac:,.0f}s" if frac > 0 else ""
+            line += f", {frac:.0%}{eta}"
+        self.console.print(f"{line}, {dt:,.0f}s elapsed", markup=False, soft_wrap=True)
+
+
 def mb_per_s(nbytes: int, seconds: float) -> str:
     """MB/s with three significant digits (0.0421, 3.17, 25.3, 118)."""
     x = nbytes / max(seconds, 1e-9) / 1e6

@@ -45,10 +45,15 @@ def clean(
         help="Exit with 1 when more than this fraction of documents is rejected.", min=0, max=1)] = 0.01,
     drop_empty: Annotated[bool, typer.Option(
         help="Send documents with nothing left to the rejects instead of the output.")] = False,
+    max_doc_bytes: Annotated[int, typer.Option(
+        help="Largest document, JSONL line or WARC record, in bytes, also after decompression; larger ones "
+             "are rejected (too_large).", min=1)] = 64 << 20,
     stats: Annotated[Optional[Path], typer.Option(help="Write the summary as JSON to this file.")] = None,
     restart: Annotated[bool, typer.Option(help="Ignore the finished shards of an earlier run into OUT.")] = False,
     progress: Annotated[Optional[bool], typer.Option(
-        "--progress/--no-progress", help="Progress bar on stderr (default: with -o, when stderr is a terminal).",
+        "--progress/--no-progress",
+        help="Progress on stderr (default: a bar with -o on a terminal; a plain line every 5 s when stderr "
+             "is not a terminal).",
         show_default=False)] = None,
     summary: Annotated[Optional[bool], typer.Option(
         "--summary/--no-summary", help="Summary table on stderr (default: with -o).", show_default=False)] = None,
@@ -61,7 +66,7 @@ def clean(
     Exit codes: 0 ok, 1 rejects above --max-reject-rate, 2 usage error, 3 run failed, 130 interrupted.
     """
     from cleaner.batch import BatchConfig, OptionsChanged, OutputInUse, PlanError, PoolError, run_batch
-    from cleaner.batch.report import RichProgress, stats_json, summary_table
+    from cleaner.batch.report import PlainProgress, RichProgress, stats_json, summary_table
     from cleaner.io import Fields, MissingExtra
 
     if format not in _OUT_FORMATS:
@@ -80,9 +85,10 @@ def clean(
         paths=paths, out=output, out_format=format, compression=_COMPRESSIONS[compression],
         input_format=input_format, fields=Fields(text_field, html_field, url_field, id_field), site=site,
         trace=trace, workers=workers, timeout=timeout or None, drop_empty=drop_empty, restart=restart,
-        rules=str(rules.resolve()) if rules else None,
+        rules=str(rules.resolve()) if rules else None, max_doc_bytes=max_doc_bytes,
     )
-    show_progress = (not quiet) and (progress if progress is not None else (output is not None and err.is_terminal))
+    bar = err.is_terminal
+    show_progress = (not quiet) and (progress if progress is not None else (output is not None or not bar))
     show_summary = (not quiet) and (summary if summary is not None else output is not None)
     to_stdout = output is None
 
@@ -97,7 +103,7 @@ def clean(
 
     try:
         report = run_batch(
-            cfg, cleaner, progress=RichProgress(err) if show_progress else None,
+            cfg, cleaner, progress=(RichProgress(err) if bar else PlainProgress(err)) if show_progress else None,
             on_reject=on_reject, on_warning=on_warning,
         )
     except (PlanError, OptionsChanged, OutputInUse, MissingExtra) as exc:

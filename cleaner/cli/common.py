@@ -11,7 +11,7 @@ import typer
 from rich.console import Console, ConsoleDimensions
 from rich.text import Text
 
-from cleaner.core.cleaner import Cleaner
+from cleaner.core.cleaner import Cleaner, default_rules_dir
 from cleaner.ruleset.model import RuleError
 
 # Exit codes (documented in the README).
@@ -51,3 +51,14 @@ def load_cleaner(rules: Path | None) -> Cleaner:
         return Cleaner.from_rules(rules)
     except RuleError as e:
         raise fail(str(e)) from None
+
+
+def checkout_rules(rules: Path | None) -> Path:
+    """The rules directory `test` and `rules` commands use: `--rules`, else `./rules` when run in a
+    checkout (a `rules/generic.yaml` here, so fixtures and rules come from the same tree), else the
+    shipped rules. Said on stderr, so nobody tests one tree's fixtures against another's rules."""
+    if rules is None:
+        here = Path("rules")
+        rules = here if (here / "generic.yaml").is_file() else default_rules_dir()
+    err.print(f"rules: {rules}", markup=False, soft_wrap=True)
+    return rules

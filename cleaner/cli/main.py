@@ -1,6 +1,8 @@
 """The `cleaner` command: clean, explain, test, rules check|list."""
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from cleaner.cli.clean_cmd import clean
@@ -14,6 +16,24 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from cleaner import __version__
+
+        print(f"cleaner {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Turn scraper output into clean article bodies with per-site YAML rules."""
+
+
 app.command("clean")(clean)
 app.command("explain")(explain)
 app.command("test")(test)

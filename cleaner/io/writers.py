@@ -19,7 +19,7 @@ import math
 import os
 import re
 from pathlib import Path
-from typing import BinaryIO, Iterable
+from typing import BinaryIO
 
 from ._extras import require
 from .compression import Compressor, suffix

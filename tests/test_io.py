@@ -286,3 +286,14 @@ def test_truncated_zstd_document_file_is_a_reject(tmp_path):
     assert isinstance(rej, Reject) and rej.kind == "corrupt_input" and "truncated zstd" in rej.reason
     p.write_bytes(blob)
     assert read_file_record(p, "a.txt.zst").data == ("Ein Absatz. " * 20000).encode()
+
+
+def test_record_file_names_are_safe_and_short():
+    """Text output named by id (issue 10, friction): any id gives a safe name of at most 255 bytes (a
+    name the file system refuses would stop the run), numbered like rejects.jsonl."""
+    from cleaner.io.writers import record_file_name
+
+    assert record_file_name(Record("s", 7, "", id="a/b c\ud800")) == "00000007_a_b_c.txt"
+    assert record_file_name(Record("s", 7, "", id="../..")) == "00000007.txt"
+    name = record_file_name(Record("s", 12, "", id="漢" * 200))
+    assert name.startswith("00000012_漢") and len(name.encode()) < 255

@@ -250,7 +250,8 @@ def record_file_name(rec) -> str:
     (or row / byte offset) as in rejects.jsonl, then its id made safe for a file name."""
     if not rec.id:
         return f"{rec.offset:08d}.txt"
-    safe = _UNSAFE_NAME.sub("_", _SURROGATE.sub("_", rec.id)).strip("._")[:80]
+    safe = _UNSAFE_NAME.sub("_", _SURROGATE.sub("_", rec.id)).strip("._")
+    safe = safe.encode("utf-8")[:120].decode("utf-8", "ignore")  # file names hold 255 bytes
     return f"{rec.offset:08d}_{safe}.txt" if safe else f"{rec.offset:08d}.txt"
 
 

@@ -14,12 +14,12 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
-from ..io.compression import suffix
+from ..io.writers import OUTPUTS
 from ..io.formats import DOC_FORMATS, InputFile, discover, doc_files, not_a_file, split_name, walk_inputs
 
 FILES_PER_SHARD = 2000
 MAX_SKIPPED_SHOWN = 20  # unknown-format files kept by name for the message; all are counted
-OUT_FORMATS = ("text", "jsonl", "parquet")
+OUT_FORMATS = tuple(OUTPUTS)  # "jsonl", "parquet", "text"
 
 
 class PlanError(ValueError):
@@ -250,7 +250,7 @@ def _disambiguate(singles: list[tuple[Shard, Path]]) -> None:
 
 
 def _name_outputs(shards: list[Shard], fmt: str, compression: str | None) -> None:
-    ext = {"jsonl": ".jsonl" + suffix(compression), "parquet": ".parquet", "text": ""}[fmt]
+    ext = OUTPUTS[fmt](compression).suffix()
     for s in shards:
         if s.kind == "stdin":
             s.out = "stdin" + ext

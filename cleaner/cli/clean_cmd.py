@@ -15,9 +15,10 @@ from typing import Annotated, Optional
 import typer
 
 from cleaner.cli.common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_RUN_FAILED, EXIT_USAGE, err, fail, load_cleaner
+from cleaner.io.formats import INPUT_FORMATS as _IN_FORMATS
+from cleaner.io.writers import OUTPUTS
 
-_OUT_FORMATS = ("auto", "text", "jsonl", "parquet")
-_IN_FORMATS = ("text", "html", "jsonl", "warc", "parquet")
+_OUT_FORMATS = ("auto", *OUTPUTS)
 _COMPRESSIONS = {"none": None, "gzip": "gzip", "gz": "gzip", "zstd": "zstd", "zst": "zstd"}
 
 

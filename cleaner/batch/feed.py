@@ -45,10 +45,24 @@ class Task:
     items: list
     first: int  # index of the first item within its shard
     raw_end: int  # raw input bytes of the shard consumed up to the end of this task (progress)
-    source: str = ""
     skip: dict = field(default_factory=dict)
     attempts: int = 0
     dest: tuple[str, list[str] | None] | None = None
+
+
+    def __getstate__(self) -> dict:  # a task crosses to a worker: JSONL lines travel as bare pairs
+        state = self.__dict__.copy()
+        items = self.items
+        if items and all(type(r) is Record and r.raw == "jsonl" for r in items):  # one shard: one source
+            state["items"] = ("jsonl", items[0].source, [(r.offset, r.data) for r in items])
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        items = state["items"]
+        if isinstance(items, tuple):
+            _, src, pairs = items
+            state["items"] = [Record(src, n, line, "auto", None, None, {}, "line", "jsonl") for n, line in pairs]
+        self.__dict__.update(state)
 
 
 Element = Start | End | Task
@@ -68,10 +82,10 @@ def feed(shards: list[tuple[int, Shard]], opts: BatchConfig) -> Iterator[Element
             count += 1
             nbytes += _size(item)
             if len(items) >= opts.task_docs or nbytes >= opts.task_bytes:
-                yield Task(seq, idx, items, first, getattr(reader, "pos", 0), shard.source)
+                yield Task(seq, idx, items, first, getattr(reader, "pos", 0))
                 seq, items, nbytes, first = seq + 1, [], 0, count
         if items:
-            yield Task(seq, idx, items, first, shard.size, shard.source)
+            yield Task(seq, idx, items, first, shard.size)
             seq += 1
         yield End(seq, idx)
         seq += 1

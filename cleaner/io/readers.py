@@ -99,7 +99,7 @@ class JsonlLines:
                     if len(line) > self.max_bytes:
                         yield Reject(self.source, line_no, "too_large", f"line longer than {self.max_bytes} bytes")
                     elif line.strip():
-                        yield Record(src, line_no, line, raw="jsonl")
+                        yield Record(src, line_no, line, "auto", None, None, {}, "line", "jsonl")
                 start = nl + 1
             if not oversize:
                 buf += data[start:]

@@ -395,3 +395,14 @@ def test_parquet_row_arrow_refuses_is_one_reject(tmp_path):
         enc.add(i, Record("s", i, "t", extra={"n": n}), {"id": str(i), "text": "t", "warnings": []})
     batch, late = enc.finish()
     assert batch.column("n").to_pylist() == [1, 3] and list(late) == [1] and "Parquet" in str(late[1])
+
+
+def test_fork_server_children_orphaned_while_starting_exit_quietly():
+    """Issue 10.9: SIGKILLed while starting a worker, the parent left the fork server's child a truncated
+    pickle, printed as a traceback; the preload module silences exactly that class of error."""
+    code = ("import sys, pickle, cleaner.batch._forkserver\n"
+            "sys.excepthook(pickle.UnpicklingError, pickle.UnpicklingError('pickle data was truncated'), None)\n"
+            "sys.excepthook(EOFError, EOFError(), None)\n"
+            "sys.excepthook(ValueError, ValueError('a real bug'), None)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert "truncated" not in r.stderr and "EOFError" not in r.stderr and "a real bug" in r.stderr

@@ -48,7 +48,7 @@ class WorkerPool:
     def __init__(self, n: int, cleaner, opts: BatchConfig, *, hard_timeout: float | None):
         self.ctx = mp.get_context("forkserver")
         # imported once in the fork server, so replacement workers start in milliseconds
-        self.ctx.set_forkserver_preload(["cleaner", "cleaner.batch.worker"])
+        self.ctx.set_forkserver_preload(["cleaner", "cleaner.batch.worker", "cleaner.batch._forkserver"])
         self.cleaner, self.opts, self.hard_timeout = cleaner, opts, hard_timeout
         self.workers = [_Worker(self.ctx, cleaner, opts) for _ in range(n)]
         self.peak_rss: list[int] = []

@@ -85,14 +85,13 @@ def mb_per_s(nbytes: int, seconds: float) -> str:
     return f"{x:.3g}" if x < 100 else f"{x:.0f}"
 
 
-def summary_table(report: RunReport, top: int = 10) -> Table:
+def summary_rows(report: RunReport, top: int = 10) -> list[tuple[str, str]]:
+    """The summary as (label, value) rows."""
     s = report.stats
-    t = Table(title="cleaner clean: summary", show_header=False, title_justify="left")
-    t.add_column(style="bold")
-    t.add_column(justify="right")
+    rows: list[tuple[str, str]] = []
 
-    def row(key: str, value: str) -> None:  # literally: rule ids and paths may hold "[...]"
-        t.add_row(Text(key), Text(value))
+    def row(key: str, value: str) -> None:
+        rows.append((key, value))
 
     pct = (lambda n: f"{n:,} ({n / s.docs_in:.1%})") if s.docs_in else (lambda n: f"{n:,}")
     row("documents in", f"{s.docs_in:,}")
@@ -121,7 +120,24 @@ def summary_table(report: RunReport, top: int = 10) -> Table:
         row("top rules", ", ".join(f"{k} {v:,}" for k, v in s.rules.most_common(top)))
     if report.rejects_file is not None:
         row("rejects", str(report.rejects_file))
+    return rows
+
+
+def summary_table(report: RunReport, top: int = 10) -> Table:
+    """The summary for a terminal (values printed literally: rule ids and paths may hold "[...]")."""
+    t = Table(title="cleaner clean: summary", show_header=False, title_justify="left")
+    t.add_column(style="bold")
+    t.add_column(justify="right")
+    for key, value in summary_rows(report, top):
+        t.add_row(Text(key), Text(value))
     return t
+
+
+def summary_text(report: RunReport, top: int = 10) -> str:
+    """The summary as plain lines, for logs (stderr is no terminal)."""
+    rows = summary_rows(report, top)
+    width = max(len(k) for k, _ in rows)
+    return "cleaner clean: summary\n" + "\n".join(f"  {k:<{width}}  {v}" for k, v in rows)
 
 
 def stats_json(report: RunReport) -> dict:

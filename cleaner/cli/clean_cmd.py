@@ -67,7 +67,7 @@ def clean(
     Exit codes: 0 ok, 1 rejects above --max-reject-rate, 2 usage error, 3 run failed, 130 interrupted.
     """
     from cleaner.batch import BatchConfig, OptionsChanged, OutputInUse, PlanError, PoolError, run_batch
-    from cleaner.batch.report import PlainProgress, RichProgress, stats_json, summary_table
+    from cleaner.batch.report import PlainProgress, RichProgress, stats_json, summary_table, summary_text
     from cleaner.io import Fields, MissingExtra
 
     if format not in _OUT_FORMATS:
@@ -133,7 +133,10 @@ def clean(
                   f"{', ...' if n > 3 else ''}); --input-format reads them as one format",
                   markup=False, soft_wrap=True)
     if show_summary:
-        err.print(summary_table(report))
+        if err.is_terminal:
+            err.print(summary_table(report))
+        else:
+            err.print(summary_text(report), markup=False, soft_wrap=True, highlight=False)
     if stats is not None:
         try:
             stats.write_text(json.dumps(stats_json(report), indent=2, ensure_ascii=False) + "\n")

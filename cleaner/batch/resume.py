@@ -44,11 +44,13 @@ class RunLock:
         self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        except BlockingIOError:
             pid = os.read(self.fd, 32).decode("ascii", "replace").strip() or "?"
             os.close(self.fd)
             raise OutputInUse(f"{out} is in use by another cleaner run (PID {pid}); wait for it to finish "
                               "or use another output directory") from None
+        except OSError:  # a file system without locks (some network mounts): run unguarded, as before
+            pass
         os.ftruncate(self.fd, 0)
         os.write(self.fd, f"{os.getpid()}\n".encode())
 

@@ -171,3 +171,14 @@ def test_update_checks_again_and_fails_when_a_check_still_fails(tmp_path):
     (case / "expected.txt").write_text("stale\n", encoding="utf-8")
     res = RUN.invoke(app, ["test", "--fixtures", str(tmp_path / "fixtures"), "--update"])
     assert res.exit_code == 1 and "chrome left in the body" in res.stdout and "1 failed, 1 updated" in res.stderr
+
+
+def test_piped_help_is_plain_and_unwrapped():
+    """Friction (issue 10): `--help` piped was boxed and wrapped at 80 columns."""
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "cleaner.cli.main", "clean", "--help"], capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0 and "╭" not in r.stdout
+    assert any("--format" in l and "else jsonl." in l for l in r.stdout.splitlines())

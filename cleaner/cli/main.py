@@ -1,6 +1,7 @@
 """The `cleaner` command: clean, explain, test, rules check|list."""
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -15,6 +16,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # help and usage errors piped to a file or a program: plain click text, never wrapped
+    **({} if sys.stdout.isatty() else {"rich_markup_mode": None,
+                                        "context_settings": {"max_content_width": 1 << 16, "terminal_width": 1 << 16}}),
 )
 
 

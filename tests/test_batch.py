@@ -308,6 +308,9 @@ def test_resume_after_kill_has_no_duplicates_and_no_gaps(tmp_path):
         time.sleep(0.02)
     p.kill()  # SIGKILL: no cleanup at all; workers die with their pipes
     p.wait()
+    # issue 10.9: the orphaned workers exit quietly (they hold the stderr pipe: EOF when all are gone)
+    stderr = p.stderr.read().decode()
+    assert "Traceback" not in stderr and "Error" not in stderr, stderr
     done_before = manifest.read_text().count("\n")
     assert 2 <= done_before < n_shards, "the run should be killed mid-way"
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
@@ -319,3 +322,87 @@ def test_resume_after_kill_has_no_duplicates_and_no_gaps(tmp_path):
     assert len(read_jsonl(out / "rejects.jsonl")) == n_shards
     assert not [p for p in out.rglob("*") if p.name.endswith(".cleaner-tmp")]
 
+
+
+SURROGATE_LINES = (
+    '{"id": "ok-1", "text": "A first paragraph of the article body, long enough to stay."}\n'
+    '{"id": "bad\\ud800", "text": "caf\\ud800 au lait is what the article body says here.", "note": "x\\udfff"}\n'
+    '{"id": "ok-2", "text": "A second good paragraph of another article body."}\n'
+)
+
+
+def _valid_utf8_files(root: Path) -> list[Path]:
+    files = [p for p in root.rglob("*") if p.is_file() and ".cleaner" not in p.parts]
+    for p in files:
+        raw = p.read_bytes()
+        if p.suffix == ".gz":
+            raw = gzip.decompress(raw)
+        if p.suffix != ".parquet":
+            raw.decode("utf-8")  # raises on ED A0 80 and friends
+    return files
+
+
+@pytest.mark.parametrize("out_format", ["jsonl", "text", "parquet"])
+def test_lone_surrogates_never_reach_the_output_nor_cost_the_shard(tmp_path, out_format):
+    """Issue 10.2/10.3: "caf\\ud800" in a JSON string gave invalid UTF-8 in JSONL and text output and lost
+    the whole shard as Parquet (exit 3). Now: U+FFFD with a warning on that record, the others intact."""
+    if out_format == "parquet":
+        pq = pytest.importorskip("pyarrow.parquet")
+    src = tmp_path / "a.jsonl"
+    src.write_text(SURROGATE_LINES, encoding="utf-8")
+    rep = run([src], tmp_path / "out", out_format=out_format, workers=1)
+    assert rep.stats.written == 3 and rep.stats.rejected == 0 and rep.stats.with_warnings >= 1
+    _valid_utf8_files(tmp_path / "out")
+    if out_format == "jsonl":
+        recs = read_jsonl(tmp_path / "out" / "a.jsonl")
+        assert recs[1]["id"] == "bad\ufffd" and recs[1]["note"] == "x\ufffd"
+        assert any("U+FFFD" in w for w in recs[1]["warnings"]) and not recs[0]["warnings"]
+    elif out_format == "parquet":
+        t = pq.read_table(tmp_path / "out" / "a.parquet")
+        assert t.column("id").to_pylist() == ["ok-1", "bad\ufffd", "ok-2"]
+        assert any("U+FFFD" in w for w in t.column("warnings")[1].as_py())
+    else:
+        names = sorted(p.name for p in (tmp_path / "out" / "a").iterdir())
+        assert names == ["00000001_ok-1.txt", "00000002_bad.txt", "00000003_ok-2.txt"]
+    buf = io.BytesIO()
+    run_batch(BatchConfig([str(src)], out_format="text" if out_format == "parquet" else out_format), Cleaner.from_rules(),
+              stream=buf)
+    buf.getvalue().decode("utf-8")
+
+
+def test_values_json_cannot_hold_are_repaired_on_that_record_only(tmp_path):
+    """Issue 10.3: a NaN carried through from Parquet input was written as `NaN`, which is no JSON."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    src = tmp_path / "in.parquet"
+    pq.write_table(pa.table({"text": ["Body one of the article.", "Body two of the article."],
+                             "score": [1.5, float("nan")]}), src)
+    rep = run([src], tmp_path / "out", out_format="jsonl", workers=1)
+    recs = [json.loads(line) for line in (tmp_path / "out" / "in.jsonl").read_text().splitlines()]  # strict JSON
+    assert [r["score"] for r in recs] == [1.5, None] and rep.stats.written == 2
+    assert any("NaN" in w for w in recs[1]["warnings"])
+
+
+def test_parquet_row_arrow_refuses_is_one_reject(tmp_path):
+    """Issue 10.3: a value Arrow cannot hold costs its record only (an encode_error reject)."""
+    pytest.importorskip("pyarrow")
+    from cleaner.io.writers import ParquetOutput, parquet_schema
+    from cleaner.io.records import Record
+
+    schema = parquet_schema(__import__("pyarrow").schema([("n", __import__("pyarrow").int64())]))
+    enc = ParquetOutput().encoder(schema=schema)
+    for i, n in enumerate([1, 2**70, 3]):
+        enc.add(i, Record("s", i, "t", extra={"n": n}), {"id": str(i), "text": "t", "warnings": []})
+    batch, late = enc.finish()
+    assert batch.column("n").to_pylist() == [1, 3] and list(late) == [1] and "Parquet" in str(late[1])
+
+
+def test_fork_server_children_orphaned_while_starting_exit_quietly():
+    """Issue 10.9: SIGKILLed while starting a worker, the parent left the fork server's child a truncated
+    pickle, printed as a traceback; the preload module silences exactly that class of error."""
+    code = ("import sys, pickle, cleaner.batch._forkserver\n"
+            "sys.excepthook(pickle.UnpicklingError, pickle.UnpicklingError('pickle data was truncated'), None)\n"
+            "sys.excepthook(EOFError, EOFError(), None)\n"
+            "sys.excepthook(ValueError, ValueError('a real bug'), None)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert "truncated" not in r.stderr and "EOFError" not in r.stderr and "a real bug" in r.stderr

@@ -96,3 +96,89 @@ def test_rules_check_reports_a_failing_example_and_a_bad_file(tmp_path):
     (tmp_path / "x.org.yaml").write_text("site: x.org\ndescription: d\nrules: [{id: a, colour: red}]\n")
     res = RUN.invoke(app, ["rules", "check", str(tmp_path)])
     assert res.exit_code == 2 and "x.org.yaml: rule 'a': unknown key 'colour'" in res.stderr
+
+
+def test_user_text_is_printed_literally_never_as_markup(tmp_path, monkeypatch):
+    """Issue 10.7: "[draft]" vanished from a missing path, "[/x].txt" crashed with a MarkupError, a bad
+    regex lost its class, and the missing-extra hint lost "[zstd]"."""
+    res = RUN.invoke(app, ["clean", "[draft] article.txt"])
+    assert res.exit_code == 2 and "no such file or directory: [draft] article.txt" in res.stderr
+    res = RUN.invoke(app, ["clean", "[/x].txt"])
+    assert res.exit_code == 2 and "[/x].txt" in res.stderr and "Traceback" not in res.output
+    res = RUN.invoke(app, ["explain", "[bold]x[/bold].txt"])
+    assert res.exit_code == 2 and "[bold]x[/bold].txt" in res.stderr
+    (tmp_path / "x.org.yaml").write_text(textwrap.dedent("""
+        site: x.org
+        description: d
+        domains: [x.org]
+        rules:
+          - id: ad
+            description: Drops ad lines.
+            action: drop
+            match: {regex: '[abc](unclosed'}
+            example: {input: "Ad\\n", output: ""}
+        """), encoding="utf-8")
+    res = RUN.invoke(app, ["rules", "check", str(tmp_path)])
+    assert res.exit_code == 2 and "[abc](unclosed" in res.stderr
+    from cleaner.batch import runner
+    from cleaner.io import MissingExtra
+
+    def missing(module, what=None):
+        raise MissingExtra("zstandard is needed for zstd compression but is not installed: pip install 'cleaner[zstd]'")
+
+    monkeypatch.setattr(runner, "require", missing)
+    (tmp_path / "a.jsonl").write_text('{"text": "x"}\n')
+    res = RUN.invoke(app, ["clean", str(tmp_path / "a.jsonl"), "--compression", "zstd", "-o", str(tmp_path / "o")])
+    assert res.exit_code == 2 and "pip install 'cleaner[zstd]'" in res.stderr
+
+
+def test_piped_output_is_never_wrapped_whatever_the_path_length(tmp_path):
+    """Friction (issue 10): "27 passed, 0 failed" was wrapped at 80 columns after a long checkout path."""
+    deep = tmp_path / ("a-rather-long-directory-name-" * 4) / "rules"
+    shutil.copytree(FIXTURES.parents[1] / "rules", deep)
+    res = RUN.invoke(app, ["rules", "check", str(deep)])
+    assert res.exit_code == 0, res.output
+    [line] = [l for l in res.stderr.splitlines() if "passed" in l]
+    assert line.startswith(str(deep)) and line.endswith(" 0 failed")
+    listing = RUN.invoke(app, ["rules", "list", str(deep)]).stdout
+    rows = [l for l in listing.splitlines() if "comment-counter" in l]
+    assert rows and all(l.rstrip().endswith(".") for l in rows)  # each description whole, on its row
+
+
+def test_version_rules_option_unknown_site_and_which_rules():
+    """Friction (issue 10): --version; `rules check --rules DIR`; `rules list --site unknown` exits 2
+    naming the known sites; test/rules say which rules directory they use (./rules in a checkout)."""
+    from cleaner import __version__
+
+    res = RUN.invoke(app, ["--version"])
+    assert res.exit_code == 0 and res.stdout.strip() == f"cleaner {__version__}"
+    rules = FIXTURES.parents[1] / "rules"
+    res = RUN.invoke(app, ["rules", "check", "--rules", str(rules)])
+    assert res.exit_code == 0 and f"rules: {rules}" in res.stderr and " 0 failed" in res.stderr
+    res = RUN.invoke(app, ["rules", "list", "--site", "no-such.site"])
+    assert res.exit_code == 2 and "known sites: generic, vietnam.vn" in res.stderr
+    res = RUN.invoke(app, ["test", "--fixtures", str(FIXTURES), "--site", "vietnam.vn"])
+    assert res.exit_code == 0 and "rules: " in res.stderr
+
+
+def test_update_checks_again_and_fails_when_a_check_still_fails(tmp_path):
+    """Friction (issue 10): `test --update` exited 0 while checks.json still failed."""
+    import json
+
+    case = tmp_path / "fixtures" / "vietnam.vn" / "cs-hanoi-convention"
+    shutil.copytree(SEED, case)
+    (case / "checks.json").write_text(json.dumps({"chrome": ["Ráno 26. října"]}), encoding="utf-8")
+    (case / "expected.txt").write_text("stale\n", encoding="utf-8")
+    res = RUN.invoke(app, ["test", "--fixtures", str(tmp_path / "fixtures"), "--update"])
+    assert res.exit_code == 1 and "chrome left in the body" in res.stdout and "1 failed, 1 updated" in res.stderr
+
+
+def test_piped_help_is_plain_and_unwrapped():
+    """Friction (issue 10): `--help` piped was boxed and wrapped at 80 columns."""
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "cleaner.cli.main", "clean", "--help"], capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0 and "╭" not in r.stdout
+    assert any("--format" in l and "else jsonl." in l for l in r.stdout.splitlines())

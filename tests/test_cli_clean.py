@@ -137,3 +137,89 @@ def test_compressed_document_files_are_read_and_mirrored(tmp_path):
     assert (out / "a" / "note.txt").read_text(encoding="utf-8").strip() == "Plain text note."
     rejects = [json.loads(line) for line in (out / "rejects.jsonl").read_text().splitlines()]
     assert [r["kind"] for r in rejects] == ["corrupt_input"] and "broken.txt.gz" in rejects[0]["source"]
+
+
+def test_a_second_run_into_the_same_out_is_refused_in_one_line(tmp_path, cli):
+    """Issue 10.8: two runs into one OUT at once swept each other's temporaries; the first died."""
+    import os
+
+    from cleaner.batch.resume import RunLock
+
+    (tmp_path / "a.jsonl").write_text(json.dumps({"text": ARTICLE}) + "\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    lock = RunLock(out)  # what a running `cleaner clean ... -o out` holds
+    try:
+        r = cli(tmp_path / "a.jsonl", "-o", out)
+        assert r.exit_code == 2 and "in use by another cleaner run" in r.stderr
+        assert f"PID {os.getpid()}" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    finally:
+        lock.release()
+    assert cli(tmp_path / "a.jsonl", "-o", out).exit_code == 0  # released: and never stale after a kill
+
+
+def test_fifo_input_is_exit_2_and_unreadable_entries_of_a_directory_are_each_reported(tmp_path, cli):
+    """Issue 10.10: a FIFO given as input was exit 3 "Not a directory"; inside a directory, FIFOs and
+    dangling symlinks were skipped with no reject and no warning."""
+    import os
+
+    fifo = tmp_path / "fifo.txt"
+    os.mkfifo(fifo)
+    r = cli(fifo)
+    assert r.exit_code == 2 and "FIFO" in r.stderr and "cleaner clean - <" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.output
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(ARTICLE)
+    os.mkfifo(src / "pipe.txt")
+    (src / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    r = cli(src, "-o", tmp_path / "out", "--no-summary")
+    assert r.exit_code == 0, r.output
+    assert "pipe.txt: a FIFO" in r.stderr and "gone.txt: dangling symbolic link" in r.stderr
+    rejects = [json.loads(x) for x in (tmp_path / "out" / "rejects.jsonl").read_text().splitlines()]
+    assert sorted(Path(x["source"]).name for x in rejects) == ["gone.txt", "pipe.txt"]
+    assert all(x["kind"] == "read_error" for x in rejects) and (tmp_path / "out" / "a.txt").exists()
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    r = cli(tmp_path / "dangling")
+    assert r.exit_code == 2 and "dangling symbolic link" in r.stderr
+
+
+def test_several_documents_to_stdout_are_told_apart(tmp_path, cli):
+    """Friction (issue 10): `clean dir/` to stdout joined documents like paragraphs; now a `==> name <==`
+    header each, as `head` does (one document alone stays bare)."""
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    (tmp_path / "b.txt").write_text("Only one paragraph in this one.\n")
+    r = cli(tmp_path, "--workers", "1")
+    assert r.exit_code == 0, r.output
+    assert r.stdout == (f"==> {tmp_path / 'a.txt'} <==\nA first paragraph of the article body.\n\n"
+                        f"A second paragraph of the body.\n\n==> {tmp_path / 'b.txt'} <==\n"
+                        "Only one paragraph in this one.\n")
+    assert not cli(tmp_path / "a.txt").stdout.startswith("==>")
+
+
+def test_max_doc_bytes_option_and_null_messages(tmp_path, cli):
+    """Friction (issue 10): the 64 MiB limit is an option; "JSON null, not an object"; a null text
+    field is reported as null, not as missing."""
+    lines = [json.dumps({"text": "x" * 300}), "null", json.dumps({"text": None}), json.dumps({"text": "ok here"})]
+    (tmp_path / "a.jsonl").write_text("\n".join(lines) + "\n")
+    r = cli(tmp_path / "a.jsonl", "-o", tmp_path / "out", "--max-doc-bytes", "200", "--max-reject-rate", "1")
+    assert r.exit_code == 0, r.output
+    rejects = [json.loads(x) for x in (tmp_path / "out" / "rejects.jsonl").read_text().splitlines()]
+    assert [(x["line"], x["kind"]) for x in rejects] == [(1, "too_large"), (2, "malformed_json"), (3, "missing_field")]
+    assert rejects[1]["reason"] == "JSON null, not an object"
+    assert rejects[2]["reason"] == "field 'text' is null, not a string"
+    assert "cleaned inline" in r.stderr and "no workers" not in r.stderr
+
+
+def test_plain_progress_lines_when_stderr_is_no_terminal(tmp_path):
+    from cleaner.batch.report import PlainProgress
+    from cleaner.batch.stats import Stats
+    from rich.console import Console
+    import io as _io
+
+    buf = _io.StringIO()
+    p = PlainProgress(Console(file=buf, width=40), interval=0.0)
+    p.start(1000, 1, 0)
+    p.advance(500, Stats(docs_in=12, bytes_in=34_567))
+    [line] = buf.getvalue().splitlines()
+    assert line.startswith("cleaning: 12 docs") and "MB/s" in line and "50%" in line

@@ -7,11 +7,11 @@ bookkeeping), `stats` (counters), `runner` (ties them together).
 
 from .plan import PlanError
 from .pool import PoolError, default_workers
-from .resume import OptionsChanged
+from .resume import OptionsChanged, OutputInUse
 from .runner import BatchConfig, Progress, RunReport, run_batch
 from .stats import Stats
 
 __all__ = [
-    "BatchConfig", "OptionsChanged", "PlanError", "PoolError", "Progress", "RunReport", "Stats",
+    "BatchConfig", "OptionsChanged", "OutputInUse", "PlanError", "PoolError", "Progress", "RunReport", "Stats",
     "default_workers", "run_batch",
 ]

@@ -13,11 +13,9 @@ from typing import BinaryIO, Iterator
 
 from ..io._extras import MissingExtra
 from ..io.readers import JsonlLines, ParquetRecords, WarcRecords, stdin_stream
-from ..io.records import Fields, Record, Reject
+from ..io.records import Record, Reject
+from .options import BatchConfig
 from .plan import PlanError, Shard
-
-TASK_DOCS = 64
-TASK_BYTES = 512 << 10
 
 
 @dataclass
@@ -35,42 +33,45 @@ class End:
 
 @dataclass
 class Task:
-    """A batch of items from one shard for one worker.
-
-    kind "jsonl": items are (line_no, raw line) or Reject; "files": (path, source, clean_format) tuples;
-    "records": Record or Reject objects. `skip` maps item index -> (kind, reason) for items that
-    already stopped a worker (timeout or crash): they become rejects without being cleaned again.
-    `dest`, for text-directory output: (directory, relative file name of each item), which the worker
-    writes (set by the runner from `Sink.destination`).
+    """A batch of items (Record or Reject; raw records are finished by the worker) from one shard for
+    one worker. `skip` maps item index -> (kind, reason) for items that already stopped a worker
+    (timeout or crash): they become rejects without being cleaned again. `dest`, for text-directory
+    output: (directory, relative file name of each item, or None to name them by record), which the
+    worker writes (set by the runner from `Sink.destination`).
     """
 
     seq: int
     shard: int
-    kind: str
     items: list
     first: int  # index of the first item within its shard
     raw_end: int  # raw input bytes of the shard consumed up to the end of this task (progress)
-    source: str = ""
     skip: dict = field(default_factory=dict)
     attempts: int = 0
-    dest: tuple[str, list[str]] | None = None
+    dest: tuple[str, list[str] | None] | None = None
+
+
+    def __getstate__(self) -> dict:  # a task crosses to a worker: JSONL lines travel as bare pairs
+        state = self.__dict__.copy()
+        items = self.items
+        if items and all(type(r) is Record and r.raw == "jsonl" for r in items):  # one shard: one source
+            state["items"] = ("jsonl", items[0].source, [(r.offset, r.data) for r in items])
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        items = state["items"]
+        if isinstance(items, tuple):
+            _, src, pairs = items
+            state["items"] = [Record(src, n, line, "auto", None, None, {}, "line", "jsonl") for n, line in pairs]
+        self.__dict__.update(state)
 
 
 Element = Start | End | Task
 
 
-@dataclass
-class FeedOptions:
-    fields: Fields = Fields()
-    max_doc_bytes: int = 64 << 20
-    task_docs: int = TASK_DOCS
-    task_bytes: int = TASK_BYTES
-
-
-def feed(shards: list[tuple[int, Shard]], opts: FeedOptions) -> Iterator[Element]:
+def feed(shards: list[tuple[int, Shard]], opts: BatchConfig) -> Iterator[Element]:
     seq = 0
     for idx, shard in shards:
-        reader, kind = _reader(shard, opts)
+        reader = _reader(shard, opts)
         start = Start(seq, idx, reader.read_schema() if isinstance(reader, ParquetRecords) else None)
         seq += 1
         yield start
@@ -81,10 +82,10 @@ def feed(shards: list[tuple[int, Shard]], opts: FeedOptions) -> Iterator[Element
             count += 1
             nbytes += _size(item)
             if len(items) >= opts.task_docs or nbytes >= opts.task_bytes:
-                yield Task(seq, idx, kind, items, first, getattr(reader, "pos", 0), shard.source)
+                yield Task(seq, idx, items, first, getattr(reader, "pos", 0))
                 seq, items, nbytes, first = seq + 1, [], 0, count
         if items:
-            yield Task(seq, idx, kind, items, first, shard.size, shard.source)
+            yield Task(seq, idx, items, first, shard.size)
             seq += 1
         yield End(seq, idx)
         seq += 1
@@ -105,10 +106,8 @@ def _guarded(reader, shard: Shard):
 
 
 def _size(item) -> int:
-    if isinstance(item, tuple):
-        return len(item[1]) if isinstance(item[1], bytes) else 4096  # files: read by the worker
     if isinstance(item, Record):
-        return len(item.data)
+        return 4096 if item.raw == "file" else len(item.data)  # files: read by the worker
     return 0
 
 
@@ -121,19 +120,20 @@ class _Files:
         files = self.shard.group.files()
         for i, (path, fmt) in enumerate(files, 1):
             self.pos = self.shard.size * i // len(files)  # progress in bytes, pro rata (sizes were planned)
-            yield (str(path), str(path), "html" if fmt == "html" else fmt_default)
+            yield Record(str(path), 0, str(path), "html" if fmt == "html" else fmt_default, unit="file", raw="file")
 
 
-def _reader(shard: Shard, opts: FeedOptions):
+def _reader(shard: Shard, opts: BatchConfig):
+    """The reader of a shard: an iterable of Record and Reject (a new input kind is one branch here)."""
     src = shard.source
     if shard.kind == "files":
-        return _Files(shard), "files"
+        return _Files(shard)
     if shard.kind == "jsonl":
-        return _Closing(shard.path, lambda f: JsonlLines(f, src, max_bytes=opts.max_doc_bytes)), "jsonl"
+        return _Closing(shard.path, lambda f: JsonlLines(f, src, max_bytes=opts.max_doc_bytes))
     if shard.kind == "warc":
-        return WarcRecords(shard.path, src, max_bytes=opts.max_doc_bytes), "records"
+        return WarcRecords(shard.path, src, max_bytes=opts.max_doc_bytes)
     if shard.kind == "parquet":
-        return ParquetRecords(shard.path, src, opts.fields), "records"
+        return ParquetRecords(shard.path, src, opts.fields)
     if shard.kind == "stdin":
         return _stdin(shard, opts)
     raise ValueError(shard.kind)
@@ -155,17 +155,17 @@ class _Closing:
             yield from self.inner
 
 
-def _stdin(shard: Shard, opts: FeedOptions):
+def _stdin(shard: Shard, opts: BatchConfig):
     """stdin in the format the plan sniffed or was told."""
     f: BinaryIO = stdin_stream()
     fmt = shard.stdin_format
     if fmt == "warc":
-        return WarcRecords("-", "-", max_bytes=opts.max_doc_bytes), "records"
+        return WarcRecords("-", "-", max_bytes=opts.max_doc_bytes)
     if fmt == "parquet":
         raise PlanError("Parquet cannot be read from stdin: pass the file path")
     if fmt == "jsonl":
-        return JsonlLines(f, "-", max_bytes=opts.max_doc_bytes), "jsonl"
+        return JsonlLines(f, "-", max_bytes=opts.max_doc_bytes)
     data = f.read(opts.max_doc_bytes + 1)
     if len(data) > opts.max_doc_bytes:
-        return [Reject("-", 0, "too_large", f"input larger than {opts.max_doc_bytes} bytes", "file")], "records"
-    return [Record("-", 0, data, fmt if fmt in ("text", "html") else "auto", unit="file")], "records"
+        return [Reject("-", 0, "too_large", f"input larger than {opts.max_doc_bytes} bytes", "file")]
+    return [Record("-", 0, data, fmt if fmt in ("text", "html") else "auto", unit="file")]

@@ -14,12 +14,12 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
-from ..io.compression import suffix
-from ..io.formats import DOC_FORMATS, InputFile, discover, doc_files, split_name, walk_inputs
+from ..io.writers import OUTPUTS
+from ..io.formats import DOC_FORMATS, InputFile, discover, doc_files, not_a_file, split_name, walk_inputs
 
 FILES_PER_SHARD = 2000
 MAX_SKIPPED_SHOWN = 20  # unknown-format files kept by name for the message; all are counted
-OUT_FORMATS = ("text", "jsonl", "parquet")
+OUT_FORMATS = tuple(OUTPUTS)  # "jsonl", "parquet", "text"
 
 
 class PlanError(ValueError):
@@ -102,6 +102,7 @@ class Plan:
     skipped: list[Path]  # the first files of unknown format found while walking directories
     out_format: str
     skipped_count: int = 0  # all of them
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)  # FIFOs, dangling links, ... in directories
 
     @property
     def total_bytes(self) -> int:
@@ -129,6 +130,7 @@ def make_plan(
     shards: list[Shard] = []
     skipped: list[Path] = []
     skipped_count = 0
+    unreadable: list[tuple[Path, str]] = []
     planned = time.monotonic_ns()
     many = len(paths) > 1
     singles: list[tuple[Shard, Path]] = []  # shards of files given by themselves, named for the file
@@ -140,7 +142,15 @@ def make_plan(
             continue
         root = Path(arg)
         if not root.exists():
+            if root.is_symlink():
+                raise PlanError(f"{arg}: dangling symbolic link (to {os.readlink(root)})")
             raise PlanError(f"no such file or directory: {arg}")
+        why = not_a_file(root)
+        if why is not None:
+            hint = f"; to read a pipe: cleaner clean - < {arg}" if "FIFO" in why else ""
+            raise PlanError(f"{arg}: {why}{hint}")
+        if not os.access(root, os.R_OK | (os.X_OK if root.is_dir() else 0)):
+            raise PlanError(f"{arg}: permission denied")
         if root.is_file():
             files, skip = discover(root, input_format=input_format)
             if not files:
@@ -151,7 +161,8 @@ def make_plan(
             continue
         prefix = root.resolve().name if many else ""
         found = []
-        for d, rel, files, skip in walk_inputs(root, input_format=input_format, exclude=out_dir):
+        for d, rel, files, skip in walk_inputs(root, input_format=input_format, exclude=out_dir,
+                                               unreadable=unreadable):
             if len(skipped) < MAX_SKIPPED_SHOWN:
                 skipped += skip[: MAX_SKIPPED_SHOWN - len(skipped)]
             skipped_count += len(skip)
@@ -171,7 +182,7 @@ def make_plan(
                     raise PlanError(f"{s.source} is given twice")
                 raise PlanError(f"{s.source} and {seen[s.out]} would both be written to {s.out}")
             seen[s.out] = s.source
-    return Plan(shards, skipped, fmt, skipped_count)
+    return Plan(shards, skipped, fmt, skipped_count, unreadable)
 
 
 def sniff_stdin() -> str:
@@ -239,7 +250,7 @@ def _disambiguate(singles: list[tuple[Shard, Path]]) -> None:
 
 
 def _name_outputs(shards: list[Shard], fmt: str, compression: str | None) -> None:
-    ext = {"jsonl": ".jsonl" + suffix(compression), "parquet": ".parquet", "text": ""}[fmt]
+    ext = OUTPUTS[fmt](compression).suffix()
     for s in shards:
         if s.kind == "stdin":
             s.out = "stdin" + ext

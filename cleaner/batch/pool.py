@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 
 from .feed import Task
-from .worker import TaskResult, WorkOptions, worker_main
+from .options import BatchConfig
+from .worker import TaskResult, worker_main
 
 
 class PoolError(RuntimeError):
@@ -33,7 +34,7 @@ class Failure:
 
 
 class _Worker:
-    def __init__(self, ctx, cleaner, opts: WorkOptions):
+    def __init__(self, ctx, cleaner, opts: BatchConfig):
         self.state = ctx.RawArray("d", 3)  # task seq, item index, start time (0: idle)
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=worker_main, args=(child, self.state, cleaner, opts), daemon=True)
@@ -44,10 +45,10 @@ class _Worker:
 
 
 class WorkerPool:
-    def __init__(self, n: int, cleaner, opts: WorkOptions, *, hard_timeout: float | None):
+    def __init__(self, n: int, cleaner, opts: BatchConfig, *, hard_timeout: float | None):
         self.ctx = mp.get_context("forkserver")
         # imported once in the fork server, so replacement workers start in milliseconds
-        self.ctx.set_forkserver_preload(["cleaner", "cleaner.batch.worker"])
+        self.ctx.set_forkserver_preload(["cleaner", "cleaner.batch.worker", "cleaner.batch._forkserver"])
         self.cleaner, self.opts, self.hard_timeout = cleaner, opts, hard_timeout
         self.workers = [_Worker(self.ctx, cleaner, opts) for _ in range(n)]
         self.peak_rss: list[int] = []

@@ -24,6 +24,42 @@ class OptionsChanged(ValueError):
     """OUT holds a run made with different options (a usage error, one line)."""
 
 
+class OutputInUse(ValueError):
+    """Another run is writing to the same OUT (a usage error, one line)."""
+
+
+LOCK_NAME = ".cleaner.lock"
+
+
+class RunLock:
+    """An exclusive lock on OUT for the length of a run: `OUT/.cleaner.lock`, holding the PID.
+
+    flock, not the file's existence, is the lock, so a killed run never leaves a stale one. (Beside
+    `.cleaner/`, which --restart deletes.)"""
+
+    def __init__(self, out: Path):
+        import fcntl
+
+        self.path = out / LOCK_NAME
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pid = os.read(self.fd, 32).decode("ascii", "replace").strip() or "?"
+            os.close(self.fd)
+            raise OutputInUse(f"{out} is in use by another cleaner run (PID {pid}); wait for it to finish "
+                              "or use another output directory") from None
+        except OSError:  # a file system without locks (some network mounts): run unguarded, as before
+            pass
+        os.ftruncate(self.fd, 0)
+        os.write(self.fd, f"{os.getpid()}\n".encode())
+
+    def release(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
 class Manifest:
     def __init__(self, out: Path, config: dict, *, restart: bool = False):
         self.dir = out / STATE_DIR
@@ -62,7 +98,7 @@ class Manifest:
     def mark_done(self, shard: Shard, stats: Stats) -> None:
         entry = {"key": shard.key, "fingerprint": shard.fingerprint, "out": shard.out, "stats": stats.to_dict()}
         with open(self.path, "a", encoding="utf-8") as f:
-            f.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            f.write(json.dumps(entry) + "\n")  # ASCII: a key may hold surrogate-escaped file names
             f.flush()
             os.fsync(f.fileno())
         self.done[shard.key] = entry

@@ -15,43 +15,24 @@ import queue
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, Callable
 
 from ..io._extras import require
 from ..io.formats import split_name
-from ..io.records import Fields
 from ..io.writers import sweep_temporaries
-from .feed import End, FeedOptions, Start, Task, _size, feed
+from .feed import End, Start, Task, _size, feed
+from .options import BatchConfig
 from .plan import Plan, PlanError, make_plan
 from .pool import Failure, PoolError, WorkerPool, default_workers
-from .resume import Manifest
+from .resume import Manifest, RunLock
 from .sink import Sink
 from .stats import Stats
-from .worker import WorkOptions, install_alarm, process_task
+from .worker import install_alarm, process_task
 
 LIGHT_DOCS = 32  # documents cleaned inline before a pool is started
 LIGHT_BYTES = 1 << 20
-
-
-@dataclass
-class BatchConfig:
-    paths: list[str]
-    out: Path | None = None
-    out_format: str | None = "auto"  # "auto" | "text" | "jsonl" | "parquet"
-    compression: str | None = None
-    input_format: str | None = None
-    fields: Fields = Fields()
-    site: str | None = None
-    trace: bool = False
-    workers: int = 0  # 0: all cores
-    timeout: float | None = 5.0
-    drop_empty: bool = False
-    restart: bool = False
-    max_doc_bytes: int = 64 << 20
-    light: bool = True  # clean small inputs inline, without a pool
-    rules: str | None = None  # recorded in OUT/.cleaner/config.json only
 
 
 @dataclass
@@ -92,33 +73,40 @@ def run_batch(
     on_reject: Callable[[dict], None] | None = None,
     on_warning: Callable[[str, str], None] | None = None,
 ) -> RunReport:
-    """Clean everything `cfg` names. Raises PlanError / OptionsChanged (usage) and PoolError."""
+    """Clean everything `cfg` names. Raises PlanError / OptionsChanged / OutputInUse (usage) and PoolError."""
     t0 = time.monotonic()
     progress = progress or Progress()
     plan = make_plan(
         cfg.paths, out_dir=cfg.out, out_format=cfg.out_format, compression=cfg.compression,
         input_format=cfg.input_format,
     )
-    if cfg.out is None and plan.out_format == "parquet":
-        raise PlanError("Parquet output needs an output directory (-o)")
+    cfg = replace(cfg, out_format=plan.out_format)
+    if cfg.out is None and cfg.output().needs_dir:
+        raise PlanError(f"{cfg.out_format.capitalize()} output needs an output directory (-o)")
     _check_extras(plan, cfg)
+    lock = None
+    if cfg.out is not None:
+        cfg.out.mkdir(parents=True, exist_ok=True)
+        lock = RunLock(cfg.out)  # before anything in OUT is touched (the sweep would remove its files)
+    try:
+        return _run_locked(cfg, cleaner, plan, progress, stream, on_reject, on_warning, t0)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _run_locked(cfg, cleaner, plan, progress, stream, on_reject, on_warning, t0) -> RunReport:
     manifest = None
     todo = list(enumerate(plan.shards))
     if cfg.out is not None:
-        cfg.out.mkdir(parents=True, exist_ok=True)
-        manifest = Manifest(cfg.out, _config_of(cfg, plan), restart=cfg.restart)
+        manifest = Manifest(cfg.out, cfg.output_config(), restart=cfg.restart)
         sweep_temporaries(cfg.out)
         todo = [(i, s) for i, s in todo if s.kind == "stdin" or manifest.finished(s) is None]
     skipped = len(plan.shards) - len(todo)
-    wopts = WorkOptions(
-        out_format=plan.out_format, compression=cfg.compression, fields=cfg.fields, site=cfg.site,
-        trace=cfg.trace, timeout=cfg.timeout, drop_empty=cfg.drop_empty, max_doc_bytes=cfg.max_doc_bytes,
-    )
-    sink = Sink(plan, out=cfg.out, manifest=manifest, compression=cfg.compression, trace=cfg.trace,
-                fields=cfg.fields, stream=stream, on_reject=on_reject, on_warning=on_warning)
+    sink = Sink(plan, cfg, manifest=manifest, stream=stream, on_reject=on_reject, on_warning=on_warning)
     total = None if any(s.kind == "stdin" for _, s in todo) else sum(s.size for _, s in todo)
     progress.start(total, len(plan.shards), skipped)
-    runner = _Runner(cfg, cleaner, wopts, sink, progress)
+    runner = _Runner(cfg, cleaner, sink, progress)
     finished = False
     try:
         runner.run(todo)
@@ -155,19 +143,9 @@ def _check_extras(plan: Plan, cfg: BatchConfig) -> None:
         require("zstandard", "zstd compression")
 
 
-def _config_of(cfg: BatchConfig, plan: Plan) -> dict:
-    """The options that shape the output: a rerun into the same OUT must use the same."""
-    f = cfg.fields
-    return {
-        "out_format": plan.out_format, "compression": cfg.compression, "input_format": cfg.input_format,
-        "fields": [f.text, f.html, f.url, f.id], "site": cfg.site, "trace": cfg.trace,
-        "drop_empty": cfg.drop_empty, "rules": cfg.rules,
-    }
-
-
 class _Runner:
-    def __init__(self, cfg: BatchConfig, cleaner, wopts: WorkOptions, sink: Sink, progress: Progress):
-        self.cfg, self.cleaner, self.wopts, self.sink, self.progress = cfg, cleaner, wopts, sink, progress
+    def __init__(self, cfg: BatchConfig, cleaner, sink: Sink, progress: Progress):
+        self.cfg, self.cleaner, self.sink, self.progress = cfg, cleaner, sink, progress
         self.n_workers = cfg.workers or default_workers()
         self.window = max(8, 4 * self.n_workers)
         self.pool: WorkerPool | None = None
@@ -181,7 +159,6 @@ class _Runner:
     def run(self, todo) -> None:
         q: queue.Queue = queue.Queue(maxsize=self.window)
         stop = threading.Event()
-        fopts = FeedOptions(fields=self.cfg.fields, max_doc_bytes=self.cfg.max_doc_bytes)
 
         # the reader thread writes a byte here after each put, so the main thread can sleep in one wait()
         # on worker pipes and reader progress together instead of polling
@@ -205,7 +182,7 @@ class _Runner:
 
         def read() -> None:
             try:
-                for el in feed(todo, fopts):
+                for el in feed(todo, self.cfg):
                     if not put(el):
                         return
                 put(_EOF)
@@ -244,7 +221,7 @@ class _Runner:
         except Exception as exc:
             raise PoolError(f"the cleaner cannot be sent to worker processes: {exc}") from None
         hard = None if self.cfg.timeout is None else self.cfg.timeout * 1.5 + 1.0
-        self.pool = WorkerPool(self.n_workers, self.cleaner, self.wopts, hard_timeout=hard)
+        self.pool = WorkerPool(self.n_workers, self.cleaner, self.cfg, hard_timeout=hard)
         self.pool_size = self.n_workers
 
     def _loop(self, q: queue.Queue) -> None:
@@ -280,7 +257,7 @@ class _Runner:
                 self.light_bytes -= sum(_size(i) for i in task.items)
                 if self.light_bytes <= 0:
                     self.light_docs = 0
-                ready[task.seq] = process_task(self.cleaner, task, self.wopts, None, self._schema(task, starts))
+                ready[task.seq] = process_task(self.cleaner, task, self.cfg, None, self._schema(task, starts))
             elif pending:
                 if self.pool is None:
                     self._start_pool()
@@ -316,7 +293,7 @@ class _Runner:
                 outstanding -= 1
 
     def _schema(self, task: Task, starts: dict[int, Start]):
-        if self.wopts.out_format != "parquet" or self.cfg.out is None:
+        if self.cfg.out_format != "parquet" or self.cfg.out is None:
             return None
         return self.sink.schema_for(starts[task.shard])
 

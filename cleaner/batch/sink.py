@@ -11,9 +11,10 @@ import sys
 from pathlib import Path
 from typing import BinaryIO, Callable
 
-from ..io.records import Fields
-from ..io.writers import AtomicFile, JsonlWriter, ParquetWriter, TextStreamWriter, dump_record, parquet_schema
+from ..io.records import Reject
+from ..io.writers import AtomicFile, StreamWriter, dump_record, parquet_schema
 from .feed import End, Start, Task
+from .options import BatchConfig
 from .plan import Plan
 from .resume import Manifest
 from .stats import Stats
@@ -21,26 +22,28 @@ from .worker import TaskResult
 
 
 class Sink:
-    """Output of a run: files under `out` (with resume bookkeeping), or a stream (stdout)."""
+    """Output of a run: files under `cfg.out` (with resume bookkeeping), or a stream (stdout).
+
+    Each shard's output goes through the output format's shard writer (`write`, `commit`, `discard`:
+    see cleaner.io.writers), whatever the format."""
 
     def __init__(
         self,
         plan: Plan,
+        cfg: BatchConfig,
         *,
-        out: Path | None,
         manifest: Manifest | None,
-        compression: str | None = None,
-        trace: bool = False,
-        fields: Fields = Fields(),
         stream: BinaryIO | None = None,
         on_reject: Callable[[dict], None] | None = None,
         on_warning: Callable[[str, str], None] | None = None,
     ):
-        self.plan, self.out, self.manifest = plan, out, manifest
-        self.compression, self.trace, self.fields = compression, trace, fields
-        self.stream = stream if stream is not None else sys.stdout.buffer
+        self.plan, self.cfg, self.out, self.manifest = plan, cfg, cfg.out, manifest
+        self.output = cfg.output()
         self.on_reject, self.on_warning = on_reject, on_warning
-        self.text_stream = TextStreamWriter(self.stream) if out is None and plan.out_format == "text" else None
+        self.stream_writer = None
+        if self.out is None:
+            self.stream_writer = StreamWriter(stream if stream is not None else sys.stdout.buffer,
+                                              headers=not _one_document(plan))
         self.stats = Stats()  # this run
         self._writer = None
         self._rejects: AtomicFile | None = None
@@ -54,38 +57,27 @@ class Sink:
             extra = None
             if start.extra_schema is not None:
                 pa = __import__("pyarrow")
-                consumed = self.fields.consumed
+                consumed = self.cfg.fields.consumed
                 extra = pa.schema([f for f in start.extra_schema if f.name not in consumed])
-            self.schemas[start.shard] = parquet_schema(extra, trace=self.trace)
+            self.schemas[start.shard] = parquet_schema(extra, trace=self.cfg.trace)
         return self.schemas[start.shard]
 
     def start(self, el: Start) -> None:
         shard = self.plan.shards[el.shard]
         self._shard_stats = Stats()
-        fmt = self.plan.out_format
-        self._writer = None  # a stream, or a text directory (the workers write it: see `destination`)
-        if self.out is not None and fmt == "jsonl":
-            self._writer = JsonlWriter(self.out / shard.out, self.compression)
-        elif self.out is not None and fmt == "parquet":
-            self._writer = ParquetWriter(self.out / shard.out, self.schema_for(el))
+        if self.out is None:
+            self._writer = self.stream_writer
+        else:  # None for a text directory: the workers write it (see `destination`)
+            self._writer = self.output.open(self.out / shard.out, self.schema_for(el)
+                                            if self.output.name == "parquet" else None)
         if self.manifest is not None:
             self._rejects = AtomicFile(self.manifest.rejects_path(shard))
 
     def write(self, task: Task, res: TaskResult) -> None:
-        fmt = self.plan.out_format
-        if self.out is None:
-            if self.text_stream is not None:
-                for _, text in res.out:
-                    self.text_stream.write(text)
-            else:
-                self.stream.write(res.out)
-            self.stream.flush()
-        elif fmt == "jsonl":
-            self._writer.write_block(res.out)
-        elif fmt == "parquet":
-            self._writer.write_rows(res.out)
-        elif res.error is not None:  # a worker could not write a text file: the disk, not the document
+        if res.error is not None:  # a worker could not write a text file: the disk, not the document
             raise res.error
+        if self._writer is not None:
+            self._writer.write_block(res.out)
         for r in res.rejects:
             if self._rejects is not None:
                 self._rejects.write(dump_record(r))
@@ -97,17 +89,18 @@ class Sink:
         self._shard_stats.add(res.stats)
         self.stats.add(res.stats)
 
-    def destination(self, task: Task) -> tuple[str, list[str]] | None:
+    def destination(self, task: Task) -> tuple[str, list[str] | None] | None:
         """(directory, relative name of each item's file) for a task whose documents go to a text
-        directory, which the worker cleaning them writes; None for any other output."""
-        if self.out is None or self.plan.out_format != "text":
+        directory, which the worker cleaning them writes; None for any other output. Records of a
+        container go to a directory named after it, named by the worker (`record_file_name`)."""
+        if self.out is None or self.output.name != "text":
             return None
         shard = self.plan.shards[task.shard]
-        first, n = task.first, len(task.items)
-        if shard.kind != "files":  # records of one input: numbered files in a directory named after it
-            return os.fspath(self.out / shard.out), [f"{k + 1:08d}.txt" for k in range(first, first + n)]
+        if shard.kind != "files":
+            return os.fspath(self.out / shard.out), None
         if task.shard not in self._names:  # tasks are handed out ahead of the sink: kept until `end`
             self._names[task.shard] = shard.group.text_names()
+        first, n = task.first, len(task.items)
         return os.fspath(self.out), self._names[task.shard][first : first + n]
 
     def end(self, el: End) -> None:
@@ -125,7 +118,7 @@ class Sink:
     def abort(self) -> None:
         """Drop the shard in progress (its temporary files); finished shards stay."""
         for w in (self._writer, self._rejects):
-            if w is not None:
+            if w is not None and w is not self.stream_writer:
                 try:
                     w.discard()
                 except Exception:
@@ -133,11 +126,15 @@ class Sink:
         self._writer = self._rejects = None
 
     def assemble_rejects(self) -> tuple[Path, int]:
-        """OUT/rejects.jsonl: the rejects of every finished shard of the plan, in shard order."""
+        """OUT/rejects.jsonl: the inputs the plan could not read, then the rejects of every finished shard
+        of the plan, in shard order."""
         assert self.out is not None and self.manifest is not None
         path = self.out / "rejects.jsonl"
         f = AtomicFile(path)
         n = 0
+        for p, why in self.plan.unreadable:  # found when planning: no shard holds them
+            f.write(dump_record(Reject(str(p), 0, "read_error", why, "file").to_dict()))
+            n += 1
         for shard in self.plan.shards:
             p = self.manifest.rejects_path(shard)
             if self.manifest.finished(shard) is not None and p.exists():
@@ -147,3 +144,12 @@ class Sink:
                         n += 1
         f.commit()
         return path, n
+
+
+def _one_document(plan: Plan) -> bool:
+    """A run whose output is one document (one file, or stdin as one document): no headers on stdout."""
+    if len(plan.shards) != 1:
+        return False
+    s = plan.shards[0]
+    return (s.kind == "files" and s.group is not None and s.group.only is not None) or (
+        s.kind == "stdin" and s.stdin_format not in ("jsonl", "warc"))

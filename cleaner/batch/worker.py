@@ -2,8 +2,9 @@
 
 `process_task` is a pure function of (cleaner, task, options) and runs either in a worker process
 (`worker_main`) or inline in the parent for light runs. Each task's output comes back as one block
-(JSONL bytes, already compressed; Parquet rows; or bodies for a text stream), so the parent only
-writes; text-directory files (`task.dest`) are written here, one per document.
+(the output format's encoded payload: JSONL bytes, already compressed; an Arrow record batch; bodies
+for a text stream), so the parent only writes; text-directory files (`task.dest`) are written here,
+one per document.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ import signal
 import time
 from dataclasses import dataclass, field
 
-from ..io.compression import Compressor
-from ..io.readers import read_file_record
-from ..io.records import Fields, Record, Reject, decode_jsonl_line
-from ..io.writers import TextDirWriter, carried, dump_record, parquet_row
+from ..io.readers import load_record
+from ..io.records import Record, Reject
+from ..io.writers import EncodeError
 from .feed import Task
+from .options import BatchConfig
 from .stats import Stats
 
 
@@ -27,35 +28,23 @@ class DocTimeout(Exception):
 
 
 @dataclass
-class WorkOptions:
-    out_format: str = "jsonl"  # "jsonl" | "parquet" | "text"
-    compression: str | None = None
-    fields: Fields = Fields()
-    site: str | None = None
-    trace: bool = False
-    timeout: float | None = 5.0
-    drop_empty: bool = False
-    max_doc_bytes: int = 64 << 20
-
-
-@dataclass
 class TaskResult:
     seq: int
-    out: object  # bytes (jsonl), list[dict] (parquet), list[tuple[int, str]] (text stream: item index, body)
+    out: object  # the output format's payload for the sink (see cleaner.io.writers.Output)
     rejects: list[dict]
     stats: Stats
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (source, warning), first few only
     error: OSError | None = None  # writing the text files of `task.dest` failed: the run stops
 
 
-def process_task(cleaner, task: Task, opts: WorkOptions, state=None, schema=None) -> TaskResult:
+def process_task(cleaner, task: Task, opts: BatchConfig, state=None, schema=None) -> TaskResult:
+    """Load, clean and encode a task's records (`opts.out_format` resolved)."""
     stats = Stats()
     rejects: list[dict] = []
-    outs: list = []
     warns: list[tuple[str, str]] = []
-    files = TextDirWriter(task.dest[0]) if task.dest is not None else None
+    done = []
     for i, item in enumerate(task.items):
-        rec = _decode(task, item, opts)
+        rec = load_record(item, opts.fields, opts.max_doc_bytes) if isinstance(item, Record) else item
         if i in task.skip and isinstance(rec, Record):
             rec = Reject.of(rec, *task.skip[i])
         stats.docs_in += 1
@@ -71,44 +60,42 @@ def process_task(cleaner, task: Task, opts: WorkOptions, state=None, schema=None
             state[2] = 0.0
         if isinstance(res, Reject):
             _reject(stats, rejects, res)
+        elif not res.text and opts.drop_empty:
+            _reject(stats, rejects, Reject.of(rec, "empty", "nothing left after cleaning"))
+        else:
+            done.append((i, rec, res))
+
+    enc = opts.output().encoder(task.dest, schema)
+    issues: dict = {}
+    for i, rec, res in done:
+        out = res.to_record(id=rec.id or rec.default_id(), source=rec.source, url=rec.url, trace=opts.trace)
+        try:
+            issues[i] = enc.add(i, rec, out)
+        except EncodeError as exc:
+            issues[i] = exc
+        except OSError as exc:
+            return TaskResult(task.seq, None, rejects, stats, warns, exc)
+    payload, late = enc.finish()
+    issues.update(late)
+    for i, rec, res in done:
+        issue = issues.get(i)
+        if isinstance(issue, EncodeError):
+            _reject(stats, rejects, Reject.of(rec, "encode_error", str(issue)))
             continue
         st = res.stats
         stats.chars_in += st.get("chars_in", 0)
         stats.chars_out += st.get("chars_out", 0)
         for t in res.trace:
             stats.rules[t.rule] += 1
-        if not res.text:
-            if opts.drop_empty:
-                _reject(stats, rejects, Reject.of(rec, "empty", "nothing left after cleaning"))
-                continue
-            stats.empty += 1
+        stats.empty += not res.text
         stats.written += 1
         stats.sites[res.site or "-"] += 1
-        if res.warnings:
+        doc_warnings = res.warnings if issue is None else [*res.warnings, issue]
+        if doc_warnings:
             stats.with_warnings += 1
             if len(warns) < 5:
-                warns += [(rec.id or rec.default_id(), w) for w in res.warnings[:1]]
-        if files is not None:
-            try:
-                files.write(task.dest[1][i], res.text)
-            except OSError as exc:
-                return TaskResult(task.seq, None, rejects, stats, warns, exc)
-            continue
-        outs.append(_output(res, rec, i, opts, schema))
-    if opts.out_format == "jsonl":
-        out = Compressor(opts.compression)(b"".join(outs))
-    else:
-        out = outs
-    return TaskResult(task.seq, out, rejects, stats, warns)
-
-
-def _decode(task: Task, item, opts: WorkOptions) -> Record | Reject:
-    if isinstance(item, (Record, Reject)):
-        return item
-    if task.kind == "jsonl":
-        return decode_jsonl_line(item[1], task.source, item[0], opts.fields)
-    path, source, clean_format = item
-    return read_file_record(path, source, clean_format, max_bytes=opts.max_doc_bytes)
+                warns.append((rec.id or rec.default_id(), doc_warnings[0] if issue is None else issue))
+    return TaskResult(task.seq, payload, rejects, stats, warns)
 
 
 def _reject(stats: Stats, rejects: list[dict], rej: Reject) -> None:
@@ -117,7 +104,7 @@ def _reject(stats: Stats, rejects: list[dict], rej: Reject) -> None:
     rejects.append(rej.to_dict())
 
 
-def _clean(cleaner, rec: Record, opts: WorkOptions):
+def _clean(cleaner, rec: Record, opts: BatchConfig):
     from .. import RuleTimeout  # the core; imported here so io/ and batch/ load without it
 
     alarm = opts.timeout is not None and _can_alarm()
@@ -138,17 +125,6 @@ def _clean(cleaner, rec: Record, opts: WorkOptions):
         return Reject.of(rec, "error", "RecursionError: document nested too deeply")
     except Exception as exc:  # the cleaner must not raise, but one bad document must not stop a run
         return Reject.of(rec, "error", f"{type(exc).__name__}: {exc}".splitlines()[0][:500])
-
-
-def _output(res, rec: Record, i: int, opts: WorkOptions, schema):
-    out = res.to_record(id=rec.id or rec.default_id(), source=rec.source, url=rec.url, trace=opts.trace)
-    if opts.out_format == "text":
-        return (i, res.text)
-    if opts.out_format == "parquet":
-        return parquet_row(out, carried(rec.extra) if rec.extra else None, schema)
-    if rec.extra:
-        out.update(carried(rec.extra))
-    return dump_record(out)
 
 
 _alarm_ok: bool | None = None
@@ -176,7 +152,7 @@ def install_alarm() -> bool:
     return True
 
 
-def worker_main(conn, state, cleaner, opts: WorkOptions) -> None:
+def worker_main(conn, state, cleaner, opts: BatchConfig) -> None:
     """Loop of a worker process: receive tasks, send results; None ends it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     install_alarm()
@@ -186,5 +162,5 @@ def worker_main(conn, state, cleaner, opts: WorkOptions) -> None:
             task, schema = msg
             conn.send(("done", process_task(cleaner, task, opts, state, schema)))
         conn.send(("bye", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024))
-    except (EOFError, BrokenPipeError, KeyboardInterrupt):
+    except (EOFError, OSError, KeyboardInterrupt):  # the parent is gone (even SIGKILLed): exit quietly
         pass

@@ -15,9 +15,10 @@ from typing import Annotated, Optional
 import typer
 
 from cleaner.cli.common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_RUN_FAILED, EXIT_USAGE, err, fail, load_cleaner
+from cleaner.io.formats import INPUT_FORMATS as _IN_FORMATS
+from cleaner.io.writers import OUTPUTS
 
-_OUT_FORMATS = ("auto", "text", "jsonl", "parquet")
-_IN_FORMATS = ("text", "html", "jsonl", "warc", "parquet")
+_OUT_FORMATS = ("auto", *OUTPUTS)
 _COMPRESSIONS = {"none": None, "gzip": "gzip", "gz": "gzip", "zstd": "zstd", "zst": "zstd"}
 
 
@@ -45,10 +46,15 @@ def clean(
         help="Exit with 1 when more than this fraction of documents is rejected.", min=0, max=1)] = 0.01,
     drop_empty: Annotated[bool, typer.Option(
         help="Send documents with nothing left to the rejects instead of the output.")] = False,
+    max_doc_bytes: Annotated[int, typer.Option(
+        help="Largest document, JSONL line or WARC record, in bytes, also after decompression; larger ones "
+             "are rejected (too_large).", min=1)] = 64 << 20,
     stats: Annotated[Optional[Path], typer.Option(help="Write the summary as JSON to this file.")] = None,
     restart: Annotated[bool, typer.Option(help="Ignore the finished shards of an earlier run into OUT.")] = False,
     progress: Annotated[Optional[bool], typer.Option(
-        "--progress/--no-progress", help="Progress bar on stderr (default: with -o, when stderr is a terminal).",
+        "--progress/--no-progress",
+        help="Progress on stderr (default: a bar with -o on a terminal; a plain line every 5 s when stderr "
+             "is not a terminal).",
         show_default=False)] = None,
     summary: Annotated[Optional[bool], typer.Option(
         "--summary/--no-summary", help="Summary table on stderr (default: with -o).", show_default=False)] = None,
@@ -60,8 +66,8 @@ def clean(
 
     Exit codes: 0 ok, 1 rejects above --max-reject-rate, 2 usage error, 3 run failed, 130 interrupted.
     """
-    from cleaner.batch import BatchConfig, OptionsChanged, PlanError, PoolError, run_batch
-    from cleaner.batch.report import RichProgress, stats_json, summary_table
+    from cleaner.batch import BatchConfig, OptionsChanged, OutputInUse, PlanError, PoolError, run_batch
+    from cleaner.batch.report import PlainProgress, RichProgress, stats_json, summary_table, summary_text
     from cleaner.io import Fields, MissingExtra
 
     if format not in _OUT_FORMATS:
@@ -80,9 +86,10 @@ def clean(
         paths=paths, out=output, out_format=format, compression=_COMPRESSIONS[compression],
         input_format=input_format, fields=Fields(text_field, html_field, url_field, id_field), site=site,
         trace=trace, workers=workers, timeout=timeout or None, drop_empty=drop_empty, restart=restart,
-        rules=str(rules.resolve()) if rules else None,
+        rules=str(rules.resolve()) if rules else None, max_doc_bytes=max_doc_bytes,
     )
-    show_progress = (not quiet) and (progress if progress is not None else (output is not None and err.is_terminal))
+    bar = err.is_terminal
+    show_progress = (not quiet) and (progress if progress is not None else (output is not None or not bar))
     show_summary = (not quiet) and (summary if summary is not None else output is not None)
     to_stdout = output is None
 
@@ -97,10 +104,10 @@ def clean(
 
     try:
         report = run_batch(
-            cfg, cleaner, progress=RichProgress(err) if show_progress else None,
+            cfg, cleaner, progress=(RichProgress(err) if bar else PlainProgress(err)) if show_progress else None,
             on_reject=on_reject, on_warning=on_warning,
         )
-    except (PlanError, OptionsChanged, MissingExtra) as exc:
+    except (PlanError, OptionsChanged, OutputInUse, MissingExtra) as exc:
         raise fail(str(exc)) from None
     except PoolError as exc:
         raise fail(str(exc), EXIT_RUN_FAILED) from None
@@ -116,6 +123,9 @@ def clean(
         msg = f"{type(exc).__name__}: {exc}".splitlines()[0]
         raise fail(f"internal error: {msg}", EXIT_RUN_FAILED) from None
 
+    if not quiet:
+        for path, why in report.plan.unreadable:
+            err.print(f"warning: cannot read {path}: {why}", markup=False, soft_wrap=True)
     if report.plan.skipped and not quiet:
         ex = ", ".join(str(p) for p in report.plan.skipped[:3])
         n = max(report.plan.skipped_count, len(report.plan.skipped))
@@ -123,7 +133,10 @@ def clean(
                   f"{', ...' if n > 3 else ''}); --input-format reads them as one format",
                   markup=False, soft_wrap=True)
     if show_summary:
-        err.print(summary_table(report))
+        if err.is_terminal:
+            err.print(summary_table(report))
+        else:
+            err.print(summary_text(report), markup=False, soft_wrap=True, highlight=False)
     if stats is not None:
         try:
             stats.write_text(json.dumps(stats_json(report), indent=2, ensure_ascii=False) + "\n")

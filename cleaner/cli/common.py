@@ -1,12 +1,17 @@
-"""Shared CLI helpers: exit codes, loading rules with a one-line error, consoles."""
+"""Shared CLI helpers: exit codes, loading rules with a one-line error, consoles.
+
+User text (paths, rule ids, messages) is always printed literally: escaped, or with markup off, since
+rich reads `[...]` as markup. Output that is not a terminal is never wrapped.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
+from rich.text import Text
 
-from cleaner.core.cleaner import Cleaner
+from cleaner.core.cleaner import Cleaner, default_rules_dir
 from cleaner.ruleset.model import RuleError
 
 # Exit codes (documented in the README).
@@ -16,13 +21,27 @@ EXIT_USAGE = 2  # bad arguments, missing input, invalid rule files, missing opti
 EXIT_RUN_FAILED = 3  # `clean`: cannot write output, workers cannot start
 EXIT_INTERRUPTED = 130  # `clean` interrupted: rerun the same command to resume
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+class _Console(Console):
+    """A console that wraps only on a terminal: piped output (and tables in it) keeps its lines whole."""
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        if self.is_terminal:
+            return super().size
+        return ConsoleDimensions(1 << 20, 25)
+
+    @size.setter
+    def size(self, new_size) -> None:
+        Console.size.fset(self, new_size)
+
+
+out = _Console(highlight=False)
+err = _Console(stderr=True, highlight=False)
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    """Print a one-line error to stderr and return the Exit to raise."""
-    err.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    """Print a one-line error to stderr (`message` literally) and return the Exit to raise."""
+    err.print(Text.assemble(("error:", "bold red"), " ", message), soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -32,3 +51,14 @@ def load_cleaner(rules: Path | None) -> Cleaner:
         return Cleaner.from_rules(rules)
     except RuleError as e:
         raise fail(str(e)) from None
+
+
+def checkout_rules(rules: Path | None) -> Path:
+    """The rules directory `test` and `rules` commands use: `--rules`, else `./rules` when run in a
+    checkout (a `rules/generic.yaml` here, so fixtures and rules come from the same tree), else the
+    shipped rules. Said on stderr, so nobody tests one tree's fixtures against another's rules."""
+    if rules is None:
+        here = Path("rules")
+        rules = here if (here / "generic.yaml").is_file() else default_rules_dir()
+    err.print(f"rules: {rules}", markup=False, soft_wrap=True)
+    return rules

@@ -57,8 +57,9 @@ def explain(
         out.print(f"[dim]{n:>5}[/] [{style}]{_LABEL[status]:<8}[/] [bold]{escape(rule):<28}[/] "
                   f"[{style}]{escape(shown)}[/]", soft_wrap=True)
     summary = ", ".join(f"{v} {_LABEL[k]}" for k, v in sorted(counts.items()))
-    err.print(escape(f"\nsite: {result.site or 'generic'}   title: {result.title!r}   metadata: {result.metadata}"))
-    err.print(f"lines: {summary or 'none'}")
+    err.print(f"\nsite: {result.site or 'generic'}   title: {result.title!r}   metadata: {result.metadata}",
+              markup=False, soft_wrap=True)
+    err.print(f"lines: {summary or 'none'}", markup=False, soft_wrap=True)
     for w in result.warnings:
-        err.print(f"[yellow]warning:[/] {escape(w)}")
+        err.print(f"[yellow]warning:[/] {escape(w)}", soft_wrap=True)
 

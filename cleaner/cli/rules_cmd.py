@@ -8,23 +8,31 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from cleaner.cli.common import EXIT_FAILED, err, load_cleaner, out
-from cleaner.core.cleaner import default_rules_dir
+from cleaner.cli.common import EXIT_FAILED, checkout_rules, err, fail, load_cleaner, out
 from cleaner.ruleset.examples import check_example, iter_examples
 
 rules_app = typer.Typer(help="Validate and list rule files.", no_args_is_help=True)
 
-_DIR = typer.Argument(help="Rules directory (default: the shipped rules).", show_default=False)
+_HELP = "Rules directory (default: ./rules in a checkout, else the shipped rules)."
+_DIR = typer.Argument(help=_HELP, show_default=False)
+_OPT = typer.Option("--rules", help=_HELP, show_default=False)
 
 
-def _rulesets(directory: Path | None):
+def _directory(directory: Path | None, rules: Path | None) -> Path:
+    if directory is not None and rules is not None and directory != rules:
+        raise fail(f"two rules directories given: {directory} and --rules {rules}")
+    return checkout_rules(directory or rules)
+
+
+def _rulesets(directory: Path):
     cleaner = load_cleaner(directory)
     return list(cleaner.index.rulesets) + ([cleaner.generic] if cleaner.generic else [])
 
 
 @rules_app.command("check")
-def check(directory: Annotated[Optional[Path], _DIR] = None) -> None:
+def check(directory: Annotated[Optional[Path], _DIR] = None, rules: Annotated[Optional[Path], _OPT] = None) -> None:
     """Validate rule files (schema, regexes, word lists) and run every rule's examples."""
+    directory = _directory(directory, rules)
     rulesets = _rulesets(directory)
     total = bad = 0
     for test_id, rule, _, example in iter_examples(rulesets):
@@ -32,13 +40,12 @@ def check(directory: Annotated[Optional[Path], _DIR] = None) -> None:
         problems = check_example(rule, example)
         if problems:
             bad += 1
-            out.print(f"[bold red]FAILED[/] {test_id} ({escape(rule.source)})")
+            out.print(f"[bold red]FAILED[/] {escape(test_id)} ({escape(rule.source)})", soft_wrap=True)
             for p in problems:
                 out.print(f"  - {escape(p)}", soft_wrap=True)
     n_rules = len({(r.source, r.id) for rs in rulesets for r in rs.rules})
-    where = directory or default_rules_dir()
-    err.print(f"{where}: {len(rulesets)} rule sets, {n_rules} rules, {total} examples: "
-              f"{total - bad} passed, {bad} failed")
+    err.print(f"{directory}: {len(rulesets)} rule sets, {n_rules} rules, {total} examples: "
+              f"{total - bad} passed, {bad} failed", markup=False, soft_wrap=True)
     if bad:
         raise typer.Exit(EXIT_FAILED)
 
@@ -47,12 +54,17 @@ def check(directory: Annotated[Optional[Path], _DIR] = None) -> None:
 def list_rules(
     directory: Annotated[Optional[Path], _DIR] = None,
     site: Annotated[Optional[str], typer.Option(help="Only this site ('generic' for the generic rules).")] = None,
+    rules: Annotated[Optional[Path], _OPT] = None,
 ) -> None:
     """List the rules in the order they run: site, id, action, description."""
+    rulesets = _rulesets(_directory(directory, rules))
+    names = [rs.name for rs in rulesets]
+    if site and site not in names:
+        raise fail(f"no rules for site {site!r}; known sites: {', '.join(sorted(names))}")
     table = Table("site", "id", "action", "description", box=None, pad_edge=False)
-    for rs in _rulesets(directory):
+    for rs in rulesets:
         if site and rs.name != site:
             continue
         for rule in rs.rules:
-            table.add_row(rs.name, rule.id, rule.action, escape(rule.description))
+            table.add_row(escape(rs.name), escape(rule.id), rule.action, escape(rule.description))
     out.print(table)

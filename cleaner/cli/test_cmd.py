@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 
-from cleaner.cli.common import EXIT_FAILED, err, fail, load_cleaner, out
+from cleaner.cli.common import EXIT_FAILED, checkout_rules, err, fail, load_cleaner, out
 from cleaner.testing import discover, run_case, update_case
 
 
@@ -22,12 +22,13 @@ def test(
     site: Annotated[Optional[str], typer.Option(help="Only this site's fixtures.")] = None,
     update: Annotated[bool, typer.Option("--update", help="Rewrite expectations from the current output.")] = False,
     fixtures: Annotated[Path, typer.Option(help="Fixtures directory: <site>/<case>/.")] = Path("tests/fixtures"),
-    rules: Annotated[Optional[Path], typer.Option(help="Rules directory (default: the shipped rules).")] = None,
+    rules: Annotated[Optional[Path], typer.Option(
+        help="Rules directory (default: ./rules in a checkout, else the shipped rules).")] = None,
 ) -> None:
-    """Run the per-portal regression fixtures."""
+    """Run the per-portal regression fixtures; with --update, rewrite the expectations, then check again."""
     if not fixtures.is_dir():
         raise fail(f"no fixtures directory {str(fixtures)!r}; pass --fixtures DIR")
-    cleaner = load_cleaner(rules)
+    cleaner = load_cleaner(checkout_rules(rules))
     cases = discover(fixtures, site)
     if not cases:
         raise fail(f"no fixture cases under {fixtures}" + (f" for site {site!r}" if site else ""))
@@ -40,15 +41,17 @@ def test(
         if update:
             update_case(case, outcome.result)
             updated += 1
-            out.print(f"[yellow]updated[/] {case.id}")
-            continue
+            out.print(f"[yellow]updated[/] {escape(case.id)}", soft_wrap=True)
+            outcome = run_case(cleaner, case)  # checks.json is not rewritten: it may still fail
+            if outcome.ok:
+                continue
         failed += 1
-        out.print(f"[bold red]FAILED[/] {case.id}")
+        out.print(f"[bold red]FAILED[/] {escape(case.id)}", soft_wrap=True)
         for problem in outcome.problems:
             out.print(f"  - {escape(problem)}", soft_wrap=True)
         if outcome.diff:
             _print_diff(outcome.diff)
     tail = f", {updated} updated" if update else ""
-    err.print(f"{passed} passed, {failed} failed{tail}")
+    err.print(f"{passed} passed, {failed} failed{tail}", markup=False, soft_wrap=True)
     if failed:
         raise typer.Exit(EXIT_FAILED)

@@ -31,7 +31,7 @@ class Corrupt:
 
 def sniff(head: bytes) -> str | None:
     """Compression named by a file's first bytes: "gzip", "zstd" or None."""
-    if head.startswith(GZIP_MAGIC[:2]):
+    if head.startswith(GZIP_MAGIC):
         return "gzip"
     if head.startswith(ZSTD_MAGIC):
         return "zstd"
@@ -92,18 +92,67 @@ def _gunzip(f: BinaryIO) -> Iterator[tuple[bytes, int] | Corrupt]:
         yield Corrupt(member_off, f"truncated gzip member at byte {member_off}")
 
 
+ZSTD_PIECE = 1 << 14  # compressed bytes per decompress call: damage costs at most the blocks of one piece
+
+
 def _unzstd(f: BinaryIO) -> Iterator[tuple[bytes, int] | Corrupt]:
+    """Frame by frame, like `_gunzip`: a damaged or truncated frame is one `Corrupt` event, what was
+    decoded before the damage is kept, and decoding resumes at the next frame header.
+
+    (zstandard's stream reader ends silently on a truncated frame and loses its whole buffer on damage.)
+    """
     zstandard = require("zstandard", "zstd-compressed input")
-    counted = CountingReader(f)
-    reader = zstandard.ZstdDecompressor().stream_reader(counted, read_across_frames=True, closefd=False)
-    last = 0
-    try:
-        while data := reader.read(CHUNK):
-            last = counted.n
-            yield data, last
-    except zstandard.ZstdError as exc:
-        # zstd frames carry no resync marker we can trust; the rest of the file is lost (one reject)
-        yield Corrupt(last, f"corrupt zstd data near byte {last}: {exc}")
+    new = zstandard.ZstdDecompressor().decompressobj
+    pending, pend_off = b"", 0  # unconsumed raw input and its file offset
+    d, frame_off, in_frame, healthy = new(), 0, False, True
+    out: list[bytes] = []
+    size = 0
+    while True:
+        if not pending:
+            pending = f.read(CHUNK)
+            if not pending:
+                break
+        if not in_frame and not pending.strip(b"\x00"):  # zero padding after the last frame
+            pend_off, pending = pend_off + len(pending), b""
+            continue
+        piece = pending[:ZSTD_PIECE]
+        try:
+            data = d.decompress(piece)
+        except zstandard.ZstdError as exc:
+            if out:
+                yield b"".join(out), pend_off
+                out, size = [], 0
+            if healthy:  # one event per damaged region, not one per false resync
+                yield Corrupt(frame_off, f"corrupt zstd frame at byte {frame_off}: {exc}")
+            healthy = False
+            start = max(frame_off + 1 - pend_off, 0)
+            while (i := pending.find(ZSTD_MAGIC, start)) < 0:
+                keep = pending[-3:]
+                pend_off += len(pending) - len(keep)
+                more = f.read(CHUNK)
+                if not more:
+                    return
+                pending, start = keep + more, 0
+            pend_off, pending = pend_off + i, pending[i:]
+            d, frame_off, in_frame = new(), pend_off, False
+            continue
+        in_frame = True
+        if d.eof:
+            used = len(piece) - len(d.unused_data)
+            pend_off, pending = pend_off + used, pending[used:]
+            d, frame_off, in_frame, healthy = new(), pend_off, False, True
+        else:
+            pend_off, pending = pend_off + len(piece), pending[len(piece):]
+        if data:
+            out.append(data)
+            size += len(data)
+            if size >= CHUNK:
+                yield b"".join(out), pend_off
+                out, size = [], 0
+    if out:
+        yield b"".join(out), pend_off
+    if in_frame and healthy:
+        yield Corrupt(frame_off, f"truncated zstd frame at byte {frame_off}")
 
 
 class CountingReader:
@@ -169,12 +218,16 @@ def decompress_document(data: bytes, compression: str, max_bytes: int) -> bytes:
     """One compressed document file (gzip or zstd), read to at most `max_bytes` (a zip bomb is a reject)."""
     if compression == "gzip":
         out = gzip.GzipFile(fileobj=io.BytesIO(data)).read(max_bytes + 1)
-    else:
-        zstandard = require("zstandard", "zstd-compressed input")
-        try:
-            out = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(data)).read(max_bytes + 1)
-        except zstandard.ZstdError as exc:
-            raise ValueError(str(exc)) from None
+    else:  # frame by frame: a truncated frame is an error here too, not a silently shorter document
+        parts, n = [], 0
+        for chunk in _unzstd(io.BytesIO(data)):
+            if isinstance(chunk, Corrupt):
+                raise ValueError(chunk.reason)
+            parts.append(chunk[0])
+            n += len(chunk[0])
+            if n > max_bytes:
+                break
+        out = b"".join(parts)
     if len(out) > max_bytes:
         raise TooLarge(max_bytes)
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -80,14 +81,35 @@ def discover(
     return files, skipped
 
 
+def not_a_file(path: str | os.PathLike) -> str | None:
+    """Why `path` cannot be read as an input file (a FIFO, a device, a dangling link), or None."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if os.path.islink(path):
+            return f"dangling symbolic link (to {os.readlink(path)})"
+        return "no such file"
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe), not a regular file"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a regular file"
+    return "a device, not a regular file"
+
+
 def walk_inputs(
-    root: Path, *, input_format: str | None = None, exclude: Path | None = None
+    root: Path, *, input_format: str | None = None, exclude: Path | None = None,
+    unreadable: list[tuple[Path, str]] | None = None,
 ) -> Iterator[tuple[Path, str, list[tuple[str, str, os.stat_result]], list[Path]]]:
     """The directories under `root`, depth first in sorted order, one at a time:
     (directory, its posix path relative to root, its input files as (name, format, stat), skipped files).
 
     Memory holds one directory's listing, whatever the size of the tree. Symbolic links are followed,
-    each real directory once.
+    each real directory once. Entries that cannot be read (FIFOs, devices, dangling links, directories
+    we may not list) are appended to `unreadable` as (path, reason), never skipped silently.
     """
     excl = exclude.resolve() if exclude is not None else None
     seen: set[tuple[int, int]] = set()
@@ -99,7 +121,15 @@ def walk_inputs(
             continue
         seen.add((st.st_dev, st.st_ino))
         found, skipped, subdirs = [], [], []
-        for entry in sorted(_entries(d), key=lambda e: e.name):
+        try:
+            entries = _entries(d)
+        except OSError as exc:
+            if d == root:
+                raise
+            if unreadable is not None:
+                unreadable.append((d, f"cannot list directory: {exc.strerror or exc}"))
+            continue
+        for entry in sorted(entries, key=lambda e: e.name):
             if entry.name.startswith("."):
                 continue
             if entry.is_dir():
@@ -111,6 +141,8 @@ def walk_inputs(
                     skipped.append(Path(entry.path))
                 else:
                     found.append((entry.name, fmt, entry.stat()))
+            elif unreadable is not None:
+                unreadable.append((Path(entry.path), not_a_file(entry.path) or "not a regular file"))
         yield d, rel, found, skipped
         stack.extend(reversed(subdirs))
 

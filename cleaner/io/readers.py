@@ -3,8 +3,9 @@
 Container readers (JSONL, WARC, Parquet) are iterators with a `pos` attribute: the raw byte offset
 reached in the file, for progress. Damage yields a `Reject` and reading goes on where it can.
 
-`JsonlLines` yields undecoded lines, so that a parent process can hand JSON parsing to its workers;
-`read_records` composes everything into `Record`/`Reject` objects for library use.
+Every reader yields `Record` and `Reject` objects. `JsonlLines` yields raw records (undecoded lines), so
+that a parent process can hand JSON parsing to its workers; `load_record` finishes a raw record, and
+`read_records` composes everything for library use.
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ class _RawReader(io.RawIOBase):
 
 
 class JsonlLines:
-    """(line_no, raw_line) pairs of a JSONL file, plain, gzip or zstd (sniffed from the first bytes).
+    """Raw records (`raw="jsonl"`: the undecoded line, its 1-based number as offset) of a JSONL file,
+    plain, gzip or zstd (sniffed from the first bytes).
 
     Blank lines are skipped (they are no records). A line over `max_bytes` is never held in memory:
     it becomes a `too_large` reject.
@@ -68,7 +70,8 @@ class JsonlLines:
     def __init__(self, f: BinaryIO, source: str, *, max_bytes: int = DEFAULT_MAX_DOC_BYTES):
         self.f, self.source, self.max_bytes, self.pos = f, source, max_bytes, 0
 
-    def __iter__(self) -> Iterator[tuple[int, bytes] | Reject]:
+    def __iter__(self) -> Iterator[Record | Reject]:
+        src = self.source
         f = self.f
         head = f.peek(4)[:4] if hasattr(f, "peek") else b""
         compression = comp.sniff(head) if head else None
@@ -96,7 +99,7 @@ class JsonlLines:
                     if len(line) > self.max_bytes:
                         yield Reject(self.source, line_no, "too_large", f"line longer than {self.max_bytes} bytes")
                     elif line.strip():
-                        yield line_no, line
+                        yield Record(src, line_no, line, "auto", None, None, {}, "line", "jsonl")
                 start = nl + 1
             if not oversize:
                 buf += data[start:]
@@ -105,7 +108,7 @@ class JsonlLines:
         if oversize:
             yield Reject(self.source, line_no + 1, "too_large", f"line longer than {self.max_bytes} bytes")
         elif buf.strip():
-            yield line_no + 1, buf
+            yield Record(src, line_no + 1, buf, raw="jsonl")
 
 
 class _Prefixed(io.RawIOBase):
@@ -268,20 +271,30 @@ def read_file_record(
     return Record(source, 0, data, clean_format, unit="file")
 
 
+def load_record(rec: Record, fields: Fields = Fields(), max_bytes: int = DEFAULT_MAX_DOC_BYTES) -> Record | Reject:
+    """A raw record (see `Record`) made ready to clean, or the reject saying why it cannot be."""
+    if rec.raw == "jsonl":
+        return decode_jsonl_line(rec.data, rec.source, rec.offset, fields)
+    if rec.raw == "file":
+        return read_file_record(rec.data, rec.source, rec.format, max_bytes=max_bytes)
+    return rec
+
+
 def read_records(
-    path: str | os.PathLike, fmt: str | None = None, fields: Fields = Fields(), *, source: str | None = None
+    path: str | os.PathLike, fmt: str | None = None, fields: Fields = Fields(), *, source: str | None = None,
+    max_bytes: int = DEFAULT_MAX_DOC_BYTES,
 ) -> Iterator[Record | Reject]:
     """All records of one input file, whatever its format (detected from the name unless `fmt`)."""
     source = source or str(path)
     fmt = fmt or detect_format(path)
     if fmt in ("text", "html"):
-        yield read_file_record(path, source, "html" if fmt == "html" else "auto")
+        yield read_file_record(path, source, "html" if fmt == "html" else "auto", max_bytes=max_bytes)
     elif fmt == "jsonl":
         with open_input(path) as f:
-            for item in JsonlLines(f, source):
-                yield item if isinstance(item, Reject) else decode_jsonl_line(item[1], source, item[0], fields)
+            for item in JsonlLines(f, source, max_bytes=max_bytes):
+                yield item if isinstance(item, Reject) else load_record(item, fields, max_bytes)
     elif fmt == "warc":
-        yield from WarcRecords(path, source)
+        yield from WarcRecords(path, source, max_bytes=max_bytes)
     elif fmt == "parquet":
         yield from ParquetRecords(path, source, fields)
     else:

@@ -1,10 +1,11 @@
-"""The `cleaner` command: clean, explain, test, rules check|list."""
+"""The `cleaner` command: clean, learn, explain, test, rules check|list."""
 from __future__ import annotations
 
 import typer
 
 from cleaner.cli.clean_cmd import clean
 from cleaner.cli.explain_cmd import explain
+from cleaner.cli.learn_cmd import learn
 from cleaner.cli.rules_cmd import rules_app
 from cleaner.cli.test_cmd import test
 
@@ -16,6 +17,7 @@ app = typer.Typer(
 )
 app.command("clean")(clean)
 app.command("explain")(explain)
+app.command("learn")(learn)
 app.command("test")(test)
 app.add_typer(rules_app, name="rules")
 

@@ -38,7 +38,7 @@ def check(directory: Annotated[Optional[Path], _DIR] = None) -> None:
     n_rules = len({(r.source, r.id) for rs in rulesets for r in rs.rules})
     where = directory or default_rules_dir()
     err.print(f"{where}: {len(rulesets)} rule sets, {n_rules} rules, {total} examples: "
-              f"{total - bad} passed, {bad} failed")
+              f"{total - bad} passed, {bad} failed", soft_wrap=True)
     if bad:
         raise typer.Exit(EXIT_FAILED)
 

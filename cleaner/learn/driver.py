@@ -1,0 +1,411 @@
+"""The learning pass: records -> per-site profiles (streaming, on all cores) -> one rule file per site.
+
+The parent reads the inputs with the batch feed (decompression and splitting only) into chunks of
+records; workers turn each chunk into per-site `SiteProfile`s (JSON parsing, HTML block lines,
+repair, counting), and the parent merges the chunks' profiles in input order. Chunk boundaries do not
+depend on the number of workers, so the learned files are the same with 1 or 16 workers.
+
+Sites: `--site` (one site for everything), else a record field naming it, else the URL's registrable
+domain (public-suffix aware: `news.bbc.co.uk` -> `bbc.co.uk`), else the directory the input file lies
+in, as `<directory>.local` (a rule file's site must look like a domain; `.local` is never a public site).
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import os
+import re
+import resource
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from cleaner.core.sites import url_host
+from cleaner.io.records import Fields, Record, Reject, decode_jsonl_line
+from cleaner.learn.induce import MIN_PAGES, LearnedSite, learn_site
+from cleaner.learn.profile import SiteProfile, page_lines
+
+CHUNK_DOCS = 1000  # records per chunk (a worker's unit of work)
+CHUNK_BYTES = 4 << 20
+POOL_BYTES = 16 << 20  # smaller inputs are learned inline: starting the pool costs about a second
+SAMPLE_PAGES = 20  # pages kept per site that has a hand-written file, to check learned rules against it
+REPORT = "learned.json"  # written last into a rules directory: what was learned, and the conflicts
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+_SITE = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")  # the rule schema's site pattern
+_psl = None
+
+
+def _suffixes():
+    global _psl
+    if _psl is None:
+        from publicsuffixlist import PublicSuffixList
+
+        _psl = PublicSuffixList()
+    return _psl
+
+
+def site_name(value: str) -> str:
+    """A site name for a URL, a host or any label: the registrable domain (`www.news.bbc.co.uk` ->
+    `bbc.co.uk`), or a slug with `.local` (`Blog A` -> `blog-a.local`) for what is no domain."""
+    value = value.strip()
+    host = url_host(value) if value else None
+    if host and "." in host and _SITE.match(host):
+        reg = _suffixes().privatesuffix(host)
+        if reg:
+            return reg
+    if _SITE.match(value.lower()) and value.lower().endswith(".local"):
+        return value.lower()
+    slug = _SLUG.sub("-", value.lower()).strip("-")[:60].strip("-") or "unnamed"
+    return f"{slug}.local"
+
+
+def directory_site(source: str) -> str:
+    """The site of a record without URL: the directory its input file lies in."""
+    if source == "-":
+        return "stdin.local"
+    return site_name(Path(os.path.abspath(source)).parent.name or "root")
+
+
+@dataclass(frozen=True)
+class LearnOptions:
+    fields: Fields = Fields()
+    input_format: str | None = None
+    site: str | None = None  # one site for every record
+    site_field: str | None = None  # a record field naming the site
+    default_site: str | None = None  # the site of records without URL (instead of their directory)
+    min_pages: int = MIN_PAGES
+    max_doc_bytes: int = 64 << 20
+    sample_sites: frozenset[str] = frozenset()  # sites whose first pages are kept (hand-written files)
+    chunk_docs: int = CHUNK_DOCS
+    chunk_bytes: int = CHUNK_BYTES
+
+
+def record_site(rec: Record, opts: LearnOptions) -> str:
+    if opts.site:
+        return site_name(opts.site)
+    if opts.site_field:
+        value = {opts.fields.url: rec.url, opts.fields.id: rec.id}.get(opts.site_field, rec.extra.get(opts.site_field))
+        if value is not None and str(value).strip():
+            return site_name(str(value))
+    if rec.url:
+        host = url_host(rec.url)
+        if host:
+            return site_name(host)
+    if opts.default_site:
+        return site_name(opts.default_site)
+    return directory_site(rec.source)
+
+
+def record_text(rec: Record) -> tuple[str, bool]:
+    """(text, is_html) of a record, decoded as the cleaner decodes it."""
+    from cleaner.core.cleaner import _decode_text
+    from cleaner.html.decode import decode_html, looks_like_html
+
+    data, fmt = rec.data, rec.format
+    if isinstance(data, (bytes, bytearray)):
+        html = fmt == "html" or (fmt == "auto" and looks_like_html(bytes(data[:4096]).decode("latin-1")))
+        if html:
+            return decode_html(bytes(data), rec.extra.get("content_type"))[0], True
+        return _decode_text(bytes(data), []), False
+    return data, fmt == "html" or (fmt == "auto" and looks_like_html(data[:4096]))
+
+
+def html_lines(html: str) -> list[str]:
+    """An HTML page's block lines: the selector path's extraction applied to the whole <body>."""
+    from cleaner.html.blocks import lines_of, parse, strip_never_text
+
+    tree = parse(html)
+    strip_never_text(tree)
+    root = tree.body or tree.root
+    return lines_of(root) if root is not None else []
+
+
+def record_lines(rec: Record) -> list[str]:
+    """The lines a record is learned from: its text, or the block lines of its HTML."""
+    text, is_html = record_text(rec)
+    if is_html:
+        text = "\n".join(html_lines(text))
+    return page_lines(text)
+
+
+@dataclass
+class ChunkResult:
+    seq: int
+    profiles: dict[str, SiteProfile]
+    docs: int = 0
+    bytes: int = 0
+    rejects: list[dict] = field(default_factory=list)
+    samples: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)  # site -> [(text, url)]
+    peak_rss: int = 0  # of the worker that made it (bytes)
+
+
+def profile_chunk(seq: int, kind: str, source: str, items: list, opts: LearnOptions) -> ChunkResult:
+    """One chunk of feed items -> per-site profiles (runs in a worker, or inline)."""
+    from cleaner.io.readers import read_file_record
+
+    res = ChunkResult(seq, {})
+    for item in items:
+        if isinstance(item, (Record, Reject)):
+            rec = item
+        elif kind == "jsonl":
+            rec = decode_jsonl_line(item[1], source, item[0], opts.fields)
+        else:
+            path, src, fmt = item
+            rec = read_file_record(path, src, fmt, max_bytes=opts.max_doc_bytes)
+        res.docs += 1
+        if isinstance(rec, Reject):
+            res.rejects.append(rec.to_dict())
+            continue
+        res.bytes += len(rec.data)
+        try:
+            site = record_site(rec, opts)
+            lines = record_lines(rec)
+        except Exception as exc:  # one bad record must not stop the pass
+            res.rejects.append(Reject.of(rec, "error", f"{type(exc).__name__}: {exc}".splitlines()[0][:300]).to_dict())
+            continue
+        prof = res.profiles.get(site)
+        if prof is None:
+            prof = res.profiles[site] = SiteProfile(site)
+        prof.add_page(lines)
+        if site in opts.sample_sites:
+            kept = res.samples.setdefault(site, [])
+            if len(kept) < SAMPLE_PAGES:
+                kept.append(("\n".join(lines), rec.url))
+    return res
+
+
+@dataclass
+class LearnRun:
+    """The merged outcome of reading a dump: per-site profiles and counts."""
+
+    profiles: dict[str, SiteProfile]
+    samples: dict[str, list[tuple[str, str | None]]]
+    docs: int = 0
+    bytes: int = 0
+    rejects: list[dict] = field(default_factory=list)  # the first 100
+    rejected: int = 0
+    elapsed: float = 0.0
+    workers: int = 0
+    peak_rss: int = 0  # bytes: the largest of the parent's and the workers'
+
+
+def _worker_rss() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def build_profiles(
+    paths: list[str], opts: LearnOptions, *, workers: int = 0,
+    progress: Callable[[int, int, int, int | None], None] | None = None,
+) -> LearnRun:
+    """Read `paths` (as `cleaner clean` does) and build every site's merged profile.
+
+    `progress(docs, bytes, raw_bytes_read, total_raw_bytes)` is called after each merged chunk. Raises PlanError for unusable
+    inputs and MissingExtra for a missing optional reader.
+    """
+    from cleaner.batch.feed import End, FeedOptions, Task, feed
+    from cleaner.batch.plan import make_plan
+    from cleaner.batch.pool import default_workers
+    from cleaner.batch.runner import _check_extras
+
+    t0 = time.monotonic()
+    plan = make_plan(paths, out_dir=None, out_format="jsonl", input_format=opts.input_format)
+    _check_extras(plan, _Cfg())
+    total = None if any(s.kind == "stdin" for s in plan.shards) else plan.total_bytes
+    n = workers or default_workers()
+    fopts = FeedOptions(fields=opts.fields, max_doc_bytes=opts.max_doc_bytes,
+                        task_docs=opts.chunk_docs, task_bytes=opts.chunk_bytes)
+    run = LearnRun({}, {})
+    raw: dict[int, int] = {}  # chunk seq -> raw input bytes read up to its end (progress)
+
+    def tasks():
+        base = 0
+        for el in feed(list(enumerate(plan.shards)), fopts):
+            if isinstance(el, Task):
+                raw[el.seq] = base + el.raw_end
+                yield el
+            elif isinstance(el, End):
+                base += plan.shards[el.shard].size
+
+    parallel = n > 1 and (total is None or total >= POOL_BYTES)
+    for res in (_parallel(tasks(), opts, n) if parallel else _inline(tasks(), opts)):
+        _merge(run, res)
+        if progress is not None:
+            progress(run.docs, run.bytes, raw.pop(res.seq, 0), total)
+    run.workers = n if parallel else 0
+    run.elapsed = time.monotonic() - t0
+    run.peak_rss = max(run.peak_rss, _worker_rss())
+    return run
+
+
+class _Cfg:  # what _check_extras reads of a batch config
+    compression = None
+
+
+def _inline(tasks: Iterable, opts: LearnOptions):
+    for t in tasks:
+        yield profile_chunk(t.seq, t.kind, t.source, t.items, opts)
+
+
+def _init_worker() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+
+
+def _chunk_in_worker(seq, kind, source, items, opts):
+    res = profile_chunk(seq, kind, source, items, opts)
+    res.peak_rss = _worker_rss()
+    return res
+
+
+def _parallel(tasks: Iterable, opts: LearnOptions, n: int):
+    """Chunks profiled by `n` processes; yielded in input order, at most 2 x n in flight."""
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["cleaner.learn.driver"])
+    window = 2 * n
+    done: dict[int, ChunkResult] = {}
+    inflight: set[Future] = set()
+    order: list[int] = []
+    with ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker) as pool:
+        it = iter(tasks)
+        exhausted = False
+        while True:
+            while not exhausted and len(inflight) < window:
+                t = next(it, None)
+                if t is None:
+                    exhausted = True
+                    break
+                order.append(t.seq)
+                inflight.add(pool.submit(_chunk_in_worker, t.seq, t.kind, t.source, t.items, opts))
+            if not inflight and not done:
+                return
+            if inflight:
+                finished, inflight = wait(inflight, return_when=FIRST_COMPLETED)
+                for f in finished:
+                    r = f.result()
+                    done[r.seq] = r
+            while order and order[0] in done:
+                yield done.pop(order.pop(0))
+
+
+def _merge(run: LearnRun, res: ChunkResult) -> None:
+    run.docs += res.docs
+    run.bytes += res.bytes
+    run.rejected += len(res.rejects)
+    run.rejects += res.rejects[: max(0, 100 - len(run.rejects))]
+    run.peak_rss = max(run.peak_rss, res.peak_rss)
+    for site in sorted(res.profiles):
+        prof = res.profiles[site]
+        if site in run.profiles:
+            run.profiles[site].merge(prof)
+        else:
+            run.profiles[site] = prof
+    for site, pages in sorted(res.samples.items()):
+        kept = run.samples.setdefault(site, [])
+        kept += pages[: max(0, SAMPLE_PAGES - len(kept))]
+
+
+@dataclass
+class SiteOutcome:
+    """What was learned for one site, where it was written, and its conflicts with a hand-written file."""
+
+    learned: LearnedSite
+    file: str | None
+    conflicts: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        s = self.learned
+        return {"site": s.site, "pages": s.pages, "rules": s.rules, "file": self.file, "reason": s.reason,
+                "conflicts": self.conflicts}
+
+
+def learn_all(profiles: dict[str, SiteProfile], *, min_pages: int = MIN_PAGES) -> list[LearnedSite]:
+    """`learn_site` for every site, in sorted order."""
+    return [learn_site(profiles[s], min_pages=min_pages) for s in sorted(profiles)]
+
+
+def check_learned(learned: LearnedSite) -> str | None:
+    """Why a learned file cannot be used (it does not load, or a rule's example fails), or None."""
+    if learned.yaml_text is None:
+        return None
+    from cleaner.learn.conflicts import load_learned
+    from cleaner.ruleset.examples import check_example, iter_examples
+    from cleaner.ruleset.model import RuleError
+
+    try:
+        rs = load_learned(learned.site, learned.yaml_text)
+    except RuleError as exc:
+        return str(exc).split(": ", 1)[-1]
+    for test_id, rule, _, example in iter_examples([rs]):
+        problems = check_example(rule, example)
+        if problems:
+            return f"example {test_id} fails: {problems[0]}"
+    return None
+
+
+def write_site(out_dir: Path, learned: LearnedSite) -> str | None:
+    """Write `<site>.yaml` (atomically) if something was learned; returns the file name."""
+    if learned.yaml_text is None:
+        return None
+    name = f"{learned.site}.yaml"
+    _write_atomic(out_dir / name, learned.yaml_text.encode("utf-8"))
+    return name
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    from cleaner.io.writers import AtomicFile
+
+    f = AtomicFile(path)
+    f.write(data)
+    f.commit()
+
+
+def write_report(out_dir: Path, outcomes: list[SiteOutcome], run: LearnRun | None = None) -> Path:
+    """`learned.json`: per site what was learned or why not, and the conflicts (deterministic)."""
+    doc = {"sites": [o.to_dict() for o in outcomes]}
+    if run is not None:
+        doc["documents"] = run.docs
+        doc["rejected"] = run.rejected
+    path = out_dir / REPORT
+    _write_atomic(path, (json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
+    return path
+
+
+def learn_to_dir(run: LearnRun, out_dir: Path, *, min_pages: int = MIN_PAGES, hand=None) -> list[SiteOutcome]:
+    """Learn every site of `run`, write the rule files and `learned.json` into `out_dir`.
+
+    `hand`: a Cleaner with the hand-written rules; for its sites, learned rules that would remove a line
+    the hand rules keep on the site's sample pages are reported as conflicts.
+    """
+    from cleaner.learn.conflicts import conflicts_with_hand
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    outcomes = []
+    kill_after = _fault("learn-write")
+    for learned in learn_all(run.profiles, min_pages=min_pages):
+        problem = check_learned(learned)
+        if problem:  # never write a file that `rules check` (or loading it for cleaning) would reject
+            learned = LearnedSite(learned.site, learned.pages, 0, None, f"{learned.reason}; not written: {problem}")
+        file = write_site(out_dir, learned)
+        if file and kill_after is not None:
+            kill_after -= 1
+            if kill_after <= 0:
+                os.kill(os.getpid(), 9)  # a test's simulated crash in the middle of the pass
+        conflicts = []
+        if file and hand is not None and hand.index.by_name(learned.site) is not None:
+            conflicts = conflicts_with_hand(hand, learned, run.samples.get(learned.site, []))
+        outcomes.append(SiteOutcome(learned, file, conflicts))
+    write_report(out_dir, outcomes, run)
+    return outcomes
+
+
+def _fault(name: str) -> int | None:
+    """Fault injection for tests: CLEANER_FAULT=learn-write:N kills the process (SIGKILL) after it wrote
+    N learned files."""
+    spec = os.environ.get("CLEANER_FAULT", "")
+    if spec.startswith(name + ":"):
+        return int(spec.split(":", 1)[1])
+    return None

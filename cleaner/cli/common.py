@@ -30,12 +30,9 @@ def load_cleaner(rules: Path | list[Path] | None) -> Cleaner:
     """Cleaner.from_rules with invalid rule files reported as one line and exit code 2. Several
     directories (`--rules A --rules B`) are layered in order (see cleaner.ruleset.layers)."""
     if isinstance(rules, list):
-        from cleaner.learn.store import is_learned_dir
+        from cleaner.learn.store import rules_dirs
 
-        if rules and all(is_learned_dir(r) for r in rules):  # learned files add to the shipped rules
-            from cleaner.core.cleaner import default_rules_dir
-
-            rules = [default_rules_dir(), *rules]
+        rules = rules_dirs(rules)  # learned directories alone go on the shipped rules
         rules = rules[0] if len(rules) == 1 else (rules or None)
     try:
         return Cleaner.from_rules(rules)

@@ -43,7 +43,7 @@ def learn(
     """
     from cleaner.batch import PlanError
     from cleaner.io import Fields, MissingExtra
-    from cleaner.learn.driver import LearnOptions, build_profiles, learn_to_dir
+    from cleaner.learn.driver import LearnOptions, build_profiles, hand_sites, learn_to_dir
 
     if input_format is not None and input_format not in ("text", "html", "jsonl", "warc", "parquet"):
         raise fail(f"--input-format {input_format!r}; allowed: text, html, jsonl, warc, parquet")
@@ -76,17 +76,6 @@ def learn(
     if not quiet:
         print_outcomes(outcomes)
         print_summary(run, outcomes, output)
-
-
-def hand_sites(hand) -> frozenset[str]:
-    """The learned site names that have a hand-written file (their pages are sampled for conflicts)."""
-    from cleaner.learn.driver import site_name
-
-    names = set()
-    for rs in hand.index.rulesets:
-        names.add(rs.name)
-        names.update(site_name(d) for d in rs.domains)
-    return frozenset(names)
 
 
 def print_outcomes(outcomes) -> None:
@@ -151,7 +140,7 @@ def learn_pass(paths: list[str], output: Optional[Path], rules: Optional[list[Pa
     from cleaner.batch import PlanError
     from cleaner.core.cleaner import default_rules_dir
     from cleaner.io import Fields, MissingExtra
-    from cleaner.learn.driver import LearnOptions
+    from cleaner.learn.driver import LearnOptions, hand_sites
     from cleaner.learn.store import ensure_learned, learned_dir
 
     if output is None:

@@ -83,6 +83,23 @@ class LearnOptions:
     chunk_bytes: int = CHUNK_BYTES
 
 
+def hand_sites(hand) -> frozenset[str]:
+    """The site names of a Cleaner's (hand-written) rule sets, as learning names sites: their pages are
+    sampled to check learned rules against the hand rules."""
+    names = set()
+    for rs in hand.index.rulesets:
+        names.add(rs.name)
+        names.update(site_name(d) for d in rs.domains)
+    return frozenset(names)
+
+
+def site_bucket(site: str, buckets: int) -> int:
+    """A site's bucket among `buckets` (stable across processes and machines)."""
+    import zlib
+
+    return zlib.crc32(site.encode("utf-8")) % buckets
+
+
 def record_site(rec: Record, opts: LearnOptions) -> str:
     if opts.site:
         return site_name(opts.site)
@@ -346,15 +363,6 @@ def check_learned(learned: LearnedSite) -> str | None:
     return None
 
 
-def write_site(out_dir: Path, learned: LearnedSite) -> str | None:
-    """Write `<site>.yaml` (atomically) if something was learned; returns the file name."""
-    if learned.yaml_text is None:
-        return None
-    name = f"{learned.site}.yaml"
-    _write_atomic(out_dir / name, learned.yaml_text.encode("utf-8"))
-    return name
-
-
 def _write_atomic(path: Path, data: bytes) -> None:
     from cleaner.io.writers import AtomicFile
 
@@ -363,42 +371,52 @@ def _write_atomic(path: Path, data: bytes) -> None:
     f.commit()
 
 
-def write_report(out_dir: Path, outcomes: list[SiteOutcome], run: LearnRun | None = None) -> Path:
+def report_bytes(outcomes: list[SiteOutcome], run: LearnRun | None = None) -> bytes:
     """`learned.json`: per site what was learned or why not, and the conflicts (deterministic)."""
-    doc = {"sites": [o.to_dict() for o in outcomes]}
+    doc: dict = {"sites": [o.to_dict() for o in outcomes]}
     if run is not None:
         doc["documents"] = run.docs
         doc["rejected"] = run.rejected
-    path = out_dir / REPORT
-    _write_atomic(path, (json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
-    return path
+    return (json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
-def learn_to_dir(run: LearnRun, out_dir: Path, *, min_pages: int = MIN_PAGES, hand=None) -> list[SiteOutcome]:
-    """Learn every site of `run`, write the rule files and `learned.json` into `out_dir`.
+def learn_outcomes(run: LearnRun, write: Callable[[str, bytes], None], *, min_pages: int = MIN_PAGES,
+                   hand=None) -> list[SiteOutcome]:
+    """Learn every site of `run` in sorted order and `write(name, data)` each `<site>.yaml`.
 
+    A learned file that would not load or whose examples fail is not written (the reason says why).
     `hand`: a Cleaner with the hand-written rules; for its sites, learned rules that would remove a line
     the hand rules keep on the site's sample pages are reported as conflicts.
     """
     from cleaner.learn.conflicts import conflicts_with_hand
 
-    out_dir.mkdir(parents=True, exist_ok=True)
     outcomes = []
     kill_after = _fault("learn-write")
     for learned in learn_all(run.profiles, min_pages=min_pages):
         problem = check_learned(learned)
         if problem:  # never write a file that `rules check` (or loading it for cleaning) would reject
             learned = LearnedSite(learned.site, learned.pages, 0, None, f"{learned.reason}; not written: {problem}")
-        file = write_site(out_dir, learned)
-        if file and kill_after is not None:
-            kill_after -= 1
-            if kill_after <= 0:
-                os.kill(os.getpid(), 9)  # a test's simulated crash in the middle of the pass
+        file = None
+        if learned.yaml_text is not None:
+            file = f"{learned.site}.yaml"
+            write(file, learned.yaml_text.encode("utf-8"))
+            if kill_after is not None:
+                kill_after -= 1
+                if kill_after <= 0:
+                    os.kill(os.getpid(), 9)  # a test's simulated crash in the middle of the pass
         conflicts = []
         if file and hand is not None and hand.index.by_name(learned.site) is not None:
             conflicts = conflicts_with_hand(hand, learned, run.samples.get(learned.site, []))
         outcomes.append(SiteOutcome(learned, file, conflicts))
-    write_report(out_dir, outcomes, run)
+    return outcomes
+
+
+def learn_to_dir(run: LearnRun, out_dir: Path, *, min_pages: int = MIN_PAGES, hand=None) -> list[SiteOutcome]:
+    """Learn every site of `run` into `out_dir`: the rule files, then `learned.json` (see `learn_outcomes`)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    outcomes = learn_outcomes(run, lambda name, data: _write_atomic(out_dir / name, data), min_pages=min_pages,
+                              hand=hand)
+    _write_atomic(out_dir / REPORT, report_bytes(outcomes, run))
     return outcomes
 
 

@@ -20,9 +20,18 @@ def learned_dir(out: Path) -> Path:
     return out / ".cleaner" / "learned"
 
 
-def is_learned_dir(path: Path) -> bool:
-    """A directory written by `cleaner learn` or `--learn` (it has `learned.json`)."""
-    return (Path(path) / REPORT).is_file()
+def is_learned_dir(path: str | Path) -> bool:
+    """A directory written by `cleaner learn`, `--learn` or `LearnMerge` (it has `learned*.json`)."""
+    return Path(path).is_dir() and any(Path(path).glob("learned*.json"))
+
+
+def rules_dirs(rules: list[str | Path]) -> list[str | Path]:
+    """The rule directories to load for `rules`: learned directories alone go on the shipped rules."""
+    if rules and all(is_learned_dir(r) for r in rules):
+        from cleaner.core.cleaner import default_rules_dir
+
+        return [default_rules_dir(), *rules]
+    return list(rules)
 
 
 def ensure_learned(paths: list[str], out: Path, opts: LearnOptions, *, workers: int = 0, restart: bool = False,

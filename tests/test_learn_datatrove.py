@@ -40,8 +40,9 @@ def test_learn_signature_merge_and_clean_stages(tmp_path, merge_tasks):
     reports = [json.loads(p.read_text()) for p in sorted(rules.glob("learned-*.json"))]
     assert sorted(s["site"] for r in reports for s in r["sites"]) == ["example.org", "other.com", "tiny.net"]
     assert CliRunner().invoke(app, ["rules", "check", str(rules)]).exit_code == 0
-    run([JsonlReader(str(dump), text_key="text"), CleanerStep(rules=str(rules)), JsonlWriter(str(out), compression=None)],
-        tmp_path, "clean", tasks=2)
+    clean = [JsonlReader(str(dump), text_key="text"), CleanerStep(rules=str(rules)),
+             JsonlWriter(str(out), compression=None)]
+    run(clean, tmp_path, "clean", tasks=2)
     docs = [json.loads(line) for f in sorted(out.glob("*.jsonl")) for line in f.read_text().splitlines()]
     learned = [d for d in docs if d["metadata"]["site"] == "example.org"]
     assert len(docs) == 12 and len(learned) == 7

@@ -125,7 +125,8 @@ class LearnProgress:
             self.p.start()
             self.task = self.p.add_task("learn", total=total or None, info="")
         dt = max(self.clock() - self.t0, 1e-6)
-        self.p.update(self.task, completed=raw, info=f"{docs:,} docs  {nbytes / 1e6:.1f} MB  {nbytes / dt / 1e6:.1f} MB/s")
+        self.p.update(self.task, completed=raw,
+                      info=f"{docs:,} docs  {nbytes / 1e6:.1f} MB  {nbytes / dt / 1e6:.1f} MB/s")
 
     def stop(self) -> None:
         if self.task is not None:

@@ -29,7 +29,7 @@ from cleaner.learn.profile import SiteProfile, page_lines
 
 CHUNK_DOCS = 1000  # records per chunk (a worker's unit of work)
 CHUNK_BYTES = 4 << 20
-POOL_BYTES = 16 << 20  # smaller inputs are learned inline: starting the pool costs about a second
+POOL_BYTES = 2 << 20  # smaller inputs are learned inline, without starting a pool
 SAMPLE_PAGES = 20  # pages kept per site that has a hand-written file, to check learned rules against it
 REPORT = "learned.json"  # written last into a rules directory: what was learned, and the conflicts
 
@@ -183,6 +183,8 @@ def profile_chunk(seq: int, kind: str, source: str, items: list, opts: LearnOpti
         except Exception as exc:  # one bad record must not stop the pass
             res.rejects.append(Reject.of(rec, "error", f"{type(exc).__name__}: {exc}".splitlines()[0][:300]).to_dict())
             continue
+        if not lines:  # an empty page says nothing about the site's chrome
+            continue
         prof = res.profiles.get(site)
         if prof is None:
             prof = res.profiles[site] = SiteProfile(site)
@@ -219,8 +221,8 @@ def build_profiles(
 ) -> LearnRun:
     """Read `paths` (as `cleaner clean` does) and build every site's merged profile.
 
-    `progress(docs, bytes, raw_bytes_read, total_raw_bytes)` is called after each merged chunk. Raises PlanError for unusable
-    inputs and MissingExtra for a missing optional reader.
+    `progress(docs, bytes, raw_bytes_read, total_raw_bytes)` is called after each merged chunk. Raises
+    PlanError for unusable inputs and MissingExtra for a missing optional reader.
     """
     from cleaner.batch.feed import End, FeedOptions, Task, feed
     from cleaner.batch.plan import make_plan
@@ -280,8 +282,13 @@ def _chunk_in_worker(seq, kind, source, items, opts):
 
 def _parallel(tasks: Iterable, opts: LearnOptions, n: int):
     """Chunks profiled by `n` processes; yielded in input order, at most 2 x n in flight."""
-    ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["cleaner.learn.driver"])
+    import threading
+
+    if threading.active_count() == 1 and "fork" in mp.get_all_start_methods():
+        ctx = mp.get_context("fork")  # starts at once; safe with no other thread in this process
+    else:
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["cleaner.learn.driver"])
     window = 2 * n
     done: dict[int, ChunkResult] = {}
     inflight: set[Future] = set()

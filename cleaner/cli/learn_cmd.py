@@ -20,7 +20,8 @@ _DEF = {k: p.default for k, p in inspect.signature(_clean).parameters.items()}
 
 
 def learn(
-    paths: _OPT["paths"],
+    paths: Annotated[list[str], typer.Argument(
+        help="Files, directories (recursive) or - for stdin.", metavar="PATH...")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Directory to write <site>.yaml files into.")],
     site: Annotated[Optional[str], typer.Option(help="Learn every record as this one site.")] = None,
     site_field: Annotated[Optional[str], typer.Option(

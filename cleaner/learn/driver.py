@@ -293,7 +293,8 @@ def _parallel(tasks: Iterable, opts: LearnOptions, n: int):
     done: dict[int, ChunkResult] = {}
     inflight: set[Future] = set()
     order: list[int] = []
-    with ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker) as pool:
+    pool = ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker)
+    try:
         it = iter(tasks)
         exhausted = False
         while True:
@@ -305,7 +306,7 @@ def _parallel(tasks: Iterable, opts: LearnOptions, n: int):
                 order.append(t.seq)
                 inflight.add(pool.submit(_chunk_in_worker, t.seq, t.kind, t.source, t.items, opts))
             if not inflight and not done:
-                return
+                break
             if inflight:
                 finished, inflight = wait(inflight, return_when=FIRST_COMPLETED)
                 for f in finished:
@@ -313,6 +314,10 @@ def _parallel(tasks: Iterable, opts: LearnOptions, n: int):
                     done[r.seq] = r
             while order and order[0] in done:
                 yield done.pop(order.pop(0))
+    except BaseException:  # Ctrl-C, a dead worker, the consumer stopping: do not wait for the window
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def _merge(run: LearnRun, res: ChunkResult) -> None:

@@ -236,3 +236,21 @@ def test_wet_files_are_read_as_text_in_clean_and_learn(tmp_path):
     assert len(docs) == 5 and docs[0]["url"] == recs[0].url and "council met" in docs[0]["text"]
     res = learn_cli(str(tmp_path / "crawl"), "-o", str(tmp_path / "learned"))
     assert res.exit_code == 0 and "example.org: 5 pages" in res.stdout
+
+
+def test_learn_edge_cases_stdin_reruns_and_usage(tmp_path):
+    data = "".join(json.dumps(r) + "\n" for r in site_records("example.org", 4))
+    res = RUN.invoke(app, ["learn", "-", "-o", str(tmp_path / "a")], input=data)
+    assert res.exit_code == 0 and "example.org: 4 pages" in res.stdout
+    # a rerun into the same directory with fewer pages removes the file it learned before, and only that
+    (tmp_path / "a" / "mine.org.yaml").write_text("hand-made", encoding="utf-8")
+    data = "".join(json.dumps(r) + "\n" for r in site_records("example.org", 2))
+    assert RUN.invoke(app, ["learn", "-", "-o", str(tmp_path / "a")], input=data).exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["learned.json", "mine.org.yaml"]
+    dump = write_jsonl(tmp_path / "d.jsonl", site_records("example.org", 2))
+    for args, message in [([str(dump), "--learn"], "--learn needs an output directory"),
+                          (["-", "-o", str(tmp_path / "o"), "--learn"], "stdin (-) cannot be used")]:
+        res = RUN.invoke(app, ["clean", *args])
+        assert res.exit_code == 2 and message in res.stderr
+    res = learn_cli(str(tmp_path / "missing.jsonl"), "-o", str(tmp_path / "b"))
+    assert res.exit_code == 2 and "no such file" in res.stderr

@@ -230,7 +230,8 @@ def build_profiles(
     from cleaner.batch.runner import _check_extras
 
     t0 = time.monotonic()
-    plan = make_plan(paths, out_dir=None, out_format="jsonl", input_format=opts.input_format)
+    # sorted: the order the inputs are named in does not change what is learned
+    plan = make_plan(sorted(paths), out_dir=None, out_format="jsonl", input_format=opts.input_format)
     _check_extras(plan, _Cfg())
     total = None if any(s.kind == "stdin" for s in plan.shards) else plan.total_bytes
     n = workers or default_workers()
@@ -426,10 +427,21 @@ def learn_outcomes(run: LearnRun, write: Callable[[str, bytes], None], *, min_pa
 def learn_to_dir(run: LearnRun, out_dir: Path, *, min_pages: int = MIN_PAGES, hand=None) -> list[SiteOutcome]:
     """Learn every site of `run` into `out_dir`: the rule files, then `learned.json` (see `learn_outcomes`)."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    earlier = _files_of_report(out_dir / REPORT)
     outcomes = learn_outcomes(run, lambda name, data: _write_atomic(out_dir / name, data), min_pages=min_pages,
                               hand=hand)
     _write_atomic(out_dir / REPORT, report_bytes(outcomes, run))
+    for name in earlier - {o.file for o in outcomes}:  # learned before, not now: remove (never other files)
+        (out_dir / name).unlink(missing_ok=True)
     return outcomes
+
+
+def _files_of_report(path: Path) -> set[str]:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        return {s["file"] for s in doc["sites"] if s.get("file") and "/" not in s["file"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
 
 
 def _fault(name: str) -> int | None:

@@ -195,9 +195,14 @@ def test_clean_learn_two_passes_summary_explain_and_reuse(tmp_path):
     learned = out / ".cleaner" / "learned"
     assert (learned / "example.org.yaml").is_file()
     f = tmp_path / "page.txt"
-    f.write_text(page(42), encoding="utf-8")
-    res = RUN.invoke(app, ["explain", str(f), "--url", "https://example.org/42", "--rules", str(learned)])
-    assert res.exit_code == 0 and "learned-" in res.stdout
+    f.write_text(page(42) + "Share on Facebook\n", encoding="utf-8")  # a line for the shipped generic rules
+    for rules in ([str(learned)], [str(ROOT / "rules"), str(learned)]):  # alone: on the shipped rules
+        args = [a for r in rules for a in ("--rules", r)]
+        res = RUN.invoke(app, ["explain", str(f), "--url", "https://example.org/42", *args])
+        assert res.exit_code == 0 and "learned-" in res.stdout and "share-bar" in res.stdout
+    res = RUN.invoke(app, ["clean", str(dump), "-o", str(tmp_path / "again"), "--rules", str(learned)])
+    assert res.exit_code == 0
+    assert (tmp_path / "again" / "dump.jsonl").read_bytes() == (out / "dump.jsonl").read_bytes()
     res = RUN.invoke(app, ["clean", str(dump), "-o", str(out), "--learn"])
     assert res.exit_code == 0 and "reusing the learned rules" in res.stderr
     # an OUT cleaned with learned rules is not resumed without them

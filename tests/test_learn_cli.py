@@ -75,6 +75,9 @@ def test_site_names_are_registrable_domains_or_local_names():
     assert site_name("www.Example.org") == "example.org"
     assert site_name("Blog A") == "blog-a.local"
     assert site_name("blog-a.local") == "blog-a.local"
+    assert site_name("http://192.168.0.1/a") == "192-168-0-1.local" and site_name("localhost:8080") == "localhost.local"
+    assert site_name("https://co.uk/") == "co-uk.local"  # a public suffix is no site
+    assert site_name("http://münchen.de/") == "xn--mnchen-3ya.de"
 
 
 def test_learn_groups_by_url_site_writes_loadable_files_and_says_why_not(tmp_path):

@@ -51,15 +51,30 @@ def site_name(value: str) -> str:
     """A site name for a URL, a host or any label: the registrable domain (`www.news.bbc.co.uk` ->
     `bbc.co.uk`), or a slug with `.local` (`Blog A` -> `blog-a.local`) for what is no domain."""
     value = value.strip()
-    host = url_host(value) if value else None
-    if host and "." in host and _SITE.match(host):
+    if _SITE.match(value.lower()) and value.lower().endswith(".local"):
+        return value.lower()
+    host = url_host(value) if value and not value.isspace() else None
+    if host and not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")  # rule files hold domains in ASCII (punycode)
+        except UnicodeError:
+            pass
+    if host and "." in host and _SITE.match(host) and not _is_ip(host):
         reg = _suffixes().privatesuffix(host)
         if reg:
             return reg
-    if _SITE.match(value.lower()) and value.lower().endswith(".local"):
-        return value.lower()
-    slug = _SLUG.sub("-", value.lower()).strip("-")[:60].strip("-") or "unnamed"
+    slug = _SLUG.sub("-", (host or value).lower()).strip("-")[:60].strip("-") or "unnamed"
     return f"{slug}.local"
+
+
+def _is_ip(host: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return False
 
 
 def directory_site(source: str) -> str:

@@ -262,3 +262,20 @@ def test_learn_edge_cases_stdin_reruns_and_usage(tmp_path):
         assert res.exit_code == 2 and message in res.stderr
     res = learn_cli(str(tmp_path / "missing.jsonl"), "-o", str(tmp_path / "b"))
     assert res.exit_code == 2 and "no such file" in res.stderr
+
+
+SITES_DEV = ROOT.parent / "shared" / "sites-dev" / "pages.jsonl.gz"
+
+
+@pytest.mark.skipif(not SITES_DEV.exists(), reason="../shared/sites-dev not available")
+def test_learning_sites_dev_gives_checked_identical_files(tmp_path):
+    runs = []
+    for name in ("a", "b"):
+        res = learn_cli(str(SITES_DEV), "-o", str(tmp_path / name), "--html-field", "", "-q")
+        assert res.exit_code == 0, res.output
+        runs.append({p.name: p.read_bytes() for p in sorted((tmp_path / name).iterdir())})
+    assert runs[0] == runs[1] and len(runs[0]) > 1
+    report = json.loads(runs[0]["learned.json"])
+    assert report["documents"] == 368 and len(report["sites"]) == 57  # registrable domains
+    res = RUN.invoke(app, ["rules", "check", str(tmp_path / "a")])
+    assert res.exit_code == 0 and " 0 failed" in res.stderr

@@ -110,6 +110,15 @@ def test_a_dump_without_urls_is_grouped_by_directory(tmp_path):
     assert {p.name for p in out.glob("*.yaml")} == {"alpha-blog.local.yaml", "beta-shop.local.yaml"}
     sites, _ = load_dirs([out])
     assert {rs.name for rs in sites} == {"alpha-blog.local", "beta-shop.local"}
+    # clean --learn finds a record's learned rules by its directory too
+    res = RUN.invoke(app, ["clean", str(tmp_path / "dump"), "-o", str(tmp_path / "clean"), "--learn"])
+    assert res.exit_code == 0, res.output
+    assert "used on 10 document(s) of 2 site(s)" in res.stderr
+    outs = [f for f in sorted((tmp_path / "clean").glob("*/*.jsonl")) if f.parent.name != ".cleaner"]
+    docs = [json.loads(line) for f in outs for line in f.open()]
+    assert sorted({d["site"] for d in docs}) == ["alpha-blog.local", "beta-shop.local"]
+    assert not any("Example Site Home" in d["text"] or "Cart | Account" in d["text"] for d in docs)
+    assert all("council met" in d["text"] for d in docs)
     # --site puts every record in one site; --site-field names it per record
     res = learn_cli(str(tmp_path / "dump"), "-o", str(tmp_path / "one"), "--site", "mine.example")
     assert res.exit_code == 0 and "mine.example: 10 pages" in res.stdout

@@ -44,6 +44,7 @@ class BatchConfig:
     input_format: str | None = None
     fields: Fields = Fields()
     site: str | None = None
+    site_from_directory: bool = False  # --learn: a record without URL falls back to its directory's site
     trace: bool = False
     workers: int = 0  # 0: all cores
     timeout: float | None = 5.0
@@ -112,6 +113,7 @@ def run_batch(
     skipped = len(plan.shards) - len(todo)
     wopts = WorkOptions(
         out_format=plan.out_format, compression=cfg.compression, fields=cfg.fields, site=cfg.site,
+        site_from_directory=cfg.site_from_directory,
         trace=cfg.trace, timeout=cfg.timeout, drop_empty=cfg.drop_empty, max_doc_bytes=cfg.max_doc_bytes,
     )
     sink = Sink(plan, out=cfg.out, manifest=manifest, compression=cfg.compression, trace=cfg.trace,

@@ -32,6 +32,7 @@ class WorkOptions:
     compression: str | None = None
     fields: Fields = Fields()
     site: str | None = None
+    site_from_directory: bool = False
     trace: bool = False
     timeout: float | None = 5.0
     drop_empty: bool = False
@@ -125,7 +126,10 @@ def _clean(cleaner, rec: Record, opts: WorkOptions):
         if alarm:
             signal.setitimer(signal.ITIMER_REAL, opts.timeout)
         try:
-            return cleaner.clean(rec.data, url=rec.url, site=opts.site, format=rec.format,
+            site = opts.site
+            if site is None and opts.site_from_directory and not rec.url:
+                site = _directory_site(cleaner, rec.source)
+            return cleaner.clean(rec.data, url=rec.url, site=site, format=rec.format,
                                  content_type=rec.extra.get("content_type"))
         finally:
             if alarm:
@@ -149,6 +153,14 @@ def _output(res, rec: Record, i: int, opts: WorkOptions, schema):
     if rec.extra:
         out.update(carried(rec.extra))
     return dump_record(out)
+
+
+def _directory_site(cleaner, source: str) -> str | None:
+    """The site `--learn` learned a record without URL under (its directory's), if the cleaner has it."""
+    from ..learn.driver import directory_site
+
+    site = directory_site(source)
+    return site if cleaner.index.by_name(site) is not None else None
 
 
 _alarm_ok: bool | None = None

@@ -91,7 +91,7 @@ def clean(
         paths=paths, out=output, out_format=format, compression=_COMPRESSIONS[compression],
         input_format=input_format, fields=Fields(text_field, html_field, url_field, id_field), site=site,
         trace=trace, workers=workers, timeout=timeout or None, drop_empty=drop_empty, restart=restart,
-        rules=",".join(str(r.resolve()) for r in rules) if rules else None,
+        rules=",".join(str(r.resolve()) for r in rules) if rules else None, site_from_directory=learn and not site,
     )
     show_progress = (not quiet) and (progress if progress is not None else (output is not None and err.is_terminal))
     show_summary = (not quiet) and (summary if summary is not None else output is not None)

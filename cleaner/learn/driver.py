@@ -11,6 +11,7 @@ in, as `<directory>.local` (a rule file's site must look like a domain; `.local`
 """
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing as mp
 import os
@@ -77,6 +78,7 @@ def _is_ip(host: str) -> bool:
         return False
 
 
+@functools.lru_cache(maxsize=256)
 def directory_site(source: str) -> str:
     """The site of a record without URL: the directory its input file lies in."""
     if source == "-":

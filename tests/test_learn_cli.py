@@ -213,7 +213,7 @@ def test_clean_learn_two_passes_summary_explain_and_reuse(tmp_path):
         res = RUN.invoke(app, ["explain", str(f), "--url", "https://example.org/42", *args])
         assert res.exit_code == 0 and "learned-" in res.stdout and "share-bar" in res.stdout
     res = RUN.invoke(app, ["clean", str(dump), "-o", str(tmp_path / "again"), "--rules", str(learned)])
-    assert res.exit_code == 0
+    assert res.exit_code == 0 and "learned rules: 1 site(s) learned, used on 6 document(s)" in res.stderr
     assert (tmp_path / "again" / "dump.jsonl").read_bytes() == (out / "dump.jsonl").read_bytes()
     res = RUN.invoke(app, ["clean", str(dump), "-o", str(out), "--learn"])
     assert res.exit_code == 0 and "reusing the learned rules" in res.stderr

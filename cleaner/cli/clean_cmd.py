@@ -134,6 +134,10 @@ def clean(
                   f"{', ...' if n > 3 else ''}); --input-format reads them as one format",
                   markup=False, soft_wrap=True)
     used = None
+    if learned is None and rules:  # --rules naming a learned directory: the summary says what it did too
+        from cleaner.learn.store import is_learned_dir
+
+        learned = next((r for r in rules if is_learned_dir(r)), None)
     if learned is not None:
         from cleaner.cli.learn_cmd import learned_usage
 

@@ -11,7 +11,7 @@ import os
 import shutil
 from pathlib import Path
 
-from cleaner.learn.driver import REPORT, LearnOptions, LearnRun, SiteOutcome, build_profiles, learn_to_dir
+from cleaner.learn.driver import LearnOptions, LearnRun, SiteOutcome, build_profiles, learn_to_dir
 
 _TMP = "learned.tmp-"
 
@@ -57,5 +57,8 @@ def learned_sites(directory: Path) -> list[str]:
     """The sites that have a learned file in `directory`."""
     import json
 
-    doc = json.loads((Path(directory) / REPORT).read_text(encoding="utf-8"))
-    return [s["site"] for s in doc["sites"] if s.get("file")]
+    sites = []
+    for report in sorted(Path(directory).glob("learned*.json")):  # LearnMerge writes one per bucket
+        doc = json.loads(report.read_text(encoding="utf-8"))
+        sites += [s["site"] for s in doc["sites"] if s.get("file")]
+    return sorted(sites)

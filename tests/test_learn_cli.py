@@ -264,6 +264,11 @@ def test_learn_edge_cases_stdin_reruns_and_usage(tmp_path):
     data = "".join(json.dumps(r) + "\n" for r in site_records("example.org", 2))
     assert RUN.invoke(app, ["learn", "-", "-o", str(tmp_path / "a")], input=data).exit_code == 0
     assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["learned.json", "mine.org.yaml"]
+    # a file it did not learn (a hand-written one) is never overwritten
+    data = "".join(json.dumps(r) + "\n" for r in site_records("mine.org", 4))
+    res = RUN.invoke(app, ["learn", "-", "-o", str(tmp_path / "a")], input=data)
+    assert res.exit_code == 0 and "mine.org.yaml exists and was not learned here" in res.stdout
+    assert (tmp_path / "a" / "mine.org.yaml").read_text(encoding="utf-8") == "hand-made"
     dump = write_jsonl(tmp_path / "d.jsonl", site_records("example.org", 2))
     for args, message in [([str(dump), "--learn"], "--learn needs an output directory"),
                           (["-", "-o", str(tmp_path / "o"), "--learn"], "stdin (-) cannot be used")]:

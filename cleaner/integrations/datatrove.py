@@ -251,9 +251,10 @@ class LearnMerge(PipelineStep):
                     payload = pickle.load(f)
                 _merge(run, ChunkResult(i, payload["profiles"], payload["docs"], samples=payload["samples"]))
 
-            def write(name: str, data: bytes) -> None:
+            def write(name: str, data: bytes) -> None:  # the merge stage owns its output folder
                 with self.output_folder.open(name, "wb") as f:
                     f.write(data)
+                return None
 
             outcomes = learn_outcomes(run, write, min_pages=self.min_pages, hand=_load(self.rules))
             write(f"learned-{rank:04d}.json", report_bytes(outcomes, run))

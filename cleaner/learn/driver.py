@@ -410,9 +410,10 @@ def report_bytes(outcomes: list[SiteOutcome], run: LearnRun | None = None) -> by
     return (json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
-def learn_outcomes(run: LearnRun, write: Callable[[str, bytes], None], *, min_pages: int = MIN_PAGES,
+def learn_outcomes(run: LearnRun, write: Callable[[str, bytes], str | None], *, min_pages: int = MIN_PAGES,
                    hand=None) -> list[SiteOutcome]:
-    """Learn every site of `run` in sorted order and `write(name, data)` each `<site>.yaml`.
+    """Learn every site of `run` in sorted order and `write(name, data)` each `<site>.yaml` (it returns
+    why it did not write the file, or None).
 
     A learned file that would not load or whose examples fail is not written (the reason says why).
     `hand`: a Cleaner with the hand-written rules; for its sites, learned rules that would remove a line
@@ -429,8 +430,11 @@ def learn_outcomes(run: LearnRun, write: Callable[[str, bytes], None], *, min_pa
         file = None
         if learned.yaml_text is not None:
             file = f"{learned.site}.yaml"
-            write(file, learned.yaml_text.encode("utf-8"))
-            if kill_after is not None:
+            refused = write(file, learned.yaml_text.encode("utf-8"))
+            if refused:
+                learned = LearnedSite(learned.site, learned.pages, 0, None, f"{learned.reason}; not written: {refused}")
+                file = None
+            elif kill_after is not None:
                 kill_after -= 1
                 if kill_after <= 0:
                     os.kill(os.getpid(), 9)  # a test's simulated crash in the middle of the pass
@@ -445,8 +449,15 @@ def learn_to_dir(run: LearnRun, out_dir: Path, *, min_pages: int = MIN_PAGES, ha
     """Learn every site of `run` into `out_dir`: the rule files, then `learned.json` (see `learn_outcomes`)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     earlier = _files_of_report(out_dir / REPORT)
-    outcomes = learn_outcomes(run, lambda name, data: _write_atomic(out_dir / name, data), min_pages=min_pages,
-                              hand=hand)
+
+    def write(name: str, data: bytes) -> str | None:
+        if name not in earlier and (out_dir / name).exists():
+            return (f"{out_dir / name} exists and was not learned here (a hand-written file?); "
+                    f"learn into another directory")
+        _write_atomic(out_dir / name, data)
+        return None
+
+    outcomes = learn_outcomes(run, write, min_pages=min_pages, hand=hand)
     _write_atomic(out_dir / REPORT, report_bytes(outcomes, run))
     for name in earlier - {o.file for o in outcomes}:  # learned before, not now: remove (never other files)
         (out_dir / name).unlink(missing_ok=True)

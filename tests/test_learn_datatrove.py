@@ -30,7 +30,7 @@ def run(pipeline, tmp_path: Path, name: str, tasks: int) -> None:
 def test_learn_signature_merge_and_clean_stages(tmp_path, merge_tasks):
     dump = tmp_path / "dump"
     write_jsonl(dump / "a.jsonl", site_records("example.org", 4) + site_records("other.com", 3, head=["Other"]))
-    write_jsonl(dump / "b.jsonl", site_records("example.org", 3)[::-1] + site_records("tiny.net", 2))
+    write_jsonl(dump / "b.jsonl", site_records("example.org", 3)[::-1] + site_records("tiny.net", 2, head=["Tiny"], tail=["Tiny footer"]))
     sigs, rules, out = tmp_path / "sigs", tmp_path / "learned", tmp_path / "clean"
     run([JsonlReader(str(dump), text_key="text"), LearnSignature(str(sigs), merge_tasks=merge_tasks)],
         tmp_path, "sig", tasks=2)

@@ -5,6 +5,7 @@ input, invalid hand rules, missing optional extra); 3 the run failed (cannot wri
 130 interrupted.
 """
 import inspect
+import time
 import typing
 from pathlib import Path
 from typing import Annotated, Optional
@@ -61,7 +62,9 @@ def learn(
         run = build_profiles(paths, opts, workers=workers, progress=bar)
         if bar:
             bar.stop()
+        t0 = time.monotonic()
         outcomes = learn_to_dir(run, output, min_pages=min_pages, hand=hand)
+        induced = time.monotonic() - t0
     except (PlanError, MissingExtra) as exc:
         raise fail(str(exc)) from None
     except KeyboardInterrupt:
@@ -76,7 +79,7 @@ def learn(
             bar.stop()
     if not quiet:
         print_outcomes(outcomes)
-        print_summary(run, outcomes, output)
+        print_summary(run, outcomes, output, induced)
 
 
 def print_outcomes(outcomes) -> None:
@@ -94,13 +97,14 @@ def print_outcomes(outcomes) -> None:
                       f"keep, on {c['pages']} sample page(s), e.g. {eg}", markup=False, soft_wrap=True)
 
 
-def print_summary(run, outcomes, output: Path) -> None:
+def print_summary(run, outcomes, output: Path, induced: float | None = None) -> None:
     learned = sum(1 for o in outcomes if o.file)
     conflicts = sum(1 for o in outcomes if o.conflicts)
     mb = run.bytes / 1e6
     rate = f", {mb / run.elapsed:.1f} MB/s" if run.elapsed > 0 else ""
-    err.print(f"learned rules for {learned} of {len(outcomes)} sites from {run.docs:,} documents ({mb:.1f} MB in "
-              f"{run.elapsed:.1f}s{rate}, {run.workers or 1} worker(s)) into {output}"
+    sites = f", {len(outcomes)} sites learned and checked in {induced:.1f}s" if induced is not None else ""
+    err.print(f"learned rules for {learned} of {len(outcomes)} sites from {run.docs:,} documents into {output} "
+              f"({mb:.1f} MB read in {run.elapsed:.1f}s{rate}, {run.workers or 1} worker(s){sites})"
               + (f"; {conflicts} site(s) with conflicts" if conflicts else ""), markup=False, soft_wrap=True)
     if run.rejected:
         eg = run.rejects[0]

@@ -298,15 +298,19 @@ def _chunk_in_worker(seq, kind, source, items, opts):
     return res
 
 
-def _parallel(tasks: Iterable, opts: LearnOptions, n: int):
-    """Chunks profiled by `n` processes; yielded in input order, at most 2 x n in flight."""
+def _context():
     import threading
 
     if threading.active_count() == 1 and "fork" in mp.get_all_start_methods():
-        ctx = mp.get_context("fork")  # starts at once; safe with no other thread in this process
-    else:
-        ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["cleaner.learn.driver"])
+        return mp.get_context("fork")  # starts at once; safe with no other thread in this process
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["cleaner.learn.driver"])
+    return ctx
+
+
+def _parallel(tasks: Iterable, opts: LearnOptions, n: int):
+    """Chunks profiled by `n` processes; yielded in input order, at most 2 x n in flight."""
+    ctx = _context()
     window = 2 * n
     done: dict[int, ChunkResult] = {}
     inflight: set[Future] = set()
@@ -369,9 +373,23 @@ class SiteOutcome:
                 "conflicts": self.conflicts}
 
 
-def learn_all(profiles: dict[str, SiteProfile], *, min_pages: int = MIN_PAGES) -> list[LearnedSite]:
-    """`learn_site` for every site, in sorted order."""
-    return [learn_site(profiles[s], min_pages=min_pages) for s in sorted(profiles)]
+def learn_all(profiles: dict[str, SiteProfile], *, min_pages: int = MIN_PAGES,
+              workers: int = 1) -> list[tuple[LearnedSite, str | None]]:
+    """(`learn_site`, `check_learned`) for every site, in sorted order; sites in parallel with `workers`
+    (compiling and checking a learned file costs more than learning it)."""
+    sites = sorted(profiles)
+    if workers <= 1 or len(sites) < 2:
+        return [_induce(profiles[s], min_pages) for s in sites]
+    pool = ProcessPoolExecutor(min(workers, len(sites)), mp_context=_context(), initializer=_init_worker)
+    try:
+        return list(pool.map(_induce, (profiles[s] for s in sites), [min_pages] * len(sites)))
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _induce(profile: SiteProfile, min_pages: int) -> tuple[LearnedSite, str | None]:
+    learned = learn_site(profile, min_pages=min_pages)
+    return learned, check_learned(learned)
 
 
 def check_learned(learned: LearnedSite) -> str | None:
@@ -411,7 +429,7 @@ def report_bytes(outcomes: list[SiteOutcome], run: LearnRun | None = None) -> by
 
 
 def learn_outcomes(run: LearnRun, write: Callable[[str, bytes], str | None], *, min_pages: int = MIN_PAGES,
-                   hand=None) -> list[SiteOutcome]:
+                   hand=None, workers: int = 1) -> list[SiteOutcome]:
     """Learn every site of `run` in sorted order and `write(name, data)` each `<site>.yaml` (it returns
     why it did not write the file, or None).
 
@@ -423,8 +441,7 @@ def learn_outcomes(run: LearnRun, write: Callable[[str, bytes], str | None], *, 
 
     outcomes = []
     kill_after = _fault("learn-write")
-    for learned in learn_all(run.profiles, min_pages=min_pages):
-        problem = check_learned(learned)
+    for learned, problem in learn_all(run.profiles, min_pages=min_pages, workers=workers):
         if problem:  # never write a file that `rules check` (or loading it for cleaning) would reject
             learned = LearnedSite(learned.site, learned.pages, 0, None, f"{learned.reason}; not written: {problem}")
         file = None
@@ -445,7 +462,8 @@ def learn_outcomes(run: LearnRun, write: Callable[[str, bytes], str | None], *, 
     return outcomes
 
 
-def learn_to_dir(run: LearnRun, out_dir: Path, *, min_pages: int = MIN_PAGES, hand=None) -> list[SiteOutcome]:
+def learn_to_dir(run: LearnRun, out_dir: Path, *, min_pages: int = MIN_PAGES, hand=None,
+                 workers: int | None = None) -> list[SiteOutcome]:
     """Learn every site of `run` into `out_dir`: the rule files, then `learned.json` (see `learn_outcomes`)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     earlier = _files_of_report(out_dir / REPORT)
@@ -457,7 +475,8 @@ def learn_to_dir(run: LearnRun, out_dir: Path, *, min_pages: int = MIN_PAGES, ha
         _write_atomic(out_dir / name, data)
         return None
 
-    outcomes = learn_outcomes(run, write, min_pages=min_pages, hand=hand)
+    workers = run.workers if workers is None else workers  # a run too small for a pool learns inline too
+    outcomes = learn_outcomes(run, write, min_pages=min_pages, hand=hand, workers=workers)
     _write_atomic(out_dir / REPORT, report_bytes(outcomes, run))
     for name in earlier - {o.file for o in outcomes}:  # learned before, not now: remove (never other files)
         (out_dir / name).unlink(missing_ok=True)

@@ -30,7 +30,8 @@ def clean(
         "--format", "-f", help="text, jsonl or parquet. auto: text for text/HTML files, else jsonl.")] = "auto",
     compression: Annotated[str, typer.Option(help="jsonl output compression: none, gzip or zstd.")] = "none",
     rules: Annotated[Optional[list[Path]], typer.Option(
-        help="Rules directory (default: the shipped rules); repeat to layer several (a learned one goes on the shipped rules).")] = None,
+        help="Rules directory (default: the shipped rules); repeat to layer several "
+        "(a learned one goes on the shipped rules).")] = None,
     site: Annotated[Optional[str], typer.Option(help="Site rules to use when neither URL nor content tells.")] = None,
     trace: Annotated[bool, typer.Option(help="Add each document's rule trace to jsonl records.")] = False,
     input_format: Annotated[Optional[str], typer.Option(
@@ -91,7 +92,8 @@ def clean(
         paths=paths, out=output, out_format=format, compression=_COMPRESSIONS[compression],
         input_format=input_format, fields=Fields(text_field, html_field, url_field, id_field), site=site,
         trace=trace, workers=workers, timeout=timeout or None, drop_empty=drop_empty, restart=restart,
-        rules=",".join(str(r.resolve()) for r in rules) if rules else None, site_from_directory=learn and not site,
+        rules=",".join(str(r.resolve()) for r in rules) if rules else None,
+        site_from_directory=learn and not site,
     )
     show_progress = (not quiet) and (progress if progress is not None else (output is not None and err.is_terminal))
     show_summary = (not quiet) and (summary if summary is not None else output is not None)

@@ -192,7 +192,6 @@ class WarcRecords:
         # The bytes go to the cleaner as they are: it decodes by BOM, this Content-Type, meta, detector.
         return Record(self.source, offset, body, "html", rec.headers.get("WARC-Target-URI"), rid, extra, "byte")
 
-
     def _conversion(self, rec, offset: int, rid) -> Record | Reject:
         if rec.content_length > self.max_bytes:
             return Reject(self.source, offset, "too_large", f"record longer than {self.max_bytes} bytes", "byte", rid)

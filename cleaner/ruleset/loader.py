@@ -8,7 +8,6 @@ Layout of a rules directory:
 from __future__ import annotations
 
 import functools
-
 from collections.abc import Iterable
 from pathlib import Path
 

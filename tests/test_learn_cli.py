@@ -143,6 +143,22 @@ def test_learned_files_are_byte_identical_across_runs_worker_counts_and_chunking
         assert data == (tmp_path / "b" / name).read_bytes() == (tmp_path / "c" / name).read_bytes(), name
 
 
+def test_a_worker_that_dies_costs_only_the_record_it_died_on(tmp_path, monkeypatch):
+    recs = site_records("example.org", 7) + site_records("other.com", 5, head=["Other"], tail=["Other footer"])
+    poisoned = recs[:4] + [{"url": "https://example.org/x", "text": "POISON\n"}] + recs[4:]
+    dump, clean = write_jsonl(tmp_path / "p.jsonl", poisoned), write_jsonl(tmp_path / "c.jsonl", recs)
+    monkeypatch.setattr(driver, "POOL_BYTES", 0)
+    monkeypatch.setenv("CLEANER_FAULT", "learn-crash:POISON")
+    run = build_profiles([str(dump)], LearnOptions(chunk_docs=3), workers=2)
+    assert run.docs == 13 and run.rejected == 1
+    assert run.rejects == [{"source": str(dump), "line": 5, "kind": "worker_crash",
+                            "reason": "the learning worker died on this record"}]
+    learn_to_dir(run, tmp_path / "a")
+    learn_to_dir(build_profiles([str(clean)], LearnOptions(chunk_docs=3), workers=1), tmp_path / "b")
+    for f in sorted((tmp_path / "b").glob("*.yaml")):
+        assert f.read_bytes() == (tmp_path / "a" / f.name).read_bytes()
+
+
 def test_html_records_are_learned_from_their_block_lines(tmp_path):
     def html(i):
         body = "".join(f"<p>{line}</p>" for line in page(i).splitlines()[2:-2])

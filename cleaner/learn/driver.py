@@ -293,9 +293,17 @@ def _init_worker() -> None:
 
 
 def _chunk_in_worker(seq, kind, source, items, opts):
+    poison = _fault_marker()
+    if poison is not None and any(poison in _item_bytes(i) for i in items):
+        os.kill(os.getpid(), 9)  # a test's simulated worker crash on a record
     res = profile_chunk(seq, kind, source, items, opts)
     res.peak_rss = _worker_rss()
     return res
+
+
+def _item_bytes(item) -> bytes:
+    data = item.data if isinstance(item, Record) else (item[1] if isinstance(item, tuple) else b"")
+    return data if isinstance(data, bytes) else str(data).encode("utf-8", "replace")
 
 
 def _context():
@@ -309,13 +317,25 @@ def _context():
 
 
 def _parallel(tasks: Iterable, opts: LearnOptions, n: int):
-    """Chunks profiled by `n` processes; yielded in input order, at most 2 x n in flight."""
+    """Chunks profiled by `n` processes; yielded in input order, at most 2 x n in flight.
+
+    A worker that dies (killed, out of memory, a crash in a C extension) takes the pool down: the chunks in
+    flight run again in a new pool, and a chunk that was in flight twice runs record by record, each in
+    its own process, so that only the record that kills its process is lost (a `worker_crash` reject).
+    """
+    from concurrent.futures.process import BrokenProcessPool
+
     ctx = _context()
     window = 2 * n
     done: dict[int, ChunkResult] = {}
-    inflight: set[Future] = set()
+    inflight: dict[Future, object] = {}
     order: list[int] = []
+    tries: dict[int, int] = {}
     pool = ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker)
+
+    def submit(t) -> None:
+        inflight[pool.submit(_chunk_in_worker, t.seq, t.kind, t.source, t.items, opts)] = t
+
     try:
         it = iter(tasks)
         exhausted = False
@@ -326,20 +346,56 @@ def _parallel(tasks: Iterable, opts: LearnOptions, n: int):
                     exhausted = True
                     break
                 order.append(t.seq)
-                inflight.add(pool.submit(_chunk_in_worker, t.seq, t.kind, t.source, t.items, opts))
+                submit(t)
             if not inflight and not done:
                 break
             if inflight:
-                finished, inflight = wait(inflight, return_when=FIRST_COMPLETED)
+                finished, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+                broken = False
                 for f in finished:
-                    r = f.result()
-                    done[r.seq] = r
+                    t = inflight.pop(f)
+                    try:
+                        done[t.seq] = f.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        inflight[f] = t  # retried below with the others the dead pool took down
+                if broken:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker)
+                    again = sorted(inflight.values(), key=lambda t: t.seq)
+                    inflight.clear()
+                    for t in again:
+                        tries[t.seq] = tries.get(t.seq, 0) + 1
+                        if tries[t.seq] >= 2:
+                            done[t.seq] = _isolated(t, opts, ctx)
+                        else:
+                            submit(t)
             while order and order[0] in done:
                 yield done.pop(order.pop(0))
-    except BaseException:  # Ctrl-C, a dead worker, the consumer stopping: do not wait for the window
+    except BaseException:  # Ctrl-C, the consumer stopping: do not wait for the window
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
+
+
+def _isolated(task, opts: LearnOptions, ctx) -> ChunkResult:
+    """A chunk whose worker died twice, profiled one record per process; a record that kills its process
+    is a `worker_crash` reject."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    run = LearnRun({}, {})
+    for i, item in enumerate(task.items):
+        with ProcessPoolExecutor(1, mp_context=ctx, initializer=_init_worker) as pool:
+            try:
+                res = pool.submit(_chunk_in_worker, task.seq, task.kind, task.source, [item], opts).result()
+            except BrokenProcessPool:
+                where = item.offset if isinstance(item, (Record, Reject)) else (item[0] if task.kind == "jsonl" else 0)
+                source = item[1] if task.kind == "files" else task.source
+                res = ChunkResult(task.seq, {}, 1, rejects=[Reject(
+                    source, where, "worker_crash", "the learning worker died on this record",
+                    "line" if task.kind == "jsonl" else "file" if task.kind == "files" else "byte").to_dict()])
+        _merge(run, res)
+    return ChunkResult(task.seq, run.profiles, run.docs, run.bytes, run.rejects, run.samples, run.peak_rss)
 
 
 def _merge(run: LearnRun, res: ChunkResult) -> None:
@@ -489,6 +545,12 @@ def _files_of_report(path: Path) -> set[str]:
         return {s["file"] for s in doc["sites"] if s.get("file") and "/" not in s["file"]}
     except (OSError, ValueError, KeyError, TypeError):
         return set()
+
+
+def _fault_marker() -> bytes | None:
+    """Fault injection for tests: CLEANER_FAULT=learn-crash:TEXT kills a worker on a record holding TEXT."""
+    spec = os.environ.get("CLEANER_FAULT", "")
+    return spec.split(":", 1)[1].encode("utf-8") if spec.startswith("learn-crash:") else None
 
 
 def _fault(name: str) -> int | None:

@@ -30,7 +30,9 @@ def rules_dirs(rules: list[str | Path]) -> list[str | Path]:
     if rules and all(is_learned_dir(r) for r in rules):
         from cleaner.core.cleaner import default_rules_dir
 
-        return [default_rules_dir(), *rules]
+        shipped = default_rules_dir()
+        if not any(Path(r).resolve() == shipped.resolve() for r in rules):  # learned into rules/ itself
+            return [shipped, *rules]
     return list(rules)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -148,6 +149,8 @@ def test_a_worker_that_dies_costs_only_the_record_it_died_on(tmp_path, monkeypat
     poisoned = recs[:4] + [{"url": "https://example.org/x", "text": "POISON\n"}] + recs[4:]
     dump, clean = write_jsonl(tmp_path / "p.jsonl", poisoned), write_jsonl(tmp_path / "c.jsonl", recs)
     monkeypatch.setattr(driver, "POOL_BYTES", 0)
+    # fork: workers see this environment (a fork server started by an earlier test would not)
+    monkeypatch.setattr(driver, "_context", lambda: multiprocessing.get_context("fork"))
     monkeypatch.setenv("CLEANER_FAULT", "learn-crash:POISON")
     run = build_profiles([str(dump)], LearnOptions(chunk_docs=3), workers=2)
     assert run.docs == 13 and run.rejected == 1

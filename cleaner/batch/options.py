@@ -22,6 +22,7 @@ class BatchConfig:
     input_format: str | None = None
     fields: Fields = Fields()
     site: str | None = None
+    site_from_directory: bool = False  # --learn: a record without URL falls back to its directory's site
     trace: bool = False
     workers: int = 0  # 0: all cores
     timeout: float | None = 5.0

@@ -112,7 +112,10 @@ def _clean(cleaner, rec: Record, opts: BatchConfig):
         if alarm:
             signal.setitimer(signal.ITIMER_REAL, opts.timeout)
         try:
-            return cleaner.clean(rec.data, url=rec.url, site=opts.site, format=rec.format,
+            site = opts.site
+            if site is None and opts.site_from_directory and not rec.url:
+                site = _directory_site(cleaner, rec.source)
+            return cleaner.clean(rec.data, url=rec.url, site=site, format=rec.format,
                                  content_type=rec.extra.get("content_type"))
         finally:
             if alarm:
@@ -125,6 +128,14 @@ def _clean(cleaner, rec: Record, opts: BatchConfig):
         return Reject.of(rec, "error", "RecursionError: document nested too deeply")
     except Exception as exc:  # the cleaner must not raise, but one bad document must not stop a run
         return Reject.of(rec, "error", f"{type(exc).__name__}: {exc}".splitlines()[0][:500])
+
+
+def _directory_site(cleaner, source: str) -> str | None:
+    """The site `--learn` learned a record without URL under (its directory's), if the cleaner has it."""
+    from ..learn.driver import directory_site
+
+    site = directory_site(source)
+    return site if cleaner.index.by_name(site) is not None else None
 
 
 _alarm_ok: bool | None = None

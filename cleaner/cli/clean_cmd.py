@@ -30,7 +30,9 @@ def clean(
     format: Annotated[str, typer.Option(
         "--format", "-f", help="text, jsonl or parquet. auto: text for text/HTML files, else jsonl.")] = "auto",
     compression: Annotated[str, typer.Option(help="jsonl output compression: none, gzip or zstd.")] = "none",
-    rules: Annotated[Optional[Path], typer.Option(help="Rules directory (default: the shipped rules).")] = None,
+    rules: Annotated[Optional[list[Path]], typer.Option(
+        help="Rules directory (default: the shipped rules); repeat to layer several "
+        "(a learned one goes on the shipped rules).")] = None,
     site: Annotated[Optional[str], typer.Option(help="Site rules to use when neither URL nor content tells.")] = None,
     trace: Annotated[bool, typer.Option(help="Add each document's rule trace to jsonl records.")] = False,
     input_format: Annotated[Optional[str], typer.Option(
@@ -59,6 +61,9 @@ def clean(
     summary: Annotated[Optional[bool], typer.Option(
         "--summary/--no-summary", help="Summary table on stderr (default: with -o).", show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, summary or per-record messages.")] = False,
+    learn: Annotated[bool, typer.Option(
+        "--learn", help="Two passes: learn each site's chrome into OUT/.cleaner/learned/ (reused once complete), "
+        "then clean with the rules plus the learned ones.")] = False,
 ) -> None:
     """Clean documents: text/HTML files, directories, JSONL(.gz/.zst), WARC and Parquet dumps, or stdin.
 
@@ -81,12 +86,20 @@ def clean(
     if output is not None and output.exists() and not output.is_dir():
         raise fail(f"{output} exists and is not a directory")
 
+    learned = None
+    if learn:
+        from cleaner.cli.learn_cmd import learn_pass
+
+        rules, learned = learn_pass(paths, output, rules, input_format=input_format, site=site, workers=workers,
+                                    restart=restart, fields=(text_field, html_field, url_field, id_field),
+                                    progress=progress, quiet=quiet)
     cleaner = load_cleaner(rules)
     cfg = BatchConfig(
         paths=paths, out=output, out_format=format, compression=_COMPRESSIONS[compression],
         input_format=input_format, fields=Fields(text_field, html_field, url_field, id_field), site=site,
         trace=trace, workers=workers, timeout=timeout or None, drop_empty=drop_empty, restart=restart,
-        rules=str(rules.resolve()) if rules else None, max_doc_bytes=max_doc_bytes,
+        rules=",".join(str(r.resolve()) for r in rules) if rules else None, max_doc_bytes=max_doc_bytes,
+        site_from_directory=learn and not site,
     )
     bar = err.is_terminal
     show_progress = (not quiet) and (progress if progress is not None else (output is not None or not bar))
@@ -132,14 +145,26 @@ def clean(
         err.print(f"skipped {n} file(s) of unknown format ({ex}"
                   f"{', ...' if n > 3 else ''}); --input-format reads them as one format",
                   markup=False, soft_wrap=True)
+    used = None
+    if learned is None and rules:  # --rules naming a learned directory: the summary says what it did too
+        from cleaner.learn.store import is_learned_dir
+
+        learned = next((r for r in rules if is_learned_dir(r)), None)
+    if learned is not None:
+        from cleaner.cli.learn_cmd import learned_usage
+
+        used = learned_usage(learned, report.stats.sites)
     if show_summary:
         if err.is_terminal:
             err.print(summary_table(report))
         else:
             err.print(summary_text(report), markup=False, soft_wrap=True, highlight=False)
+        if used is not None:
+            err.print(used["line"], markup=False, soft_wrap=True)
     if stats is not None:
+        data = stats_json(report) | ({"learned": {k: v for k, v in used.items() if k != "line"}} if used else {})
         try:
-            stats.write_text(json.dumps(stats_json(report), indent=2, ensure_ascii=False) + "\n")
+            stats.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         except OSError as exc:
             raise fail(f"{stats}: {exc.strerror or exc}", EXIT_RUN_FAILED) from None
     s = report.stats

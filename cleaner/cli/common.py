@@ -45,8 +45,14 @@ def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     return typer.Exit(code)
 
 
-def load_cleaner(rules: Path | None) -> Cleaner:
-    """Cleaner.from_rules with invalid rule files reported as one line and exit code 2."""
+def load_cleaner(rules: Path | list[Path] | None) -> Cleaner:
+    """Cleaner.from_rules with invalid rule files reported as one line and exit code 2. Several
+    directories (`--rules A --rules B`) are layered in order (see cleaner.ruleset.layers)."""
+    if isinstance(rules, list):
+        from cleaner.learn.store import rules_dirs
+
+        rules = rules_dirs(rules)  # learned directories alone go on the shipped rules
+        rules = rules[0] if len(rules) == 1 else (rules or None)
     try:
         return Cleaner.from_rules(rules)
     except RuleError as e:

@@ -23,7 +23,9 @@ def explain(
     file: Annotated[Path, typer.Argument(help="A text or HTML file, or - for stdin.", allow_dash=True)],
     url: Annotated[Optional[str], typer.Option(help="The page URL (chooses the site's rules).")] = None,
     site: Annotated[Optional[str], typer.Option(help="Site rules to use when neither URL nor content tells.")] = None,
-    rules: Annotated[Optional[Path], typer.Option(help="Rules directory (default: the shipped rules).")] = None,
+    rules: Annotated[Optional[list[Path]], typer.Option(
+        help="Rules directory (default: the shipped rules); repeat to layer several "
+        "(a learned one goes on the shipped rules).")] = None,
     input_format: Annotated[str, typer.Option("--input-format", help="auto, text or html.")] = "auto",
     removed_only: Annotated[bool, typer.Option("--removed", help="Show only removed and changed lines.")] = False,
     width: Annotated[int, typer.Option(help="Characters of each line to show (0: all).")] = 120,

@@ -1,4 +1,4 @@
-"""The `cleaner` command: clean, explain, test, rules check|list."""
+"""The `cleaner` command: clean, learn, explain, test, rules check|list."""
 from __future__ import annotations
 
 import sys
@@ -9,6 +9,7 @@ import typer
 from cleaner.cli.clean_cmd import clean
 from cleaner.cli.explain_cmd import explain
 from cleaner.cli.report_cmd import report
+from cleaner.cli.learn_cmd import learn
 from cleaner.cli.rules_cmd import rules_app
 from cleaner.cli.test_cmd import test
 
@@ -42,6 +43,7 @@ def _main(
 app.command("clean")(clean)
 app.command("explain")(explain)
 app.command("report")(report)
+app.command("learn")(learn)
 app.command("test")(test)
 app.add_typer(rules_app, name="rules")
 

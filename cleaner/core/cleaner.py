@@ -41,11 +41,18 @@ class Cleaner:
         self._positional = {name: tuple(r for r in rules if r.positional) for name, rules in self._runnable.items()}
 
     @classmethod
-    def from_rules(cls, path: str | Path | None = None, *, regex_timeout: float | None = 2.0) -> Cleaner:
-        """Load a rules directory (default: the shipped rules). Raises RuleError with a one-line message."""
+    def from_rules(cls, path: str | Path | Sequence[str | Path] | None = None, *,
+                   regex_timeout: float | None = 2.0) -> Cleaner:
+        """Load a rules directory (default: the shipped rules), or several in order (the first to have a
+        site's file owns it; later ones add rules after its own). Raises RuleError with a one-line message."""
         from cleaner.ruleset.loader import load_dir
 
-        sites, generic = load_dir(path if path is not None else default_rules_dir())
+        if isinstance(path, (list, tuple)):
+            from cleaner.ruleset.layers import load_dirs
+
+            sites, generic = load_dirs(path)
+        else:
+            sites, generic = load_dir(path if path is not None else default_rules_dir())
         return cls(sites, generic, regex_timeout=regex_timeout)
 
     @property

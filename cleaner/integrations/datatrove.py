@@ -59,10 +59,12 @@ class CleanerStep(PipelineStep):
     name = "🧹 cleaner"
     type = "✂️ - FORMAT"
 
-    def __init__(self, rules: str | Path | None = None, *, url_key: str = "url", format: str = "auto",
+    def __init__(self, rules: str | Path | list | None = None, *, url_key: str = "url", format: str = "auto",
                  site: str | None = None, exclusion_writer=None):
         super().__init__()
-        self.rules = str(rules) if rules is not None else None
+        # a list layers several directories (hand-written, then learned: see cleaner.ruleset.layers)
+        self.rules = [str(r) for r in rules] if isinstance(rules, (list, tuple)) else (
+            str(rules) if rules is not None else None)
         self.url_key, self.format, self.site = url_key, format, site
         self.exclusion_writer = exclusion_writer
         self._cleaner = None
@@ -72,7 +74,12 @@ class CleanerStep(PipelineStep):
         if self._cleaner is None:
             from cleaner import Cleaner
 
-            self._cleaner = Cleaner.from_rules(self.rules)
+            rules = self.rules
+            if rules is not None:  # a learned directory alone goes on the shipped rules
+                from cleaner.learn.store import rules_dirs
+
+                rules = rules_dirs(rules if isinstance(rules, list) else [rules])
+            self._cleaner = Cleaner.from_rules(rules)
         return self._cleaner
 
     def __getstate__(self):
@@ -141,4 +148,126 @@ class TextFilesReader(BaseDiskReader):
             yield document
 
 
-__all__ = ["CleanerStep", "TextFilesReader", "Document"]
+PROFILES = ".profiles"
+
+
+class LearnSignature(PipelineStep):
+    """Learning, stage 1 of 3 (in the style of datatrove's sentence dedup): each task builds per-site
+    profiles of its documents and writes them to `output_folder/<bucket:04d>/<rank:05d>.profiles`
+    (pickled; a site's bucket is fixed by its name, one bucket per task of `LearnMerge`).
+
+    A document's site: `site` (one for all), else `metadata[site_key]`, else the URL's registrable domain
+    (`metadata[url_key]`), else the directory of `metadata["file_path"]` (as `<directory>.local`).
+    Documents are consumed, not passed on: run `CleanerStep` in a later pipeline (stage 3).
+    """
+
+    name = "🧠 learn: site profiles"
+    type = "🧹 - LEARN"
+
+    def __init__(self, output_folder, *, merge_tasks: int = 1, url_key: str = "url", site_key: str | None = None,
+                 site: str | None = None, rules=None):
+        from datatrove.io import get_datafolder
+
+        super().__init__()
+        if merge_tasks < 1:
+            raise ValueError("merge_tasks must be >= 1 (and LearnMerge must run with as many tasks)")
+        self.output_folder = get_datafolder(output_folder)
+        self.merge_tasks, self.url_key, self.site_key, self.site = merge_tasks, url_key, site_key, site
+        self.rules = rules  # hand-written rules (default: shipped): their sites' first pages are kept
+
+    def _site(self, doc: Document) -> str:
+        from cleaner.learn.driver import directory_site, site_name
+
+        meta = doc.metadata
+        for value in (self.site, meta.get(self.site_key) if self.site_key else None, meta.get(self.url_key)):
+            if value is not None and str(value).strip():
+                return site_name(str(value))
+        return directory_site(str(meta["file_path"])) if meta.get("file_path") else "unknown.local"
+
+    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        import pickle
+
+        from cleaner.io.records import Record
+        from cleaner.learn.driver import SAMPLE_PAGES, hand_sites, record_lines, site_bucket
+        from cleaner.learn.profile import SiteProfile
+
+        sample_sites = hand_sites(_load(self.rules))
+        profiles: dict[str, SiteProfile] = {}
+        samples: dict[str, list] = {}
+        docs = 0
+        for doc in data or ():
+            self.stat_update(StatHints.total)
+            with self.track_time():
+                site = self._site(doc)
+                lines = record_lines(Record(str(doc.id), 0, doc.text))
+                prof = profiles.get(site)
+                if prof is None:
+                    prof = profiles[site] = SiteProfile(site)
+                prof.add_page(lines)
+                docs += 1
+                if site in sample_sites and len(samples.setdefault(site, [])) < SAMPLE_PAGES:
+                    samples[site].append(("\n".join(lines), doc.metadata.get(self.url_key)))
+        for bucket in range(self.merge_tasks):
+            mine = sorted(s for s in profiles if site_bucket(s, self.merge_tasks) == bucket)
+            payload = {"docs": docs if bucket == 0 else 0, "profiles": {s: profiles[s] for s in mine},
+                       "samples": {s: samples[s] for s in mine if s in samples}}
+            with self.output_folder.open(f"{bucket:04d}/{rank:05d}{PROFILES}", mode="wb") as f:
+                pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
+        return
+        yield  # a generator, as datatrove steps are
+
+
+class LearnMerge(PipelineStep):
+    """Learning, stage 2 of 3: merges the profiles of its bucket (run with `tasks=merge_tasks`) per site,
+    in rank order, learns each site and writes `<site>.yaml` and `learned-<rank:04d>.json` (what was
+    learned, why not, conflicts with the hand-written rules) to `output_folder` - a rules directory for
+    `CleanerStep(rules=...)`, which layers it on the shipped rules. Same documents, same bytes.
+    """
+
+    name = "🧠 learn: merge and induce"
+    type = "🧹 - LEARN"
+
+    def __init__(self, data_folder, output_folder, *, min_pages: int = 3, rules=None):
+        from datatrove.io import get_datafolder
+
+        super().__init__()
+        self.data_folder, self.output_folder = get_datafolder(data_folder), get_datafolder(output_folder)
+        self.min_pages, self.rules = min_pages, rules
+
+    def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        import pickle
+
+        from cleaner.learn.driver import ChunkResult, LearnRun, _merge, learn_outcomes, report_bytes
+
+        run = LearnRun({}, {})
+        with self.track_time():
+            files = sorted(self.data_folder.list_files(subdirectory=f"{rank:04d}", glob_pattern="*" + PROFILES))
+            for i, path in enumerate(files):
+                with self.data_folder.open(path, "rb") as f:
+                    payload = pickle.load(f)
+                _merge(run, ChunkResult(i, payload["profiles"], payload["docs"], samples=payload["samples"]))
+
+            def write(name: str, data: bytes) -> None:  # the merge stage owns its output folder
+                with self.output_folder.open(name, "wb") as f:
+                    f.write(data)
+                return None
+
+            outcomes = learn_outcomes(run, write, min_pages=self.min_pages, hand=_load(self.rules))
+            write(f"learned-{rank:04d}.json", report_bytes(outcomes, run))
+        for o in outcomes:
+            self.stat_update("sites")
+            if o.file:
+                self.stat_update("sites_learned")
+            if o.conflicts:
+                self.stat_update("sites_with_conflicts")
+        return
+        yield
+
+
+def _load(rules):
+    from cleaner import Cleaner
+
+    return Cleaner.from_rules(rules)
+
+
+__all__ = ["CleanerStep", "LearnMerge", "LearnSignature", "TextFilesReader", "Document"]

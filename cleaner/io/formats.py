@@ -24,6 +24,7 @@ _BY_SUFFIX = {
     ".ndjson": "jsonl",
     ".warc": "warc",
     ".arc": "warc",
+    ".wet": "warc",  # Common Crawl WET (`*.warc.wet.gz`): WARC conversion records
     ".parquet": "parquet",
     ".pq": "parquet",
 }

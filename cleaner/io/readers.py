@@ -134,11 +134,12 @@ class _Prefixed(io.RawIOBase):
 
 
 class WarcRecords:
-    """HTML documents from the response records of a WARC file (plain or per-record gzip).
+    """Documents from a WARC file (plain or per-record gzip): HTML from its response records, and the
+    whole-page text of `conversion` records (Common Crawl WET files).
 
-    Records are given to the cleaner as HTML bytes with their Content-Type; url is WARC-Target-URI and
-    id the WARC-Record-ID. Non-HTTP responses and unparsable data are rejects; after unparsable data,
-    reading resumes at the next record header.
+    Responses are given to the cleaner as HTML bytes with their Content-Type, conversions as text; url is
+    WARC-Target-URI and id the WARC-Record-ID. Non-HTTP responses and unparsable data are rejects; after
+    unparsable data, reading resumes at the next record header.
     """
 
     def __init__(self, path: str | os.PathLike, source: str, *, max_bytes: int = DEFAULT_MAX_DOC_BYTES):
@@ -155,7 +156,8 @@ class WarcRecords:
                 last = None
                 try:
                     it = warc.ArchiveIterator(
-                        f, record_types=warc.WarcRecordType.response, parse_http=True, auto_decode="all"
+                        f, record_types=warc.WarcRecordType.response | warc.WarcRecordType.conversion,
+                        parse_http=True, auto_decode="all",
                     )
                     for rec in it:
                         # stream_pos is absolute for a seekable file object, relative for a stream
@@ -179,6 +181,8 @@ class WarcRecords:
 
     def _record(self, rec, offset: int) -> Record | Reject:
         rid = rec.record_id
+        if rec.record_type == _conversion():
+            return self._conversion(rec, offset, rid)
         if not rec.is_http or rec.http_headers is None or rec.http_headers.status_code is None:
             return Reject(self.source, offset, "bad_warc_record", "response record without an HTTP response", "byte", rid)
         if rec.content_length > self.max_bytes:
@@ -190,6 +194,19 @@ class WarcRecords:
             extra["content_type"] = ctype
         # The bytes go to the cleaner as they are: it decodes by BOM, this Content-Type, meta, detector.
         return Record(self.source, offset, body, "html", rec.headers.get("WARC-Target-URI"), rid, extra, "byte")
+
+    def _conversion(self, rec, offset: int, rid) -> Record | Reject:
+        if rec.content_length > self.max_bytes:
+            return Reject(self.source, offset, "too_large", f"record longer than {self.max_bytes} bytes", "byte", rid)
+        extra = {"warc_date": rec.headers.get("WARC-Date")}
+        if rec.headers.get("WARC-Refers-To"):
+            extra["warc_refers_to"] = rec.headers.get("WARC-Refers-To")
+        return Record(self.source, offset, rec.reader.read(), "text", rec.headers.get("WARC-Target-URI"), rid, extra,
+                      "byte")
+
+
+def _conversion():
+    return require("fastwarc.warc", "WARC input").WarcRecordType.conversion
 
 
 def _find_next_record(f: BinaryIO, start: int, *, compressed: bool) -> int | None:

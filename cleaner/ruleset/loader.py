@@ -7,6 +7,7 @@ Layout of a rules directory:
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -266,10 +267,15 @@ def _check_selectors(path: Path, html: dict[str, tuple[str, ...]]) -> None:
                 raise RuleError(f"{path}: file: key 'html.{key}': bad CSS selector {sel!r}: {e}") from None
 
 
-def _check_domain(path: Path, domain: str) -> None:
+@functools.lru_cache(maxsize=1)
+def _suffixes():
     from publicsuffixlist import PublicSuffixList
 
-    if PublicSuffixList().is_public(domain):
+    return PublicSuffixList()  # parsing the list costs a third of a second: once per process
+
+
+def _check_domain(path: Path, domain: str) -> None:
+    if _suffixes().is_public(domain):
         raise RuleError(f"{path}: file: key 'domains': bad value {domain!r}: a public suffix would match "
                         f"every site under it; allowed: a registrable domain or a subdomain of one")
 

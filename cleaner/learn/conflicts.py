@@ -1,0 +1,52 @@
+"""Hand-written rules win: report learned rules that would remove a line the hand rules keep.
+
+Checked at learn time, from nothing but the learned YAML: the site's sample pages are cleaned with the
+hand-written rules, then each learned rule runs alone on what they kept; every kept line it removes
+or changes is a conflict.
+"""
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from cleaner.ruleset.examples import apply_rule
+from cleaner.ruleset.loader import load_dir
+from cleaner.ruleset.model import RuleError, RuleSet
+
+EXAMPLES = 3
+
+
+def load_learned(site: str, yaml_text: str) -> RuleSet:
+    """Compile one learned file on its own (raises RuleError)."""
+    with tempfile.TemporaryDirectory(prefix="cleaner-learned-") as d:
+        (Path(d) / f"{site}.yaml").write_text(yaml_text, encoding="utf-8")
+        sites, _ = load_dir(d)
+    return sites[0]
+
+
+def conflicts_with_hand(hand, learned, samples: list[tuple[str, str | None]]) -> list[dict]:
+    """Per learned rule that removes lines the hand rules keep on `samples` ((text, url) pairs):
+    {"rule", "lines", "pages", "examples"}, sorted by rule id."""
+    try:
+        rs = load_learned(learned.site, learned.yaml_text)
+    except RuleError as exc:
+        return [{"rule": None, "error": str(exc)}]
+    found: dict[str, dict] = {}
+    for text, url in samples:
+        kept = [p for p in hand.clean(text, url=url, site=learned.site).text.split("\n\n") if p.strip()]
+        if not kept:
+            continue
+        body = "\n".join(kept)
+        for rule in rs.rules:
+            out, _ = apply_rule(rule, body)
+            lost = Counter(kept) - Counter(out)
+            if not lost:
+                continue
+            c = found.setdefault(rule.id, {"rule": rule.id, "lines": 0, "pages": 0, "examples": []})
+            c["lines"] += sum(lost.values())
+            c["pages"] += 1
+            for line in sorted(lost):
+                if len(c["examples"]) < EXAMPLES and line not in c["examples"]:
+                    c["examples"].append(line)
+    return [found[k] for k in sorted(found)]

@@ -1,13 +1,28 @@
-"""Per-site statistics over pages: line templates and the pages they occur on."""
+"""Per-site statistics over pages: on how many pages each line template occurs, and a sample of pages.
+
+Memory is bounded per site, whatever the dump's size:
+
+- template counts are exact up to `max_templates` distinct templates; beyond that, the rarest go into a
+  count-min sketch (`CountMin`, a fixed array) and only templates the sketch shows as frequent come back
+  to the exact table. Chrome is frequent by definition, so the templates that matter stay exact;
+- the page sample keeps at most `max_sample` pages: the ones with the smallest content hashes (a
+  bottom-k sample), which is uniform, deterministic, and the same whatever order pages arrive or
+  profiles merge in. Learning reads positions (where a template sits relative to the article) from it.
+"""
 from __future__ import annotations
 
 import re
+from hashlib import blake2b
 
 from cleaner.core.normalize import prepare_lines
 from cleaner.core.repair import repair_document
 
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
+
+MAX_TEMPLATES = 20_000
+MAX_SAMPLE = 48
+MAX_SAMPLE_LINES = 4000  # lines kept of one sampled page (head and tail halves)
 
 
 def page_lines(text: str) -> list[str]:
@@ -22,27 +37,121 @@ def template(line: str) -> str:
     return _DIGITS.sub("0", _SPACE.sub(" ", line.casefold()))
 
 
-class SiteProfile:
-    """What one site's pages say about its chrome. Built page by page, mergeable, picklable."""
+def key(text: str) -> int:
+    """A stable 64-bit key of a string (the same in every process, unlike `hash`)."""
+    return int.from_bytes(blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
-    def __init__(self, site: str):
+
+class CountMin:
+    """A count-min sketch over 64-bit keys: `depth` rows of `width` counters; never under-counts."""
+
+    def __init__(self, width: int = 4096, depth: int = 4):
+        self.width, self.depth = width, depth
+        self.rows = [[0] * width for _ in range(depth)]
+
+    def _cells(self, k: int):
+        # Row r uses a different 16-bit slice of the (already uniform) 64-bit key.
+        return [(k >> (16 * r)) % self.width for r in range(self.depth)]
+
+    def add(self, k: int, n: int = 1) -> None:
+        for row, c in zip(self.rows, self._cells(k)):
+            row[c] += n
+
+    def estimate(self, k: int) -> int:
+        return min(row[c] for row, c in zip(self.rows, self._cells(k)))
+
+    def merge(self, other: CountMin) -> None:
+        for row, o in zip(self.rows, other.rows):
+            for i, v in enumerate(o):
+                if v:
+                    row[i] += v
+
+
+class SiteProfile:
+    """What one site's pages say about its chrome. Built page by page, mergeable, picklable.
+
+    `counts[key(template)]`: pages the template occurs on (exact while few, see the module doc);
+    `sample`: up to `max_sample` pages as line lists, keyed by their content hash.
+    """
+
+    def __init__(self, site: str, *, max_templates: int = MAX_TEMPLATES, max_sample: int = MAX_SAMPLE):
         self.site = site
         self.pages = 0
-        self.templates: dict[str, int] = {}  # template -> pages it occurs on
-        self.samples: dict[str, str] = {}  # template -> one line as seen
+        self.max_templates, self.max_sample = max_templates, max_sample
+        self.counts: dict[int, int] = {}
+        self.sketch: CountMin | None = None
+        self.sample: dict[int, tuple[str, ...]] = {}
 
     def add_page(self, lines: list[str]) -> None:
         """Count one page, given as `page_lines(text)`."""
         self.pages += 1
-        for t, line in {template(s): s for s in lines}.items():
-            self.templates[t] = self.templates.get(t, 0) + 1
-            self.samples.setdefault(t, line)
+        counts, sketch = self.counts, self.sketch
+        for k in {key(template(s)) for s in lines}:
+            if k in counts:
+                counts[k] += 1
+            elif sketch is None:
+                counts[k] = 1
+            else:
+                sketch.add(k)
+                n = sketch.estimate(k)
+                if n > self._floor:
+                    counts[k] = n
+        if len(counts) > self.max_templates:
+            self._spill()
+        self._offer(key("\n".join(lines)), lines)
+
+    def count(self, tmpl: str) -> int:
+        """On how many pages a template occurs (an upper bound once the sketch is in use)."""
+        k = key(tmpl)
+        n = self.counts.get(k)
+        if n is not None:
+            return n
+        return self.sketch.estimate(k) if self.sketch is not None else 0
 
     def merge(self, other: SiteProfile) -> SiteProfile:
-        """Add `other`'s counts to this profile (same site); returns self."""
+        """Add `other`'s counts and sample to this profile (same site); returns self."""
         self.pages += other.pages
-        for t, n in other.templates.items():
-            self.templates[t] = self.templates.get(t, 0) + n
-        for t, line in other.samples.items():
-            self.samples.setdefault(t, line)
+        if other.sketch is not None:
+            if self.sketch is None:
+                self.sketch = CountMin(other.sketch.width, other.sketch.depth)
+            self.sketch.merge(other.sketch)
+        for k, n in other.counts.items():
+            self.counts[k] = self.counts.get(k, 0) + n
+        if len(self.counts) > self.max_templates:
+            self._spill()
+        for k, lines in other.sample.items():
+            self._offer(k, lines)
         return self
+
+    @property
+    def _floor(self) -> int:
+        return max(2, self.pages // 50)
+
+    def _spill(self) -> None:
+        """Move the rarer half of the exact table into the sketch."""
+        if self.sketch is None:
+            self.sketch = CountMin()
+        ranked = sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        keep = self.max_templates // 2
+        for k, n in ranked[keep:]:
+            self.sketch.add(k, n)
+        self.counts = dict(ranked[:keep])
+
+    def _offer(self, k: int, lines) -> None:
+        """Bottom-k sample: keep the `max_sample` pages with the smallest hashes (duplicates once)."""
+        if k in self.sample:
+            return
+        if len(lines) > MAX_SAMPLE_LINES:
+            half = MAX_SAMPLE_LINES // 2
+            lines = [*lines[:half], *lines[-half:]]
+        if len(self.sample) < self.max_sample:
+            self.sample[k] = tuple(lines)
+            return
+        worst = max(self.sample)
+        if k < worst:
+            del self.sample[worst]
+            self.sample[k] = tuple(lines)
+
+    def sample_pages(self) -> list[tuple[str, ...]]:
+        """The sampled pages in a fixed order (by hash): the same whatever order pages came in."""
+        return [self.sample[k] for k in sorted(self.sample)]

@@ -42,8 +42,10 @@ MAX_LIST = 400
 CHROME_COST = 20.0  # a chrome line weighs at least this against the article
 SHORT_COST = 6.0  # subtracted from every page-specific line: short lines (menus, link lists) score < 0
 LIST_COST = 60.0  # a chrome line repeated 3+ times on its page: items of a list, not an article
+TAIL_CHARS = 10
 FIRST_SHARE = 0.3  # the article is the first run scoring this share of the best one  # literal/regex entries per rule
 
+_LIST_END = re.compile(r"[\d#:|»]")  # a list item's header ends in a time, counter, or separator
 _LETTERS = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"\w+")
 _DIGITS = re.compile(r"\d+")
@@ -85,11 +87,15 @@ def _article(page: _Page) -> None:
     runs: list[tuple[float, int, int]] = []
     best, best_at, run, run_start = 0.0, (-1, -1), 0.0, 0
     repeats = Counter(t for t, c in zip(page.tmpls, page.chrome) if c)
+    ends = Counter(t[-TAIL_CHARS:] for t in page.tmpls if len(t) > TAIL_CHARS)
     for i, (line, chrome) in enumerate(zip(page.lines, page.chrome)):
         w = weight(line)
+        t = page.tmpls[i]
         if chrome:
             # A chrome line repeated on the page separates the items of a list (comments, teasers)
-            score = -max(LIST_COST if repeats[page.tmpls[i]] >= 3 else CHROME_COST, w)
+            score = -max(LIST_COST if repeats[t] >= 3 else CHROME_COST, w)
+        elif w < PROSE_WORDS and len(t) > TAIL_CHARS and ends[t[-TAIL_CHARS:]] >= 3 and _LIST_END.search(t):
+            score = -LIST_COST  # "<name> on <date> at <time>. Reply": one item's header in a list
         else:
             score = w - SHORT_COST
         if run <= 0:

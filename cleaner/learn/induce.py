@@ -41,7 +41,7 @@ COST = 8  # a marker's article words lost weigh this many times its non-article 
 MAX_LIST = 400
 CHROME_COST = 20.0  # a chrome line weighs at least this against the article
 SHORT_COST = 6.0  # subtracted from every page-specific line: short lines (menus, link lists) score < 0
-LIST_COST = 60.0  # a chrome line repeated 3+ times on its page: items of a list, not an article
+LIST_COST = math.inf  # a chrome line repeated 3+ times on its page: items of a list, not an article
 TAIL_CHARS = 10
 FIRST_SHARE = 0.3  # the article is the first run scoring this share of the best one  # literal/regex entries per rule
 
@@ -94,7 +94,7 @@ def _article(page: _Page) -> None:
         if chrome:
             # A chrome line repeated on the page separates the items of a list (comments, teasers)
             score = -max(LIST_COST if repeats[t] >= 3 else CHROME_COST, w)
-        elif w < PROSE_WORDS and len(t) > TAIL_CHARS and ends[t[-TAIL_CHARS:]] >= 3 and _LIST_END.search(t):
+        elif w < 2 * PROSE_WORDS and len(t) > TAIL_CHARS and ends[t[-TAIL_CHARS:]] >= 3 and _LIST_END.search(t):
             score = -LIST_COST  # "<name> on <date> at <time>. Reply": one item's header in a list
         else:
             score = w - SHORT_COST

@@ -36,7 +36,7 @@ from cleaner.ruleset.model import SHORT_LINE
 MIN_PAGES = 3
 MIN_SHARE = 0.1  # chrome: on at least this share of pages (and at least `min_pages` pages)
 PROSE_WORDS = 12  # a line this long (in words) is prose: chrome only if it lies outside the article
-CONSISTENT = 0.9  # a marker lies on the same side of the article on this share of its pages
+CONSISTENT = 0.75  # a marker lies on the same side of the article on this share of its pages
 COST = 8  # a marker's article words lost weigh this many times its non-article words removed
 MAX_LIST = 400
 CHROME_COST = 20.0  # a chrome line weighs at least this against the article

@@ -1,57 +1,58 @@
 """From a site's profile to a rule file in our vocabulary.
 
-1. **Chrome lines**: templates (`profile.template`) on at least `min_pages` pages and a share of them.
-   A prose line (a long sentence) is chrome only if it also lies outside the article on most of the
-   sampled pages it occurs on: a syndicated paragraph, a series intro or a disclaimer inside the article
-   stays.
-2. **The article** of each sampled page: the run of lines with the largest score, where page-specific
-   text scores by its length and chrome lines and short page-specific lines (menu items, link lists)
-   score against it (a maximum-sum subarray, as in body text extraction).
-3. **Markers**: chrome lines that lie before (after) the article on nearly every page they occur on.
-   `cut-head` up to the best start marker and `cut-tail` from the first end marker remove what lies
-   around the article, chrome or not: related lists, comment threads, page-specific sidebars. A marker
-   is taken only where it gains far more non-article text than it costs article text over the sample.
-4. **Metadata**: a chrome template with a date in it becomes an `extract` rule (`date`).
-5. **Signature**: the longest chrome line on nearly every page, if it names the site or is long enough
-   to be distinctive, recognises the site's text without a URL.
+1. **Chrome lines**: templates (`profile.template`: case, spaces and digit runs folded) on at least
+   `min_pages` pages and `MIN_SHARE` of them. A prose line (`PROSE_WORDS` words or more) is chrome only
+   if it lies outside the article on most sampled pages it occurs on: a syndicated paragraph, a series
+   intro or a disclaimer inside the article stays.
+2. **The article** of each sampled page: lines score for the article by their length (page-specific
+   text) or against it (chrome, short lines); the runs of lines with a positive sum (each run's best
+   stretch, as in body text extraction) are candidates, and the article is the first run that scores
+   `FIRST_SHARE` of the best (comment threads and galleries below an article can outweigh it). A chrome
+   line repeated on the page, or a short line whose shape repeats there with a number or separator in it
+   ("Anna on 12/10/2012 at 9:59 am. Reply"), ends a run outright: it separates the items of a list.
+3. **Markers**: chrome lines that lie before (after) the article on `CONSISTENT` of the sampled pages
+   they occur on. `cut-head` up to a start marker and `cut-tail` from the first end marker remove what
+   lies around the article, chrome or not: related lists, comment threads, page-specific sidebars. Markers
+   are chosen greedily for the page-specific words they remove outside the article against `COST` times
+   the article words they remove, over the sample.
+4. **Metadata**: a chrome line shape with a numeric date on many pages becomes an `extract` rule.
+5. **Signature**: a long chrome line on nearly every page that names the site or is long enough to be
+   distinctive recognises the site's text without a URL.
 
 Every rule's `description` gives its evidence (pages, share, position) and its `examples` come from
 sampled pages, so `cleaner rules check` runs them. Everything is sorted: the same profile gives the same
-bytes.
+bytes, whatever order its pages came in.
 """
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 
 import regex
 import yaml
 
 from cleaner.core.dates import to_iso_date
-from cleaner.learn.profile import SiteProfile, template
+from cleaner.learn.profile import SiteProfile, templates
 from cleaner.ruleset.model import SHORT_LINE
 
 MIN_PAGES = 3
 MIN_SHARE = 0.1  # chrome: on at least this share of pages (and at least `min_pages` pages)
 PROSE_WORDS = 12  # a line this long (in words) is prose: chrome only if it lies outside the article
-CONSISTENT = 0.75  # a marker lies on the same side of the article on this share of its pages
-COST = 8  # a marker's article words lost weigh this many times its non-article words removed
-MAX_LIST = 400
-CHROME_COST = 20.0  # a chrome line weighs at least this against the article
 SHORT_COST = 6.0  # subtracted from every page-specific line: short lines (menus, link lists) score < 0
-LIST_COST = math.inf  # a chrome line repeated 3+ times on its page: items of a list, not an article
-TAIL_CHARS = 10
-FIRST_SHARE = 0.3  # the article is the first run scoring this share of the best one  # literal/regex entries per rule
+CHROME_COST = 20.0  # a chrome line weighs at least this against the article
+FIRST_SHARE = 0.3  # the article is the first run scoring this share of the best one
+SHAPE_CHARS = 10  # list item headers: short lines whose last characters repeat 3+ times on the page
+CONSISTENT = 0.75  # a marker lies on the same side of the article on this share of its pages
+COST = 8.0  # a marker's article words lost weigh this many times the non-article words it removes
+MAX_LIST = 400  # literal/regex entries per rule
 
-_LIST_END = re.compile(r"[\d#:|»]")  # a list item's header ends in a time, counter, or separator
+_LIST_SIGN = re.compile(r"[0-9#:|»]")
 _LETTERS = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"\w+")
-_DIGITS = re.compile(r"\d+")
-_DATE_TMPL = re.compile(
-    r"\b0[./-]0[./-]0\b|\b0 (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? 0\b"
-    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? 0,? 0\b")
+_DIGIT_RUN = re.compile(r"[0-9]+")
+_NUMERIC_DATE = re.compile(r"(?<![0-9])[0-9]{1,4}[./-][0-9]{1,2}[./-][0-9]{1,4}(?![0-9])")
 
 
 @dataclass(frozen=True)
@@ -71,31 +72,58 @@ def weight(line: str) -> float:
 
 
 class _Page:
-    __slots__ = ("lines", "tmpls", "chrome", "start", "end")
+    """A sampled page: lines, templates, weights; which lines are chrome and where its article lies."""
+
+    __slots__ = ("lines", "tmpls", "weights", "chrome", "start", "end", "first", "outside", "inside")
 
     def __init__(self, lines):
         self.lines = lines
-        self.tmpls = [template(s) for s in lines]
+        self.tmpls = templates("\n".join(lines))
+        self.weights = [weight(s) for s in lines]
         self.chrome: list[bool] = []
         self.start = self.end = -1  # the article: lines[start:end]; -1 when none was found
+        self.first: dict[str, int] = {}  # chrome template -> its first line
+        # prefix sums of page-specific words outside / inside the article: outside[i] = sum over lines[:i]
+        self.outside: list[float] = []
+        self.inside: list[float] = []
+
+    def mark(self, chrome: set[str]) -> None:
+        """Mark the chrome lines, find the article, and sum the words around it."""
+        self.chrome = [t in chrome for t in self.tmpls]
+        self.start, self.end = _article(self)
+        self.first = {}
+        out, ins = [0.0], [0.0]
+        for i, (t, w, c) in enumerate(zip(self.tmpls, self.weights, self.chrome)):
+            if c:
+                self.first.setdefault(t, i)
+                w = 0.0  # chrome is dropped anyway: cutting it gains nothing
+            inside = self.start <= i < self.end
+            out.append(out[-1] + (0.0 if inside else w))
+            ins.append(ins[-1] + (w if inside else 0.0))
+        self.outside, self.inside = out, ins
+
+    def removed(self, i: int, head: bool) -> tuple[float, float]:
+        """(non-article, article) page-specific words that a cut at line i removes (head: lines[:i+1])."""
+        if head:
+            return self.outside[i + 1], self.inside[i + 1]
+        return self.outside[-1] - self.outside[i], self.inside[-1] - self.inside[i]
+
+    def cut_at(self, markers) -> int:
+        """The first line that is one of `markers`, or -1."""
+        return min((self.first[t] for t in markers if t in self.first), default=-1)
 
 
-def _article(page: _Page) -> None:
-    """The article: among the runs of lines with a positive score (page-specific text for, chrome and
-    short lines against; each run's best stretch, as in body text extraction), the first that scores at
-    least `FIRST_SHARE` of the best. Comment threads and galleries below an article can outweigh it."""
+def _article(page: _Page) -> tuple[int, int]:
+    """(start, end) of the article (see the module doc); (-1, -1) when no run scores above zero."""
     runs: list[tuple[float, int, int]] = []
     best, best_at, run, run_start = 0.0, (-1, -1), 0.0, 0
     repeats = Counter(t for t, c in zip(page.tmpls, page.chrome) if c)
-    ends = Counter(t[-TAIL_CHARS:] for t in page.tmpls if len(t) > TAIL_CHARS)
-    for i, (line, chrome) in enumerate(zip(page.lines, page.chrome)):
-        w = weight(line)
-        t = page.tmpls[i]
+    ends = Counter(t[-SHAPE_CHARS:] for t in page.tmpls if len(t) > SHAPE_CHARS)
+    for i, (w, chrome, t) in enumerate(zip(page.weights, page.chrome, page.tmpls)):
         if chrome:
-            # A chrome line repeated on the page separates the items of a list (comments, teasers)
-            score = -max(LIST_COST if repeats[t] >= 3 else CHROME_COST, w)
-        elif w < 2 * PROSE_WORDS and len(t) > TAIL_CHARS and ends[t[-TAIL_CHARS:]] >= 3 and _LIST_END.search(t):
-            score = -LIST_COST  # "<name> on <date> at <time>. Reply": one item's header in a list
+            score = -math.inf if repeats[t] >= 3 else -max(CHROME_COST, w)
+        elif w < 2 * PROSE_WORDS and len(t) > SHAPE_CHARS and ends[t[-SHAPE_CHARS:]] >= 3 and _LIST_SIGN.search(t):
+            score = -math.inf
         else:
             score = w - SHORT_COST
         if run <= 0:
@@ -108,350 +136,291 @@ def _article(page: _Page) -> None:
             best, best_at = run, (run_start, i + 1)
     if best > 0:
         runs.append((best, *best_at))
-    page.start = page.end = -1
-    if runs:
-        top = max(r[0] for r in runs)
-        _, page.start, page.end = next(r for r in runs if r[0] >= FIRST_SHARE * top)
+    if not runs:
+        return -1, -1
+    top = max(r[0] for r in runs)
+    _, start, end = next(r for r in runs if r[0] >= FIRST_SHARE * top)
+    return start, end
 
 
-def _is_prose(line: str) -> bool:
-    return weight(line) >= PROSE_WORDS
+class _Site:
+    """What learning knows about one site: sampled pages, counts, chrome, one example line per template."""
+
+    def __init__(self, profile: SiteProfile, min_pages: int):
+        self.name, self.n, self.min_pages = profile.site, profile.pages, min_pages
+        self.pages = [_Page(lines) for lines in profile.sample_pages()]
+        self.support = max(min_pages, math.ceil(MIN_SHARE * self.n))
+        self.count = {t: profile.count(t) for p in self.pages for t in p.tmpls}
+        self.line: dict[str, str] = {}  # template -> its first line in the sample
+        for p in self.pages:
+            for s, t in zip(p.lines, p.tmpls):
+                self.line.setdefault(t, s)
+        chrome = {t for t, k in self.count.items() if k >= self.support}
+        self._mark(chrome)
+        # Prose on several pages stays where it lies inside the article on most pages it occurs on.
+        inside, seen = Counter(), Counter()
+        for p in self.pages:
+            for i, (t, w) in enumerate(zip(p.tmpls, p.weights)):
+                if t in chrome and w >= PROSE_WORDS:
+                    seen[t] += 1
+                    inside[t] += p.start <= i < p.end
+        article_prose = {t for t in seen if 2 * inside[t] >= seen[t]}
+        if article_prose:
+            chrome -= article_prose
+            self._mark(chrome)
+        self.chrome = chrome
+        self.kept_prose = len(article_prose)
+
+    def _mark(self, chrome: set[str]) -> None:
+        for p in self.pages:
+            p.mark(chrome)
+
+    @property
+    def evidence(self) -> str:
+        return f"{len(self.pages)} sampled pages of {self.n}"
 
 
 def learn_site(profile: SiteProfile, *, min_pages: int = MIN_PAGES) -> LearnedSite:
     """Learn the chrome of one site from its merged profile. Deterministic: same profile, same bytes."""
-    site, n = profile.site, profile.pages
+    name, n = profile.site, profile.pages
     if n < min_pages:
-        return LearnedSite(site, n, 0, None, f"{n} pages, fewer than {min_pages}: nothing learned")
-    pages = [_Page(lines) for lines in profile.sample_pages()]
-    if len(pages) < min_pages:
-        return LearnedSite(site, n, 0, None, f"{len(pages)} distinct pages, fewer than {min_pages}: nothing learned")
-    support = max(min_pages, math.ceil(MIN_SHARE * n))
-    count = {t: profile.count(t) for p in pages for t in p.tmpls}
-    chrome = {t for t, k in count.items() if k >= support}
-    prose = {t for p in pages for s, t in zip(p.lines, p.tmpls) if t in chrome and _is_prose(s)}
-    _mark(pages, chrome)
-    # Prose on several pages stays where it lies inside the article on most of them.
-    inside = Counter()
-    seen = Counter()
-    for p in pages:
-        for i, t in enumerate(p.tmpls):
-            if t in prose:
-                seen[t] += 1
-                inside[t] += p.start <= i < p.end or (p.start > 0 and _between_article(p, i))
-    kept_prose = {t for t in prose if inside[t] * 2 >= seen[t]}
-    if kept_prose:
-        chrome -= kept_prose
-        _mark(pages, chrome)
-    if not chrome:
-        return LearnedSite(site, n, 0, None, f"{n} pages: no line repeats on {support} of them")
-    rules = []
-    head = _head_rule(pages, chrome, n)
-    tail = _tail_rule(pages, chrome, n)
-    extract = _extract_rule(pages, chrome, count, n)
-    rules += [r for r in (head, tail, extract) if r]
-    rules += _drop_rules(pages, chrome, count, n, support)
-    doc = {"site": site,
-           "description": f"Learned from {n} pages of {site} ({len(pages)} sampled for positions) by "
-                          f"`cleaner learn`. Review before committing.",
-           "domains": [site]}
-    sig = _signature(pages, chrome, count, n, site)
+        return LearnedSite(name, n, 0, None, f"{n} pages, fewer than {min_pages}: nothing learned")
+    if len(profile.sample) < min_pages:
+        return LearnedSite(name, n, 0, None,
+                           f"{len(profile.sample)} distinct pages, fewer than {min_pages}: nothing learned")
+    site = _Site(profile, min_pages)
+    if not site.chrome:
+        return LearnedSite(name, n, 0, None, f"{n} pages: no line repeats on {site.support} of them")
+    rules = [r for r in (_cut_rule(site, True), _cut_rule(site, False), _extract_rule(site)) if r]
+    rules += _drop_rules(site)
+    doc: dict = {"site": name,
+                 "description": f"Learned by `cleaner learn` from {n} pages of {name} ({len(site.pages)} "
+                                f"sampled for positions); review, edit and commit like any rule file.",
+                 "domains": [name]}
+    sig = _signature(site)
     if sig:
         doc["signatures"] = [sig]
     doc["rules"] = rules
     text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=110)
-    kinds = Counter(r["action"] for r in rules)
-    what = ", ".join(f"{k} {a}" for a, k in sorted(kinds.items()))
-    return LearnedSite(site, n, len(rules), text, f"{n} pages: {len(chrome)} chrome templates; rules: {what}")
+    what = ", ".join(r["id"] for r in rules)
+    kept = f"; {site.kept_prose} repeated paragraphs kept as article text" if site.kept_prose else ""
+    return LearnedSite(name, n, len(rules), text,
+                       f"{n} pages: {len(site.chrome)} chrome lines{kept}; rules: {what}")
 
 
-def _mark(pages: list[_Page], chrome: set[str]) -> None:
-    for p in pages:
-        p.chrome = [t in chrome for t in p.tmpls]
-        _article(p)
+# --- cut-head / cut-tail at learned markers --------------------------------------------------------------
 
 
-def _between_article(p: _Page, i: int) -> bool:
-    return False
-
-
-# --- markers ------------------------------------------------------------------------------------------
-
-
-def _cut_at(p: _Page, markers: set[str]) -> int:
-    """Index of the first line that is one of `markers`, or -1."""
-    for i, t in enumerate(p.tmpls):
-        if t in markers:
-            return i
-    return -1
-
-
-def _gain_cost(pages: list[_Page], markers: set[str], head: bool) -> tuple[float, float, int]:
-    """(non-article words removed, article words removed, pages cut) by cutting at the first marker."""
-    gain = cost = 0.0
-    cut = 0
-    for p in pages:
-        if p.start < 0:
-            continue
-        i = _cut_at(p, markers)
-        if i < 0:
-            continue
-        cut += 1
-        span = range(0, i + 1) if head else range(i, len(p.lines))
-        for j in span:
-            if p.chrome[j]:
-                continue  # dropped anyway
-            w = weight(p.lines[j])
-            if p.start <= j < p.end:
-                cost += w
-            else:
-                gain += w
-    return gain, cost, cut
-
-
-def _side_stats(pages: list[_Page], chrome: set[str]) -> tuple[Counter, Counter, Counter]:
-    """Per chrome template: pages where its first occurrence lies before the article, after it, any."""
+def _choose_markers(site: _Site, head: bool) -> tuple[set[str], float, float, int]:
+    """Greedily, the chrome templates whose cut (at the first of them) gains most against its cost:
+    (markers, non-article words removed, article words removed, pages cut) over the sample."""
+    live = [p for p in site.pages if p.start >= 0]
     before, after, total = Counter(), Counter(), Counter()
-    for p in pages:
-        if p.start < 0:
-            continue
-        first: dict[str, int] = {}
-        for i, t in enumerate(p.tmpls):
-            if t in chrome and t not in first:
-                first[t] = i
-        for t, i in first.items():
+    for p in live:
+        for t, i in p.first.items():
             total[t] += 1
             before[t] += i < p.start
             after[t] += i >= p.end
-    return before, after, total
-
-
-def _choose_markers(pages: list[_Page], chrome: set[str], head: bool, min_pages: int) -> tuple[set[str], tuple]:
-    before, after, total = _side_stats(pages, chrome)
     side = before if head else after
-    cands = sorted(t for t in total if total[t] >= min_pages and side[t] >= CONSISTENT * total[t]
+    cands = sorted(t for t in total if total[t] >= site.min_pages and side[t] >= CONSISTENT * total[t]
                    and len(_LETTERS.findall(t)) >= 3)
+    cut = [-1] * len(live)  # per page, where the markers chosen so far cut
     chosen: set[str] = set()
-    best = (0.0, 0.0, 0)
-    score = 0.0
+    best, score = (0.0, 0.0, 0), 0.0
     while True:
         pick = None
         for t in cands:
             if t in chosen:
                 continue
-            g, c, k = _gain_cost(pages, chosen | {t}, head)
-            s = g - COST * c
-            if s > score + 1e-9:
-                score, pick, res = s, t, (g, c, k)
+            gain = cost = 0.0
+            pages = 0
+            for j, p in enumerate(live):
+                i = p.first.get(t, -1)
+                i = cut[j] if i < 0 else i if cut[j] < 0 else min(i, cut[j])
+                if i >= 0:
+                    g, c = p.removed(i, head)
+                    gain, cost, pages = gain + g, cost + c, pages + 1
+            if gain - COST * cost > score + 1e-9:
+                score, pick, best = gain - COST * cost, t, (gain, cost, pages)
         if pick is None:
             break
         chosen.add(pick)
-        best = res
+        cut = [p.cut_at(chosen) for p in live]
         if head:
-            break  # cut-head takes the first marker: one is enough
-    return chosen, best
+            break  # cut-head cuts at the first marker it meets: more markers would only cut less
+    return (chosen, *best)
 
 
-def _head_rule(pages, chrome, n):
-    markers, (gain, cost, cut) = _choose_markers(pages, chrome, True, MIN_PAGES)
-    if not markers or gain < 2 * COST * cost or gain <= 0:
+def _cut_rule(site: _Site, head: bool) -> dict | None:
+    markers, gain, cost, cut = _choose_markers(site, head)
+    if not markers or gain < 2 * COST * cost:
         return None
-    ex = _cut_example(pages, markers, True)
-    if ex is None:
+    example = _cut_example(site, markers, head)
+    if example is None:
         return None
-    m = sorted(markers)
+    shown = ", ".join(_quote(site.line[t]) for t in sorted(markers)[:3]) + (", ..." if len(markers) > 3 else "")
+    where = "precede" if head else "follow"
+    what = "everything up to and including the first" if head else "from the first"
+    tail = "" if head else " to the end"
     return {
-        "id": "learned-head",
-        "description": f"Cuts everything up to {_quote(pages, m[0])}, which precedes the article on "
-                       f"{cut} of {len(pages)} sampled pages ({n} pages in all); it removes "
-                       f"{gain:.0f} non-article words there against {cost:.0f} article words.",
-        "action": "cut-head",
-        "match": _match(pages, markers),
-        "examples": [ex],
+        "id": "learned-head" if head else "learned-tail",
+        "description": f"Cuts {what} of {len(markers)} learned lines that {where} the article ({shown}){tail}. "
+                       f"On {site.evidence} it cuts {cut}, removing {gain:.0f} words outside the article "
+                       f"against {cost:.0f} inside it.",
+        "action": "cut-head" if head else "cut-tail",
+        "match": _match(site, markers),
+        "examples": [example],
     }
 
 
-def _tail_rule(pages, chrome, n):
-    markers, (gain, cost, cut) = _choose_markers(pages, chrome, False, MIN_PAGES)
-    if not markers or gain < 2 * COST * cost or gain <= 0:
-        return None
-    ex = _cut_example(pages, markers, False)
-    if ex is None:
-        return None
-    shown = ", ".join(_quote(pages, t) for t in sorted(markers)[:3]) + (" ..." if len(markers) > 3 else "")
-    return {
-        "id": "learned-tail",
-        "description": f"Cuts from the first of {len(markers)} lines that follow the article ({shown}) to "
-                       f"the end: it cuts {cut} of {len(pages)} sampled pages ({n} pages in all), removing "
-                       f"{gain:.0f} non-article words against {cost:.0f} article words.",
-        "action": "cut-tail",
-        "match": _match(pages, markers),
-        "examples": [ex],
-    }
-
-
-def _cut_example(pages, markers, head):
-    for p in pages:
-        if p.start < 0:
-            continue
-        i = _cut_at(p, markers)
-        if i < 0 or not p.start <= (p.start if head else p.end - 1) < len(p.lines):
+def _cut_example(site: _Site, markers: set[str], head: bool) -> dict | None:
+    for p in site.pages:
+        i = p.cut_at(markers)
+        if p.start < 0 or i < 0:
             continue
         if head and i < p.start:
             keep = p.lines[p.start]
             return {"input": _text([*p.lines[max(0, i - 2):i + 1], keep]), "output": _text([keep])}
         if not head and i >= p.end:
             keep = p.lines[p.end - 1]
-            if keep_ok(keep, markers):
-                return {"input": _text([keep, *p.lines[i:i + 3]]), "output": _text([keep])}
+            return {"input": _text([keep, *p.lines[i:i + 3]]), "output": _text([keep])}
     return None
 
 
-def keep_ok(line, markers):
-    return template(line) not in markers
+# --- metadata, drop rules, signature ---------------------------------------------------------------------
 
 
-# --- metadata, drop rules, signature ----------------------------------------------------------------
-
-
-def _extract_rule(pages, chrome, count, n):
-    """A chrome template with one date in it, on many pages: the page's date."""
+def _extract_rule(site: _Site) -> dict | None:
+    """A chrome line shape with a numeric date in it, on many pages: the page's date (the line goes)."""
     best = None
-    for t in sorted(chrome):
-        if not _DATE_TMPL.search(t) or len(t) > 120 or count[t] < max(MIN_PAGES, 0.3 * n):
+    for t in sorted(site.chrome):
+        line = site.line[t]
+        if len(line) > 120 or site.count[t] < max(site.min_pages, 0.3 * site.n) or not _NUMERIC_DATE.search(line):
             continue
-        cand = (count[t], t)
-        if best is None or cand > best:
-            best = cand
+        if best is None or site.count[t] > site.count[best]:
+            best = t
     if best is None:
         return None
-    t = best[1]
-    lines = [s for p in pages for s, u in zip(p.lines, p.tmpls) if u == t]
-    m = _DATE_TMPL.search(t)
-    # The date's own digits become the group; the rest of the line stays literal with \d+ for digits.
-    source = _line_regex(t[:m.start()]) + "(?P<date>" + _line_regex(t[m.start():m.end()]) + ")" + \
-        _line_regex(t[m.end():])
-    pattern = regex.compile(f"^(?i:{source})$")
+    line = site.line[best]
+    m = _NUMERIC_DATE.search(line)
+    source = "^(?i:" + _shape(line[:m.start()]) + "(?P<date>" + _shape(m.group()) + ")" + _shape(line[m.end():]) + ")$"
+    pattern = regex.compile(source)
+    lines = [s for p in site.pages for s, t in zip(p.lines, p.tmpls) if t == best]
     for order in ("dmy", "mdy", "ymd"):
-        dates = [pattern.match(s.casefold()) for s in lines]
-        if all(d and to_iso_date(d.group("date"), order) for d in dates):
+        found = [pattern.match(s) for s in lines]
+        if all(d and to_iso_date(d.group("date"), order) for d in found):
             break
     else:
         return None
-    sample = lines[0]
-    iso = to_iso_date(pattern.match(sample.casefold()).group("date"), order)
+    k = site.count[best]
     return {
         "id": "learned-date-line",
-        "description": f"Takes the date from a line of this shape, seen on {count[t]} of {n} pages "
-                       f"({count[t] / n:.0%}), and drops the line.",
+        "description": f"Takes the date from a line of this shape and drops the line: on {k} of {site.n} "
+                       f"pages ({k / site.n:.0%}).",
         "action": "extract",
-        "match": {"regex": f"^(?i:{source})$"},
+        "match": {"regex": source},
         "date_order": order,
-        "examples": [{"input": _text([sample, "Article text."]), "output": "Article text.\n",
-                      "metadata": {"date": iso}}],
+        "examples": [{"input": _text([line, _article_line(site)]), "output": _text([_article_line(site)]),
+                      "metadata": {"date": to_iso_date(pattern.match(line).group("date"), order)}}],
     }
 
 
-def _drop_rules(pages, chrome, count, n, support):
-    # One sample line per template, the first seen in the (sorted) sample.
-    sample: dict[str, str] = {}
-    where: dict[str, list[float]] = defaultdict(list)
-    for p in pages:
-        for i, (s, t) in enumerate(zip(p.lines, p.tmpls)):
-            if t in chrome:
-                sample.setdefault(t, s)
-                where[t].append(i / max(1, len(p.lines) - 1))
-    ranked = sorted(sample, key=lambda t: (-count[t], t))[:2 * MAX_LIST]
-    literal = sorted(sample[t] for t in ranked if not _DIGITS.search(t) and len(sample[t]) <= SHORT_LINE)
-    shaped = sorted(t for t in ranked if _DIGITS.search(t) or len(sample[t]) > SHORT_LINE)
-    article = _article_line(pages, chrome)
+_SIDES = (("before", "header, menus: lines that lie before the article"),
+          ("after", "footer, sidebars, related lists: lines that lie after the article"),
+          ("within", "lines that lie within or beside the article (labels, share bars, ads)"))
+
+
+def _drop_rules(site: _Site) -> list[dict]:
+    """Drop rules for the chrome lines, one per side of the article where most of their occurrences lie:
+    a `literal` list, and a regex of shapes for lines with numbers (digits match any number)."""
+    side: dict[str, Counter] = {}
+    for p in site.pages:
+        for i, t in enumerate(p.tmpls):
+            if t in site.chrome:
+                where = "within" if p.start < 0 or p.start <= i < p.end else "before" if i < p.start else "after"
+                side.setdefault(t, Counter())[where] += 1
+    ranked = sorted(side, key=lambda t: (-site.count[t], t))[:3 * MAX_LIST]
+    article = _article_line(site)
     rules = []
-    shares = [count[t] / n for t in ranked]
-    evidence = (f"on {support} to {max(count[t] for t in ranked)} of {n} pages "
-                f"({min(shares):.0%}-{max(shares):.0%}), median position "
-                f"{_median([x for t in ranked for x in where[t]]):.0%} down the page")
-    if literal:
-        rules.append({
-            "id": "learned-chrome-lines",
-            "description": f"Drops {len(literal)} lines repeated across the site's pages ({evidence}).",
-            "action": "drop",
-            "match": {"literal": literal[:MAX_LIST]},
-            "examples": [{"input": _text([literal[0], article]), "output": _text([article])}],
-        })
-    if shaped:
-        source = "|".join(_line_regex(t) for t in shaped[:MAX_LIST])
-        rules.append({
-            "id": "learned-chrome-shapes",
-            "description": f"Drops {len(shaped)} line shapes repeated across the site's pages, digits as any "
-                           f"number ({evidence}).",
-            "action": "drop",
-            "match": {"regex": f"^(?i:{source})$"},
-            "examples": [{"input": _text([sample[shaped[0]], article]), "output": _text([article])}],
-        })
+    for key, label in _SIDES:
+        group = [t for t in ranked if max(("before", "after", "within"), key=side[t].__getitem__) == key]
+        if not group:
+            continue
+        counts = [site.count[t] for t in group]
+        evidence = (f"each on {min(counts)} to {max(counts)} of {site.n} pages "
+                    f"({min(counts) / site.n:.0%}-{max(counts) / site.n:.0%})")
+        plain = sorted({site.line[t] for t in group if not _DIGIT_RUN.search(t) and len(site.line[t]) <= SHORT_LINE})
+        shaped = sorted({t for t in group if _DIGIT_RUN.search(t) or len(site.line[t]) > SHORT_LINE})
+        if plain:
+            rules.append({
+                "id": f"learned-lines-{key}",
+                "description": f"Drops {len(plain)} {label}, {evidence}.",
+                "action": "drop",
+                "match": {"literal": plain[:MAX_LIST]},
+                "examples": [{"input": _text([plain[0], article]), "output": _text([article])}],
+            })
+        if shaped:
+            rules.append({
+                "id": f"learned-shapes-{key}",
+                "description": f"Drops {len(shaped)} line shapes (digits match any number) of {label}, "
+                               f"{evidence}.",
+                "action": "drop",
+                "match": {"regex": "^(?i:" + "|".join(_shape(site.line[t]) for t in shaped[:MAX_LIST]) + ")$"},
+                "examples": [{"input": _text([site.line[shaped[0]], article]), "output": _text([article])}],
+            })
     return rules
 
 
-def _signature(pages, chrome, count, n, site):
-    name = site.split(".")[0]
+def _signature(site: _Site) -> dict | None:
+    """A line on 80 % of the pages that names the site (or is long), to recognise text without a URL."""
+    names = [x for x in site.name.split(".")[:-1] if len(x) >= 4 and x not in ("blog", "blogs", "news")]
     best = None
-    for t in chrome:
-        if count[t] < 0.8 * n or _DIGITS.search(t) or len(t) > SHORT_LINE:
+    for t in site.chrome:
+        line = site.line[t]
+        if site.count[t] < 0.8 * site.n or _DIGIT_RUN.search(t) or not 20 <= len(line) <= SHORT_LINE:
             continue
-        if not (name in t.replace(" ", "") or len(t) >= 40):
-            continue
-        cand = (name in t, len(t), t)
-        if best is None or cand > best:
-            best = cand
+        named = any(x in t.replace(" ", "") for x in names)
+        if named or len(line) >= 40:
+            cand = (named, len(line), line)
+            best = cand if best is None or cand > best else best
     if best is None:
         return None
-    t = best[2]
-    line = next(s for p in pages for s, u in zip(p.lines, p.tmpls) if u == t)
-    return {"description": f"a line on {count[t]} of {n} pages ({count[t] / n:.0%})",
-            "regex": f"^(?i:{regex.escape(line, literal_spaces=True)})$", "contains": [line[:20]]}
+    line = best[2]
+    k = site.count[template_of(site, line)]
+    return {"description": f"a line on {k} of {site.n} pages ({k / site.n:.0%})",
+            "regex": "^" + regex.escape(line, literal_spaces=True) + "$", "contains": [line[:30]]}
 
 
-# --- helpers -------------------------------------------------------------------------------------------
+# --- helpers ---------------------------------------------------------------------------------------------
 
 
-def _line_regex(t: str) -> str:
-    parts = t.split("0")
-    return r"\d+".join(regex.escape(x, literal_spaces=True) for x in parts)
+def template_of(site: _Site, line: str) -> str:
+    return next(t for t, s in site.line.items() if s == line)
 
 
-def _match(pages, markers):
-    sample: dict[str, str] = {}
-    for p in pages:
-        for s, t in zip(p.lines, p.tmpls):
-            if t in markers:
-                sample.setdefault(t, s)
-    plain = sorted(sample[t] for t in markers if not _DIGITS.search(t) and len(sample[t]) <= SHORT_LINE)
-    shaped = sorted(t for t in markers if _DIGITS.search(t) or len(sample[t]) > SHORT_LINE)
-    if not shaped:
-        return {"literal": plain}
-    # One regex for all (a rule with both a bare regex and literals would screen as literals only).
-    return {"regex": "^(?i:" + "|".join(_line_regex(t) for t in sorted(markers)) + ")$"}
+def _shape(line: str) -> str:
+    """A regex for a line: literal, except that any run of digits matches any number."""
+    return "[0-9]+".join(regex.escape(x, literal_spaces=True) for x in _DIGIT_RUN.split(line))
 
 
-def _quote(pages, t):
-    for p in pages:
-        for s, u in zip(p.lines, p.tmpls):
-            if u == t:
-                return repr(s[:60])
-    return repr(t[:60])
+def _match(site: _Site, markers: set[str]) -> dict:
+    if all(not _DIGIT_RUN.search(t) and len(site.line[t]) <= SHORT_LINE for t in markers):
+        return {"literal": sorted(site.line[t] for t in markers)}
+    # One regex for all (a rule with both literals and a regex that nothing narrows screens as literals only).
+    return {"regex": "^(?i:" + "|".join(_shape(site.line[t]) for t in sorted(markers)) + ")$"}
 
 
-def _article_line(pages, chrome):
+def _quote(line: str) -> str:
+    return repr(line if len(line) <= 60 else line[:57] + "...")
+
+
+def _article_line(site: _Site) -> str:
     """A page-specific prose line from the sample, for examples."""
-    for p in pages:
+    for p in site.pages:
         for j in range(max(p.start, 0), max(p.end, 0)):
-            if not p.chrome[j] and _is_prose(p.lines[j]):
+            if not p.chrome[j] and p.weights[j] >= PROSE_WORDS:
                 return p.lines[j]
     return "Article text."
-
-
-def _median(xs):
-    xs = sorted(xs)
-    return xs[len(xs) // 2] if xs else 0.0
 
 
 def _text(lines) -> str:

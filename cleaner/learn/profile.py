@@ -17,10 +17,12 @@ from hashlib import blake2b
 from cleaner.core.normalize import prepare_lines
 from cleaner.core.repair import repair_document
 
-_DIGITS = re.compile(r"\d+")
-_SPACE = re.compile(r"\s+")
+_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_ZEROS = re.compile(rb"0{2,}")
+_SPACE_NOT_NL = re.compile(r"[^\S\n]+")
 
 MAX_TEMPLATES = 20_000
+KEY_CHARS = 256
 MAX_SAMPLE = 48
 MAX_SAMPLE_LINES = 4000  # lines kept of one sampled page (head and tail halves)
 
@@ -33,12 +35,25 @@ def page_lines(text: str) -> list[str]:
 
 
 def template(line: str) -> str:
-    """A line's template: case, whitespace and digit runs folded, so counters and dates are one class."""
-    return _DIGITS.sub("0", _SPACE.sub(" ", line.casefold()))
+    """A line's template: case, whitespace and runs of ASCII digits folded, so counters and dates are
+    one class ("Kommentar (0)" and "Kommentar (12)" are "kommentar (0)")."""
+    return templates(line.replace("\n", " "))[0]
 
 
-def key(text: str) -> int:
-    """A stable 64-bit key of a string (the same in every process, unlike `hash`)."""
+def templates(joined: str) -> list[str]:
+    """`template` of every line of a text at once (one pass each over the text, not one per line)."""
+    t = joined.casefold()
+    if "  " in t or "\t" in t:
+        t = _SPACE_NOT_NL.sub(" ", t)
+    # Digits to 0 as bytes: a byte translation is 20 times faster than a str one, 5 times a regex.
+    b = t.encode("utf-8", "surrogatepass").translate(_TO_ZERO)
+    if b"00" in b:
+        b = _ZEROS.sub(b"0", b)
+    return b.decode("utf-8", "surrogatepass").split("\n")
+
+
+def digest(text: str) -> int:
+    """A stable 64-bit hash of a string (the same in every process, unlike `hash`)."""
     return int.from_bytes(blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
@@ -70,7 +85,8 @@ class CountMin:
 class SiteProfile:
     """What one site's pages say about its chrome. Built page by page, mergeable, picklable.
 
-    `counts[key(template)]`: pages the template occurs on (exact while few, see the module doc);
+    `counts[template]`: pages the template occurs on (exact while few, see the module doc; templates
+    longer than `KEY_CHARS` are counted by their beginning);
     `sample`: up to `max_sample` pages as line lists, keyed by their content hash.
     """
 
@@ -78,7 +94,7 @@ class SiteProfile:
         self.site = site
         self.pages = 0
         self.max_templates, self.max_sample = max_templates, max_sample
-        self.counts: dict[int, int] = {}
+        self.counts: dict[str, int] = {}
         self.sketch: CountMin | None = None
         self.sample: dict[int, tuple[str, ...]] = {}
 
@@ -86,27 +102,29 @@ class SiteProfile:
         """Count one page, given as `page_lines(text)`."""
         self.pages += 1
         counts, sketch = self.counts, self.sketch
-        for k in {key(template(s)) for s in lines}:
+        joined = "\n".join(lines)
+        for k in {t[:KEY_CHARS] for t in templates(joined)}:
             if k in counts:
                 counts[k] += 1
             elif sketch is None:
                 counts[k] = 1
             else:
-                sketch.add(k)
-                n = sketch.estimate(k)
+                h = digest(k)
+                sketch.add(h)
+                n = sketch.estimate(h)
                 if n > self._floor:
                     counts[k] = n
         if len(counts) > self.max_templates:
             self._spill()
-        self._offer(key("\n".join(lines)), lines)
+        self._offer(digest(joined), lines)
 
     def count(self, tmpl: str) -> int:
         """On how many pages a template occurs (an upper bound once the sketch is in use)."""
-        k = key(tmpl)
+        k = tmpl[:KEY_CHARS]
         n = self.counts.get(k)
         if n is not None:
             return n
-        return self.sketch.estimate(k) if self.sketch is not None else 0
+        return self.sketch.estimate(digest(k)) if self.sketch is not None else 0
 
     def merge(self, other: SiteProfile) -> SiteProfile:
         """Add `other`'s counts and sample to this profile (same site); returns self."""
@@ -134,7 +152,7 @@ class SiteProfile:
         ranked = sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))
         keep = self.max_templates // 2
         for k, n in ranked[keep:]:
-            self.sketch.add(k, n)
+            self.sketch.add(digest(k), n)
         self.counts = dict(ranked[:keep])
 
     def _offer(self, k: int, lines) -> None:

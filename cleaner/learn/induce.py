@@ -44,6 +44,7 @@ SHORT_COST = 6.0  # subtracted from every page-specific line: short lines (menus
 CHROME_COST = 20.0  # a chrome line weighs at least this against the article
 FIRST_SHARE = 0.3  # the article is the first run scoring this share of the best one
 SHAPE_CHARS = 10  # list item headers: short lines whose last characters repeat 3+ times on the page
+HEADING_LINES = 2  # short lines just above the article count as its heading (a cut must not take them)
 CONSISTENT = 0.75  # a marker lies on the same side of the article on this share of its pages
 COST = 8.0  # a marker's article words lost weigh this many times the non-article words it removes
 MAX_LIST = 400  # literal/regex entries per rule
@@ -92,15 +93,29 @@ class _Page:
         self.chrome = [t in chrome for t in self.tmpls]
         self.start, self.end = _article(self)
         self.first = {}
+        heading = self._heading()
         out, ins = [0.0], [0.0]
         for i, (t, w, c) in enumerate(zip(self.tmpls, self.weights, self.chrome)):
             if c:
                 self.first.setdefault(t, i)
                 w = 0.0  # chrome is dropped anyway: cutting it gains nothing
-            inside = self.start <= i < self.end
+            inside = self.start <= i < self.end or i in heading
             out.append(out[-1] + (0.0 if inside else w))
             ins.append(ins[-1] + (w if inside else 0.0))
         self.outside, self.inside = out, ins
+
+    def _heading(self) -> set[int]:
+        """The article's heading, as far as a cut is concerned: the last `HEADING_LINES` short
+        page-specific lines before it, among chrome lines only (a title, a dateline, a byline)."""
+        found: set[int] = set()
+        i = self.start - 1
+        while i >= 0 and len(found) < HEADING_LINES:
+            if not self.chrome[i]:
+                if self.weights[i] >= PROSE_WORDS:
+                    break
+                found.add(i)
+            i -= 1
+        return found
 
     def removed(self, i: int, head: bool) -> tuple[float, float]:
         """(non-article, article) page-specific words that a cut at line i removes (head: lines[:i+1])."""
@@ -377,24 +392,27 @@ def _signature(site: _Site) -> dict | None:
     best = None
     for t in site.chrome:
         line = site.line[t]
-        if site.count[t] < 0.8 * site.n or _DIGIT_RUN.search(t) or not 20 <= len(line) <= SHORT_LINE:
+        if site.count[t] < 0.8 * site.n or not 20 <= len(line) <= SHORT_LINE:
             continue
-        named = any(x in t.replace(" ", "") for x in names)
+        named = any(x in line.casefold().replace(" ", "") for x in names)
         if named or len(line) >= 40:
-            cand = (named, len(line), line)
+            cand = (named, not _DIGIT_RUN.search(line), len(line), line)
             best = cand if best is None or cand > best else best
     if best is None:
         return None
-    line = best[2]
-    k = site.count[template_of(site, line)]
-    return {"description": f"a line on {k} of {site.n} pages ({k / site.n:.0%})",
-            "regex": "^" + regex.escape(line, literal_spaces=True) + "$", "contains": [line[:30]]}
+    line = best[-1]
+    k = site.count[_template_of(site, line)]
+    lead = _DIGIT_RUN.split(line)[0]
+    sig = {"description": f"a line on {k} of {site.n} pages ({k / site.n:.0%})", "regex": f"^{_shape(line)}$"}
+    if len(lead) >= 4:
+        sig["contains"] = [lead[:30]]
+    return sig
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
 
 
-def template_of(site: _Site, line: str) -> str:
+def _template_of(site: _Site, line: str) -> str:
     return next(t for t, s in site.line.items() if s == line)
 
 

@@ -34,7 +34,7 @@ import regex
 import yaml
 
 from cleaner.core.dates import to_iso_date
-from cleaner.learn.profile import SiteProfile, templates
+from cleaner.learn.profile import SiteProfile, rule_lines, templates
 from cleaner.ruleset.model import SHORT_LINE
 
 MIN_PAGES = 3
@@ -77,10 +77,12 @@ class _Page:
 
     __slots__ = ("lines", "tmpls", "weights", "chrome", "start", "end", "first", "outside", "inside")
 
-    def __init__(self, lines):
-        self.lines = lines
-        self.tmpls = templates("\n".join(lines))
-        self.weights = [weight(s) for s in lines]
+    def __init__(self, raw: tuple[str, ...]):
+        # Templates of the lines as counted (`page_lines`), lines as the rules see them (`rule_lines`).
+        pairs = [(t, s) for t, s in zip(templates("\n".join(raw)), rule_lines(list(raw))) if s]
+        self.tmpls = [t for t, _ in pairs]
+        self.lines = [s for _, s in pairs]
+        self.weights = [weight(s) for s in self.lines]
         self.chrome: list[bool] = []
         self.start = self.end = -1  # the article: lines[start:end]; -1 when none was found
         self.first: dict[str, int] = {}  # chrome template -> its first line

@@ -1,0 +1,148 @@
+"""Site learning on sites-dev: quality (bag-of-words P/R/F1, macro over pages), speed and memory.
+
+Learns each site's rules from all its pages (the set itself, as `cleaner clean --learn` does), then
+cleans every page with the shipped rules plus the learned ones. Prints, for the whole set:
+
+- the untouched dump, `clean` (shipped rules only), `clean` with learned rules, and the two
+  cross-document baselines of the set's README (lines seen verbatim on >= 2 other pages of the site
+  dropped; the same, then a C4-style filter: terminal punctuation and >= 3 words);
+- learning MB/s (page_lines + SiteProfile.add_page: the streaming pass), learn_site seconds per site
+  (the merge stage), cleaning MB/s without and with learned rules, peak RSS, the largest pickled profile;
+- per site, with --sites: pages learned from, F1 before and after, the rules learned.
+
+    python benchmarks/learn.py [--sites] [--min-pages 3] [--repeat 3] [--out DIR]
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# benchmarks/html.py would shadow the standard library's `html` module for scripts run from here.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import argparse  # noqa: E402
+import importlib.util  # noqa: E402
+import pickle  # noqa: E402
+import re  # noqa: E402
+import resource  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections import Counter, defaultdict  # noqa: E402
+
+from cleaner import Cleaner  # noqa: E402
+from cleaner.core.cleaner import default_rules_dir  # noqa: E402
+from cleaner.learn import SiteProfile, learn_site, page_lines  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location("sitesdev", Path(__file__).with_name("sitesdev.py"))
+sitesdev = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(sitesdev)
+
+_TERMINAL = re.compile(r"[.!?\"'”’)]$")
+
+
+def c4_filter(text: str) -> str:
+    """Keep lines that end in terminal punctuation and have at least 3 words (C4's line heuristics)."""
+    return "\n".join(s for s in text.splitlines() if _TERMINAL.search(s.strip()) and len(s.split()) >= 3)
+
+
+def verbatim_baseline(pages: list[dict]) -> dict[str, str]:
+    """Page id -> its text without the lines seen verbatim on >= 2 other pages of the same site."""
+    seen: dict[str, Counter] = defaultdict(Counter)
+    for p in pages:
+        seen[p["site"]].update({s.strip() for s in p["text"].splitlines() if s.strip()})
+    out = {}
+    for p in pages:
+        own = {s.strip() for s in p["text"].splitlines() if s.strip()}
+        site = seen[p["site"]]
+        out[p["id"]] = "\n".join(s for s in p["text"].splitlines()
+                                 if s.strip() and site[s.strip()] - (s.strip() in own) < 2)
+    return out
+
+
+def best_of(repeat: int, fn):
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - t)
+    return best, result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sites", action="store_true", help="per site: pages, F1 before/after, rules")
+    ap.add_argument("--min-pages", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=3, help="timing runs (the best counts)")
+    ap.add_argument("--out", type=Path, help="keep the learned rule files here")
+    args = ap.parse_args()
+
+    pages = sitesdev.load_pages()
+    mb = sum(len(p["text"].encode("utf-8")) for p in pages) / 1e6
+    by_site: dict[str, list[dict]] = defaultdict(list)
+    for p in pages:
+        by_site[p["site"]].append(p)
+
+    def build():
+        profiles = {}
+        for p in pages:
+            profiles.setdefault(p["site"], SiteProfile(p["site"])).add_page(page_lines(p["text"]))
+        return profiles
+
+    t_profile, profiles = best_of(args.repeat, build)
+    t_learn, learned = best_of(args.repeat, lambda: {s: learn_site(pr, min_pages=args.min_pages)
+                                                     for s, pr in sorted(profiles.items())})
+    largest = max(len(pickle.dumps(pr)) for pr in profiles.values())
+
+    rules_dir = args.out or Path(tempfile.mkdtemp(prefix="learned-"))
+    rules_dir.mkdir(parents=True, exist_ok=True)
+    for f in default_rules_dir().glob("*.yaml"):
+        shutil.copy(f, rules_dir)
+    for site, result in learned.items():
+        if result.yaml_text:
+            (rules_dir / f"{site}.yaml").write_text(result.yaml_text, encoding="utf-8")
+    shipped, with_learned = Cleaner.from_rules(), Cleaner.from_rules(rules_dir)
+
+    def clean_all(cleaner):
+        return {p["id"]: cleaner.clean(p["text"], url=p["url"]).text for p in pages}
+
+    t_clean, plain = best_of(args.repeat, lambda: clean_all(shipped))
+    t_clean_learned, cleaned = best_of(args.repeat, lambda: clean_all(with_learned))
+    verbatim = verbatim_baseline(pages)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    systems = (
+        ("the dump unchanged", lambda p: p["text"]),
+        ("clean (shipped rules)", lambda p: plain[p["id"]]),
+        ("verbatim lines on >= 2 other pages dropped", lambda p: verbatim[p["id"]]),
+        ("  the same, then the C4-style filter", lambda p: c4_filter(verbatim[p["id"]])),
+        ("clean with learned rules", lambda p: cleaned[p["id"]]),
+    )
+    print(f"sites-dev: {len(pages)} pages of {len(by_site)} sites, {mb:.1f} MB of text; "
+          f"rules learned for {sum(r.yaml_text is not None for r in learned.values())} sites")
+    for name, fn in systems:
+        print("{:44} P {:.3f}  R {:.3f}  F1 {:.3f}".format(name, *sitesdev.evaluate(pages, fn)))
+    print(f"learning (page_lines + add_page)  {mb / t_profile:6.1f} MB/s per core")
+    print(f"learn_site (all {len(learned)} sites)       {t_learn:6.2f} s ({1000 * t_learn / len(learned):.0f} ms a site)")
+    print(f"clean, shipped rules              {mb / t_clean:6.1f} MB/s per core")
+    print(f"clean, with learned rules         {mb / t_clean_learned:6.1f} MB/s per core  "
+          f"(learning / cleaning: {t_clean_learned / t_profile:.1f}x)")
+    print(f"peak RSS {rss:.0f} MiB; largest pickled profile {largest / 1024:.0f} KiB")
+    if args.sites:
+        print(f"\n{'site':34} pages  F1 before  F1 after  rules")
+        rows = []
+        for site, ps in by_site.items():
+            before = sitesdev.macro(sitesdev.score_page(plain[p["id"]], p["gold"]) for p in ps)[2]
+            after = sitesdev.macro(sitesdev.score_page(cleaned[p["id"]], p["gold"]) for p in ps)[2]
+            rows.append((len(ps), site, before, after, learned[site].reason))
+        for n, site, before, after, reason in sorted(rows):
+            print(f"{site:34} {n:5}  {before:9.3f}  {after:8.3f}  {reason.split('; rules: ')[-1]}")
+        for k in sorted({r[0] for r in rows}):
+            group = [r for r in rows if r[0] == k]
+            print(f"  sites with {k:2} pages: {len(group):2}, mean F1 after {sum(r[3] for r in group) / len(group):.3f}")
+    if not args.out:
+        shutil.rmtree(rules_dir)
+
+
+if __name__ == "__main__":
+    main()

@@ -38,11 +38,12 @@ from cleaner.learn.profile import SiteProfile, rule_lines, templates
 from cleaner.ruleset.model import SHORT_LINE
 
 MIN_PAGES = 3
-MIN_SHARE = 0.1  # chrome: on at least this share of pages (and at least `min_pages` pages)
+MIN_SHARE = 0.02  # chrome: on at least this share of pages (and at least `min_pages` pages)
 PROSE_WORDS = 12  # a line this long (in words) is prose: chrome only if it lies outside the article
 SHORT_COST = 6.0  # subtracted from every page-specific line: short lines (menus, link lists) score < 0
 CHROME_COST = 20.0  # a chrome line weighs at least this against the article
 FIRST_SHARE = 0.3  # the article is the first run scoring this share of the best one
+GAP_LINES = 6  # an insert this short between two heavy runs leaves them one article
 SHAPE_CHARS = 10  # list item headers: short lines whose last characters repeat 3+ times on the page
 HEADING_LINES = 2  # short lines just above the article count as its heading (a cut must not take them)
 CONSISTENT = 0.75  # a marker lies on the same side of the article on this share of its pages
@@ -101,7 +102,8 @@ class _Page:
             if c:
                 self.first.setdefault(t, i)
                 w = 0.0  # chrome is dropped anyway: cutting it gains nothing
-            inside = self.start <= i < self.end or i in heading
+            # Above the article, prose is a lead or standfirst: a cut-head must not take it either.
+            inside = self.start <= i < self.end or i in heading or (i < self.start and w >= PROSE_WORDS)
             out.append(out[-1] + (0.0 if inside else w))
             ins.append(ins[-1] + (w if inside else 0.0))
         self.outside, self.inside = out, ins
@@ -133,6 +135,7 @@ class _Page:
 def _article(page: _Page) -> tuple[int, int]:
     """(start, end) of the article (see the module doc); (-1, -1) when no run scores above zero."""
     runs: list[tuple[float, int, int]] = []
+    breaks: list[int] = []  # list separators: lines that end a run outright
     best, best_at, run, run_start = 0.0, (-1, -1), 0.0, 0
     repeats = Counter(t for t, c in zip(page.tmpls, page.chrome) if c)
     ends = Counter(t[-SHAPE_CHARS:] for t in page.tmpls if len(t) > SHAPE_CHARS)
@@ -143,6 +146,8 @@ def _article(page: _Page) -> tuple[int, int]:
             score = -math.inf
         else:
             score = w - SHORT_COST
+        if score == -math.inf:
+            breaks.append(i)
         if run <= 0:
             if best > 0:
                 runs.append((best, *best_at))
@@ -156,7 +161,14 @@ def _article(page: _Page) -> tuple[int, int]:
     if not runs:
         return -1, -1
     top = max(r[0] for r in runs)
-    _, start, end = next(r for r in runs if r[0] >= FIRST_SHARE * top)
+    k = next(k for k, r in enumerate(runs) if r[0] >= FIRST_SHARE * top)
+    _, start, end = runs[k]
+    # An article interrupted by a short insert (a gallery, "you may also like") goes on after it.
+    for score, a, b in runs[k + 1:]:
+        if a - end > GAP_LINES or any(end <= x < a for x in breaks):
+            break
+        if score >= FIRST_SHARE * top:
+            end = b
     return start, end
 
 

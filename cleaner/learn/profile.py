@@ -23,7 +23,7 @@ _LINE_SEPARATORS = re.compile("\r\n?|[\u2028\u2029]")
 
 MAX_TEMPLATES = 20_000
 KEY_CHARS = 256
-MAX_SAMPLE = 48
+MAX_SAMPLE = 160
 MAX_SAMPLE_LINES = 4000  # lines kept of one sampled page (head and tail halves)
 
 

@@ -48,8 +48,13 @@ SHAPE_CHARS = 10  # list item headers: short lines whose last characters repeat 
 HEADING_LINES = 2  # short lines just above the article count as its heading (a cut must not take them)
 CONSISTENT = 0.75  # a marker lies on the same side of the article on this share of its pages
 COST = 8.0  # a marker's article words lost weigh this many times the non-article words it removes
-MAX_LIST = 400  # literal/regex entries per rule
+MAX_LIST = 400
+TITLE_SHARE = 0.6  # the first line is a title on this share of sampled pages (it stays in the text)
+CONSISTENT_LABEL = 0.9  # a label line lies outside the article on this share of its occurrences
+MAX_FOLLOWERS = 8  # lines of an insert block  # literal/regex entries per rule
 
+_LABEL = re.compile(r"^([^:：|/]{1,24}?) ?[:：] ?(\S.*)$")
+_URL = re.compile(r"https?://\S+")
 _LIST_SIGN = re.compile(r"[0-9#:|»]")
 _LETTERS = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"\w+")
@@ -69,7 +74,10 @@ class LearnedSite:
 
 
 def weight(line: str) -> float:
-    """A line's size in words, language-neutral (CJK text has few spaces): max of words and chars / 6."""
+    """A line's size in words, language-neutral (CJK text has few spaces): max of words and chars / 6;
+    URLs left out."""
+    if "://" in line:
+        line = _URL.sub(" ", line)  # a URL is one word, however long
     return max(len(_WORD.findall(line)), len(line) / 6)
 
 
@@ -220,8 +228,14 @@ def learn_site(profile: SiteProfile, *, min_pages: int = MIN_PAGES) -> LearnedSi
     site = _Site(profile, min_pages)
     if not site.chrome:
         return LearnedSite(name, n, 0, None, f"{n} pages: no line repeats on {site.support} of them")
-    rules = [r for r in (_cut_rule(site, True), _cut_rule(site, False), _extract_rule(site)) if r]
+    head = _cut_rule(site, True)
+    rules = [r for r in (head, _cut_rule(site, False), _extract_rule(site)) if r]
+    rules += _label_rules(site)
+    block = _block_rule(site)
+    rules += [block] if block else []
     rules += _drop_rules(site)
+    title = None if head else _title_rule(site)
+    rules += [title] if title else []
     doc: dict = {"site": name,
                  "description": f"Learned by `cleaner learn` from {n} pages of {name} ({len(site.pages)} "
                                 f"sampled for positions); review, edit and commit like any rule file.",
@@ -351,6 +365,122 @@ def _extract_rule(site: _Site) -> dict | None:
         "date_order": order,
         "examples": [{"input": _text([line, _article_line(site)]), "output": _text([_article_line(site)]),
                       "metadata": {"date": to_iso_date(pattern.match(line).group("date"), order)}}],
+    }
+
+
+def _title_rule(site: _Site) -> dict | None:
+    """The first line left by the chrome rules is the title where, on nearly every sampled page, it is
+    page-specific, title-sized and above the article (dumps of an article's region; whole-page dumps
+    start with menus). Runs after the drop rules, so that it sees that line first."""
+    live = [p for p in site.pages if p.start >= 0]
+    hits = []
+    for p in live:
+        i = next((i for i, c in enumerate(p.chrome) if not c), len(p.lines))
+        if i < p.start and p.weights[i] < 2 * PROSE_WORDS and len(p.lines[i]) <= SHORT_LINE:
+            hits.append((p, i))
+    if len(hits) < max(site.min_pages, TITLE_SHARE * len(live)):
+        return None
+    p, i = hits[0]
+    return {
+        "id": "learned-title",
+        "description": f"Takes the first line left as the title (and keeps it: it is the article's heading): on "
+                       f"{len(hits)} of {len(live)} sampled pages it is a line of its own above the article.",
+        "action": "extract",
+        "match": {"regex": "^(?P<title>.+)$", "max_chars": SHORT_LINE},
+        "region": {"head": 1},
+        "keep": True,
+        "examples": [{"input": _text([p.lines[i], p.lines[p.start]]),
+                      "output": _text([p.lines[i], p.lines[p.start]]), "title": p.lines[i]}],
+    }
+
+
+def _label_rules(site: _Site) -> list[dict]:
+    """Lines that start with the same short label ("Tag: ...", "Source: <url>") on many pages, outside the
+    article: a drop rule, or an extract rule (`source_url`) where what follows the label is a URL."""
+    seen: dict[str, list] = {}
+    for p in site.pages:
+        for i, (line, c) in enumerate(zip(p.lines, p.chrome)):
+            m = None if c else _LABEL.match(line)
+            if m and _LETTERS.search(m.group(1)) and len(m.group(1).split()) <= 3:
+                outside = p.start < 0 or not p.start <= i < p.end
+                seen.setdefault(m.group(1).casefold(), []).append((id(p), outside, m, line))
+    urls, others = [], []
+    need = max(site.min_pages, MIN_SHARE * len(site.pages))
+    for label, hits in sorted(seen.items()):
+        pages = len({h[0] for h in hits})
+        outside = sum(h[1] for h in hits)
+        if pages < need or outside < CONSISTENT_LABEL * len(hits) or len({h[2].group(2) for h in hits}) < 2:
+            continue
+        is_url = sum(bool(_URL.match(h[2].group(2))) for h in hits) >= CONSISTENT_LABEL * len(hits)
+        (urls if is_url else others).append((label, pages, hits[0][3], hits[0][2].group(1)))
+    rules = []
+    article = _article_line(site)
+    for group, url in ((urls, True), (others, False)):
+        if not group:
+            continue
+        labels = "|".join(regex.escape(label, literal_spaces=True) for label, *_ in group)
+        pages = ", ".join(f"{_quote(shown + ':')} on {k}" for _, k, _, shown in group[:4])
+        line = group[0][2]
+        rule = {
+            "id": "learned-source-url" if url else "learned-label-lines",
+            "description": (f"Takes the source URL from a line that starts with a label and drops the line"
+                            if url else "Drops lines that start with a label") +
+                           f" ({pages} of {len(site.pages)} sampled pages), outside the article.",
+            "action": "extract" if url else "drop",
+            "match": {"regex": f"^(?i:{labels}) ?[:：] ?" + ("(?P<source_url>https?://\\S+)$" if url else "")},
+            "examples": [{"input": _text([line, article]), "output": _text([article])}],
+        }
+        if url:
+            rule["examples"][0]["metadata"] = {"source_url": _URL.search(line).group()}
+        rules.append(rule)
+    return rules
+
+
+def _block_rule(site: _Site) -> dict | None:
+    """A chrome label inside the article followed by a few short page-specific lines ("You may be
+    interested" and its headlines), then the article again: `drop-block` with those followers."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for p in site.pages:
+        for t, i in p.first.items():
+            if not p.start <= i < p.end:
+                continue
+            j = i + 1
+            while j < len(p.lines) and not p.chrome[j] and p.weights[j] < PROSE_WORDS and len(p.lines[j]) <= SHORT_LINE:
+                j += 1
+            resumes = j < len(p.lines) and not p.chrome[j] and p.weights[j] >= PROSE_WORDS
+            found.setdefault(t, []).append((j - i - 1 if resumes else 0, max((len(s) for s in p.lines[i + 1:j]), default=0)))
+    markers = {}
+    for t, hits in found.items():
+        blocks = [h for h in hits if h[0] > 0]
+        if len(blocks) >= site.min_pages and len(blocks) >= CONSISTENT * len(hits) and len(_LETTERS.findall(t)) >= 3:
+            markers[t] = blocks
+    if not markers:
+        return None
+    max_lines = min(MAX_FOLLOWERS, max(k for b in markers.values() for k, _ in b))
+    max_chars = min(SHORT_LINE, int(1.5 * max(n for b in markers.values() for _, n in b)))  # headroom
+    example = None
+    for p in site.pages:
+        i = p.cut_at(markers)
+        if i >= 0 and p.start <= i < p.end:
+            j = i + 1
+            while j < len(p.lines) and not p.chrome[j] and p.weights[j] < PROSE_WORDS:
+                j += 1
+            if j < len(p.lines) and j - i - 1 <= max_lines:
+                example = {"input": _text(p.lines[i:j + 1]), "output": _text([p.lines[j]])}
+                break
+    if example is None:
+        return None
+    shown = ", ".join(_quote(site.line[t]) for t in sorted(markers)[:3])
+    pages = sum(len(b) for b in markers.values())
+    return {
+        "id": "learned-insert-block",
+        "description": f"Drops a label inside the article ({shown}) and the up to {max_lines} short lines after "
+                       f"it (headlines of other pages): on {pages} of {len(site.pages)} sampled pages the article "
+                       f"goes on after them.",
+        "action": "drop-block",
+        "match": _match(site, set(markers)),
+        "followers": {"max_lines": max_lines, "max_chars": max_chars},
+        "examples": [example],
     }
 
 

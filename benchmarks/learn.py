@@ -104,10 +104,11 @@ def vietnam_dump(sources, variants: int = 7, seed: int = 1) -> list[str]:
                 if label.endswith("/"):  # a URL: another path
                     out.append(label + "".join(rng.sample(rest, len(rest))))
                     continue
-                words = _tokens(rest)
+                stop = rest[-1] if rest[-1] in ".!?。" else ""  # a sentence still ends as one
+                words = _tokens(rest[:len(rest) - len(stop)] or rest)
                 rng.shuffle(words)
                 words[rng.randrange(len(words))] = rng.choice(pool)
-                out.append(label + " ".join(words))
+                out.append(label + " ".join(words).rstrip(".!?。") + stop)
                 if rng.random() < 0.05:
                     out.append(" ".join(rng.sample(words, len(words))))  # one repeated, reworded
             docs.append("\n".join(out))

@@ -51,7 +51,8 @@ COST = 8.0  # a marker's article words lost weigh this many times the non-articl
 MAX_LIST = 400
 TITLE_SHARE = 0.6  # the first line is a title on this share of sampled pages (it stays in the text)
 CONSISTENT_LABEL = 0.9  # a label line lies outside the article on this share of its occurrences
-MAX_FOLLOWERS = 8  # lines of an insert block  # literal/regex entries per rule
+MAX_FOLLOWERS = 8
+END_SHARE = 0.6  # a block's lines end alike where this share of them ends in the same character  # lines of an insert block  # literal/regex entries per rule
 
 _LABEL = re.compile(r"^([^:：|/]{1,24}?) ?[:：] ?(\S.*)$")
 _URL = re.compile(r"https?://\S+")
@@ -231,8 +232,7 @@ def learn_site(profile: SiteProfile, *, min_pages: int = MIN_PAGES) -> LearnedSi
     head = _cut_rule(site, True)
     rules = [r for r in (head, _cut_rule(site, False), _extract_rule(site)) if r]
     rules += _label_rules(site)
-    block = _block_rule(site)
-    rules += [block] if block else []
+    rules += _block_rules(site)
     rules += _drop_rules(site)
     title = None if head else _title_rule(site)
     rules += [title] if title else []
@@ -436,36 +436,58 @@ def _label_rules(site: _Site) -> list[dict]:
     return rules
 
 
-def _block_rule(site: _Site) -> dict | None:
-    """A chrome label inside the article followed by a few short page-specific lines ("You may be
-    interested" and its headlines), then the article again: `drop-block` with those followers."""
-    found: dict[str, list[tuple[int, int]]] = {}
+def _block_rules(site: _Site) -> list[dict]:
+    """A chrome label in or after the article followed by a few short page-specific lines ("You may be
+    interested" and its headlines), on most pages it occurs on: `drop-block` with those followers.
+
+    Where most of a label's lines end alike (headlines ending in "."), its block is the run of lines
+    that do, and followers must: a subheading that opens the next section after the block stays."""
+    found: dict[str, list[list[str]]] = {}
     for p in site.pages:
         for t, i in p.first.items():
-            if not p.start <= i < p.end:
+            if p.start < 0 or i < p.start:
                 continue
             j = i + 1
             while j < len(p.lines) and not p.chrome[j] and p.weights[j] < PROSE_WORDS and len(p.lines[j]) <= SHORT_LINE:
                 j += 1
-            resumes = j < len(p.lines) and not p.chrome[j] and p.weights[j] >= PROSE_WORDS
-            found.setdefault(t, []).append((j - i - 1 if resumes else 0, max((len(s) for s in p.lines[i + 1:j]), default=0)))
-    markers = {}
+            found.setdefault(t, []).append(p.lines[i + 1:j])
+    sizes: dict[tuple[int, str], dict[str, list[list[str]]]] = {}
     for t, hits in found.items():
-        blocks = [h for h in hits if h[0] > 0]
+        ends = Counter(s[-1] for block in hits for s in block)
+        end = ""
+        if ends:
+            c, n = ends.most_common(1)[0]
+            end = c if n >= END_SHARE * sum(ends.values()) and not c.isalnum() else ""
+        if end:
+            hits = [block[:next((k for k, s in enumerate(block) if not s.endswith(end)), len(block))] for block in hits]
+        blocks = [b for b in hits if b]
         if len(blocks) >= site.min_pages and len(blocks) >= CONSISTENT * len(hits) and len(_LETTERS.findall(t)) >= 3:
-            markers[t] = blocks
-    if not markers:
-        return None
-    max_lines = min(MAX_FOLLOWERS, max(k for b in markers.values() for k, _ in b))
-    max_chars = min(SHORT_LINE, int(1.5 * max(n for b in markers.values() for _, n in b)))  # headroom
+            # As many lines as most of the label's blocks have; one rule per size and ending.
+            k = min(MAX_FOLLOWERS, sorted(map(len, blocks))[len(blocks) // 2])
+            sizes.setdefault((k, end), {})[t] = blocks
+    rules = []
+    for n, ((k, end), group) in enumerate(sorted(sizes.items()), 1):
+        rule = _insert_rule(site, group, k, end, f"learned-insert-block-{n}" if len(sizes) > 1 else "learned-insert-block")
+        if rule:
+            rules.append(rule)
+    return rules
+
+
+def _insert_rule(site: _Site, markers: dict[str, list], max_lines: int, end: str, rule_id: str) -> dict | None:
+    max_chars = min(SHORT_LINE, int(1.5 * max(len(s) for bs in markers.values() for b in bs for s in b)))
+    follow = {"max_lines": max_lines, "max_chars": max_chars}
+    if end:
+        follow["match"] = {"regex": regex.escape(end) + "$"}
+    follows = regex.compile(follow["match"]["regex"]) if "match" in follow else None
     example = None
     for p in site.pages:
         i = p.cut_at(markers)
-        if i >= 0 and p.start <= i < p.end:
+        if i >= 0 and p.start <= i:
             j = i + 1
-            while j < len(p.lines) and not p.chrome[j] and p.weights[j] < PROSE_WORDS:
+            while (j < len(p.lines) and j - i <= max_lines and not p.chrome[j] and p.weights[j] < PROSE_WORDS
+                   and len(p.lines[j]) <= max_chars and (follows is None or follows.search(p.lines[j]))):
                 j += 1
-            if j < len(p.lines) and j - i - 1 <= max_lines:
+            if j < len(p.lines) and j - i > 1 and not p.chrome[j]:
                 example = {"input": _text(p.lines[i:j + 1]), "output": _text([p.lines[j]])}
                 break
     if example is None:
@@ -473,13 +495,13 @@ def _block_rule(site: _Site) -> dict | None:
     shown = ", ".join(_quote(site.line[t]) for t in sorted(markers)[:3])
     pages = sum(len(b) for b in markers.values())
     return {
-        "id": "learned-insert-block",
-        "description": f"Drops a label inside the article ({shown}) and the up to {max_lines} short lines after "
-                       f"it (headlines of other pages): on {pages} of {len(site.pages)} sampled pages the article "
-                       f"goes on after them.",
+        "id": rule_id,
+        "description": f"Drops a label in or after the article ({shown}) and the up to {max_lines} short lines "
+                       f"after it (headlines of other pages{', ending in ' + repr(end) if follows else ''}), as on "
+                       f"{pages} of {len(site.pages)} sampled pages.",
         "action": "drop-block",
         "match": _match(site, set(markers)),
-        "followers": {"max_lines": max_lines, "max_chars": max_chars},
+        "followers": follow,
         "examples": [example],
     }
 

@@ -52,6 +52,7 @@ MAX_LIST = 400
 TITLE_SHARE = 0.6  # the first line is a title on this share of sampled pages (it stays in the text)
 CONSISTENT_LABEL = 0.9  # a label line lies outside the article on this share of its occurrences
 MAX_FOLLOWERS = 8
+HEADLINE_WORDS = 18  # a block's lines (headlines) are shorter than this
 END_SHARE = 0.6  # a block's lines end alike where this share of them ends in the same character  # lines of an insert block  # literal/regex entries per rule
 
 _LABEL = re.compile(r"^([^:：|/]{1,24}?) ?[:：] ?(\S.*)$")
@@ -448,7 +449,7 @@ def _block_rules(site: _Site) -> list[dict]:
             if p.start < 0 or i < p.start:
                 continue
             j = i + 1
-            while j < len(p.lines) and not p.chrome[j] and p.weights[j] < PROSE_WORDS and len(p.lines[j]) <= SHORT_LINE:
+            while j < len(p.lines) and not p.chrome[j] and p.weights[j] < HEADLINE_WORDS and len(p.lines[j]) <= SHORT_LINE:
                 j += 1
             found.setdefault(t, []).append(p.lines[i + 1:j])
     sizes: dict[tuple[int, str], dict[str, list[list[str]]]] = {}
@@ -484,7 +485,7 @@ def _insert_rule(site: _Site, markers: dict[str, list], max_lines: int, end: str
         i = p.cut_at(markers)
         if i >= 0 and p.start <= i:
             j = i + 1
-            while (j < len(p.lines) and j - i <= max_lines and not p.chrome[j] and p.weights[j] < PROSE_WORDS
+            while (j < len(p.lines) and j - i <= max_lines and not p.chrome[j] and p.weights[j] < HEADLINE_WORDS
                    and len(p.lines[j]) <= max_chars and (follows is None or follows.search(p.lines[j]))):
                 j += 1
             if j < len(p.lines) and j - i > 1 and not p.chrome[j]:

@@ -64,6 +64,14 @@ _DIGIT_RUN = re.compile(r"[0-9]+")
 _NUMERIC_DATE = re.compile(r"(?<![0-9])[0-9]{1,4}[./-][0-9]{1,2}[./-][0-9]{1,4}(?![0-9])")
 
 
+class _Dumper(yaml.SafeDumper):
+    """Safe YAML with multi-line strings (examples) as literal blocks, as people write them."""
+
+
+_Dumper.add_representer(str, lambda dumper, s: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", s, style="|" if "\n" in s else None))
+
+
 @dataclass(frozen=True)
 class LearnedSite:
     """The outcome of learning one site: `yaml_text` is None when nothing was learned (see `reason`)."""
@@ -245,7 +253,7 @@ def learn_site(profile: SiteProfile, *, min_pages: int = MIN_PAGES) -> LearnedSi
     if sig:
         doc["signatures"] = [sig]
     doc["rules"] = rules
-    text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=110)
+    text = yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
     what = ", ".join(r["id"] for r in rules)
     kept = f"; {site.kept_prose} repeated paragraphs kept as article text" if site.kept_prose else ""
     return LearnedSite(name, n, len(rules), text,
@@ -483,14 +491,15 @@ def _insert_rule(site: _Site, markers: dict[str, list], max_lines: int, end: str
     example = None
     for p in site.pages:
         i = p.cut_at(markers)
-        if i >= 0 and p.start <= i:
-            j = i + 1
-            while (j < len(p.lines) and j - i <= max_lines and not p.chrome[j] and p.weights[j] < HEADLINE_WORDS
-                   and len(p.lines[j]) <= max_chars and (follows is None or follows.search(p.lines[j]))):
-                j += 1
-            if j < len(p.lines) and j - i > 1 and not p.chrome[j]:
-                example = {"input": _text(p.lines[i:j + 1]), "output": _text([p.lines[j]])}
-                break
+        if i < 0 or i < p.start:
+            continue
+        j = i + 1  # what the engine's drop-block takes: up to max_lines lines that fit
+        while j < len(p.lines) and j - i <= max_lines and len(p.lines[j]) <= max_chars and (
+                follows is None or follows.search(p.lines[j])):
+            j += 1
+        if j > i + 1 and j < len(p.lines) and not p.chrome[j]:
+            example = {"input": _text(p.lines[i:j + 1]), "output": _text([p.lines[j]])}
+            break
     if example is None:
         return None
     shown = ", ".join(_quote(site.line[t]) for t in sorted(markers)[:3])
@@ -529,8 +538,9 @@ def _drop_rules(site: _Site) -> list[dict]:
         if not group:
             continue
         counts = [site.count[t] for t in group]
-        evidence = (f"each on {min(counts)} to {max(counts)} of {site.n} pages "
-                    f"({min(counts) / site.n:.0%}-{max(counts) / site.n:.0%})")
+        lo, hi = min(counts), max(counts)
+        evidence = (f"each on {lo} of {site.n} pages ({lo / site.n:.0%})" if lo == hi else
+                    f"each on {lo} to {hi} of {site.n} pages ({lo / site.n:.0%} to {hi / site.n:.0%})")
         plain = sorted({site.line[t] for t in group if not _DIGIT_RUN.search(t) and len(site.line[t]) <= SHORT_LINE})
         shaped = sorted({t for t in group if _DIGIT_RUN.search(t) or len(site.line[t]) > SHORT_LINE})
         if plain:

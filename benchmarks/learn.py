@@ -127,8 +127,10 @@ def _tokens(line: str) -> list[str]:
     return words if len(words) >= 3 else [line[i:i + 3] for i in range(0, len(line), 3)] or [line]
 
 
-def vietnam(min_pages: int) -> None:
-    """Rules learned from a vietnam.vn dump against the hand rules on the fixtures."""
+def vietnam(min_pages: int = 3) -> dict:
+    """Rules learned from a vietnam.vn dump against the hand rules on the fixtures and seeds: the chrome
+    lines the hand rules remove (the title apart: they extract it), and how many of them, and of the
+    article lines, the learned rules alone remove."""
     sources = vietnam_sources()
     docs = vietnam_dump(sources)
     profile = SiteProfile("vietnam.vn")
@@ -139,7 +141,8 @@ def vietnam(min_pages: int) -> None:
     with tempfile.TemporaryDirectory() as d:
         (Path(d) / "vietnam.vn.yaml").write_text(learned.yaml_text or "", encoding="utf-8")
         alone = Cleaner.from_rules(d)
-    chrome = removed = article = lost = titles = same_title = 0
+    out = dict(documents=len(docs), sources=len(sources), learned=learned, chrome=0, removed=0, article=0,
+               lost=0, titles=0, same_title=0)
     for name, text in sources:
         result = hand.clean(text, url=_VIETNAM_URL.format(name))
         by_hand = _removed(result)
@@ -147,21 +150,25 @@ def vietnam(min_pages: int) -> None:
         mine = alone.clean(text, url=_VIETNAM_URL.format(name))
         by_learned = _removed(mine)
         if title:
-            titles += 1
-            same_title += mine.title == result.title
+            out["titles"] += 1
+            out["same_title"] += mine.title == result.title
         for i, line in enumerate(text.split("\n"), 1):
             if not line.strip() or i in title:
                 continue
             if i in by_hand:
-                chrome += 1
-                removed += i in by_learned
+                out["chrome"] += 1
+                out["removed"] += i in by_learned
             else:
-                article += 1
-                lost += i in by_learned
-    print(f"vietnam.vn: {len(docs)} documents from {len(sources)} fixtures and seeds; {learned.reason}")
-    print(f"  of {chrome} chrome lines the hand rules remove, the learned rules alone remove {removed} "
-          f"({removed / chrome:.1%}); of {article} article lines they remove {lost}; the title (which the "
-          f"hand rules extract) is the same on {same_title} of {titles} documents")
+                out["article"] += 1
+                out["lost"] += i in by_learned
+    return out
+
+
+def print_vietnam(v: dict) -> None:
+    print(f"vietnam.vn: {v['documents']} documents from {v['sources']} fixtures and seeds; {v['learned'].reason}")
+    print(f"  of {v['chrome']} chrome lines the hand rules remove, the learned rules alone remove {v['removed']} "
+          f"({v['removed'] / v['chrome']:.1%}); of {v['article']} article lines they remove {v['lost']}; the title "
+          f"(which the hand rules extract) is the same on {v['same_title']} of {v['titles']} documents")
 
 
 def _removed(result) -> set[int]:
@@ -252,7 +259,7 @@ def main() -> None:
     if not args.out:
         shutil.rmtree(rules_dir)
     print()
-    vietnam(args.min_pages)
+    print_vietnam(vietnam(args.min_pages))
 
 
 if __name__ == "__main__":

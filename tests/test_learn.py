@@ -1,8 +1,11 @@
 """Site learning on small synthetic sites: what is learned, what is never learned, and the profile's bounds."""
+import importlib.util
 import pickle
 import random
 import re
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 import yaml
@@ -153,3 +156,67 @@ def test_clean_articles_keep_their_words(site, tmp_path):
         article = "\n".join(sentence(rng) for _ in range(8)) + "\n"
         out = cleaner.clean(article, url="https://valleygazette.example/b").text
         assert out.split() == article.split()
+
+
+# --- on the real data beside the repo (skipped where ../shared is absent) ---------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _benchmark():
+    spec = importlib.util.spec_from_file_location("learn_benchmark", ROOT / "benchmarks" / "learn.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def vietnam():
+    if not (ROOT.parent / "shared" / "seeds").is_dir():
+        pytest.skip("../shared/seeds absent")
+    return _benchmark().vietnam()
+
+
+def test_vietnam_dump_learns_the_hand_rules_chrome_and_no_article_line(vietnam):
+    v = vietnam
+    assert v["documents"] >= 200
+    assert v["removed"] >= 0.9 * v["chrome"] and v["lost"] == 0
+    learned = v["learned"]
+    with tempfile.TemporaryDirectory() as d:
+        Path(d, "vietnam.vn.yaml").write_text(learned.yaml_text, encoding="utf-8")
+        sites, _ = load_dir(d)
+    for test_id, rule, _, example in iter_examples(sites):
+        assert check_example(rule, example) == [], test_id
+
+
+def test_clean_articles_keep_their_words_under_learned_rules(vietnam, tmp_path):
+    """The no-loss articles, with the rules learned for vietnam.vn forced on them."""
+    for f in default_rules_dir().glob("*.yaml"):
+        shutil.copy(f, tmp_path)
+    (tmp_path / "vietnam.vn.yaml").write_text(vietnam["learned"].yaml_text, encoding="utf-8")
+    cleaner = Cleaner.from_rules(tmp_path)
+    total = kept = 0
+    for path in sorted((ROOT / "tests" / "fixtures" / "generic").glob("*/input.txt")):
+        text = path.read_text(encoding="utf-8")
+        words_in, words_out = re.findall(r"\w+", text), set(re.findall(r"\w+", cleaner.clean(text, site="vietnam.vn").text))
+        total += len(words_in)
+        kept += sum(w in words_out for w in words_in)
+    assert total > 1000 and kept / total >= 0.998
+
+
+@pytest.mark.skipif(not (ROOT.parent / "shared" / "sites-dev").is_dir(), reason="../shared/sites-dev absent")
+def test_sites_dev_with_learned_rules(tmp_path):
+    bench = _benchmark()
+    pages = bench.sitesdev.load_pages()
+    profiles: dict[str, SiteProfile] = {}
+    for p in pages:
+        profiles.setdefault(p["site"], SiteProfile(p["site"])).add_page(page_lines(p["text"]))
+    for f in default_rules_dir().glob("*.yaml"):
+        shutil.copy(f, tmp_path)
+    for site, profile in profiles.items():
+        learned = learn_site(profile)
+        if learned.yaml_text:
+            (tmp_path / f"{site}.yaml").write_text(learned.yaml_text, encoding="utf-8")
+    cleaner = Cleaner.from_rules(tmp_path)
+    precision, recall, f1 = bench.sitesdev.evaluate(pages, lambda p: cleaner.clean(p["text"], url=p["url"]).text)
+    assert f1 >= 0.90 and recall >= 0.93

@@ -56,6 +56,7 @@ HEADLINE_WORDS = 18  # a block's lines (headlines) are shorter than this
 END_SHARE = 0.6  # a block's lines end alike where this share of them ends in the same character  # lines of an insert block  # literal/regex entries per rule
 
 _LABEL = re.compile(r"^([^:：|/]{1,24}?) ?[:：] ?(\S.*)$")
+_YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
 _URL = re.compile(r"https?://\S+")
 _LIST_SIGN = re.compile(r"[0-9#:|»]")
 _LETTERS = re.compile(r"[^\W\d_]")
@@ -385,7 +386,11 @@ def _title_rule(site: _Site) -> dict | None:
     hits = []
     for p in live:
         i = next((i for i, c in enumerate(p.chrome) if not c), len(p.lines))
-        if i < p.start and p.weights[i] < 2 * PROSE_WORDS and len(p.lines[i]) <= SHORT_LINE:
+        # ... and the only short page-specific line above the article (a category line, a breadcrumb
+        # before the heading would make the first line no title).
+        if (i < p.start and p.weights[i] < 2 * PROSE_WORDS and len(p.lines[i]) <= SHORT_LINE
+                and not (p.weights[i] <= 5 and _YEAR.search(p.lines[i]))  # a dateline
+                and all(p.chrome[j] or p.weights[j] >= PROSE_WORDS for j in range(i + 1, p.start))):
             hits.append((p, i))
     if len(hits) < max(site.min_pages, TITLE_SHARE * len(live)):
         return None

@@ -10,7 +10,7 @@ cleans every page with the shipped rules plus the learned ones. Prints, for the 
   (the merge stage), cleaning MB/s without and with learned rules, peak RSS, the largest pickled profile;
 - per site, with --sites: pages learned from, F1 before and after, the rules learned.
 
-    python benchmarks/learn.py [--sites] [--min-pages 3] [--repeat 3] [--out DIR]
+    python benchmarks/learn.py [--sites] [--html] [--min-pages 3] [--repeat 3] [--out DIR]
 """
 from __future__ import annotations
 
@@ -191,6 +191,8 @@ def main() -> None:
     ap.add_argument("--min-pages", type=int, default=3)
     ap.add_argument("--repeat", type=int, default=3, help="timing runs (the best counts)")
     ap.add_argument("--out", type=Path, help="keep the learned rule files here")
+    ap.add_argument("--html", action="store_true",
+                    help="also the `html` field: the HTML path (trafilatura) with and without learned rules")
     args = ap.parse_args()
 
     pages = sitesdev.load_pages()
@@ -256,6 +258,10 @@ def main() -> None:
         for k in sorted({r[0] for r in rows}):
             group = [r for r in rows if r[0] == k]
             print(f"  sites with {k:2} pages: {len(group):2}, mean F1 after {sum(r[3] for r in group) / len(group):.3f}")
+    if args.html:
+        for name, cleaner in (("html: shipped rules (trafilatura)", shipped), ("html: with learned rules", with_learned)):
+            scores = sitesdev.evaluate(pages, lambda p: cleaner.clean(p["html"], url=p["url"], format="html").text)
+            print("{:44} P {:.3f}  R {:.3f}  F1 {:.3f}".format(name, *scores))
     if not args.out:
         shutil.rmtree(rules_dir)
     print()

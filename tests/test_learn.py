@@ -158,6 +158,38 @@ def test_clean_articles_keep_their_words(site, tmp_path):
         assert out.split() == article.split()
 
 
+JUNK = ["a", "b", "Z", " ", "  ", "\t", "0", "7", ".", ":", "|", "»", "&amp;", "ß", "İ", "日本", "\u200b", "\u00a0",
+        "Ã©", "\ufeff", "'", '"', "\\", "#", "*", "- ", "(", ")", "[", "{{", "}}", "^", "$", "?", "+",
+        "https://x.y/z", "\x85", "\u2028", "\r", "%", "—"]
+
+
+def test_learned_files_hold_on_junk_text(tmp_path):
+    """Odd characters, regex syntax, table pipes, URLs, line separators: what is learned loads and its
+    examples hold (rules whose examples would fail are left out and named in the reason)."""
+    rng = random.Random(0)
+
+    def junk(n):
+        return "".join(rng.choice(JUNK) for _ in range(n))
+
+    for trial in range(25):
+        chrome = [junk(rng.randint(1, 30)) for _ in range(rng.randint(1, 8))]
+        texts = []
+        for _ in range(rng.randint(3, 10)):
+            body = [junk(rng.randint(1, 300)) for _ in range(rng.randint(0, 12))]
+            k = rng.randint(0, len(chrome))
+            texts.append("\n".join(chrome[:k] + body + chrome[k:]))
+        learned = learn_site(pickle.loads(pickle.dumps(profile(texts, "junk.example"))))
+        if learned.yaml_text is None:
+            continue
+        (tmp_path / "junk.example.yaml").write_text(learned.yaml_text, encoding="utf-8")
+        sites, _ = load_dir(tmp_path)
+        for test_id, rule, _, example in iter_examples(sites):
+            assert check_example(rule, example) == [], (trial, test_id)
+        cleaner = Cleaner.from_rules(tmp_path)
+        for text in texts:
+            cleaner.clean(text, url="https://junk.example/a")
+
+
 # --- on the real data beside the repo (skipped where ../shared is absent) ---------------------------------
 
 ROOT = Path(__file__).resolve().parents[1]

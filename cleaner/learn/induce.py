@@ -29,13 +29,16 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 import regex
 import yaml
 
 from cleaner.core.dates import to_iso_date
 from cleaner.learn.profile import SiteProfile, rule_lines, templates
-from cleaner.ruleset.model import SHORT_LINE
+from cleaner.ruleset.examples import check_example
+from cleaner.ruleset.loader import RuleError, _compile, validate
+from cleaner.ruleset.model import SHORT_LINE, RuleTimeout
 
 MIN_PAGES = 3
 MIN_SHARE = 0.02  # chrome: on at least this share of pages (and at least `min_pages` pages)
@@ -63,6 +66,9 @@ _LETTERS = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"\w+")
 _DIGIT_RUN = re.compile(r"[0-9]+")
 _NUMERIC_DATE = re.compile(r"(?<![0-9])[0-9]{1,4}[./-][0-9]{1,2}[./-][0-9]{1,4}(?![0-9])")
+
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # (reads the same; libyaml is 10 times faster)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -254,11 +260,50 @@ def learn_site(profile: SiteProfile, *, min_pages: int = MIN_PAGES) -> LearnedSi
     if sig:
         doc["signatures"] = [sig]
     doc["rules"] = rules
-    text = yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
-    what = ", ".join(r["id"] for r in rules)
+    text = _dump(doc)
+    doc, failed = _verified(text)
     kept = f"; {site.kept_prose} repeated paragraphs kept as article text" if site.kept_prose else ""
-    return LearnedSite(name, n, len(rules), text,
-                       f"{n} pages: {len(site.chrome)} chrome lines{kept}; rules: {what}")
+    if failed:
+        text = _dump(doc)
+    failed = f"; left out, their examples failing: {', '.join(failed)}" if failed else ""
+    if not doc["rules"]:
+        return LearnedSite(name, n, 0, None, f"{n} pages: no rule holds{failed}")
+    what = ", ".join(r["id"] for r in doc["rules"])
+    return LearnedSite(name, n, len(doc["rules"]), text,
+                       f"{n} pages: {len(site.chrome)} chrome lines{kept}; rules: {what}{failed}")
+
+
+def _dump(doc: dict) -> str:
+    return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
+
+
+def _verified(text: str) -> tuple[dict, list[str]]:
+    """The file as it reads back, with only the rules (and signature) that compile and whose examples
+    hold, as `cleaner rules check` runs them; and the ids of the rules left out."""
+    doc = yaml.load(text, Loader=_Loader)
+    path = Path(f"{doc['site']}.yaml")
+    bare = {k: v for k, v in doc.items() if k not in ("rules", "signatures")}
+    plain = {k: v for k, v in bare.items() if k != "domains"}  # (checking a domain loads the suffix list)
+    if "signatures" in doc:
+        try:
+            _compile(path, {**plain, "signatures": doc["signatures"]}, {}, doc["site"])
+            bare["signatures"] = doc["signatures"]
+        except RuleError:
+            pass
+    kept, failed = [], []
+    for rule in doc["rules"]:
+        try:
+            one = {**plain, "rules": [rule]}
+            validate(path, one)
+            compiled = _compile(path, one, {}, doc["site"]).rules[0]
+            ok = all(not check_example(compiled, ex) for ex in compiled.examples)
+        except (RuleError, RuleTimeout):
+            ok = False
+        if ok:
+            kept.append(rule)
+        else:
+            failed.append(rule["id"])
+    return {**bare, "rules": kept}, failed
 
 
 # --- cut-head / cut-tail at learned markers --------------------------------------------------------------
@@ -415,9 +460,10 @@ def _label_rules(site: _Site) -> list[dict]:
     for p in site.pages:
         for i, (line, c) in enumerate(zip(p.lines, p.chrome)):
             m = None if c else _LABEL.match(line)
-            if m and _LETTERS.search(m.group(1)) and len(m.group(1).split()) <= 3:
+            if (m and _LETTERS.search(m.group(1)) and len(m.group(1).split()) <= 3
+                    and not m.group(1).lower().endswith(("http", "https"))):
                 outside = p.start < 0 or not p.start <= i < p.end
-                seen.setdefault(m.group(1).casefold(), []).append((id(p), outside, m, line))
+                seen.setdefault(m.group(1).lower(), []).append((id(p), outside, m, line))
     urls, others = [], []
     need = max(site.min_pages, MIN_SHARE * len(site.pages))
     for label, hits in sorted(seen.items()):
@@ -432,7 +478,7 @@ def _label_rules(site: _Site) -> list[dict]:
     for group, url in ((urls, True), (others, False)):
         if not group:
             continue
-        labels = "|".join(regex.escape(label, literal_spaces=True) for label, *_ in group)
+        labels = "|".join(regex.escape(shown, literal_spaces=True) for *_, shown in group)
         pages = ", ".join(f"{_quote(shown + ':')} on {k}" for _, k, _, shown in group[:4])
         line = group[0][2]
         rule = {
@@ -615,11 +661,13 @@ def _quote(line: str) -> str:
 
 
 def _article_line(site: _Site) -> str:
-    """A page-specific prose line from the sample, for examples."""
+    """A page-specific prose line from the sample, for examples (one that table-pipe stripping and label
+    rules leave alone)."""
     for p in site.pages:
         for j in range(max(p.start, 0), max(p.end, 0)):
-            if not p.chrome[j] and p.weights[j] >= PROSE_WORDS:
-                return p.lines[j]
+            line = p.lines[j]
+            if not p.chrome[j] and p.weights[j] >= PROSE_WORDS and "|" not in line and not _LABEL.match(line):
+                return line
     return "Article text."
 
 

@@ -5,9 +5,9 @@ Memory is bounded per site, whatever the dump's size:
 - template counts are exact up to `max_templates` distinct templates; beyond that, the rarest go into a
   count-min sketch (`CountMin`, a fixed array) and only templates the sketch shows as frequent come back
   to the exact table. Chrome is frequent by definition, so the templates that matter stay exact;
-- the page sample keeps at most `max_sample` pages: the ones with the smallest content hashes (a
-  bottom-k sample), which is uniform, deterministic, and the same whatever order pages arrive or
-  profiles merge in. Learning reads positions (where a template sits relative to the article) from it.
+- the page sample keeps at most `max_sample` pages and `MAX_SAMPLE_CHARS` characters: the pages with
+  the smallest content hashes (a bottom-k sample), which is uniform, deterministic, and the same whatever
+  order pages arrive or profiles merge in. Learning reads positions (where a template sits relative to the article) from it.
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ MAX_TEMPLATES = 20_000
 KEY_CHARS = 256
 MAX_SAMPLE = 160
 MAX_SAMPLE_LINES = 4000  # lines kept of one sampled page (head and tail halves)
+MAX_SAMPLE_CHARS = 4_000_000  # characters of all sampled pages of a site
 
 
 def page_lines(text: str) -> list[str]:
@@ -96,7 +97,7 @@ class SiteProfile:
 
     `counts[template]`: pages the template occurs on (exact while few, see the module doc; templates
     longer than `KEY_CHARS` are counted by their beginning);
-    `sample`: up to `max_sample` pages as line lists, keyed by their content hash.
+    `sample`: up to `max_sample` pages (and `MAX_SAMPLE_CHARS`), keyed by their content hash.
     """
 
     def __init__(self, site: str, *, max_templates: int = MAX_TEMPLATES, max_sample: int = MAX_SAMPLE):
@@ -105,14 +106,15 @@ class SiteProfile:
         self.max_templates, self.max_sample = max_templates, max_sample
         self.counts: dict[str, int] = {}
         self.sketch: CountMin | None = None
-        self.sample: dict[int, tuple[str, ...]] = {}
+        self.sample: dict[int, str] = {}  # content hash -> the page's lines, joined
+        self.sample_chars = 0
 
     def add_page(self, lines: list[str]) -> None:
         """Count one page, given as `page_lines(text)`."""
         self.pages += 1
         counts, sketch = self.counts, self.sketch
         joined = "\n".join(lines)
-        for k in {t[:KEY_CHARS] for t in templates(joined)}:
+        for k in {t[:KEY_CHARS] for t in templates(joined) if t}:
             if k in counts:
                 counts[k] += 1
             elif sketch is None:
@@ -125,7 +127,8 @@ class SiteProfile:
                     counts[k] = n
         if len(counts) > self.max_templates:
             self._spill()
-        self._offer(digest(joined), lines)
+        if joined:
+            self._offer(digest(joined), joined)
 
     def count(self, tmpl: str) -> int:
         """On how many pages a template occurs (an upper bound once the sketch is in use)."""
@@ -146,8 +149,8 @@ class SiteProfile:
             self.counts[k] = self.counts.get(k, 0) + n
         if len(self.counts) > self.max_templates:
             self._spill()
-        for k, lines in other.sample.items():
-            self._offer(k, lines)
+        for k, page in other.sample.items():
+            self._offer(k, page)
         return self
 
     @property
@@ -164,21 +167,23 @@ class SiteProfile:
             self.sketch.add(digest(k), n)
         self.counts = dict(ranked[:keep])
 
-    def _offer(self, k: int, lines) -> None:
-        """Bottom-k sample: keep the `max_sample` pages with the smallest hashes (duplicates once)."""
+    def _offer(self, k: int, page: str) -> None:
+        """Bottom-k sample: keep the pages with the smallest hashes (duplicates once), at most
+        `max_sample` of them and `MAX_SAMPLE_CHARS` in all: which pages stay depends only on the set of
+        pages seen, not on their order."""
         if k in self.sample:
             return
-        if len(lines) > MAX_SAMPLE_LINES:
+        if page.count("\n") >= MAX_SAMPLE_LINES:
+            lines = page.split("\n")
             half = MAX_SAMPLE_LINES // 2
-            lines = [*lines[:half], *lines[-half:]]
-        if len(self.sample) < self.max_sample:
-            self.sample[k] = tuple(lines)
-            return
-        worst = max(self.sample)
-        if k < worst:
-            del self.sample[worst]
-            self.sample[k] = tuple(lines)
+            page = "\n".join([*lines[:half], *lines[-half:]])
+        self.sample[k] = page
+        self.sample_chars += len(page)
+        while len(self.sample) > self.max_sample or (self.sample_chars > MAX_SAMPLE_CHARS and len(self.sample) > 1):
+            worst = max(self.sample)
+            self.sample_chars -= len(self.sample.pop(worst))
 
     def sample_pages(self) -> list[tuple[str, ...]]:
-        """The sampled pages in a fixed order (by hash): the same whatever order pages came in."""
-        return [self.sample[k] for k in sorted(self.sample)]
+        """The sampled pages (as `page_lines`) in a fixed order (by hash): the same whatever order pages
+        came in."""
+        return [tuple(self.sample[k].split("\n")) for k in sorted(self.sample)]

@@ -593,7 +593,8 @@ def _drop_rules(site: _Site) -> list[dict]:
         evidence = (f"each on {lo} of {site.n} pages ({lo / site.n:.0%})" if lo == hi else
                     f"each on {lo} to {hi} of {site.n} pages ({lo / site.n:.0%} to {hi / site.n:.0%})")
         plain = sorted({site.line[t] for t in group if not _DIGIT_RUN.search(t) and len(site.line[t]) <= SHORT_LINE})
-        shaped = sorted({t for t in group if _DIGIT_RUN.search(t) or len(site.line[t]) > SHORT_LINE})
+        shaped = sorted({site.line[t] for t in group if _DIGIT_RUN.search(t) or len(site.line[t]) > SHORT_LINE})
+        shapes = list(dict.fromkeys(map(_shape, shaped)))[:MAX_LIST]
         if plain:
             rules.append({
                 "id": f"learned-lines-{key}",
@@ -605,11 +606,11 @@ def _drop_rules(site: _Site) -> list[dict]:
         if shaped:
             rules.append({
                 "id": f"learned-shapes-{key}",
-                "description": f"Drops {len(shaped)} line shapes (digits match any number) of {label}, "
+                "description": f"Drops {len(shapes)} line shapes (digits match any number) of {label}, "
                                f"{evidence}.",
                 "action": "drop",
-                "match": {"regex": "^(?i:" + "|".join(_shape(site.line[t]) for t in shaped[:MAX_LIST]) + ")$"},
-                "examples": [{"input": _text([site.line[shaped[0]], article]), "output": _text([article])}],
+                "match": {"regex": "^(?i:" + "|".join(shapes) + ")$"},
+                "examples": [{"input": _text([shaped[0], article]), "output": _text([article])}],
             })
     return rules
 
@@ -650,10 +651,11 @@ def _shape(line: str) -> str:
 
 
 def _match(site: _Site, markers: set[str]) -> dict:
-    if all(not _DIGIT_RUN.search(t) and len(site.line[t]) <= SHORT_LINE for t in markers):
-        return {"literal": sorted(site.line[t] for t in markers)}
+    lines = sorted({site.line[t] for t in markers})  # (a mojibake copy repairs to the same line)
+    if all(not _DIGIT_RUN.search(s) and len(s) <= SHORT_LINE for s in lines):
+        return {"literal": lines}
     # One regex for all (a rule with both literals and a regex that nothing narrows screens as literals only).
-    return {"regex": "^(?i:" + "|".join(_shape(site.line[t]) for t in sorted(markers)) + ")$"}
+    return {"regex": "^(?i:" + "|".join(dict.fromkeys(map(_shape, lines))) + ")$"}
 
 
 def _quote(line: str) -> str:

@@ -211,13 +211,16 @@ class _Site:
                 self.line.setdefault(t, s)
         chrome = {t for t, k in self.count.items() if k >= self.support}
         self._mark(chrome)
-        # Prose on several pages stays where it lies inside the article on most pages it occurs on.
+        # Prose on several pages stays where, on most pages it occurs on, it lies inside the article next
+        # to page-specific text (a paragraph among the article's own; not a run of repeated blurbs).
         inside, seen = Counter(), Counter()
         for p in self.pages:
+            last = len(p.tmpls) - 1
             for i, (t, w) in enumerate(zip(p.tmpls, p.weights)):
                 if t in chrome and w >= PROSE_WORDS:
                     seen[t] += 1
-                    inside[t] += p.start <= i < p.end
+                    inside[t] += p.start <= i < p.end and (
+                        (i > 0 and not p.chrome[i - 1]) or (i < last and not p.chrome[i + 1]))
         article_prose = {t for t in seen if 2 * inside[t] >= seen[t]}
         if article_prose:
             chrome -= article_prose

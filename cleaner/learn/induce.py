@@ -48,6 +48,7 @@ CHROME_COST = 20.0  # a chrome line weighs at least this against the article
 FIRST_SHARE = 0.3  # the article is the first run scoring this share of the best one
 GAP_LINES = 6  # an insert this short between two heavy runs leaves them one article
 SHAPE_CHARS = 10  # list item headers: short lines whose last characters repeat 3+ times on the page
+LEAD_LINES = 6  # prose this close above the article is its lead
 HEADING_LINES = 2  # short lines just above the article count as its heading (a cut must not take them)
 CONSISTENT = 0.75  # a marker lies on the same side of the article on this share of its pages
 COST = 8.0  # a marker's article words lost weigh this many times the non-article words it removes
@@ -127,8 +128,9 @@ class _Page:
             if c:
                 self.first.setdefault(t, i)
                 w = 0.0  # chrome is dropped anyway: cutting it gains nothing
-            # Above the article, prose is a lead or standfirst: a cut-head must not take it either.
-            inside = self.start <= i < self.end or i in heading or (i < self.start and w >= PROSE_WORDS)
+            # Just above the article, prose is a lead or standfirst: a cut-head must not take it either.
+            inside = (self.start <= i < self.end or i in heading
+                      or (self.start - LEAD_LINES <= i < self.start and w >= PROSE_WORDS))
             out.append(out[-1] + (0.0 if inside else w))
             ins.append(ins[-1] + (w if inside else 0.0))
         self.outside, self.inside = out, ins

@@ -116,6 +116,13 @@ def test_learned_file_passes_rules_check(site, tmp_path):
         assert re.search(r"\b\d+ of 10\b.* pages|sampled pages of 10", rule["description"]), rule["description"]
 
 
+def test_learned_signature_recognises_a_page_without_url(site, tmp_path):
+    texts, learned = site
+    assert "signatures" in yaml.safe_load(learned.yaml_text)
+    result = learned_cleaner(tmp_path, learned).clean(texts[7])  # no URL
+    assert result.site == "valleygazette.example" and "Leave a comment" not in result.text
+
+
 def test_learned_date_is_extracted(site, tmp_path):
     texts, learned = site
     result = learned_cleaner(tmp_path, learned).clean(texts[4], url="https://valleygazette.example/a")

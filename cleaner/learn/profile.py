@@ -12,6 +12,7 @@ Memory is bounded per site, whatever the dump's size:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from hashlib import blake2b
 
 from cleaner.core.normalize import prepare_lines
@@ -104,7 +105,7 @@ class SiteProfile:
         self.site = site
         self.pages = 0
         self.max_templates, self.max_sample = max_templates, max_sample
-        self.counts: dict[str, int] = {}
+        self.counts: Counter[str] = Counter()
         self.sketch: CountMin | None = None
         self.sample: dict[int, str] = {}  # content hash -> the page's lines, joined
         self.sample_chars = 0
@@ -114,16 +115,19 @@ class SiteProfile:
         self.pages += 1
         counts, sketch = self.counts, self.sketch
         joined = "\n".join(lines)
-        for k in {t[:KEY_CHARS] for t in templates(joined) if t}:
-            if k in counts:
-                counts[k] += 1
-            elif sketch is None:
-                counts[k] = 1
-            else:
+        keys = {t[:KEY_CHARS] for t in templates(joined)}
+        keys.discard("")
+        if sketch is None:
+            counts.update(keys)  # (Counter.update counts in C)
+        else:
+            known = keys & counts.keys()
+            counts.update(known)
+            floor = self._floor
+            for k in keys - known:
                 h = digest(k)
                 sketch.add(h)
                 n = sketch.estimate(h)
-                if n > self._floor:
+                if n > floor:
                     counts[k] = n
         if len(counts) > self.max_templates:
             self._spill()
@@ -165,7 +169,7 @@ class SiteProfile:
         keep = self.max_templates // 2
         for k, n in ranked[keep:]:
             self.sketch.add(digest(k), n)
-        self.counts = dict(ranked[:keep])
+        self.counts = Counter(dict(ranked[:keep]))
 
     def _offer(self, k: int, page: str) -> None:
         """Bottom-k sample: keep the pages with the smallest hashes (duplicates once), at most

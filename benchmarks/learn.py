@@ -241,7 +241,8 @@ def main() -> None:
     for name, fn in systems:
         print("{:44} P {:.3f}  R {:.3f}  F1 {:.3f}".format(name, *sitesdev.evaluate(pages, fn)))
     print(f"learning (page_lines + add_page)  {mb / t_profile:6.1f} MB/s per core")
-    print(f"learn_site (all {len(learned)} sites)       {t_learn:6.2f} s ({1000 * t_learn / len(learned):.0f} ms a site)")
+    per_site = 1000 * t_learn / len(learned)
+    print(f"learn_site (all {len(learned)} sites)       {t_learn:6.2f} s ({per_site:.0f} ms a site)")
     print(f"clean, shipped rules              {mb / t_clean:6.1f} MB/s per core")
     print(f"clean, with learned rules         {mb / t_clean_learned:6.1f} MB/s per core  "
           f"(learning / cleaning: {t_clean_learned / t_profile:.1f}x)")
@@ -257,9 +258,11 @@ def main() -> None:
             print(f"{site:34} {n:5}  {before:9.3f}  {after:8.3f}  {reason.split('; rules: ')[-1]}")
         for k in sorted({r[0] for r in rows}):
             group = [r for r in rows if r[0] == k]
-            print(f"  sites with {k:2} pages: {len(group):2}, mean F1 after {sum(r[3] for r in group) / len(group):.3f}")
+            mean = sum(r[3] for r in group) / len(group)
+            print(f"  sites with {k:2} pages: {len(group):2}, mean F1 after {mean:.3f}")
     if args.html:
-        for name, cleaner in (("html: shipped rules (trafilatura)", shipped), ("html: with learned rules", with_learned)):
+        for name, cleaner in (("html: shipped rules (trafilatura)", shipped),
+                              ("html: with learned rules", with_learned)):
             scores = sitesdev.evaluate(pages, lambda p: cleaner.clean(p["html"], url=p["url"], format="html").text)
             print("{:44} P {:.3f}  R {:.3f}  F1 {:.3f}".format(name, *scores))
     if not args.out:

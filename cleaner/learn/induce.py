@@ -52,12 +52,12 @@ LEAD_LINES = 6  # prose this close above the article is its lead
 HEADING_LINES = 2  # short lines just above the article count as its heading (a cut must not take them)
 CONSISTENT = 0.75  # a marker lies on the same side of the article on this share of its pages
 COST = 8.0  # a marker's article words lost weigh this many times the non-article words it removes
-MAX_LIST = 400
+MAX_LIST = 400  # literal/regex entries per rule
 TITLE_SHARE = 0.6  # the first line is a title on this share of sampled pages (it stays in the text)
 CONSISTENT_LABEL = 0.9  # a label line lies outside the article on this share of its occurrences
-MAX_FOLLOWERS = 8
+MAX_FOLLOWERS = 8  # lines of an insert block
 HEADLINE_WORDS = 18  # a block's lines (headlines) are shorter than this
-END_SHARE = 0.6  # a block's lines end alike where this share of them ends in the same character  # lines of an insert block  # literal/regex entries per rule
+END_SHARE = 0.6  # a block's lines end alike where this share of them ends in the same character
 
 _LABEL = re.compile(r"^([^:：|/]{1,24}?) ?[:：] ?(\S.*)$")
 _YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
@@ -488,7 +488,7 @@ def _label_rules(site: _Site) -> list[dict]:
         line = group[0][2]
         rule = {
             "id": "learned-source-url" if url else "learned-label-lines",
-            "description": (f"Takes the source URL from a line that starts with a label and drops the line"
+            "description": ("Takes the source URL from a line that starts with a label and drops the line"
                             if url else "Drops lines that start with a label") +
                            f" ({pages} of {len(site.pages)} sampled pages), outside the article.",
             "action": "extract" if url else "drop",
@@ -513,7 +513,8 @@ def _block_rules(site: _Site) -> list[dict]:
             if p.start < 0 or i < p.start:
                 continue
             j = i + 1
-            while j < len(p.lines) and not p.chrome[j] and p.weights[j] < HEADLINE_WORDS and len(p.lines[j]) <= SHORT_LINE:
+            while (j < len(p.lines) and not p.chrome[j] and p.weights[j] < HEADLINE_WORDS
+                   and len(p.lines[j]) <= SHORT_LINE):
                 j += 1
             found.setdefault(t, []).append(p.lines[i + 1:j])
     sizes: dict[tuple[int, str], dict[str, list[list[str]]]] = {}
@@ -524,7 +525,8 @@ def _block_rules(site: _Site) -> list[dict]:
             c, n = ends.most_common(1)[0]
             end = c if n >= END_SHARE * sum(ends.values()) and not c.isalnum() else ""
         if end:
-            hits = [block[:next((k for k, s in enumerate(block) if not s.endswith(end)), len(block))] for block in hits]
+            hits = [block[:next((k for k, s in enumerate(block) if not s.endswith(end)), len(block))]
+                    for block in hits]
         blocks = [b for b in hits if b]
         if len(blocks) >= site.min_pages and len(blocks) >= CONSISTENT * len(hits) and len(_LETTERS.findall(t)) >= 3:
             # As many lines as most of the label's blocks have; one rule per size and ending.
@@ -532,7 +534,8 @@ def _block_rules(site: _Site) -> list[dict]:
             sizes.setdefault((k, end), {})[t] = blocks
     rules = []
     for n, ((k, end), group) in enumerate(sorted(sizes.items()), 1):
-        rule = _insert_rule(site, group, k, end, f"learned-insert-block-{n}" if len(sizes) > 1 else "learned-insert-block")
+        rule_id = f"learned-insert-block-{n}" if len(sizes) > 1 else "learned-insert-block"
+        rule = _insert_rule(site, group, k, end, rule_id)
         if rule:
             rules.append(rule)
     return rules

@@ -7,7 +7,8 @@ Memory is bounded per site, whatever the dump's size:
   to the exact table. Chrome is frequent by definition, so the templates that matter stay exact;
 - the page sample keeps at most `max_sample` pages and `MAX_SAMPLE_CHARS` characters: the pages with
   the smallest content hashes (a bottom-k sample), which is uniform, deterministic, and the same whatever
-  order pages arrive or profiles merge in. Learning reads positions (where a template sits relative to the article) from it.
+  order pages arrive or profiles merge in. Learning reads positions (where a template sits relative to
+  the article) from it.
 """
 from __future__ import annotations
 

@@ -85,6 +85,17 @@ def test_syndicated_paragraph_on_30_percent_of_pages_stays(site, tmp_path):
         assert SYNDICATED in cleaner.clean(text, url="https://valleygazette.example/x").text
 
 
+def test_copies_of_one_article_do_not_make_it_chrome(tmp_path):
+    """The same article under five URLs (only its comment count differs) among five other pages: its
+    paragraphs are on half the pages, but all on copies of one page: they stay."""
+    copies = [page(99).replace("Comments (3)", f"Comments ({n})") for n in range(3, 8)]
+    learned = learn_site(profile(copies + [page(i) for i in range(5)]))
+    cleaner = learned_cleaner(tmp_path, learned)
+    body = [s for s in copies[0].splitlines() if s.endswith(".") and len(s.split()) >= 12][:6]
+    out = cleaner.clean(copies[0], url="https://valleygazette.example/copy").text
+    assert all(s in out for s in body)
+
+
 def test_a_site_with_two_pages_learns_nothing():
     learned = learn_site(profile([page(1), page(2)]))
     assert learned.yaml_text is None and learned.rules == 0 and "fewer than 3" in learned.reason

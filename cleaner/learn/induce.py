@@ -53,6 +53,7 @@ HEADING_LINES = 2  # short lines just above the article count as its heading (a 
 CONSISTENT = 0.75  # a marker lies on the same side of the article on this share of its pages
 COST = 8.0  # a marker's article words lost weigh this many times the non-article words it removes
 MAX_LIST = 400  # literal/regex entries per rule
+COPY_SHARE = 0.7  # pages sharing this share of their prose lines are copies of one page
 TITLE_SHARE = 0.6  # the first line is a title on this share of sampled pages (it stays in the text)
 CONSISTENT_LABEL = 0.9  # a label line lies outside the article on this share of its occurrences
 MAX_FOLLOWERS = 8  # lines of an insert block
@@ -199,6 +200,17 @@ def _article(page: _Page) -> tuple[int, int]:
     return start, end
 
 
+def _copies(pages: list[_Page]) -> list[int]:
+    """For each page, the first page it is a copy of (itself if none): pages whose prose lines are
+    mostly the same (Jaccard >= `COPY_SHARE`), whatever their chrome, counters and comments."""
+    bodies = [{t for t, w in zip(p.tmpls, p.weights) if w >= PROSE_WORDS} for p in pages]
+    out: list[int] = []
+    for i, body in enumerate(bodies):
+        out.append(next((out[j] for j in range(i) if body and bodies[j]
+                         and len(body & bodies[j]) >= COPY_SHARE * len(body | bodies[j])), i))
+    return out
+
+
 class _Site:
     """What learning knows about one site: sampled pages, counts, chrome, one example line per template."""
 
@@ -211,7 +223,16 @@ class _Site:
         for p in self.pages:
             for s, t in zip(p.lines, p.tmpls):
                 self.line.setdefault(t, s)
-        chrome = {t for t, k in self.count.items() if k >= self.support}
+        # Support across pages with different bodies: the sampled pages a line occurs on must not all be
+        # copies of one page (the same article under several URLs).
+        copies = _copies(self.pages)
+        owners: dict[str, set[int]] = {}
+        for p, c in zip(self.pages, copies):
+            for t in set(p.tmpls):
+                owners.setdefault(t, set()).add(c)
+        seen_on = Counter(t for p in self.pages for t in set(p.tmpls))
+        chrome = {t for t, k in self.count.items()
+                  if k >= self.support and len(owners[t]) >= min(min_pages, seen_on[t])}
         self._mark(chrome)
         # Prose on several pages stays where, on most pages it occurs on, it lies inside the article next
         # to page-specific text (a paragraph among the article's own; not a run of repeated blurbs).

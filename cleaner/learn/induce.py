@@ -53,6 +53,7 @@ HEADING_LINES = 2  # short lines just above the article count as its heading (a 
 CONSISTENT = 0.75  # a marker lies on the same side of the article on this share of its pages
 COST = 8.0  # a marker's article words lost weigh this many times the non-article words it removes
 MAX_LIST = 400  # literal/regex entries per rule
+MAX_RULE_LINE = 2000  # longest line a rule spells out
 COPY_SHARE = 0.7  # pages sharing this share of their prose lines are copies of one page
 TITLE_SHARE = 0.6  # the first line is a title on this share of sampled pages (it stays in the text)
 CONSISTENT_LABEL = 0.9  # a label line lies outside the article on this share of its occurrences
@@ -347,7 +348,7 @@ def _choose_markers(site: _Site, head: bool) -> tuple[set[str], float, float, in
             after[t] += i >= p.end
     side = before if head else after
     cands = sorted(t for t in total if total[t] >= site.min_pages and side[t] >= CONSISTENT * total[t]
-                   and len(_LETTERS.findall(t)) >= 3)
+                   and len(_LETTERS.findall(t)) >= 3 and len(site.line[t]) <= SHORT_LINE)
     cut = [-1] * len(live)  # per page, where the markers chosen so far cut
     chosen: set[str] = set()
     best, score = (0.0, 0.0, 0), 0.0
@@ -549,7 +550,8 @@ def _block_rules(site: _Site) -> list[dict]:
             hits = [block[:next((k for k, s in enumerate(block) if not s.endswith(end)), len(block))]
                     for block in hits]
         blocks = [b for b in hits if b]
-        if len(blocks) >= site.min_pages and len(blocks) >= CONSISTENT * len(hits) and len(_LETTERS.findall(t)) >= 3:
+        if (len(blocks) >= site.min_pages and len(blocks) >= CONSISTENT * len(hits)
+                and len(_LETTERS.findall(t)) >= 3 and len(site.line[t]) <= SHORT_LINE):
             # As many lines as most of the label's blocks have; one rule per size and ending.
             k = min(MAX_FOLLOWERS, sorted(map(len, blocks))[len(blocks) // 2])
             sizes.setdefault((k, end), {})[t] = blocks
@@ -610,7 +612,9 @@ def _drop_rules(site: _Site) -> list[dict]:
             if t in site.chrome:
                 where = "within" if p.start < 0 or p.start <= i < p.end else "before" if i < p.start else "after"
                 side.setdefault(t, Counter())[where] += 1
-    ranked = sorted(side, key=lambda t: (-site.count[t], t))[:3 * MAX_LIST]
+    # (A line of thousands of characters, a page flattened to one line, makes no rule.)
+    ranked = sorted((t for t in side if len(site.line[t]) <= MAX_RULE_LINE), key=lambda t: (-site.count[t], t))
+    ranked = ranked[:3 * MAX_LIST]
     article = _article_line(site)
     rules = []
     for key, label in _SIDES:

@@ -1,27 +1,33 @@
 """From a site's profile to a rule file in our vocabulary.
 
 1. **Chrome lines**: templates (`profile.template`: case, spaces and digit runs folded) on at least
-   `min_pages` pages and `MIN_SHARE` of them. A prose line (`PROSE_WORDS` words or more) is chrome only
-   if it lies outside the article on most sampled pages it occurs on: a syndicated paragraph, a series
-   intro or a disclaimer inside the article stays.
+   `min_pages` pages and `MIN_SHARE` of them, and not only on copies of one page (`_copies`). A prose
+   line (`PROSE_WORDS` words or more) is chrome only if it does not lie inside the article next to
+   page-specific text on most sampled pages it occurs on: a syndicated paragraph, a series intro or a
+   disclaimer inside the article stays. They become `drop` rules, by side of the article.
 2. **The article** of each sampled page: lines score for the article by their length (page-specific
    text) or against it (chrome, short lines); the runs of lines with a positive sum (each run's best
    stretch, as in body text extraction) are candidates, and the article is the first run that scores
-   `FIRST_SHARE` of the best (comment threads and galleries below an article can outweigh it). A chrome
-   line repeated on the page, or a short line whose shape repeats there with a number or separator in it
-   ("Anna on 12/10/2012 at 9:59 am. Reply"), ends a run outright: it separates the items of a list.
+   `FIRST_SHARE` of the best (comment threads and galleries below an article can outweigh it), continued
+   across a short insert. A chrome line repeated on the page, or a short line whose ending repeats there
+   with a number or separator in it ("Anna on 12/10/2012 at 9:59 am. Reply"), ends a run outright: it
+   separates the items of a list.
 3. **Markers**: chrome lines that lie before (after) the article on `CONSISTENT` of the sampled pages
    they occur on. `cut-head` up to a start marker and `cut-tail` from the first end marker remove what
    lies around the article, chrome or not: related lists, comment threads, page-specific sidebars. Markers
    are chosen greedily for the page-specific words they remove outside the article against `COST` times
-   the article words they remove, over the sample.
-4. **Metadata**: a chrome line shape with a numeric date on many pages becomes an `extract` rule.
-5. **Signature**: a long chrome line on nearly every page that names the site or is long enough to be
+   the article words they remove (the heading and a lead above it count as article), over the sample.
+4. **Blocks and labels**: a chrome label followed by a few short page-specific lines ("You may be
+   interested" and its headlines) becomes `drop-block`; lines that start with the same short label
+   outside the article ("Tag: ...") a `drop` rule, or `extract` (`source_url`) where a URL follows.
+5. **Metadata**: a chrome line shape with a numeric date becomes an `extract` rule (`date`); the first
+   line left, where it is the one short line above the article, the title (`keep: true`).
+6. **Signature**: a long chrome line on nearly every page that names the site or is long enough to be
    distinctive recognises the site's text without a URL.
 
 Every rule's `description` gives its evidence (pages, share, position) and its `examples` come from
-sampled pages, so `cleaner rules check` runs them. Everything is sorted: the same profile gives the same
-bytes, whatever order its pages came in.
+sampled pages; each rule is checked as `cleaner rules check` runs it, and left out if it fails.
+Everything is sorted: the same profile gives the same bytes, whatever order its pages came in.
 """
 from __future__ import annotations
 

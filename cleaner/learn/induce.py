@@ -198,6 +198,14 @@ def _article(page: _Page) -> tuple[int, int]:
     top = max(r[0] for r in runs)
     k = next(k for k, r in enumerate(runs) if r[0] >= FIRST_SHARE * top)
     _, start, end = runs[k]
+    # A run that ends at a list separator may have taken the list's first item after a chrome line
+    # ("19 comments", then the first comment): it ends at that chrome line, where less follows it.
+    if any(end <= x < end + 3 for x in breaks):
+        last = next((i for i in range(end - 1, start, -1) if page.chrome[i]), None)
+        if last is not None and sum(page.weights[last:end]) < sum(page.weights[start:last]) / 2:
+            while last > start and page.chrome[last - 1]:
+                last -= 1
+            end = last
     # An article interrupted by a short insert (a gallery, "you may also like") goes on after it.
     for score, a, b in runs[k + 1:]:
         if a - end > GAP_LINES or any(end <= x < a for x in breaks):

@@ -53,6 +53,7 @@ SHORT_COST = 6.0  # subtracted from every page-specific line: short lines (menus
 CHROME_COST = 20.0  # a chrome line weighs at least this against the article
 FIRST_SHARE = 0.3  # the article is the first run scoring this share of the best one
 GAP_LINES = 6  # an insert this short between two heavy runs leaves them one article
+GALLERY_LINES = 15  # so does a list (a gallery) this short before text half as heavy as the article
 SHAPE_CHARS = 10  # list item headers: short lines whose last characters repeat 3+ times on the page
 LEAD_LINES = 6  # prose this close above the article is its lead
 HEADING_LINES = 2  # short lines just above the article count as its heading (a cut must not take them)
@@ -207,10 +208,17 @@ def _article(page: _Page) -> tuple[int, int]:
                 last -= 1
             end = last
     # An article interrupted by a short insert (a gallery, "you may also like") goes on after it.
+    # So does one interrupted by a gallery (a numbered list), where what follows is as heavy as an
+    # article part and no list item itself.
+    anchor = runs[k][0]
     for score, a, b in runs[k + 1:]:
-        if a - end > GAP_LINES or any(end <= x < a for x in breaks):
+        listed = any(end <= x < a for x in breaks)
+        if a - end > (GALLERY_LINES if listed else GAP_LINES):
             break
-        if score >= FIRST_SHARE * top:
+        if listed:
+            if score >= anchor / 2 and not any(b <= x < b + 3 for x in breaks):
+                end = b
+        elif score >= FIRST_SHARE * top:
             end = b
     return start, end
 

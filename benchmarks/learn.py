@@ -1,0 +1,284 @@
+"""Site learning on sites-dev: quality (bag-of-words P/R/F1, macro over pages), speed and memory.
+
+Learns each site's rules from all its pages (the set itself, as `cleaner clean --learn` does), then
+cleans every page with the shipped rules plus the learned ones. Prints, for the whole set:
+
+- the untouched dump, `clean` (shipped rules only), `clean` with learned rules, and the two
+  cross-document baselines of the set's README (lines seen verbatim on >= 2 other pages of the site
+  dropped; the same, then a C4-style filter: terminal punctuation and >= 3 words);
+- learning MB/s (page_lines + SiteProfile.add_page: the streaming pass), learn_site seconds per site
+  (the merge stage), cleaning MB/s without and with learned rules, peak RSS, the largest pickled profile;
+- per site, with --sites: pages learned from, F1 before and after, the rules learned.
+
+    python benchmarks/learn.py [--sites] [--html] [--min-pages 3] [--repeat 3] [--out DIR]
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# benchmarks/html.py would shadow the standard library's `html` module for scripts run from here.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import argparse  # noqa: E402
+import importlib.util  # noqa: E402
+import pickle  # noqa: E402
+import random  # noqa: E402
+import re  # noqa: E402
+import resource  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections import Counter, defaultdict  # noqa: E402
+
+from cleaner import Cleaner  # noqa: E402
+from cleaner.core.cleaner import default_rules_dir  # noqa: E402
+from cleaner.learn import SiteProfile, learn_site, page_lines  # noqa: E402
+from cleaner.learn.profile import templates  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location("sitesdev", Path(__file__).with_name("sitesdev.py"))
+sitesdev = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(sitesdev)
+
+ROOT = Path(__file__).resolve().parents[1]
+_TERMINAL = re.compile(r"[.!?\"'”’)]$")
+
+
+def c4_filter(text: str) -> str:
+    """Keep lines that end in terminal punctuation and have at least 3 words (C4's line heuristics)."""
+    return "\n".join(s for s in text.splitlines() if _TERMINAL.search(s.strip()) and len(s.split()) >= 3)
+
+
+def verbatim_baseline(pages: list[dict]) -> dict[str, str]:
+    """Page id -> its text without the lines seen verbatim on >= 2 other pages of the same site."""
+    seen: dict[str, Counter] = defaultdict(Counter)
+    for p in pages:
+        seen[p["site"]].update({s.strip() for s in p["text"].splitlines() if s.strip()})
+    out = {}
+    for p in pages:
+        own = {s.strip() for s in p["text"].splitlines() if s.strip()}
+        site = seen[p["site"]]
+        out[p["id"]] = "\n".join(s for s in p["text"].splitlines()
+                                 if s.strip() and site[s.strip()] - (s.strip() in own) < 2)
+    return out
+
+
+_VIETNAM_URL = "https://www.vietnam.vn/x/{}"
+
+
+def vietnam_sources() -> list[tuple[str, str]]:
+    """(name, text) of the vietnam.vn text fixtures and seeds."""
+    fixtures = ROOT / "tests" / "fixtures" / "vietnam.vn"
+    out = [(p.parent.name, p.read_text(encoding="utf-8")) for p in sorted(fixtures.glob("*/input.txt"))
+           if not p.parent.name.startswith(("html-", "xx-"))]
+    seeds = ROOT.parent / "shared" / "seeds"
+    out += [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(seeds.glob("*.txt"))]
+    return out
+
+
+def vietnam_dump(sources, variants: int = 7, seed: int = 1) -> list[str]:
+    """A dump of the portal: each source `variants` times. What the hand rules keep (the article) is
+    reworded on every copy (words shuffled, one replaced from the page's own words; paragraphs dropped
+    or repeated); what they remove stays verbatim where it is a label (at most 4 words, or a line shared
+    by sources) and is reworded too where it belongs to the page (titles, captions, bylines, related
+    headlines): as on a real site, only chrome repeats."""
+    rng = random.Random(seed)
+    hand = Cleaner.from_rules()
+    shared = Counter(t for _, text in sources for t in set(templates(text)))
+    docs = []
+    for name, text in sources:
+        removed = _removed(hand.clean(text, url=_VIETNAM_URL.format(name)))
+        lines = text.split("\n")
+        pool = [w for line in lines for w in _tokens(line)]
+        for _ in range(variants):
+            out = []
+            for i, (line, t) in enumerate(zip(lines, templates(text)), 1):
+                size = len(line.split()) if len(line.split()) >= 3 else len(line) / 6
+                label = size <= 4 and "://" not in line
+                if not line.strip() or (i in removed and (label or (shared[t] >= 2 and size <= 10))):
+                    out.append(line)
+                    continue
+                if rng.random() < 0.1:
+                    continue  # a paragraph dropped
+                label, rest = _split_label(line)
+                if label.endswith("/"):  # a URL: another path
+                    out.append(label + "".join(rng.sample(rest, len(rest))))
+                    continue
+                stop = rest[-1] if rest[-1] in ".!?。" else ""  # a sentence still ends as one
+                words = _tokens(rest[:len(rest) - len(stop)] or rest)
+                rng.shuffle(words)
+                words[rng.randrange(len(words))] = rng.choice(pool)
+                out.append(label + " ".join(words).rstrip(".!?。") + stop)
+                if rng.random() < 0.05:
+                    out.append(" ".join(rng.sample(words, len(words))))  # one repeated, reworded
+            docs.append("\n".join(out))
+    return docs
+
+
+def _split_label(line: str) -> tuple[str, str]:
+    """("Source: https://host/", "path") or ("Tag: ", "a, b, c"): the part a site repeats, and the rest."""
+    m = re.match(r"(.{1,24}?: ?(?:https?://[^/]+/)?)(.+)$", line)
+    return (m.group(1), m.group(2)) if m else ("", line)
+
+
+def _tokens(line: str) -> list[str]:
+    """Words, or 3-character pieces of a line without spaces (CJK, Thai)."""
+    words = line.split()
+    return words if len(words) >= 3 else [line[i:i + 3] for i in range(0, len(line), 3)] or [line]
+
+
+def vietnam(min_pages: int = 3) -> dict:
+    """Rules learned from a vietnam.vn dump against the hand rules on the fixtures and seeds: the chrome
+    lines the hand rules remove (the title apart: they extract it), and how many of them, and of the
+    article lines, the learned rules alone remove."""
+    sources = vietnam_sources()
+    docs = vietnam_dump(sources)
+    profile = SiteProfile("vietnam.vn")
+    for text in docs:
+        profile.add_page(page_lines(text))
+    learned = learn_site(profile, min_pages=min_pages)
+    hand = Cleaner.from_rules()
+    with tempfile.TemporaryDirectory() as d:
+        (Path(d) / "vietnam.vn.yaml").write_text(learned.yaml_text or "", encoding="utf-8")
+        alone = Cleaner.from_rules(d)
+    out = dict(documents=len(docs), sources=len(sources), learned=learned, chrome=0, removed=0, article=0,
+               lost=0, titles=0, same_title=0)
+    for name, text in sources:
+        result = hand.clean(text, url=_VIETNAM_URL.format(name))
+        by_hand = _removed(result)
+        title = {e.line for e in result.trace if e.rule == "title"}  # metadata, not chrome: compared apart
+        mine = alone.clean(text, url=_VIETNAM_URL.format(name))
+        by_learned = _removed(mine)
+        if title:
+            out["titles"] += 1
+            out["same_title"] += mine.title == result.title
+        for i, line in enumerate(text.split("\n"), 1):
+            if not line.strip() or i in title:
+                continue
+            if i in by_hand:
+                out["chrome"] += 1
+                out["removed"] += i in by_learned
+            else:
+                out["article"] += 1
+                out["lost"] += i in by_learned
+    return out
+
+
+def print_vietnam(v: dict) -> None:
+    print(f"vietnam.vn: {v['documents']} documents from {v['sources']} fixtures and seeds; {v['learned'].reason}")
+    print(f"  of {v['chrome']} chrome lines the hand rules remove, the learned rules alone remove {v['removed']} "
+          f"({v['removed'] / v['chrome']:.1%}); of {v['article']} article lines they remove {v['lost']}; the title "
+          f"(which the hand rules extract) is the same on {v['same_title']} of {v['titles']} documents")
+
+
+def _removed(result) -> set[int]:
+    """The input line numbers a result removed."""
+    return {e.line for e in result.trace if e.action in ("drop", "cut", "extract") and e.line}
+
+
+def best_of(repeat: int, fn):
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - t)
+    return best, result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sites", action="store_true", help="per site: pages, F1 before/after, rules")
+    ap.add_argument("--min-pages", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=3, help="timing runs (the best counts)")
+    ap.add_argument("--out", type=Path, help="keep the learned rule files here")
+    ap.add_argument("--html", action="store_true",
+                    help="also the `html` field: the HTML path (trafilatura) with and without learned rules")
+    args = ap.parse_args()
+
+    pages = sitesdev.load_pages()
+    mb = sum(len(p["text"].encode("utf-8")) for p in pages) / 1e6
+    by_site: dict[str, list[dict]] = defaultdict(list)
+    for p in pages:
+        by_site[p["site"]].append(p)
+
+    def build():
+        profiles = {}
+        for p in pages:
+            profiles.setdefault(p["site"], SiteProfile(p["site"])).add_page(page_lines(p["text"]))
+        return profiles
+
+    profiles = build()
+    t_learn, learned = best_of(args.repeat, lambda: {s: learn_site(pr, min_pages=args.min_pages)
+                                                     for s, pr in sorted(profiles.items())})
+    largest = max(len(pickle.dumps(pr)) for pr in profiles.values())
+
+    rules_dir = args.out or Path(tempfile.mkdtemp(prefix="learned-"))
+    rules_dir.mkdir(parents=True, exist_ok=True)
+    for f in default_rules_dir().glob("*.yaml"):
+        shutil.copy(f, rules_dir)
+    for site, result in learned.items():
+        if result.yaml_text:
+            (rules_dir / f"{site}.yaml").write_text(result.yaml_text, encoding="utf-8")
+    shipped, with_learned = Cleaner.from_rules(), Cleaner.from_rules(rules_dir)
+
+    def clean_all(cleaner):
+        return {p["id"]: cleaner.clean(p["text"], url=p["url"]).text for p in pages}
+
+    # Timed in rounds, each round all three, the best of each counts: the machine's drift hits all alike.
+    timed = {"profile": build, "shipped": lambda: clean_all(shipped), "learned": lambda: clean_all(with_learned)}
+    best = dict.fromkeys(timed, float("inf"))
+    for _ in range(args.repeat):
+        for name, fn in timed.items():
+            t = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - t)
+    t_profile, t_clean, t_clean_learned = best["profile"], best["shipped"], best["learned"]
+    plain, cleaned = clean_all(shipped), clean_all(with_learned)
+    verbatim = verbatim_baseline(pages)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    systems = (
+        ("the dump unchanged", lambda p: p["text"]),
+        ("clean (shipped rules)", lambda p: plain[p["id"]]),
+        ("verbatim lines on >= 2 other pages dropped", lambda p: verbatim[p["id"]]),
+        ("  the same, then the C4-style filter", lambda p: c4_filter(verbatim[p["id"]])),
+        ("clean with learned rules", lambda p: cleaned[p["id"]]),
+    )
+    print(f"sites-dev: {len(pages)} pages of {len(by_site)} sites, {mb:.1f} MB of text; "
+          f"rules learned for {sum(r.yaml_text is not None for r in learned.values())} sites")
+    for name, fn in systems:
+        print("{:44} P {:.3f}  R {:.3f}  F1 {:.3f}".format(name, *sitesdev.evaluate(pages, fn)))
+    print(f"learning (page_lines + add_page)  {mb / t_profile:6.1f} MB/s per core")
+    per_site = 1000 * t_learn / len(learned)
+    print(f"learn_site (all {len(learned)} sites)       {t_learn:6.2f} s ({per_site:.0f} ms a site)")
+    print(f"clean, shipped rules              {mb / t_clean:6.1f} MB/s per core")
+    print(f"clean, with learned rules         {mb / t_clean_learned:6.1f} MB/s per core  "
+          f"(learning / cleaning: {t_clean_learned / t_profile:.1f}x; / cleaning with shipped rules: "
+          f"{t_clean / t_profile:.1f}x)")
+    print(f"peak RSS {rss:.0f} MiB; largest pickled profile {largest / 1024:.0f} KiB")
+    if args.sites:
+        print(f"\n{'site':34} pages  F1 before  F1 after  rules")
+        rows = []
+        for site, ps in by_site.items():
+            before = sitesdev.macro(sitesdev.score_page(plain[p["id"]], p["gold"]) for p in ps)[2]
+            after = sitesdev.macro(sitesdev.score_page(cleaned[p["id"]], p["gold"]) for p in ps)[2]
+            rows.append((len(ps), site, before, after, learned[site].reason))
+        for n, site, before, after, reason in sorted(rows):
+            print(f"{site:34} {n:5}  {before:9.3f}  {after:8.3f}  {reason.split('; rules: ')[-1]}")
+        for k in sorted({r[0] for r in rows}):
+            group = [r for r in rows if r[0] == k]
+            mean = sum(r[3] for r in group) / len(group)
+            print(f"  sites with {k:2} pages: {len(group):2}, mean F1 after {mean:.3f}")
+    if args.html:
+        for name, cleaner in (("html: shipped rules (trafilatura)", shipped),
+                              ("html: with learned rules", with_learned)):
+            scores = sitesdev.evaluate(pages, lambda p: cleaner.clean(p["html"], url=p["url"], format="html").text)
+            print("{:44} P {:.3f}  R {:.3f}  F1 {:.3f}".format(name, *scores))
+    if not args.out:
+        shutil.rmtree(rules_dir)
+    print()
+    print_vietnam(vietnam(args.min_pages))
+
+
+if __name__ == "__main__":
+    main()

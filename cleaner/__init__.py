@@ -1,5 +1,5 @@
 """cleaner: turn scraper output into clean article bodies with per-site YAML rules."""
-from cleaner.core.cleaner import Cleaner
+from cleaner.api import Cleaner
 from cleaner.core.result import Result, TraceEntry
 from cleaner.ruleset.model import RuleError, RuleTimeout
 

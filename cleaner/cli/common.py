@@ -6,7 +6,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from cleaner.core.cleaner import Cleaner
+from cleaner.api import Cleaner
 from cleaner.ruleset.model import RuleError
 
 # Exit codes (documented in the README).

@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from cleaner.cli.common import EXIT_FAILED, err, load_cleaner, out
-from cleaner.core.cleaner import default_rules_dir
+from cleaner.api import default_rules_dir
 from cleaner.ruleset.examples import check_example, iter_examples
 
 rules_app = typer.Typer(help="Validate and list rule files.", no_args_is_help=True)
@@ -22,20 +22,25 @@ def _rulesets(directory: Path | None):
     return list(cleaner.index.rulesets) + ([cleaner.generic] if cleaner.generic else [])
 
 
+def _count(rulesets) -> int:
+    return len({(r.source, r.id) for rs in rulesets for r in rs.rules})
+
+
 @rules_app.command("check")
 def check(directory: Annotated[Optional[Path], _DIR] = None) -> None:
     """Validate rule files (schema, regexes, word lists) and run every rule's examples."""
-    rulesets = _rulesets(directory)
+    cleaner = load_cleaner(directory)
+    rulesets = list(cleaner.index.rulesets) + ([cleaner.generic] if cleaner.generic else [])
     total = bad = 0
-    for test_id, rule, _, example in iter_examples(rulesets):
+    for case in iter_examples(cleaner):
         total += 1
-        problems = check_example(rule, example)
+        problems = check_example(case)
         if problems:
             bad += 1
-            out.print(f"[bold red]FAILED[/] {test_id} ({escape(rule.source)})")
+            out.print(f"[bold red]FAILED[/] {case.test_id} ({escape(case.rule.source)})")
             for p in problems:
                 out.print(f"  - {escape(p)}", soft_wrap=True)
-    n_rules = len({(r.source, r.id) for rs in rulesets for r in rs.rules})
+    n_rules = _count(rulesets)
     where = directory or default_rules_dir()
     err.print(f"{where}: {len(rulesets)} rule sets, {n_rules} rules, {total} examples: "
               f"{total - bad} passed, {bad} failed")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from cleaner.ruleset.model import Rule
 
 _NONE: list[int] = []  # the shared empty candidate list (never mutated)
 
@@ -24,7 +23,7 @@ class Screen:
     __slots__ = ("rules", "short", "words", "firsts", "lasts", "first_keys", "last_keys", "needles",
                  "bare", "plans")
 
-    def __init__(self, rules: Sequence[Rule]):
+    def __init__(self, rules: Sequence):
         self.rules = tuple(rules)
         words: dict[str, list[int]] = {}
         firsts: list[tuple[int, tuple[str, ...]]] = []

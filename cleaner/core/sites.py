@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from publicsuffixlist import PublicSuffixList
 
-from cleaner.ruleset.model import RuleSet
+if TYPE_CHECKING:  # the core does not import the rule vocabulary
+    from cleaner.ruleset.model import RuleSet
 
 # Signatures are searched in the head and tail of a document only: chrome lives there, and a 50 MB
 # document must not cost a full scan per site.

@@ -14,9 +14,9 @@ import jsonschema
 import regex
 import yaml
 
-from cleaner.ruleset.model import (SHORT_LINE, Example, Followers, Matcher, Rule, RuleError, RuleSet,
-                                   Signature)
-from cleaner.ruleset.schema import ACTION_KEYS, FIELDS, FILE
+from cleaner.ruleset.model import SHORT_LINE, Example, Matcher, Rule, RuleError, RuleSet, Signature
+from cleaner.ruleset.schema import ACTION_KEYS, FILE
+from cleaner.ruleset.vocabulary import REGISTRY
 
 _VALIDATOR = jsonschema.Draft202012Validator(FILE)
 _PLACEHOLDER = regex.compile(r"\{\{([a-z0-9-]+)\}\}")
@@ -102,10 +102,7 @@ def validate(path: Path, data: dict) -> None:
             if key in rule and rule["action"] not in actions:
                 raise RuleError(f"{path}: rule '{rule['id']}': key '{key}' is only allowed with action "
                                 f"{' or '.join(actions)}, not {rule['action']!r}")
-        if rule["action"] == "rewrite" and "replace" not in rule:
-            raise RuleError(f"{path}: rule '{rule['id']}': action 'rewrite' needs key 'replace'")
-        if rule["action"] in ("extract", "rewrite") and "regex" not in rule["match"]:
-            raise RuleError(f"{path}: rule '{rule['id']}': action {rule['action']!r} needs key 'match.regex'")
+        REGISTRY[rule["action"]].check(rule, lambda key, msg, rid=rule["id"]: RuleError(f"{path}: rule '{rid}': {msg}"))
         if "example" not in rule and "examples" not in rule:
             raise RuleError(f"{path}: rule '{rule['id']}': missing required key: 'example' (input -> output)")
 
@@ -172,20 +169,11 @@ class _Compiler:
     def rule(self, data: dict, earlier: set[str]) -> Rule:
         rid, action = data["id"], data["action"]
         match = self.matcher(rid, "match", data["match"])
-        if action == "extract":
-            groups = set(match.pattern.groupindex)
-            unknown = groups - set(FIELDS)
-            if unknown or not groups:
-                raise self.fail(rid, "match.regex", f"named groups {sorted(unknown) or 'none'} "
-                                                    f"are not fields; allowed: {', '.join(FIELDS)}")
+        effect = REGISTRY[action].build(data, match, lambda key, msg: self.fail(rid, key, msg),
+                                        lambda key, spec: self.matcher(rid, key, spec))
         missing = set(data.get("requires", ())) - earlier
         if missing:
             raise self.fail(rid, "requires", f"{sorted(missing)} are not ids of earlier rules in this set")
-        followers = None
-        if "followers" in data or action == "drop-block":
-            f = data.get("followers", {})
-            followers = Followers(f.get("max_lines", 1), f.get("max_chars"),
-                                  self.matcher(rid, "followers.match", f["match"]) if "match" in f else None)
         examples = data.get("examples") or [data["example"]]
         region = data.get("region", {})
         return Rule(
@@ -194,15 +182,12 @@ class _Compiler:
             action=action,
             match=match,
             source=str(self.path),
+            effect=effect,
             head=region.get("head"),
             tail=region.get("tail"),
             requires=frozenset(data.get("requires", ())),
-            followers=followers,
-            guard_max_line_chars=data.get("guard", {}).get("max_line_chars"),
-            keep=data.get("keep", False),
-            replace=data.get("replace"),
-            date_order=data.get("date_order", "dmy"),
-            examples=tuple(Example(e["input"], e["output"], e.get("title"), e.get("metadata")) for e in examples),
+            examples=tuple(Example(e["input"], e["input"] if e.get("pass") else e["output"], e.get("title"),
+                                   e.get("metadata"), e.get("name")) for e in examples),
         )
 
 
@@ -353,5 +338,4 @@ def _compile(path: Path, data: dict, raw: dict, name: str) -> RuleSet:
     if html:
         _check_selectors(path, html)
     return RuleSet(name=name, source=str(path), description=data.get("description", ""), rules=tuple(rules),
-                   domains=tuple(data.get("domains", ())), signatures=signatures, html=html,
-                   wordlists=wordlists)
+                   domains=tuple(data.get("domains", ())), signatures=signatures, html=html)

@@ -6,21 +6,16 @@ from typing import NamedTuple
 
 import regex
 
+from cleaner.core.engine import RuleTimeout
+from cleaner.ruleset.vocabulary import Action, Followers
+
+__all__ = ["Example", "Followers", "Matcher", "Rule", "RuleError", "RuleSet", "RuleTimeout", "Signature"]
 
 SHORT_LINE = 200  # whole-line words and literals are at most this long (labels are short)
 
 
 class RuleError(ValueError):
     """A rule file is invalid. The message is one line naming file, rule id, key, value and what is allowed."""
-
-
-class RuleTimeout(RuntimeError):
-    """A rule's regex exceeded its time budget on a document."""
-
-    def __init__(self, rule_id: str, source: str, line: int, seconds: float):
-        super().__init__(f"rule '{rule_id}' ({source}) exceeded its {seconds:g}s regex budget on line {line}")
-        self.rule_id = rule_id
-        self.line = line
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,36 +63,28 @@ class Matcher:
 
 @dataclass(frozen=True, slots=True)
 class Example:
+    """Input -> output (a `pass` example: the output is the input), the fields expected, and a name."""
+
     input: str
     output: str
     title: str | None = None
     metadata: dict[str, str] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Followers:
-    """Lines after a block marker that belong to the block: at most `max_lines`, each fitting the limits."""
-
-    max_lines: int = 1
-    max_chars: int | None = None
-    match: Matcher | None = None
+    name: str | None = None
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # identity: the engine keys per-document records by rule
 class Rule:
+    """One compiled rule: `action` names what it does, `effect` does it (a vocabulary.Action)."""
+
     id: str
     description: str
     action: str
     match: Matcher
     source: str
+    effect: Action
     head: int | None = None
     tail: int | None = None
     requires: frozenset[str] = frozenset()
-    followers: Followers | None = None
-    guard_max_line_chars: int | None = None
-    keep: bool = False
-    replace: str | None = None
-    date_order: str = "dmy"
     examples: tuple[Example, ...] = ()
 
     # Whether the rule's effect on a line depends on other lines (region, requires, guard); derived.
@@ -105,7 +92,7 @@ class Rule:
 
     def __post_init__(self):
         object.__setattr__(self, "positional", self.head is not None or self.tail is not None
-                           or bool(self.requires) or self.guard_max_line_chars is not None)
+                           or bool(self.requires) or self.effect.positional)
 
 
 class Signature(NamedTuple):
@@ -134,4 +121,3 @@ class RuleSet:
     domains: tuple[str, ...] = ()
     signatures: tuple[Signature, ...] = ()
     html: dict[str, tuple[str, ...]] | None = None
-    wordlists: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cleaner.core.cleaner import Cleaner
+from cleaner.api import Cleaner
 from cleaner.core.result import Result
 
 INPUTS = ("input.txt", "input.html")

@@ -1,4 +1,5 @@
-"""`cleaner rules check|list`: validate rule files and run every rule's examples; list the rules."""
+"""`cleaner rules check|list|docs`: validate rule files and run every rule's examples; list the rules;
+print the vocabulary."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -61,3 +62,11 @@ def list_rules(
         for rule in rs.rules:
             table.add_row(rs.name, rule.id, rule.action, escape(rule.description))
     out.print(table)
+
+
+@rules_app.command("docs")
+def docs() -> None:
+    """Print the rule vocabulary (rule keys, actions, match keys) as Markdown tables."""
+    from cleaner.ruleset.vocabulary import docs_table
+
+    typer.echo(docs_table(), nl=False)  # plain output: the tables hold brackets rich would read as markup

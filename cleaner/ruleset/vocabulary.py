@@ -10,6 +10,8 @@ regenerated (`cleaner rules docs`); the schema, the loader, the engines and the 
 """
 from __future__ import annotations
 
+import inspect
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -120,9 +122,11 @@ class Drop(Action):
     Why: most chrome is one line: a site header, a "Source:" line, a photo credit.
 
     Example:
+        id: advertisement-label
+        description: Drops the "Advertisement" label.
         action: drop
         match: {literal: [Advertisement]}
-        # "Text.\\nAdvertisement\\n" -> "Text.\\n"
+        example: {input: "Text.\\nAdvertisement\\n", output: "Text.\\n"}
     """
 
     name = "drop"
@@ -151,10 +155,13 @@ class DropBlock(Action):
     cannot be recognised on their own.
 
     Example:
+        id: menu-block
+        description: Drops a menu label and up to two short items after it.
         action: drop-block
         match: {literal: [Menu]}
         followers: {max_lines: 2, max_chars: 20}
-        # "Menu\\nSports\\nWeather\\nA long sentence.\\n" -> "A long sentence.\\n"
+        example: {input: "Menu\\nSports\\nWeather\\nA long article sentence.\\n",
+                  output: "A long article sentence.\\n"}
     """
 
     name = "drop-block"
@@ -196,10 +203,12 @@ class CutTail(Action):
     Why: comment counters, "Related articles" and footers end the article; everything below is chrome.
 
     Example:
+        id: comment-counter
+        description: Cuts from the comment counter to the end, unless article-length text follows.
         action: cut-tail
         match: {regex: '^Comments \\(\\d+\\)$'}
         guard: {max_line_chars: 200}
-        # "Text.\\nComments (3)\\nMore\\n" -> "Text.\\n"
+        example: {input: "Text.\\nComments (3)\\nMore news\\n", output: "Text.\\n"}
     """
 
     name = "cut-tail"
@@ -241,10 +250,12 @@ class CutHead(Action):
     Why: a breadcrumb or a "Skip to content" line closes the page header.
 
     Example:
+        id: breadcrumb-head
+        description: Cuts everything up to and including the breadcrumb line.
         action: cut-head
         match: {regex: '^Home › '}
         region: {head: 5}
-        # "Logo\\nHome › News\\nBody.\\n" -> "Body.\\n"
+        example: {input: "Logo\\nHome › News\\nBody.\\n", output: "Body.\\n"}
     """
 
     name = "cut-head"
@@ -267,9 +278,12 @@ class Extract(Action):
     Why: the publisher/date line and the "Source:" URL are chrome in the body but worth keeping as fields.
 
     Example:
+        id: source-url
+        description: Takes the source URL from the "Source:" line and drops it.
         action: extract
         match: {regex: '^Source: (?P<source_url>https?://\\S+)$'}
-        # "Text.\\nSource: https://a.example/1\\n" -> "Text.\\n", metadata source_url
+        example: {input: "Text.\\nSource: https://a.example/1\\n", output: "Text.\\n",
+                  metadata: {source_url: "https://a.example/1"}}
     """
 
     name = "extract"
@@ -325,10 +339,12 @@ class Rewrite(Action):
     Why: chrome glued to article text ("(Photo: …)" notes, a leading "*") cannot be dropped as a line.
 
     Example:
+        id: image-note
+        description: 'Removes "(Image: …)" notes inside kept lines.'
         action: rewrite
         match: {regex: '\\s*\\(Image: [^)]*\\)'}
         replace: ''
-        # "The bridge opened (Image: x) today.\\n" -> "The bridge opened today.\\n"
+        example: {input: "The bridge opened (Image: x) today.\\n", output: "The bridge opened today.\\n"}
     """
 
     name = "rewrite"
@@ -370,10 +386,16 @@ class Keep(Action):
     in the article's own words) stays in the body.
 
     Example:
-        action: keep
-        match: {regex: '^Source: the '}
-        # with a later rule dropping '^Source:' lines:
-        # "Source: the ministry said so.\\nSource: x\\n" -> "Source: the ministry said so.\\n"
+        - id: source-sentence
+          description: Keeps article sentences that start like a source line.
+          action: keep
+          match: {regex: '^Source: the '}
+          example: {input: "Source: the ministry said so.\\nSource: AP\\n", output: "Source: the ministry said so.\\n"}
+        - id: source-line
+          description: Drops "Source:" lines.
+          action: drop
+          match: {regex: '^Source:'}
+          example: {input: "Text.\\nSource: AP\\n", output: "Text.\\n"}
     """
 
     name = "keep"
@@ -414,9 +436,14 @@ def action_keys() -> dict[str, tuple[str, ...]]:
     return out
 
 
-def _first_paragraph(cls: type) -> str:
-    doc = (cls.__doc__ or "").strip()
-    return " ".join(doc.split("\n\n")[0].split()).removeprefix("What: ")
+def doc_sections(cls: type) -> dict[str, str]:
+    """An action's docstring as {"What": ..., "Why": ..., "Example": ...} (the example: YAML rules)."""
+    out: dict[str, str] = {}
+    for part in inspect.cleandoc(cls.__doc__ or "").split("\n\n"):
+        head, _, rest = part.partition(":")
+        if head in ("What", "Why", "Example"):
+            out[head] = " ".join(rest.split()) if head != "Example" else textwrap.dedent(rest.strip("\n"))
+    return out
 
 
 def docs_table() -> str:
@@ -426,7 +453,8 @@ def docs_table() -> str:
     rows += ["", "| action | what it does | its keys |", "| --- | --- | --- |"]
     for cls in REGISTRY.values():
         keys = "<br>".join(f"`{k.name}`: {k.doc}" for k in cls.keys) or "—"
-        rows.append(f"| `{cls.name}` | {_first_paragraph(cls)} | {keys} |")
+        what = doc_sections(cls).get("What", "")
+        rows.append(f"| `{cls.name}` | {what[:1].upper()}{what[1:]} | {keys} |")
     rows += ["", "| match key | meaning |", "| --- | --- |"]
     rows += [f"| `{k.name}` | {k.doc} |" for k in MATCH_KEYS]
     return "\n".join(rows) + "\n"

@@ -339,3 +339,11 @@ def _compile(path: Path, data: dict, raw: dict, name: str) -> RuleSet:
         _check_selectors(path, html)
     return RuleSet(name=name, source=str(path), description=data.get("description", ""), rules=tuple(rules),
                    domains=tuple(data.get("domains", ())), signatures=signatures, html=html)
+
+
+def load_data(data: dict, path: str | Path = "<memory>.yaml", name: str | None = None) -> RuleSet:
+    """Validate and compile one rule file's parsed data that includes no other file (rules written by
+    a program: tests, learners)."""
+    path = Path(path)
+    validate(path, data)
+    return _compile(path, data, {}, name or data.get("site", GENERIC))

@@ -114,3 +114,14 @@ def test_the_text_core_imports_no_html_charset_or_vocabulary_module():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("text,order,iso", [
+    ("26/10/2025", "dmy", "2025-10-26"), ("12/31/2025", "mdy", "2025-12-31"), ("2025-10-26", "mdy", "2025-10-26"),
+    ("26.10.25", "dmy", "2025-10-26"), ("31/02/2025", "dmy", None),
+    ("2025-10-26T08:00:00+07:00", None, "2025-10-26"), ("10/26/2025", None, "2025-10-26"),
+    ("26/10/2025", None, "2025-10-26"), ("26/10/25", None, None), ("1850-01-01", None, None)])
+def test_one_date_parser_for_rules_and_pages(text, order, iso):
+    from cleaner.core.dates import parse_date
+
+    assert parse_date(text, order) == iso

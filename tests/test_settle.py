@@ -76,8 +76,8 @@ def test_no_second_pass_where_nothing_can_change(cleaner, monkeypatch, copy):
     import cleaner.core.cleaner as core
 
     calls = []
-    original = core.settle_fast
-    monkeypatch.setattr(core, "settle_fast", lambda *a: calls.append(1) or original(*a))
+    original = core.settle
+    monkeypatch.setattr(core, "settle", lambda *a, **k: calls.append(1) or original(*a, **k))
     res = cleaner.clean("Target\nChrome\nBody of the article.\n| A table cell of the article. |",
                         url="https://example.net/a")
     assert res.text == "Body of the article.\n\nA table cell of the article."

@@ -22,7 +22,7 @@ from cleaner.core.screen import Screen
 class RulePlan:
     """One rule list (a site's rules, then the generic rules) and what the accelerator derives from it."""
 
-    __slots__ = ("rules", "screen", "runnable", "positional")
+    __slots__ = ("rules", "screen", "runnable", "positional", "first_only")
 
     def __init__(self, rules: Sequence):
         self.rules = tuple(rules)
@@ -32,6 +32,7 @@ class RulePlan:
         keeps = {r.id for r in self.rules if r.effect.keeps_firing_line}
         self.runnable = tuple(r for r in self.rules if not r.requires or r.requires & keeps)
         self.positional = tuple(r for r in self.runnable if r.positional)
+        self.first_only = frozenset(r.id for r in self.rules if r.effect.first_only)
 
 
 def run_rules_fast(plan: RulePlan, doc: Document, focus: Sequence[int] | None = None) -> None:
@@ -109,10 +110,11 @@ def settled(plan: RulePlan, doc: Document, body: list[str], numbers: list[int], 
     always take another pass), where a positional rule's region now takes in a line it did not see
     and would take, or where a cut-tail guard kept a marker whose article-sized followers may be
     gone. A rule that requires others only runs again if one of them fires without removing its
-    line (an extract that keeps it, a keep).
+    line (an extract that keeps it, a keep). A rule that acts on its first match only (cut-head) did
+    not test the lines after it, so where it fired another pass runs.
     """
-    if doc.rewritten or doc.protected:
-        return False
+    if doc.rewritten or doc.protected or not plan.first_only.isdisjoint(doc.fired):
+        return False  # a rewritten or protected line, or lines after a first-only rule's marker
     if body != seen and not _none_would_take(plan, body, seen, doc.timeout):
         return False
     if doc.guarded and not set(doc.guarded).isdisjoint(n - 1 for n in numbers):

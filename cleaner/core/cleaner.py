@@ -63,24 +63,37 @@ def finish(doc: Document, trace: list[TraceEntry]) -> tuple[list[str], list[int]
 
 
 def settle(clean_body, body: list[str], numbers: list[int], trace: list[TraceEntry], fields: dict[str, str],
-           warnings: list[str]) -> tuple[list[str], list[int]]:
+           warnings: list[str], done=None) -> tuple[list[str], list[int]]:
     """Clean the body again until nothing changes: this loop is what makes cleaning idempotent.
 
     `clean_body(lines, trace)` is one pass over a body: (new body, its line numbers, the Document).
-    Repair is idempotent, so a pass starts at preparing the lines. Trace entries of later passes keep
-    input line numbers; fields found first win.
+    Repair is idempotent, so a pass starts at preparing the lines. A pass that changes the body adds its
+    trace (with input line numbers; a line's `extract-kept` already traced is not repeated) and the
+    fields not found before. `done(doc, body, numbers)`: the accelerator's proof that the next pass
+    would change nothing.
     """
     for _ in range(MAX_PASSES - 1):
         sub: list[TraceEntry] = []
         again, idx, doc = clean_body(prepare_lines(body, sub), sub)
         if again == body:
             return body, numbers
-        trace.extend(t._replace(line=numbers[t.line - 1] if t.line else None) for t in sub)
+        merge_trace(trace, sub, numbers)
         for key, value in doc.fields.items():
             fields.setdefault(key, value)
         body, numbers = again, [numbers[i - 1] for i in idx]
+        if done is not None and done(doc, again, idx):
+            return body, numbers
     warnings.append(f"cleaning did not settle after {MAX_PASSES} passes; output may change if cleaned again")
     return body, numbers
+
+
+def merge_trace(trace: list[TraceEntry], sub: list[TraceEntry], numbers: list[int]) -> None:
+    """Add a later pass's trace to the document's, its body line numbers turned into input line numbers."""
+    entries = [t._replace(line=numbers[t.line - 1] if t.line else None) for t in sub]
+    if any(t.action == "extract-kept" for t in entries):
+        known = {t for t in trace if t.action == "extract-kept"}
+        entries = [t for t in entries if t not in known]
+    trace.extend(entries)
 
 
 def make_result(body: list[str], numbers: list[int], doc: Document, fields: dict[str, str], ruleset,
@@ -189,26 +202,9 @@ class TextCleaner:
         fields = dict(doc.fields)
         warnings.extend(doc.warnings)
         if not settled(plan, doc, body, numbers, seen):
-            body, numbers = settle_fast(next_pass, plan, body, numbers, trace, fields, warnings, lambda: seen)
+            body, numbers = settle(next_pass, body, numbers, trace, fields, warnings,
+                                   lambda doc, body, numbers: settled(plan, doc, body, numbers, seen))
         return body, numbers, doc, fields
-
-
-def settle_fast(clean_body, plan: RulePlan, body: list[str], numbers: list[int], trace: list[TraceEntry],
-                fields: dict[str, str], warnings: list[str], seen) -> tuple[list[str], list[int]]:
-    """`settle`, stopping as soon as a pass proves that the next one would change nothing."""
-    for _ in range(MAX_PASSES - 1):
-        sub: list[TraceEntry] = []
-        again, idx, doc = clean_body(prepare_lines(body, sub), sub)
-        if again == body:
-            return body, numbers
-        trace.extend(t._replace(line=numbers[t.line - 1] if t.line else None) for t in sub)
-        for key, value in doc.fields.items():
-            fields.setdefault(key, value)
-        body, numbers = again, [numbers[i - 1] for i in idx]
-        if settled(plan, doc, again, idx, seen()):
-            return body, numbers
-    warnings.append(f"cleaning did not settle after {MAX_PASSES} passes; output may change if cleaned again")
-    return body, numbers
 
 
 def _chain(site, generic) -> tuple:

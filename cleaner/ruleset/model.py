@@ -32,6 +32,12 @@ class Matcher:
     suffixes: tuple[str, ...] = ()  # derived pre-test: the regex ends with a word list
     timed: bool = True  # run under the time budget (patterns that can backtrack badly)
     longest_word: int = 0  # the longest of `words`: a longer line cannot be one of them
+    find: object = field(init=False, repr=False)  # pattern.match where anchored, else pattern.search
+
+    def __post_init__(self):
+        pattern = self.pattern
+        object.__setattr__(self, "find", None if pattern is None else pattern.match if self.anchored
+                           else pattern.search)
 
     def match(self, line: str, timeout: float | None):
         """A match object, True for a literal hit, or None. May raise TimeoutError."""
@@ -55,10 +61,8 @@ class Matcher:
         if self.suffixes and not line.endswith(self.suffixes):
             return None
         if not self.timed or timeout is None:  # the timeout keyword alone doubles the cost of a call
-            return pattern.match(line) if self.anchored else pattern.search(line)
-        if self.anchored:
-            return pattern.match(line, timeout=timeout)
-        return pattern.search(line, timeout=timeout)
+            return self.find(line)
+        return self.find(line, timeout=timeout)
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,6 +83,7 @@ class Action:
     needs_regex: ClassVar[bool] = False  # `match.regex` is required
     positional: bool = False  # its effect on a line depends on other lines (see Rule.positional)
     keeps_firing_line: bool = False  # it may fire and leave its line in place (so `requires` may see it)
+    first_only: bool = False  # it acts on its first match only: lines after it were not tested
 
     @classmethod
     def check(cls, rule: dict, fail: Callable[[str, str], Exception]) -> None:
@@ -260,6 +261,8 @@ class CutHead(Action):
 
     name = "cut-head"
     traces = removes = ("cut",)
+    positional = True  # whether a line is tested depends on the lines before it
+    first_only = True  # a later marker is cut to by the next settling pass
 
     def apply(self, rule, doc: Document, lines: Sequence[int]) -> None:
         for i, _ in doc.matches(rule, lines):

@@ -17,7 +17,7 @@ class Case(NamedTuple):
     rule: Rule
     number: int
     example: Example
-    cleaner: object  # a cleaner.Cleaner holding the rule's rule set
+    cleaner: object  # a cleaner.Cleaner holding the rule's rule set (and the generic rules)
 
 
 def check_example(case: Case) -> list[str]:
@@ -52,13 +52,12 @@ def _paragraphs(text: str) -> list[str]:
 
 def iter_examples(cleaner) -> Iterator[Case]:
     """Every example of every rule of a cleaner's rule sets, each rule once (an included rule under the
-    first site that includes it). Test ids: `<site>/<rule id>`, `-<n>` or `-<name>` for several."""
-    from cleaner.api import Cleaner
-
-    generic = cleaner.generic
-    runners = [(rs, Cleaner([rs], generic, regex_timeout=5.0)) for rs in cleaner.index.rulesets]
+    first site that includes it), each run by a cleaner of the same class holding just its rule set and
+    the generic rules. Test ids: `<site>/<rule id>`, `-<n>` or `-<name>` for several."""
+    make, generic = type(cleaner), cleaner.generic
+    runners = [(rs, make([rs], generic, regex_timeout=5.0)) for rs in cleaner.index.rulesets]
     if generic is not None:
-        runners.append((generic, Cleaner([], generic, regex_timeout=5.0)))
+        runners.append((generic, make([], generic, regex_timeout=5.0)))
     seen: set[tuple[str, str]] = set()
     for rs, runner in runners:
         for rule in rs.rules:

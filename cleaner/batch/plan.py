@@ -103,10 +103,6 @@ class Plan:
     out_format: str
     skipped_count: int = 0  # all of them
 
-    @property
-    def total_bytes(self) -> int:
-        return sum(s.size for s in self.shards)
-
 
 def resolve_out_format(out_format: str | None, kinds: set[str], one_doc=frozenset({"files"})) -> str:
     """`auto`: text when every input is a document file, else jsonl."""

@@ -147,11 +147,6 @@ class ParquetWriter:
         self.row_group_rows = row_group_rows
         self.w = pq.ParquetWriter(self.file.f, schema, compression="zstd")
 
-    def write(self, rec: dict, extra: dict | None = None) -> None:
-        self.rows.append(parquet_row(rec, extra, self.schema))
-        if len(self.rows) >= self.row_group_rows:
-            self._flush()
-
     def write_rows(self, rows: Iterable[dict]) -> None:
         """Rows already shaped by `parquet_row` (in a worker)."""
         self.rows.extend(rows)

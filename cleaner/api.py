@@ -37,11 +37,13 @@ class Cleaner(TextCleaner):
         return cls(sites, generic, regex_timeout=regex_timeout, accelerate=accelerate)
 
     def clean(self, data: str | bytes, url: str | None = None, site: str | None = None,
-              *, format: str = "auto", content_type: str | None = None) -> Result:
+              *, format: str = "auto", content_type: str | None = None, date: str | None = None,
+              layout: str | None = None) -> Result:
         """Clean one document (text or HTML, str or bytes). Never raises on bad input.
 
         Site rules are chosen by the URL's host, else by content signatures, else by `site`; with no
-        match only the generic rules run. HTML bytes are decoded by BOM, then the charset of
+        match only the generic rules run. A site with layouts runs the layout named, else the one valid on
+        `date` (ISO; for HTML also the page's date), else the one whose rules fit. HTML bytes are decoded by BOM, then the charset of
         `content_type` (the HTTP header), then the page's meta charset, then a detector.
         Raises RuleTimeout if a rule's regex exceeds its budget.
         """
@@ -50,13 +52,13 @@ class Cleaner(TextCleaner):
         warnings: list[str] = []
         text, is_html = decode(data, format, content_type, warnings)
         if not is_html:
-            return self.clean_text(text, url, site, warnings=warnings)
+            return self.clean_text(text, url, site, warnings=warnings, date=date, layout=layout)
         printable = check_input(text, warnings)
         if printable is None:
             return Result("", warnings=warnings, stats=stats(len(text), 0, 0, 0, 0))
         lines, page_meta, ruleset = self._extract_html(text, url, warnings)
         return self.clean_text(lines, url, site, ruleset=ruleset, page_meta=page_meta, warnings=warnings,
-                               printable=False, chars_in=len(text))
+                               printable=False, chars_in=len(text), date=date, layout=layout)
 
     def extracted_text(self, data: str | bytes, url: str | None = None) -> tuple[str, str | None]:
         """(the text the HTML path takes from a page before any rule runs, the site whose selectors it

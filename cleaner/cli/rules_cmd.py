@@ -24,7 +24,7 @@ def _rulesets(directory: Path | None):
 
 
 def _count(rulesets) -> int:
-    return len({(r.source, r.id) for rs in rulesets for r in rs.rules})
+    return len({(r.source, r.id) for rs in rulesets for r in rs.all_rules()})
 
 
 @rules_app.command("check")
@@ -59,7 +59,7 @@ def list_rules(
     for rs in _rulesets(directory):
         if site and rs.name != site:
             continue
-        for rule in rs.rules:
+        for rule in rs.all_rules():
             table.add_row(rs.name, rule.id, rule.action, escape(rule.description))
     out.print(table)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cleaner.core.engine import Document
-from cleaner.core.normalize import prepare_lines
+from cleaner.core.normalize import finish_lines, prepare_lines
 from cleaner.core.screen import Screen
 
 
@@ -139,15 +139,16 @@ def _would_take_new(rule, doc: Document, numbers: list[int]) -> bool:
 
 
 def _none_would_take(plan: RulePlan, body: list[str], seen: list[str], timeout: float | None) -> bool:
-    """Whether no rule would take the body lines whose text finishing changed (pipes stripped, …),
-    as a fresh pass would see them: testing those few lines spares a whole pass."""
+    """Whether no rule would take the body lines whose text finishing changed (pipes stripped, …), as a
+    fresh pass would see them, and no normaliser would change them again: testing those few lines
+    spares a whole pass."""
     n = len(body)
     try:
         for j, (line, old) in enumerate(zip(body, seen)):
             if line == old:
                 continue
-            if prepare_lines([line], [])[0] != line:
-                return False
+            if prepare_lines([line], [])[0] != line or finish_lines([line], [1], [])[0] != [line]:
+                return False  # preparing or finishing it again changes it (`| | a | |` loses one pipe a pass)
             for rule in plan.runnable:
                 if (rule.head is not None and j >= rule.head) or (rule.tail is not None and j < n - rule.tail):
                     continue  # outside the rule's region

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cleaner.core.accelerator import RulePlan, focus_of, run_rules_fast, settled
+from cleaner.core.dates import parse_date
 from cleaner.core.engine import Document, run_rules
 from cleaner.core.normalize import finish_lines, prepare_lines
 from cleaner.core.repair import repair_document
@@ -47,6 +48,20 @@ def detect_site(index: SiteIndex, url: str | None, text: str, site: str | None, 
             known = ", ".join(rs.name for rs in index.rulesets) or "none"
             warnings.append(f"unknown site {site!r}; known: {known}; generic rules only")
     return ruleset
+
+
+def pick_layout(ruleset, date: str | None, name: str | None, warnings: list[str]):
+    """The layout named, else the first valid on the document's date; None when neither decides."""
+    if name is not None:
+        for layout in ruleset.layouts:
+            if layout.name == name:
+                return layout
+        known = ", ".join(layout.name for layout in ruleset.layouts)
+        warnings.append(f"unknown layout {name!r} of {ruleset.name}; known: {known}; chosen by date or fit")
+    iso = parse_date(date) if date else None
+    if iso is None:
+        return None
+    return next((layout for layout in ruleset.layouts if layout.valid_on(iso)), None)
 
 
 def apply_rules(plan: RulePlan, lines: list[str], trace: list[TraceEntry], timeout: float | None) -> Document:
@@ -129,8 +144,13 @@ class TextCleaner:
         self.generic = generic
         self.regex_timeout = regex_timeout
         self.accelerate = accelerate
-        # Site rules, then generic rules: one plan per site (None: no site).
-        self._plans = {rs.name if rs is not None else None: RulePlan(_chain(rs, generic)) for rs in (*sites, None)}
+        # (Layout rules,) site rules, then generic rules: one plan per site (None: no site) and layout.
+        self._plans: dict[tuple[str | None, str | None], RulePlan] = {}
+        for rs in (*sites, None):
+            name = rs.name if rs is not None else None
+            self._plans[name, None] = RulePlan(_chain(rs, generic))
+            for layout in getattr(rs, "layouts", ()):
+                self._plans[name, layout.name] = RulePlan((*layout.rules, *_chain(rs, generic)))
 
     @property
     def sites(self) -> list[str]:
@@ -138,13 +158,15 @@ class TextCleaner:
 
     def clean_text(self, text: str, url: str | None = None, site: str | None = None, *, ruleset=None,
                    page_meta: dict[str, str] | None = None, warnings: list[str] | None = None,
-                   printable: bool | None = None, chars_in: int | None = None) -> Result:
-        """Clean one text: check → repair → prepare → detect site → rules → finish → settle → result.
+                   printable: bool | None = None, chars_in: int | None = None, date: str | None = None,
+                   layout: str | None = None) -> Result:
+        """Clean one text: check → repair → prepare → detect site (and layout) → rules → finish → settle.
 
         `ruleset`: the site already known (from an HTML page); `page_meta`: metadata the input adapter
         found, used where the rules found none; `printable`: given when the caller ran `check_input`
-        itself (False: repair checks every character). Raises RuleTimeout if a rule's regex exceeds its
-        budget.
+        itself (False: repair checks every character); `date`: the document's date (ISO), which picks
+        the site's layout (else the page's date, else the layout whose rules fit); `layout`: a layout
+        by name. Raises RuleTimeout if a rule's regex exceeds its budget.
         """
         warnings = [] if warnings is None else warnings
         chars_in = len(text) if chars_in is None else chars_in
@@ -157,9 +179,32 @@ class TextCleaner:
         lines = prepare_lines(repaired, trace, text)
         if ruleset is None:
             ruleset = detect_site(self.index, url, text if lines is repaired else "\n".join(lines), site, warnings)
-        plan = self._plans[ruleset.name if ruleset is not None else None]
+        page_meta = page_meta or {}
+        chosen = None
+        if ruleset is not None and ruleset.layouts:
+            chosen = pick_layout(ruleset, date or page_meta.get("date"), layout, warnings) or \
+                self.fit_layout(ruleset, lines)
+        plan = self._plans[ruleset.name if ruleset is not None else None, chosen.name if chosen else None]
         body, numbers, doc, fields = self.clean_lines(plan, lines, trace, warnings)
-        return make_result(body, numbers, doc, fields, ruleset, page_meta or {}, trace, warnings, chars_in)
+        result = make_result(body, numbers, doc, fields, ruleset, page_meta, trace, warnings, chars_in)
+        result.layout = chosen.name if chosen else None
+        return result
+
+    def fit_layout(self, ruleset, lines: list[str]):
+        """The layout whose own rules take the most lines of the document (ties: the first declared)."""
+        best, score = ruleset.layouts[0], -1
+        for layout in ruleset.layouts:
+            plan = self._plans[ruleset.name, layout.name]
+            doc = Document(lines, [], self.regex_timeout)
+            if self.accelerate:
+                run_rules_fast(plan, doc)
+            else:
+                run_rules(plan.rules, doc)
+            own = {r.id for r in layout.rules}
+            taken = sum(1 for t in doc.trace if t.rule in own)
+            if taken > score:
+                best, score = layout, taken
+        return best
 
     def clean_lines(self, plan: RulePlan, lines: list[str], trace: list[TraceEntry], warnings: list[str]):
         """Rules, finish and settle over prepared lines: (body, line numbers, first Document, fields)."""

@@ -18,6 +18,7 @@ class Case(NamedTuple):
     number: int
     example: Example
     cleaner: object  # a cleaner.Cleaner holding the rule's rule set (and the generic rules)
+    layout: str | None = None  # the layout the rule belongs to, which its examples run under
 
 
 def check_example(case: Case) -> list[str]:
@@ -43,7 +44,8 @@ def check_example(case: Case) -> list[str]:
 
 
 def _clean(case: Case, text: str):
-    return case.cleaner.clean(text, site=case.cleaner.sites[0] if case.cleaner.sites else None, format="text")
+    return case.cleaner.clean(text, site=case.cleaner.sites[0] if case.cleaner.sites else None, format="text",
+                              layout=case.layout)
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -53,20 +55,24 @@ def _paragraphs(text: str) -> list[str]:
 def iter_examples(cleaner) -> Iterator[Case]:
     """Every example of every rule of a cleaner's rule sets, each rule once (an included rule under the
     first site that includes it), each run by a cleaner of the same class holding just its rule set and
-    the generic rules. Test ids: `<site>/<rule id>`, `-<n>` or `-<name>` for several."""
+    the generic rules (a layout's rule under its layout). Test ids: `<site>[/<layout>]/<rule id>`, then
+    `-<n>` or `-<name>` for several."""
     make, generic = type(cleaner), cleaner.generic
     runners = [(rs, make([rs], generic, regex_timeout=5.0)) for rs in cleaner.index.rulesets]
     if generic is not None:
         runners.append((generic, make([], generic, regex_timeout=5.0)))
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str | None]] = set()
     for rs, runner in runners:
-        for rule in rs.rules:
-            if (rule.source, rule.id) in seen:
-                continue
-            seen.add((rule.source, rule.id))
-            for n, ex in enumerate(rule.examples, 1):
-                suffix = f"-{_slug(ex.name)}" if ex.name else f"-{n}" if len(rule.examples) > 1 else ""
-                yield Case(f"{rs.name}/{rule.id}{suffix}", rule, n, ex, runner)
+        layouts = [(layout.name, layout.rules) for layout in rs.layouts]
+        for layout, rules in [*layouts, (None, rs.rules)]:
+            for rule in rules:
+                if (rule.source, rule.id, layout) in seen:
+                    continue
+                seen.add((rule.source, rule.id, layout))
+                where = f"{rs.name}/{layout}" if layout else rs.name
+                for n, ex in enumerate(rule.examples, 1):
+                    suffix = f"-{_slug(ex.name)}" if ex.name else f"-{n}" if len(rule.examples) > 1 else ""
+                    yield Case(f"{where}/{rule.id}{suffix}", rule, n, ex, runner, layout)
 
 
 def _slug(name: str) -> str:

@@ -14,7 +14,8 @@ import jsonschema
 import regex
 import yaml
 
-from cleaner.ruleset.model import SHORT_LINE, Example, Matcher, Rule, RuleError, RuleSet, Signature
+from cleaner.core.dates import parse_date
+from cleaner.ruleset.model import SHORT_LINE, Example, Layout, Matcher, Rule, RuleError, RuleSet, Signature
 from cleaner.ruleset.schema import ACTION_KEYS, FILE
 from cleaner.ruleset.vocabulary import REGISTRY
 
@@ -42,6 +43,10 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
 
 
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Dates stay strings (`valid_from: 2026-03-01`): the loader checks them, with a message naming the key.
+_UniqueKeyLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 
 
 def read_yaml(path: Path) -> dict:
@@ -63,6 +68,8 @@ def read_yaml(path: Path) -> dict:
 def _where(data: dict, err_path: Iterable) -> tuple[str, str]:
     """('rule <id>' or 'file', dotted key) for a schema error path."""
     parts = list(err_path)
+    if len(parts) >= 4 and parts[0] == "layouts" and parts[2] == "rules" and isinstance(parts[3], int):
+        data, parts = data["layouts"][parts[1]], parts[2:]
     if len(parts) >= 2 and parts[0] == "rules" and isinstance(parts[1], int):
         rule = data["rules"][parts[1]]
         rid = rule.get("id", f"#{parts[1] + 1}") if isinstance(rule, dict) else f"#{parts[1] + 1}"
@@ -97,7 +104,13 @@ def validate(path: Path, data: dict) -> None:
         # The deepest error is usually the most specific one.
         best = max(errors, key=lambda e: len(e.absolute_path))
         raise RuleError(_format_schema_error(path, data, best))
-    for rule in data.get("rules", []):
+    names: set[str] = set()
+    for layout in data.get("layouts", ()):
+        if layout["name"] in names:
+            raise RuleError(f"{path}: layout '{layout['name']}': key 'name': duplicate")
+        names.add(layout["name"])
+        _check_layout(path, layout)
+    for rule in [*data.get("rules", []), *(r for layout in data.get("layouts", ()) for r in layout["rules"])]:
         for key, actions in ACTION_KEYS.items():
             if key in rule and rule["action"] not in actions:
                 raise RuleError(f"{path}: rule '{rule['id']}': key '{key}' is only allowed with action "
@@ -105,6 +118,16 @@ def validate(path: Path, data: dict) -> None:
         REGISTRY[rule["action"]].check(rule, lambda key, msg, rid=rule["id"]: RuleError(f"{path}: rule '{rid}': {msg}"))
         if "example" not in rule and "examples" not in rule:
             raise RuleError(f"{path}: rule '{rule['id']}': missing required key: 'example' (input -> output)")
+
+
+def _check_layout(path: Path, layout: dict) -> None:
+    for key in ("valid_from", "valid_until"):
+        if key in layout and parse_date(layout[key], "ymd") != layout[key]:
+            raise RuleError(f"{path}: layout '{layout['name']}': key '{key}': bad value {layout[key]!r}; "
+                            f"allowed: a date, yyyy-mm-dd")
+    if layout.get("valid_from", "") > layout.get("valid_until", "9999"):
+        raise RuleError(f"{path}: layout '{layout['name']}': key 'valid_until': {layout['valid_until']} is "
+                        f"before valid_from {layout['valid_from']}")
 
 
 class _Compiler:
@@ -317,15 +340,19 @@ def _compile(path: Path, data: dict, raw: dict, name: str) -> RuleSet:
             if wl in wordlists:
                 raise RuleError(f"{p}: file: key 'wordlists.{wl}': already defined in {owner[wl]}")
             wordlists[wl], owner[wl] = tuple(dict.fromkeys(words)), p
+    # A layout's own rules run first (their ids are unique within the layout), then the file's shared
+    # rules, then those of its includes (their ids unique in the file).
+    layouts = tuple(_layout(path, ld, wordlists) for ld in data.get("layouts", ()))
+    layout_ids = {r.id for layout in layouts for r in layout.rules}
     rules: list[Rule] = []
     ids: dict[str, Path] = {}
-    # The file's own rules run first, then those of its includes.
     for p, d in [(path, data)] + [u for u in unique if u[0] != path]:
         compiler = _Compiler(p, wordlists)
         for rd in d.get("rules", ()):
-            if rd["id"] in ids:
-                raise RuleError(f"{p}: rule '{rd['id']}': key 'id': duplicate; already used in {ids[rd['id']]}")
-            rules.append(compiler.rule(rd, set(ids)))
+            if rd["id"] in ids or rd["id"] in layout_ids:
+                where = ids.get(rd["id"], "a layout of this file")
+                raise RuleError(f"{p}: rule '{rd['id']}': key 'id': duplicate; already used in {where}")
+            rules.append(compiler.rule(rd, set(ids) | layout_ids))
             ids[rd["id"]] = p
     for domain in data.get("domains", ()):
         _check_domain(path, domain)
@@ -338,7 +365,17 @@ def _compile(path: Path, data: dict, raw: dict, name: str) -> RuleSet:
     if html:
         _check_selectors(path, html)
     return RuleSet(name=name, source=str(path), description=data.get("description", ""), rules=tuple(rules),
-                   domains=tuple(data.get("domains", ())), signatures=signatures, html=html)
+                   domains=tuple(data.get("domains", ())), signatures=signatures, html=html, layouts=layouts)
+
+
+def _layout(path: Path, data: dict, wordlists: dict[str, tuple[str, ...]]) -> Layout:
+    compiler = _Compiler(path, wordlists)
+    rules: list[Rule] = []
+    for rd in data["rules"]:
+        if any(r.id == rd["id"] for r in rules):
+            raise RuleError(f"{path}: rule '{rd['id']}': key 'id': duplicate in layout '{data['name']}'")
+        rules.append(compiler.rule(rd, {r.id for r in rules}))
+    return Layout(data["name"], tuple(rules), data.get("valid_from"), data.get("valid_until"))
 
 
 def load_data(data: dict, path: str | Path = "<memory>.yaml", name: str | None = None) -> RuleSet:

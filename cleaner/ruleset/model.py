@@ -9,7 +9,7 @@ import regex
 from cleaner.core.engine import RuleTimeout
 from cleaner.ruleset.vocabulary import Action, Followers
 
-__all__ = ["Example", "Followers", "Matcher", "Rule", "RuleError", "RuleSet", "RuleTimeout", "Signature"]
+__all__ = ["Example", "Followers", "Layout", "Matcher", "Rule", "RuleError", "RuleSet", "RuleTimeout", "Signature"]
 
 SHORT_LINE = 200  # whole-line words and literals are at most this long (labels are short)
 
@@ -115,8 +115,24 @@ class Signature(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class Layout:
+    """A site's layout valid between two dates (ISO, inclusive; None: open): its own rules run before the
+    file's shared rules."""
+
+    name: str
+    rules: tuple[Rule, ...]
+    valid_from: str | None = None
+    valid_until: str | None = None
+
+    def valid_on(self, date: str) -> bool:
+        return (self.valid_from is None or self.valid_from <= date) and \
+            (self.valid_until is None or date <= self.valid_until)
+
+
+@dataclass(frozen=True, slots=True)
 class RuleSet:
-    """The rules of one site (or the generic set), in the order they run."""
+    """The rules of one site (or the generic set), in the order they run; with layouts, the chosen
+    layout's own rules run first, then `rules` (the shared ones)."""
 
     name: str  # the site, or "generic"
     source: str
@@ -125,3 +141,8 @@ class RuleSet:
     domains: tuple[str, ...] = ()
     signatures: tuple[Signature, ...] = ()
     html: dict[str, tuple[str, ...]] | None = None
+    layouts: tuple[Layout, ...] = ()
+
+    def all_rules(self) -> tuple[Rule, ...]:
+        """Every rule of the file: each layout's own, then the shared ones."""
+        return (*(r for layout in self.layouts for r in layout.rules), *self.rules)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from cleaner.ruleset.vocabulary import (ACTIONS, DATE_ORDERS, EXAMPLE, FIELDS, MATCH, REGISTRY, RULE_KEYS, STRINGS,
                                         action_keys)
 
-__all__ = ["ACTIONS", "ACTION_KEYS", "DATE_ORDERS", "EXAMPLE", "FIELDS", "FILE", "MATCH", "RULE"]
+__all__ = ["ACTIONS", "ACTION_KEYS", "DATE_ORDERS", "EXAMPLE", "FIELDS", "FILE", "LAYOUT", "MATCH", "RULE"]
 
 RULE = {
     "type": "object",
@@ -20,6 +20,21 @@ RULE = {
 ACTION_KEYS = action_keys()
 
 _HOST = r"^[a-z0-9-]+(\.[a-z0-9-]+)+$"
+_DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+
+# A layout of the site, valid between two dates: its own rules run before the file's shared rules.
+LAYOUT = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["name", "rules"],
+    "properties": {
+        "name": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+        "description": {"type": "string", "minLength": 1},
+        "valid_from": _DATE,
+        "valid_until": _DATE,
+        "rules": {"type": "array", "minItems": 1, "items": RULE},
+    },
+}
 
 FILE = {
     "type": "object",
@@ -52,5 +67,6 @@ FILE = {
             "properties": {k: STRINGS for k in ("body", "strip", "title", "date", "author", "publisher")},
         },
         "rules": {"type": "array", "items": RULE},
+        "layouts": {"type": "array", "minItems": 1, "items": LAYOUT},
     },
 }

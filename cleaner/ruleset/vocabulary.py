@@ -403,6 +403,7 @@ class Keep(Action):
 
     name = "keep"
     keeps_firing_line = True
+    positional = True  # protection lasts one pass: every settling pass must protect every line again
 
     def apply(self, rule, doc: Document, lines: Sequence[int]) -> None:
         for i, _ in doc.matches(rule, lines):

@@ -10,11 +10,15 @@ from rich.markup import escape
 from cleaner.cli.common import err, fail, load_cleaner, out
 from cleaner.core.repair import normalize_newlines, strip_bom
 from cleaner.core.result import Result
+from cleaner.ruleset.vocabulary import REMOVING
 
 _STYLE = {"kept": "green", "changed": "cyan", "drop": "red", "cut": "red", "extract": "yellow",
           "extract-kept": "yellow"}
 _LABEL = {"kept": "kept", "changed": "changed", "drop": "dropped", "cut": "cut", "extract": "metadata",
           "extract-kept": "kept+meta"}
+
+
+_TAKEN = (*REMOVING, "extract-kept")  # trace actions that remove a line or take it as metadata
 
 
 def line_statuses(lines: list[str], result: Result) -> list[tuple[int, str, str, str]]:
@@ -25,7 +29,7 @@ def line_statuses(lines: list[str], result: Result) -> list[tuple[int, str, str,
     for t in result.trace:
         if t.line is None:
             continue
-        if t.action in ("drop", "cut", "extract", "extract-kept"):
+        if t.action in _TAKEN:
             removed.setdefault(t.line, (t.action, t.rule))  # the first rule that took the line
         elif t.new is not None:
             changed.setdefault(t.line, []).append(t.rule)

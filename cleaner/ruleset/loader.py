@@ -333,13 +333,7 @@ def _compile(path: Path, data: dict, raw: dict, name: str) -> RuleSet:
     parts = _collect_includes(path, data, raw, (path.stem,))
     seen_files: set[Path] = set()
     unique = [(p, d) for p, d in parts + [(path, data)] if not (p in seen_files or seen_files.add(p))]
-    wordlists: dict[str, tuple[str, ...]] = {}
-    owner: dict[str, Path] = {}
-    for p, d in unique:
-        for wl, words in d.get("wordlists", {}).items():
-            if wl in wordlists:
-                raise RuleError(f"{p}: file: key 'wordlists.{wl}': already defined in {owner[wl]}")
-            wordlists[wl], owner[wl] = tuple(dict.fromkeys(words)), p
+    wordlists = _wordlists(unique)
     # A layout's own rules run first (their ids are unique within the layout), then the file's shared
     # rules, then those of its includes (their ids unique in the file).
     layouts = tuple(_layout(path, ld, wordlists) for ld in data.get("layouts", ()))
@@ -366,6 +360,18 @@ def _compile(path: Path, data: dict, raw: dict, name: str) -> RuleSet:
         _check_selectors(path, html)
     return RuleSet(name=name, source=str(path), description=data.get("description", ""), rules=tuple(rules),
                    domains=tuple(data.get("domains", ())), signatures=signatures, html=html, layouts=layouts)
+
+
+def _wordlists(files: list[tuple[Path, dict]]) -> dict[str, tuple[str, ...]]:
+    """The word lists of a file and its includes (each defined once)."""
+    wordlists: dict[str, tuple[str, ...]] = {}
+    owner: dict[str, Path] = {}
+    for p, d in files:
+        for wl, words in d.get("wordlists", {}).items():
+            if wl in wordlists:
+                raise RuleError(f"{p}: file: key 'wordlists.{wl}': already defined in {owner[wl]}")
+            wordlists[wl], owner[wl] = tuple(dict.fromkeys(words)), p
+    return wordlists
 
 
 def _layout(path: Path, data: dict, wordlists: dict[str, tuple[str, ...]]) -> Layout:

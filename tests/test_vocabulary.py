@@ -125,3 +125,18 @@ def test_one_date_parser_for_rules_and_pages(text, order, iso):
     from cleaner.core.dates import parse_date
 
     assert parse_date(text, order) == iso
+
+
+@pytest.mark.parametrize("example,message", [
+    ({"input": "a"}, "rule 'a': key 'example': needs exactly one of: output, pass"),
+    ({"input": "a", "output": "b", "pass": True}, "needs exactly one of: output, pass"),
+    ({"input": "a", "pass": False}, "key 'example.pass': bad value False"),
+    ({"input": "a", "output": "a", "name": ""}, "key 'example.name': bad value ''")])
+def test_example_errors(example, message):
+    from cleaner import RuleError
+    from cleaner.ruleset.loader import load_data
+
+    rule = {"id": "a", "description": "d", "action": "drop", "match": {"literal": ["x"]}, "example": example}
+    with pytest.raises(RuleError) as info:
+        load_data({"site": "example.org", "description": "d", "rules": [rule]})
+    assert message in str(info.value)

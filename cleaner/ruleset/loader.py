@@ -90,8 +90,10 @@ def _format_schema_error(path: Path, data: dict, err: jsonschema.ValidationError
         return f"{prefix}: missing required key: {err.message.split(' is a required')[0]}"
     if err.validator == "enum":
         return f"{prefix}: bad value {err.instance!r}; allowed: {', '.join(map(str, err.validator_value))}"
-    if err.validator == "anyOf" and "required" in str(err.validator_value):
-        return f"{prefix}: needs one of: regex, literal, words"
+    branches = err.validator_value if err.validator in ("anyOf", "oneOf") else None
+    if branches and all(isinstance(b, dict) and list(b) == ["required"] for b in branches):
+        keys = ", ".join(k for b in branches for k in b["required"])
+        return f"{prefix}: needs " + (f"one of: {keys}" if err.validator == "anyOf" else f"exactly one of: {keys}")
     if err.validator == "propertyNames":
         return f"{prefix}: bad name {err.instance!r}: {err.message}"
     return f"{prefix}: bad value {err.instance!r}: {err.message}"

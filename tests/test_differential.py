@@ -1,9 +1,10 @@
 """The accelerated engine returns exactly what the reference engine returns: body, title, metadata,
 trace, warnings and stats, on real fixture lines shuffled and mixed, under random rule sets drawn from
-the vocabulary's registry (and the shipped generic rules).
+the vocabulary's registry (with and without layouts, the shipped vietnam.vn and generic rules).
 
 CI runs a bounded number of examples; `DIFFERENTIAL_EXAMPLES=10000 pytest tests/test_differential.py`
 runs more."""
+import dataclasses
 import os
 from unittest import mock
 
@@ -88,25 +89,36 @@ def rule_files(draw) -> dict:
             rule["requires"] = draw(st.lists(st.sampled_from([r["id"] for r in rules]), min_size=1, max_size=2,
                                              unique=True))
         rules.append(rule)
-    return {"site": "example.org", "description": "random rules", "wordlists": wordlists, "rules": rules}
+    data = {"site": "example.org", "description": "random rules", "wordlists": wordlists, "rules": rules}
+    if len(rules) > 1 and draw(st.booleans()):
+        # two layouts: each a prefix of the rules (so `requires` still names earlier rules), the rest shared
+        k = draw(st.integers(1, len(rules) - 1))
+        j = draw(st.integers(1, k))
+        data["layouts"] = [{"name": "older", "valid_until": "2026-01-31", "rules": rules[:k]},
+                           {"name": "newer", "valid_from": "2026-02-01", "rules": rules[:j]}]
+        data["rules"] = rules[k:]
+    return data
 
 
-def _outcome(cleaner: TextCleaner, text: str):
+def _outcome(cleaner: TextCleaner, text: str, date: str | None):
     try:
-        r = cleaner.clean_text(text, site="example.org")
+        r = cleaner.clean_text(text, site="example.org", date=date)
     except Exception as e:  # noqa: BLE001 - the same error must come out of both
         return type(e).__name__, str(e)
-    return r.text, r.title, r.site, r.metadata, r.trace, r.warnings, r.stats
+    return r.text, r.title, r.site, r.metadata, r.trace, r.warnings, r.stats, r.layout
 
 
 @settings(max_examples=_EXAMPLES, deadline=None, derandomize="DIFFERENTIAL_EXAMPLES" not in os.environ,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(data=rule_files(), docs=st.lists(documents, min_size=1, max_size=3), with_generic=st.booleans())
-def test_accelerated_engine_equals_reference(cleaner, data, docs, with_generic):
+@given(data=rule_files(), docs=st.lists(documents, min_size=1, max_size=3), with_generic=st.booleans(),
+       with_site=st.booleans(), date=st.sampled_from([None, "2026-01-15", "2026-03-01"]))
+def test_accelerated_engine_equals_reference(cleaner, data, docs, with_generic, with_site, date):
     site = load_data(data)
+    if with_site:  # the real vietnam.vn rules after the random ones: realistic regions, requires, guards
+        site = dataclasses.replace(site, rules=(*site.rules, *cleaner.index.by_name("vietnam.vn").rules))
     generic = cleaner.generic if with_generic else None
     with mock.patch("cleaner.core.sites.PublicSuffixList", return_value=_PSL):
         fast = TextCleaner([site], generic, accelerate=True)
         reference = TextCleaner([site], generic, accelerate=False)
     for text in docs:
-        assert _outcome(fast, text) == _outcome(reference, text)
+        assert _outcome(fast, text, date) == _outcome(reference, text, date)

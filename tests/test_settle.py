@@ -73,7 +73,7 @@ def test_a_second_pass_runs_where_it_changes_something(cleaner, name):
 def test_no_second_pass_where_nothing_can_change(cleaner, monkeypatch, copy):
     if copy:  # the shortcut keys its records by rule identity, which a worker's copy must keep
         cleaner = pickle.loads(pickle.dumps(cleaner))
-    import cleaner.core.cleaner as core
+    import cleaner.core.accelerator as core
 
     calls = []
     original = core.settle

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cleaner.core.engine import Document
+from cleaner.core.engine import Document, settle
 from cleaner.core.normalize import finish_lines, prepare_lines
+from cleaner.core.result import TraceEntry
 from cleaner.core.screen import Screen
 
 
@@ -33,6 +34,38 @@ class RulePlan:
         self.runnable = tuple(r for r in self.rules if not r.requires or r.requires & keeps)
         self.positional = tuple(r for r in self.runnable if r.positional)
         self.first_only = frozenset(r.id for r in self.rules if r.effect.first_only)
+
+
+def clean_lines_fast(plan: RulePlan, lines: list[str], trace: list[TraceEntry], warnings: list[str],
+                     timeout: float | None):
+    """`TextCleaner.clean_lines` through the accelerator: candidate lines only, and a settling pass only
+    where the first cannot prove it unnecessary (then each pass looks at the lines that changed)."""
+    seen: list[str] = []
+
+    def one_pass(lines: list[str], trace: list[TraceEntry], focus=None):
+        nonlocal seen
+        doc = Document(lines, trace, timeout)
+        run_rules_fast(plan, doc, focus)
+        kept, numbers = doc.kept()
+        seen = kept
+        if doc.rewritten:  # the rules before a rewrite have not seen the new text
+            seen = [doc.rewritten.get(n - 1, line) for line, n in zip(kept, numbers)]
+        body, body_numbers = finish_lines(kept, numbers, trace, collapsed=not doc.rewritten)
+        if len(body) != len(seen):
+            alive = set(body_numbers)
+            seen = [line for line, n in zip(seen, numbers) if n in alive]
+        return body, body_numbers, doc
+
+    def next_pass(lines: list[str], trace: list[TraceEntry]):
+        return one_pass(lines, trace, focus_of(lines, seen))
+
+    body, numbers, doc = one_pass(lines, trace)
+    fields = dict(doc.fields)
+    warnings.extend(doc.warnings)
+    if not settled(plan, doc, body, numbers, seen):
+        body, numbers = settle(next_pass, body, numbers, trace, fields, warnings,
+                               lambda doc, body, numbers: settled(plan, doc, body, numbers, seen))
+    return body, numbers, doc, fields
 
 
 def run_rules_fast(plan: RulePlan, doc: Document, focus: Sequence[int] | None = None) -> None:

@@ -7,15 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cleaner.core.accelerator import RulePlan, focus_of, run_rules_fast, settled
+from cleaner.core.accelerator import RulePlan, clean_lines_fast, run_rules_fast
 from cleaner.core.dates import parse_date
-from cleaner.core.engine import Document, run_rules
+from cleaner.core.engine import Document, run_rules, settle
 from cleaner.core.normalize import finish_lines, prepare_lines
 from cleaner.core.repair import repair_document
 from cleaner.core.result import Result, TraceEntry
 from cleaner.core.sites import SiteIndex
 
-MAX_PASSES = 50  # each pass that changes something removes or rewrites a line
 METADATA_FIELDS = ("author", "publisher", "date", "source_url")
 _CONTROLS = tuple(chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)))
 
@@ -75,40 +74,6 @@ def finish(doc: Document, trace: list[TraceEntry]) -> tuple[list[str], list[int]
     """The kept lines, finished (table pipes, markers, spaces): (body lines, their input line numbers)."""
     kept, numbers = doc.kept()
     return finish_lines(kept, numbers, trace)
-
-
-def settle(clean_body, body: list[str], numbers: list[int], trace: list[TraceEntry], fields: dict[str, str],
-           warnings: list[str], done=None) -> tuple[list[str], list[int]]:
-    """Clean the body again until nothing changes: this loop is what makes cleaning idempotent.
-
-    `clean_body(lines, trace)` is one pass over a body: (new body, its line numbers, the Document).
-    Repair is idempotent, so a pass starts at preparing the lines. A pass that changes the body adds its
-    trace (with input line numbers; a line's `extract-kept` already traced is not repeated) and the
-    fields not found before. `done(doc, body, numbers)`: the accelerator's proof that the next pass
-    would change nothing.
-    """
-    for _ in range(MAX_PASSES - 1):
-        sub: list[TraceEntry] = []
-        again, idx, doc = clean_body(prepare_lines(body, sub), sub)
-        if again == body:
-            return body, numbers
-        merge_trace(trace, sub, numbers)
-        for key, value in doc.fields.items():
-            fields.setdefault(key, value)
-        body, numbers = again, [numbers[i - 1] for i in idx]
-        if done is not None and done(doc, again, idx):
-            return body, numbers
-    warnings.append(f"cleaning did not settle after {MAX_PASSES} passes; output may change if cleaned again")
-    return body, numbers
-
-
-def merge_trace(trace: list[TraceEntry], sub: list[TraceEntry], numbers: list[int]) -> None:
-    """Add a later pass's trace to the document's, its body line numbers turned into input line numbers."""
-    entries = [t._replace(line=numbers[t.line - 1] if t.line else None) for t in sub]
-    if any(t.action == "extract-kept" for t in entries):
-        known = {t for t in trace if t.action == "extract-kept"}
-        entries = [t for t in entries if t not in known]
-    trace.extend(entries)
 
 
 def make_result(body: list[str], numbers: list[int], doc: Document, fields: dict[str, str], ruleset,
@@ -181,7 +146,7 @@ class TextCleaner:
             ruleset = detect_site(self.index, url, text if lines is repaired else "\n".join(lines), site, warnings)
         page_meta = page_meta or {}
         chosen = None
-        if ruleset is not None and ruleset.layouts:
+        if ruleset is not None and getattr(ruleset, "layouts", ()):
             chosen = pick_layout(ruleset, date or page_meta.get("date"), layout, warnings) or \
                 self.fit_layout(ruleset, lines)
         plan = self._plans[ruleset.name if ruleset is not None else None, chosen.name if chosen else None]
@@ -209,7 +174,7 @@ class TextCleaner:
     def clean_lines(self, plan: RulePlan, lines: list[str], trace: list[TraceEntry], warnings: list[str]):
         """Rules, finish and settle over prepared lines: (body, line numbers, first Document, fields)."""
         if self.accelerate:
-            return self._clean_lines_fast(plan, lines, trace, warnings)
+            return clean_lines_fast(plan, lines, trace, warnings, self.regex_timeout)
 
         def one_pass(lines: list[str], trace: list[TraceEntry]):
             doc = apply_rules(plan, lines, trace, self.regex_timeout)
@@ -219,36 +184,6 @@ class TextCleaner:
         fields = dict(doc.fields)
         warnings.extend(doc.warnings)
         body, numbers = settle(one_pass, body, numbers, trace, fields, warnings)
-        return body, numbers, doc, fields
-
-    def _clean_lines_fast(self, plan: RulePlan, lines: list[str], trace: list[TraceEntry], warnings: list[str]):
-        """`clean_lines` through the accelerator: candidate lines only, and a settling pass only where the
-        first cannot prove it unnecessary (then each pass looks at the lines that changed)."""
-        seen: list[str] = []
-
-        def one_pass(lines: list[str], trace: list[TraceEntry], focus=None):
-            nonlocal seen
-            doc = Document(lines, trace, self.regex_timeout)
-            run_rules_fast(plan, doc, focus)
-            kept, numbers = doc.kept()
-            seen = kept
-            if doc.rewritten:  # the rules before a rewrite have not seen the new text
-                seen = [doc.rewritten.get(n - 1, line) for line, n in zip(kept, numbers)]
-            body, body_numbers = finish_lines(kept, numbers, trace, collapsed=not doc.rewritten)
-            if len(body) != len(seen):
-                alive = set(body_numbers)
-                seen = [line for line, n in zip(seen, numbers) if n in alive]
-            return body, body_numbers, doc
-
-        def next_pass(lines: list[str], trace: list[TraceEntry]):
-            return one_pass(lines, trace, focus_of(lines, seen))
-
-        body, numbers, doc = one_pass(lines, trace)
-        fields = dict(doc.fields)
-        warnings.extend(doc.warnings)
-        if not settled(plan, doc, body, numbers, seen):
-            body, numbers = settle(next_pass, body, numbers, trace, fields, warnings,
-                                   lambda doc, body, numbers: settled(plan, doc, body, numbers, seen))
         return body, numbers, doc, fields
 
 

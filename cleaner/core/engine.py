@@ -1,4 +1,5 @@
-"""The rule engine, as its definition: each rule in order, over the live lines of its region.
+"""The rule engine, as its definition: each rule in order, over the live lines of its region (`run_rules`);
+then the body cleaned again until nothing changes (`settle`).
 
 Pure: no I/O, no global state. State lives in a `Document` made per call, so one compiled rule set
 can serve many threads. What each action does is in `cleaner/ruleset/vocabulary.py`; this module only
@@ -10,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from itertools import compress
 
+from cleaner.core.normalize import prepare_lines
 from cleaner.core.result import TraceEntry, trace_entry
+
+MAX_PASSES = 50  # each pass that changes something removes or rewrites a line
 
 
 class RuleTimeout(RuntimeError):
@@ -101,3 +105,37 @@ def run_rules(rules: Sequence, doc: Document) -> None:
         if rule.requires and rule.requires.isdisjoint(doc.fired):
             continue
         rule.effect.apply(rule, doc, region(rule, doc))
+
+
+def settle(clean_body, body: list[str], numbers: list[int], trace: list[TraceEntry], fields: dict[str, str],
+           warnings: list[str], done=None) -> tuple[list[str], list[int]]:
+    """Clean the body again until nothing changes: this loop is what makes cleaning idempotent.
+
+    `clean_body(lines, trace)` is one pass over a body: (new body, its line numbers, the Document).
+    Repair is idempotent, so a pass starts at preparing the lines. A pass that changes the body adds its
+    trace (with input line numbers; a line's `extract-kept` already traced is not repeated) and the
+    fields not found before. `done(doc, body, numbers)`: the accelerator's proof that the next pass
+    would change nothing.
+    """
+    for _ in range(MAX_PASSES - 1):
+        sub: list[TraceEntry] = []
+        again, idx, doc = clean_body(prepare_lines(body, sub), sub)
+        if again == body:
+            return body, numbers
+        merge_trace(trace, sub, numbers)
+        for key, value in doc.fields.items():
+            fields.setdefault(key, value)
+        body, numbers = again, [numbers[i - 1] for i in idx]
+        if done is not None and done(doc, again, idx):
+            return body, numbers
+    warnings.append(f"cleaning did not settle after {MAX_PASSES} passes; output may change if cleaned again")
+    return body, numbers
+
+
+def merge_trace(trace: list[TraceEntry], sub: list[TraceEntry], numbers: list[int]) -> None:
+    """Add a later pass's trace to the document's, its body line numbers turned into input line numbers."""
+    entries = [t._replace(line=numbers[t.line - 1] if t.line else None) for t in sub]
+    if any(t.action == "extract-kept" for t in entries):
+        known = {t for t in trace if t.action == "extract-kept"}
+        entries = [t for t in entries if t not in known]
+    trace.extend(entries)

@@ -107,10 +107,11 @@ def test_keep_protects_lines_from_later_rules(cleaner_for):
 
 
 def test_the_text_core_imports_no_html_charset_or_vocabulary_module():
-    code = ("import sys, cleaner.core.cleaner, cleaner.core.accelerator; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('selectolax', 'trafilatura', 'htmldate', "
-            "'charset_normalizer', 'lxml', 'justext') or m.startswith(('cleaner.html', 'cleaner.ruleset', "
-            "'cleaner.io', 'cleaner.batch'))]; print(bad)")
+    banned = ("selectolax", "trafilatura", "htmldate", "charset_normalizer", "chardet", "cchardet", "bs4", "lxml",
+              "justext")
+    code = ("import sys, cleaner.core, cleaner.core.cleaner, cleaner.core.accelerator; "
+            f"bad = [m for m in sys.modules if m.split('.')[0] in {banned!r} or m.startswith(('cleaner.html', "
+            "'cleaner.ruleset', 'cleaner.io', 'cleaner.batch', 'cleaner.api'))]; print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert out.stdout.strip() == "[]"

@@ -119,3 +119,16 @@ def test_layout_errors_name_the_key(cleaner_for, old, new, message):
     with pytest.raises(RuleError) as info:
         cleaner_for("example.org", RULES.replace(old, new, 1))
     assert message in str(info.value)
+
+
+def test_explain_takes_a_date(tmp_path):
+    from typer.testing import CliRunner
+
+    from cleaner.cli.main import app
+
+    (tmp_path / "example.org.yaml").write_text(RULES, encoding="utf-8")
+    doc = tmp_path / "doc.txt"
+    doc.write_text(OLDER, encoding="utf-8")
+    res = CliRunner().invoke(app, ["explain", str(doc), "--rules", str(tmp_path), "--url", URL, "--date", "2026-03-05"])
+    assert res.exit_code == 0
+    assert "site: example.org (layout redesign)" in res.output

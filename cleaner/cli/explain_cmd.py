@@ -53,6 +53,7 @@ def explain(
     url: Annotated[Optional[str], typer.Option(help="The page URL (chooses the site's rules).")] = None,
     site: Annotated[Optional[str], typer.Option(help="Site rules to use when neither URL nor content tells.")] = None,
     rules: Annotated[Optional[Path], typer.Option(help="Rules directory (default: the shipped rules).")] = None,
+    date: Annotated[Optional[str], typer.Option(help="The document's date (yyyy-mm-dd): picks a site's layout.")] = None,
     input_format: Annotated[str, typer.Option("--input-format", help="auto, text or html.")] = "auto",
     removed_only: Annotated[bool, typer.Option("--removed", help="Show only removed and changed lines.")] = False,
     width: Annotated[int, typer.Option(help="Characters of each line to show (0: all).")] = 120,
@@ -68,9 +69,9 @@ def explain(
     if _is_html(data, input_format):
         # Line numbers of an HTML document refer to the text taken from the page.
         text, page_site = cleaner.extracted_text(data, url=url)
-        result = cleaner.clean(text, url=url, site=page_site or site, format="text")
+        result = cleaner.clean(text, url=url, site=page_site or site, format="text", date=date)
     else:
-        result = cleaner.clean(data, url=url, site=site, format=input_format)
+        result = cleaner.clean(data, url=url, site=site, format=input_format, date=date)
         text = data.decode("utf-8", errors="replace")
     lines = normalize_newlines(strip_bom(text)).split("\n")
     counts: dict[str, int] = {}
@@ -83,7 +84,8 @@ def explain(
         out.print(f"[dim]{n:>5}[/] [{style}]{_LABEL[status]:<8}[/] [bold]{escape(rule):<28}[/] "
                   f"[{style}]{escape(shown)}[/]", soft_wrap=True)
     summary = ", ".join(f"{v} {_LABEL[k]}" for k, v in sorted(counts.items()))
-    err.print(f"\nsite: {result.site or 'generic'}   title: {result.title!r}   metadata: {result.metadata}")
+    layout = f" (layout {result.layout})" if result.layout else ""
+    err.print(f"\nsite: {result.site or 'generic'}{layout}   title: {result.title!r}   metadata: {result.metadata}")
     err.print(f"lines: {summary or 'none'}")
     for w in result.warnings:
         err.print(f"[yellow]warning:[/] {escape(w)}")

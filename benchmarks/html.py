@@ -159,14 +159,10 @@ def selector_bench(pages, rounds: int) -> None:
 
 
 def vietnam_config() -> HtmlConfig:
-    """vietnam.vn's html: section: the rule file's own, else the proposal in tests/fixtures/html/."""
+    """vietnam.vn's html: section."""
     import yaml
 
-    rules = yaml.safe_load((ROOT / "rules" / "vietnam.vn.yaml").read_text(encoding="utf-8")) or {}
-    section = rules.get("html")
-    if not section:
-        proposal = ROOT / "tests" / "fixtures" / "html" / "vietnam.vn.html.yaml"
-        section = yaml.safe_load(proposal.read_text(encoding="utf-8"))["html"]
+    section = yaml.safe_load((ROOT / "rules" / "vietnam.vn.yaml").read_text(encoding="utf-8"))["html"]
     return HtmlConfig(**{k: tuple(v) for k, v in section.items()})
 
 

@@ -32,7 +32,7 @@ import time  # noqa: E402
 from collections import Counter, defaultdict  # noqa: E402
 
 from cleaner import Cleaner  # noqa: E402
-from cleaner.core.cleaner import default_rules_dir  # noqa: E402
+from cleaner.api import default_rules_dir  # noqa: E402
 from cleaner.learn import SiteProfile, learn_site, page_lines  # noqa: E402
 from cleaner.learn.profile import templates  # noqa: E402
 

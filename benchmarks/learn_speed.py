@@ -62,7 +62,7 @@ def per_core(dump: Path, tmp: str) -> tuple[float, float]:
     import time
 
     from cleaner import Cleaner
-    from cleaner.core.cleaner import default_rules_dir
+    from cleaner.api import default_rules_dir
     from cleaner.batch import BatchConfig, run_batch
     from cleaner.batch import runner
     from cleaner.learn.driver import LearnOptions, build_profiles, learn_to_dir

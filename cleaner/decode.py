@@ -14,6 +14,8 @@ import functools
 import re
 from typing import NamedTuple
 
+from cleaner.core.cleaner import looks_binary, replace_surrogates  # noqa: F401  (pure text checks)
+
 __all__ = ["Decoded", "decode_bytes", "decode_input", "declared_charset", "looks_binary", "looks_like_html",
            "replace_surrogates", "sniff_text"]
 
@@ -32,8 +34,6 @@ _BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
 _BOM_STARTS = frozenset(bom[:1] for bom, _ in _BOMS)
 _HEADER_CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?\s*([\w.:+-]+)", re.I)
 _META_CHARSET_RE = re.compile(rb"<meta\b[^>]{0,500}?charset\s*=\s*[\"']?\s*([\w.:+-]+)", re.I)
-_CONTROLS = tuple(chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)))
-_SURROGATES = re.compile("[\ud800-\udfff]")
 _STRONG_RE = re.compile(r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|<title[\s>]", re.I)
 _TAG_RE = re.compile(
     r"</?(?:p|div|span|a|br|li|ul|ol|td|tr|table|h[1-6]|article|section|script|style|img|strong|em|b|i)\b[^<>]{0,500}>",
@@ -265,16 +265,6 @@ def _reads_western(data: bytes) -> bool:
     return all(c in _WESTERN for c in set(text) if c > "\x7f")
 
 
-def looks_binary(text: str) -> bool:
-    """A NUL, or more than 5 % control characters, in the first 8 KB: not text."""
-    sample = text[:_BINARY_SAMPLE]
-    if "\x00" in sample:
-        return True
-    if sample.replace("\n", "").replace("\r", "").replace("\t", "").replace(" ", "").isprintable():
-        return False  # fast path: no control characters at all
-    return sum(sample.count(c) for c in _CONTROLS) > len(sample) * 0.05
-
-
 def looks_like_html(text: str) -> bool:
     """True when the first few KB look like HTML markup rather than plain text."""
     head = text[:_SNIFF]
@@ -294,9 +284,3 @@ def sniff_text(data: bytes) -> str:
             if head.startswith(bom):
                 return head[len(bom):].decode(name, "replace")
     return head.decode("latin-1")
-
-
-def replace_surrogates(text: str) -> tuple[str, int]:
-    """Lone surrogates (from JSON `\\ud800` escapes, `surrogateescape`) -> U+FFFD: no UTF-8 encodes
-    them. Returns (text, how many were replaced)."""
-    return _SURROGATES.subn("\ufffd", text)

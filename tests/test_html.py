@@ -1,7 +1,6 @@
 """HTML path: selector path, generic fallback, metadata, decoding, hostile input, vietnam.vn fixtures."""
 
 import os
-import shutil
 import time
 from pathlib import Path
 
@@ -13,7 +12,6 @@ from cleaner.html import HtmlConfig, decode_html, extract_html, looks_like_html,
 ROOT = Path(__file__).resolve().parents[1]
 VN = ROOT / "tests" / "fixtures" / "vietnam.vn"
 HTML_CASES = sorted(p.parent.name for p in VN.glob("html-*/input.html"))
-PROPOSED = ROOT / "tests" / "fixtures" / "html" / "vietnam.vn.html.yaml"
 
 PAGE = """<!doctype html><html><head><title>Doc title | Site</title>
 <meta property="og:site_name" content="Example News"><meta name="author" content="By Jane Roe">
@@ -168,8 +166,7 @@ def test_large_page_is_fast():
 
 
 def _vietnam_config() -> HtmlConfig:
-    rules = yaml.safe_load((ROOT / "rules" / "vietnam.vn.yaml").read_text(encoding="utf-8")) or {}
-    section = rules.get("html") or yaml.safe_load(PROPOSED.read_text(encoding="utf-8"))["html"]
+    section = yaml.safe_load((ROOT / "rules" / "vietnam.vn.yaml").read_text(encoding="utf-8"))["html"]
     return HtmlConfig(**{k: tuple(v) for k, v in section.items()})
 
 
@@ -185,20 +182,10 @@ def test_vietnam_selectors_match_fixture(case):
 
 
 @pytest.fixture(scope="module")
-def html_cleaner(tmp_path_factory):
-    """The real Cleaner, with the proposed html: section if rules/vietnam.vn.yaml lacks one."""
-    if not (ROOT / "cleaner" / "core" / "cleaner.py").exists():
-        pytest.skip("cleaner/core/cleaner.py not written yet")
+def html_cleaner():
     from cleaner import Cleaner
 
-    rules = tmp_path_factory.mktemp("r") / "rules"
-    shutil.copytree(ROOT / "rules", rules)
-    site = rules / "vietnam.vn.yaml"
-    text = site.read_text(encoding="utf-8")
-    if "html" not in (yaml.safe_load(text) or {}):
-        proposed = PROPOSED.read_text(encoding="utf-8")
-        site.write_text(text + "\n" + proposed[proposed.index("\nhtml:") + 1 :], encoding="utf-8")
-    return Cleaner.from_rules(path=rules)
+    return Cleaner.from_rules()
 
 
 @pytest.mark.parametrize("case", HTML_CASES)

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from cleaner import Cleaner
-from cleaner.core.cleaner import default_rules_dir
+from cleaner.api import default_rules_dir
 from cleaner.learn import SiteProfile, learn_site, page_lines
 from cleaner.learn.profile import template
 from cleaner.ruleset.examples import check_example, iter_examples
@@ -116,12 +116,11 @@ def test_learning_is_deterministic_whatever_the_page_order(site):
 def test_learned_file_passes_rules_check(site, tmp_path):
     _, learned = site
     (tmp_path / f"{learned.site}.yaml").write_text(learned.yaml_text, encoding="utf-8")
-    sites, _ = load_dir(tmp_path)
-    examples = list(iter_examples(sites))
+    examples = _learned_examples(tmp_path)
     assert len(examples) >= 4
-    assert {r.action for _, r, _, _ in examples} >= {"drop", "cut-tail", "extract"}
-    for test_id, rule, _, example in examples:
-        assert check_example(rule, example) == [], test_id
+    assert {case.rule.action for case in examples} >= {"drop", "cut-tail", "extract"}
+    for case in examples:
+        assert check_example(case) == [], case.test_id
     data = yaml.safe_load(learned.yaml_text)
     for rule in data["rules"]:  # the evidence: on how many pages
         assert re.search(r"\b\d+ of 10\b.* pages|sampled pages of 10", rule["description"]), rule["description"]
@@ -200,12 +199,19 @@ def test_learned_files_hold_on_junk_text(tmp_path):
         if learned.yaml_text is None:
             continue
         (tmp_path / "junk.example.yaml").write_text(learned.yaml_text, encoding="utf-8")
-        sites, _ = load_dir(tmp_path)
-        for test_id, rule, _, example in iter_examples(sites):
-            assert check_example(rule, example) == [], (trial, test_id)
+        for case in _learned_examples(tmp_path):
+            assert check_example(case) == [], (trial, case.test_id)
         cleaner = Cleaner.from_rules(tmp_path)
         for text in texts:
             cleaner.clean(text, url="https://junk.example/a")
+
+
+def _learned_examples(directory):
+    """The examples of a learned directory's rules, run as `cleaner rules check` runs them: with the
+    shipped generic rules loaded."""
+    sites, _ = load_dir(directory)
+    cleaner = Cleaner(sites, load_dir(default_rules_dir())[1])
+    return [case for case in iter_examples(cleaner) if case.rule.source.startswith(str(directory))]
 
 
 # --- on the real data beside the repo (skipped where ../shared is absent) ---------------------------------
@@ -234,9 +240,8 @@ def test_vietnam_dump_learns_the_hand_rules_chrome_and_no_article_line(vietnam):
     learned = v["learned"]
     with tempfile.TemporaryDirectory() as d:
         Path(d, "vietnam.vn.yaml").write_text(learned.yaml_text, encoding="utf-8")
-        sites, _ = load_dir(d)
-    for test_id, rule, _, example in iter_examples(sites):
-        assert check_example(rule, example) == [], test_id
+        for case in _learned_examples(Path(d)):
+            assert check_example(case) == [], case.test_id
 
 
 def test_clean_articles_keep_their_words_under_learned_rules(vietnam, tmp_path):

@@ -6,12 +6,12 @@ from cleaner.ruleset.examples import check_example, iter_examples
 
 _CLEANER = Cleaner.from_rules()
 _RULESETS = list(_CLEANER.index.rulesets) + [_CLEANER.generic]
-_EXAMPLES = list(iter_examples(_RULESETS))
+_EXAMPLES = list(iter_examples(_CLEANER))
 
 
-@pytest.mark.parametrize("rule,example", [(r, e) for _, r, _, e in _EXAMPLES], ids=[i for i, *_ in _EXAMPLES])
-def test_rule_example(rule, example):
-    assert check_example(rule, example) == []
+@pytest.mark.parametrize("case", _EXAMPLES, ids=[c.test_id for c in _EXAMPLES])
+def test_rule_example(case):
+    assert check_example(case) == []
 
 
 def test_every_rule_is_documented():

@@ -104,10 +104,6 @@ class Plan:
     skipped_count: int = 0  # all of them
     unreadable: list[tuple[Path, str]] = field(default_factory=list)  # FIFOs, dangling links, ... in directories
 
-    @property
-    def total_bytes(self) -> int:
-        return sum(s.size for s in self.shards)
-
 
 def resolve_out_format(out_format: str | None, kinds: set[str], one_doc=frozenset({"files"})) -> str:
     """`auto`: text when every input is a document file, else jsonl."""

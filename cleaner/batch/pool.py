@@ -82,8 +82,6 @@ class WorkerPool:
                 continue
             if kind == "ready":
                 w.ready = True
-            elif kind == "fatal":
-                raise PoolError(payload)
             elif kind == "done":
                 w.task = None
                 w.state[2] = 0.0

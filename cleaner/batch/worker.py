@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 
 from ..io.readers import load_record
-from ..io.records import Record, Reject
+from ..io.records import Record, Reject, directory_site
 from ..io.writers import EncodeError
 from .feed import Task
 from .options import BatchConfig
@@ -132,8 +132,6 @@ def _clean(cleaner, rec: Record, opts: BatchConfig):
 
 def _directory_site(cleaner, source: str) -> str | None:
     """The site `--learn` learned a record without URL under (its directory's), if the cleaner has it."""
-    from ..learn.driver import directory_site
-
     site = directory_site(source)
     return site if cleaner.index.by_name(site) is not None else None
 

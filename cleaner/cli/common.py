@@ -11,7 +11,7 @@ import typer
 from rich.console import Console, ConsoleDimensions
 from rich.text import Text
 
-from cleaner.core.cleaner import Cleaner, default_rules_dir
+from cleaner.api import Cleaner, default_rules_dir
 from cleaner.ruleset.model import RuleError
 
 # Exit codes (documented in the README).

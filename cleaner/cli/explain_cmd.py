@@ -26,6 +26,7 @@ def explain(
     rules: Annotated[Optional[list[Path]], typer.Option(
         help="Rules directory (default: the shipped rules); repeat to layer several "
         "(a learned one goes on the shipped rules).")] = None,
+    date: Annotated[Optional[str], typer.Option(help="The document's date (yyyy-mm-dd): picks a site's layout.")] = None,
     input_format: Annotated[str, typer.Option("--input-format", help="auto, text or html.")] = "auto",
     removed_only: Annotated[bool, typer.Option("--removed", help="Show only removed and changed lines.")] = False,
     width: Annotated[int, typer.Option(help="Characters of each line to show (0: all).")] = 120,
@@ -48,7 +49,7 @@ def explain(
             raise fail(f"{file}: {rec.reason}")
         data = rec.data
     # Line numbers of an HTML document refer to the text taken from the page.
-    lines, result = explain_document(cleaner, data, url=url, site=site, format=fmt)
+    lines, result = explain_document(cleaner, data, url=url, site=site, format=fmt, date=date)
     counts: dict[str, int] = {}
     for n, status, rule, line in line_statuses(lines, result):
         counts[status] = counts.get(status, 0) + 1
@@ -59,7 +60,8 @@ def explain(
         out.print(f"[dim]{n:>5}[/] [{style}]{_LABEL[status]:<8}[/] [bold]{escape(rule):<28}[/] "
                   f"[{style}]{escape(shown)}[/]", soft_wrap=True)
     summary = ", ".join(f"{v} {_LABEL[k]}" for k, v in sorted(counts.items()))
-    err.print(f"\nsite: {result.site or 'generic'}   title: {result.title!r}   metadata: {result.metadata}",
+    layout = f" (layout {result.layout})" if result.layout else ""
+    err.print(f"\nsite: {result.site or 'generic'}{layout}   title: {result.title!r}   metadata: {result.metadata}",
               markup=False, soft_wrap=True)
     err.print(f"lines: {summary or 'none'}", markup=False, soft_wrap=True)
     for w in result.warnings:

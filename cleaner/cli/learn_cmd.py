@@ -144,7 +144,7 @@ def learn_pass(paths: list[str], output: Optional[Path], rules: Optional[list[Pa
     """`clean --learn`'s first pass: learn into OUT/.cleaner/learned/ (or reuse a finished pass there).
     Returns the rules directories to clean with (the rules, then the learned ones) and the learned one."""
     from cleaner.batch import PlanError
-    from cleaner.core.cleaner import default_rules_dir
+    from cleaner.api import default_rules_dir
     from cleaner.io import Fields, MissingExtra
     from cleaner.learn.driver import LearnOptions, hand_sites
     from cleaner.learn.store import ensure_learned, learned_dir

@@ -1,4 +1,5 @@
-"""`cleaner rules check|list`: validate rule files and run every rule's examples; list the rules."""
+"""`cleaner rules check|list|docs`: validate rule files and run every rule's examples; list the rules;
+print the vocabulary."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -29,21 +30,26 @@ def _rulesets(directory: Path):
     return list(cleaner.index.rulesets) + ([cleaner.generic] if cleaner.generic else [])
 
 
+def _count(rulesets) -> int:
+    return len({(r.source, r.id) for rs in rulesets for r in rs.all_rules()})
+
+
 @rules_app.command("check")
 def check(directory: Annotated[Optional[Path], _DIR] = None, rules: Annotated[Optional[Path], _OPT] = None) -> None:
     """Validate rule files (schema, regexes, word lists) and run every rule's examples."""
     directory = _directory(directory, rules)
-    rulesets = _rulesets(directory)
+    cleaner = load_cleaner(directory)
+    rulesets = list(cleaner.index.rulesets) + ([cleaner.generic] if cleaner.generic else [])
     total = bad = 0
-    for test_id, rule, _, example in iter_examples(rulesets):
+    for case in iter_examples(cleaner):
         total += 1
-        problems = check_example(rule, example)
+        problems = check_example(case)
         if problems:
             bad += 1
-            out.print(f"[bold red]FAILED[/] {escape(test_id)} ({escape(rule.source)})", soft_wrap=True)
+            out.print(f"[bold red]FAILED[/] {escape(case.test_id)} ({escape(case.rule.source)})", soft_wrap=True)
             for p in problems:
                 out.print(f"  - {escape(p)}", soft_wrap=True)
-    n_rules = len({(r.source, r.id) for rs in rulesets for r in rs.rules})
+    n_rules = _count(rulesets)
     err.print(f"{directory}: {len(rulesets)} rule sets, {n_rules} rules, {total} examples: "
               f"{total - bad} passed, {bad} failed", markup=False, soft_wrap=True)
     if bad:
@@ -65,6 +71,14 @@ def list_rules(
     for rs in rulesets:
         if site and rs.name != site:
             continue
-        for rule in rs.rules:
+        for rule in rs.all_rules():
             table.add_row(escape(rs.name), escape(rule.id), rule.action, escape(rule.description))
     out.print(table)
+
+
+@rules_app.command("docs")
+def docs() -> None:
+    """Print the rule vocabulary (rule keys, actions, match keys) as Markdown tables."""
+    from cleaner.ruleset.vocabulary import docs_table
+
+    typer.echo(docs_table(), nl=False)  # plain output: the tables hold brackets rich would read as markup

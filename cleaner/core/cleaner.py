@@ -1,291 +1,225 @@
-"""The public entry point: `Cleaner.from_rules().clean(text, url=...)`."""
+"""The text core: one document's text through repair, site detection, preparing, rules, finishing and
+settling. Text in, `Result` out; no I/O, no decoding, no HTML (those are `cleaner.api`'s input stages).
+
+Each stage is a function you can call alone; `TextCleaner.clean_text` runs them in order.
+"""
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from importlib import resources
-from pathlib import Path
 
-from cleaner.core.engine import Document, run_rules
+from cleaner.core.accelerator import RulePlan, clean_lines_fast, run_rules_fast
+from cleaner.core.dates import parse_date
+from cleaner.core.engine import Document, run_rules, settle
 from cleaner.core.normalize import finish_lines, prepare_lines
 from cleaner.core.repair import repair_document
 from cleaner.core.result import Result, TraceEntry
-from cleaner.core.screen import Screen
 from cleaner.core.sites import SiteIndex
-from cleaner.ruleset.model import Rule, RuleSet
 
-FORMATS = ("auto", "text", "html")
-_MAX_PASSES = 50  # each pass that changes something removes or rewrites a line
 METADATA_FIELDS = ("author", "publisher", "date", "source_url")
+_CONTROLS = tuple(chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)))
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
-def default_rules_dir() -> Path:
-    """The shipped rules: `cleaner/_rules` in a wheel, the repository's `rules/` in a checkout."""
-    shipped = Path(str(resources.files("cleaner"))) / "_rules"
-    if shipped.is_dir():
-        return shipped
-    return Path(__file__).resolve().parents[2] / "rules"
+# --- stages -------------------------------------------------------------------------------------------
+
+def check_input(text: str, warnings: list[str]) -> bool | None:
+    """Whether the text is all printable (newlines aside; a fast path for repair), or None when there is
+    nothing to clean: empty, whitespace-only or binary input (a warning says which)."""
+    if not text or text.isspace():
+        warnings.append("empty input: nothing to clean")
+        return None
+    # One C-level pass: no control, invisible or odd space character anywhere (most documents).
+    # CR counts as a newline: repair turns it into one before anything else looks at the text.
+    flat = text.replace("\n", " ")
+    printable = (flat.replace("\r", " ") if "\r" in flat else flat).isprintable()
+    if not printable and looks_binary(text):
+        warnings.append("binary input: not text, nothing cleaned")
+        return None
+    return printable
 
 
-class Cleaner:
-    """Cleans documents with per-site rules. Immutable, picklable and safe to share between threads."""
+def detect_site(index: SiteIndex, url: str | None, text: str, site: str | None, warnings: list[str]):
+    """The rule set of a document: by the URL's host, else by content signatures, else by the `site`
+    name given; None (generic rules only) when nothing matches."""
+    ruleset = index.by_url(url) or index.by_content(text)
+    if ruleset is None and site:
+        ruleset = index.by_name(site)
+        if ruleset is None:
+            known = ", ".join(rs.name for rs in index.rulesets) or "none"
+            warnings.append(f"unknown site {site!r}; known: {known}; generic rules only")
+    return ruleset
 
-    def __init__(self, sites: Sequence[RuleSet] = (), generic: RuleSet | None = None,
-                 *, regex_timeout: float | None = 2.0):
+
+def pick_layout(ruleset, date: str | None, name: str | None, warnings: list[str]):
+    """The layout named, else the first valid on the document's date; None when neither decides."""
+    if name is not None:
+        for layout in ruleset.layouts:
+            if layout.name == name:
+                return layout
+        known = ", ".join(layout.name for layout in ruleset.layouts)
+        warnings.append(f"unknown layout {name!r} of {ruleset.name}; known: {known}; chosen by date or fit")
+    iso = parse_date(date) if date else None
+    if iso is None:
+        return None
+    return next((layout for layout in ruleset.layouts if layout.valid_on(iso)), None)
+
+
+def apply_rules(plan: RulePlan, lines: list[str], trace: list[TraceEntry], timeout: float | None) -> Document:
+    """The rules over prepared lines (the reference engine): a Document with what they kept and found."""
+    doc = Document(lines, trace, timeout)
+    run_rules(plan.rules, doc)
+    return doc
+
+
+def finish(doc: Document, trace: list[TraceEntry]) -> tuple[list[str], list[int]]:
+    """The kept lines, finished (table pipes, markers, spaces): (body lines, their input line numbers)."""
+    kept, numbers = doc.kept()
+    return finish_lines(kept, numbers, trace)
+
+
+def make_result(body: list[str], numbers: list[int], doc: Document, fields: dict[str, str], ruleset,
+                page_meta: dict[str, str], trace: list[TraceEntry], warnings: list[str], chars_in: int) -> Result:
+    """The Result: paragraphs, title and metadata (rules first, then the page's own), trace, stats."""
+    metadata = {k: fields[k] for k in METADATA_FIELDS if k in fields}
+    for key, value in page_meta.items():
+        if key != "title" and value:
+            metadata.setdefault(key, value)
+    title = fields.get("title") or page_meta.get("title") or None
+    text_out = "\n\n".join(body)
+    if not text_out:
+        warnings.append("nothing left after cleaning: the document is all chrome")
+    lines_in = len(doc.lines) - doc.lines.count("")
+    changed = {t.line for t in trace if t.action in ("change", "repair") and t.line is not None}
+    return Result(text=text_out, title=title, site=ruleset.name if ruleset is not None else None,
+                  metadata=metadata, trace=trace, warnings=warnings,
+                  stats=stats(chars_in, len(text_out), lines_in, len(body), len(changed & set(numbers))))
+
+
+# --- the pipeline -------------------------------------------------------------------------------------
+
+class TextCleaner:
+    """Cleans text with per-site rules. Immutable, picklable and safe to share between threads.
+
+    `accelerate=False` runs the reference engine (`engine.run_rules`, then `settle` until nothing
+    changes); the default runs the accelerated one (`accelerator.py`), which returns the same results.
+    """
+
+    def __init__(self, sites: Sequence = (), generic=None, *, regex_timeout: float | None = 2.0,
+                 accelerate: bool = True):
         self.index = SiteIndex(sites)
         self.generic = generic
         self.regex_timeout = regex_timeout
-        # Site rules, then generic rules: one list per site (None: no site), screened together.
-        self._rules = {rs.name if rs is not None else None: _chain(rs, generic) for rs in (*sites, None)}
-        self._screens = {name: Screen(rules) for name, rules in self._rules.items()}
-        self._runnable = {rs.name if rs is not None else None: _runnable(rs, generic) for rs in (*sites, None)}
-        self._positional = {name: tuple(r for r in rules if r.positional) for name, rules in self._runnable.items()}
-
-    @classmethod
-    def from_rules(cls, path: str | Path | Sequence[str | Path] | None = None, *,
-                   regex_timeout: float | None = 2.0) -> Cleaner:
-        """Load a rules directory (default: the shipped rules), or several in order (the first to have a
-        site's file owns it; later ones add rules after its own). Raises RuleError with a one-line message."""
-        from cleaner.ruleset.loader import load_dir
-
-        if isinstance(path, (list, tuple)):
-            from cleaner.ruleset.layers import load_dirs
-
-            sites, generic = load_dirs(path)
-        else:
-            sites, generic = load_dir(path if path is not None else default_rules_dir())
-        return cls(sites, generic, regex_timeout=regex_timeout)
+        self.accelerate = accelerate
+        # (Layout rules,) site rules, then generic rules: one plan per site (None: no site) and layout.
+        self._plans: dict[tuple[str | None, str | None], RulePlan] = {}
+        for rs in (*sites, None):
+            name = rs.name if rs is not None else None
+            self._plans[name, None] = RulePlan(_chain(rs, generic))
+            for layout in getattr(rs, "layouts", ()):
+                self._plans[name, layout.name] = RulePlan((*layout.rules, *_chain(rs, generic)))
 
     @property
     def sites(self) -> list[str]:
         return [rs.name for rs in self.index.rulesets]
 
-    def clean(self, data: str | bytes, url: str | None = None, site: str | None = None,
-              *, format: str = "auto", content_type: str | None = None) -> Result:
-        """Clean one document (text or HTML, str or bytes).
+    def clean_text(self, text: str, url: str | None = None, site: str | None = None, *, ruleset=None,
+                   page_meta: dict[str, str] | None = None, warnings: list[str] | None = None,
+                   printable: bool | None = None, chars_in: int | None = None, date: str | None = None,
+                   layout: str | None = None) -> Result:
+        """Clean one text: check → repair → prepare → detect site (and layout) → rules → finish → settle.
 
-        Bad content never raises: an empty, binary, undecodable or all-chrome document gives an empty
-        body and a warning. Site rules are chosen by the URL's host, else by content signatures, else by
-        `site`; with no match only the generic rules run. Bytes are decoded by `cleaner.decode`: BOM,
-        then the charset of `content_type` (the HTTP header) or an HTML page's meta charset, then
-        UTF-8, then a detector. Lone surrogates in a str become U+FFFD, with a warning.
-        Raises TypeError if `data` is neither str nor bytes-like (bytes, bytearray, memoryview),
-        ValueError for an unknown `format`, RuleTimeout if a rule's regex exceeds its budget.
+        `ruleset`: the site already known (from an HTML page); `page_meta`: metadata the input adapter
+        found, used where the rules found none; `printable`: given when the caller ran `check_input`
+        itself (False: repair checks every character); `date`: the document's date (ISO), which picks
+        the site's layout (else the page's date, else the layout whose rules fit); `layout`: a layout
+        by name. Raises RuleTimeout if a rule's regex exceeds its budget.
         """
-        if format not in FORMATS:
-            raise ValueError(f"format {format!r}; allowed: {', '.join(FORMATS)}")
-        warnings: list[str] = []
+        warnings = [] if warnings is None else warnings
+        chars_in = len(text) if chars_in is None else chars_in
+        if printable is None:
+            printable = check_input(text, warnings)
+            if printable is None:
+                return Result("", warnings=warnings, stats=stats(chars_in, 0, 0, 0, 0))
+            text = sanitize_text(text, printable, warnings)
         trace: list[TraceEntry] = []
-        is_html = format == "html"
-        if isinstance(data, (bytes, bytearray, memoryview)):
-            decoded, is_html = _decode().decode_input(bytes(data), format, content_type)
-            text = decoded.text
-            warnings.extend(decoded.warnings)
-            if decoded.binary:
-                warnings.append("binary input: not text, nothing cleaned")
-                return Result("", warnings=warnings, stats=_stats(len(text), 0, 0, 0, 0))
-        elif isinstance(data, str):
-            text = data
-            if format == "auto":
-                is_html = _html().looks_like_html(text[:4096])
-        else:
-            raise TypeError(f"Cleaner.clean() takes str or bytes (bytearray, memoryview), not {type(data).__name__}")
-        chars_in = len(text)
-        if not text or text.isspace():
-            warnings.append("empty input: nothing to clean")
-            return Result("", warnings=warnings, stats=_stats(chars_in, 0, 0, 0, 0))
-        # One C-level pass: no control, invisible or odd space character anywhere (most documents).
-        # CR counts as a newline: repair turns it into one before anything else looks at the text.
-        flat = text.replace("\n", " ")
-        printable = (flat.replace("\r", " ") if "\r" in flat else flat).isprintable()
-        if not printable:
-            if _decode().looks_binary(text):
-                warnings.append("binary input: not text, nothing cleaned")
-                return Result("", warnings=warnings, stats=_stats(chars_in, 0, 0, 0, 0))
-            text, surrogates = _decode().replace_surrogates(text)
-            if surrogates:
-                warnings.append(f"{surrogates} lone surrogate(s) (no UTF-8 encodes them) replaced by U+FFFD")
-
-        ruleset = self.index.by_url(url)
-        page_meta: dict[str, str] = {}
-        if is_html:
-            text, page_meta, ruleset = self._extract_html(text, url, ruleset, warnings)
-        repaired, text = repair_document(text, trace, printable=printable and not is_html)
+        repaired, text = repair_document(text, trace, printable=printable)
         lines = prepare_lines(repaired, trace, text)
         if ruleset is None:
-            ruleset = self.index.by_content(text if lines is repaired else "\n".join(lines))
-        if ruleset is None and site:
-            ruleset = self.index.by_name(site)
-            if ruleset is None:
-                warnings.append(f"unknown site {site!r}; known: {', '.join(self.sites) or 'none'}; "
-                                f"generic rules only")
+            ruleset = detect_site(self.index, url, text if lines is repaired else "\n".join(lines), site, warnings)
+        page_meta = page_meta or {}
+        chosen = None
+        if ruleset is not None and getattr(ruleset, "layouts", ()):
+            chosen = pick_layout(ruleset, date or page_meta.get("date"), layout, warnings) or \
+                self.fit_layout(ruleset, lines)
+        plan = self._plans[ruleset.name if ruleset is not None else None, chosen.name if chosen else None]
+        body, numbers, doc, fields = self.clean_lines(plan, lines, trace, warnings)
+        result = make_result(body, numbers, doc, fields, ruleset, page_meta, trace, warnings, chars_in)
+        result.layout = chosen.name if chosen else None
+        return result
 
-        body, numbers, doc, seen = self._apply(lines, ruleset, trace)
+    def fit_layout(self, ruleset, lines: list[str]):
+        """The layout whose own rules take the most lines of the document (ties: the first declared)."""
+        best, score = ruleset.layouts[0], -1
+        for layout in ruleset.layouts:
+            plan = self._plans[ruleset.name, layout.name]
+            doc = Document(lines, [], self.regex_timeout)
+            if self.accelerate:
+                run_rules_fast(plan, doc)
+            else:
+                run_rules(plan.rules, doc)
+            own = {r.id for r in layout.rules}
+            taken = sum(1 for t in doc.trace if t.rule in own)
+            if taken > score:
+                best, score = layout, taken
+        return best
+
+    def clean_lines(self, plan: RulePlan, lines: list[str], trace: list[TraceEntry], warnings: list[str]):
+        """Rules, finish and settle over prepared lines: (body, line numbers, first Document, fields)."""
+        if self.accelerate:
+            return clean_lines_fast(plan, lines, trace, warnings, self.regex_timeout)
+
+        def one_pass(lines: list[str], trace: list[TraceEntry]):
+            doc = apply_rules(plan, lines, trace, self.regex_timeout)
+            return (*finish(doc, trace), doc)
+
+        body, numbers, doc = one_pass(lines, trace)
         fields = dict(doc.fields)
         warnings.extend(doc.warnings)
-        if not self._settled(ruleset, doc, body, numbers, seen):
-            body, numbers = self._settle(body, numbers, seen, ruleset, trace, fields, warnings)
-
-        metadata = {k: fields[k] for k in METADATA_FIELDS if k in fields}
-        for key, value in page_meta.items():
-            if key != "title" and value:
-                metadata.setdefault(key, value)
-        title = fields.get("title") or page_meta.get("title") or None
-        text_out = "\n\n".join(body)
-        if not text_out:
-            warnings.append("nothing left after cleaning: the document is all chrome")
-        lines_in = len(doc.lines) - doc.lines.count("")
-        changed = {t.line for t in trace if t.action in ("change", "repair") and t.line is not None}
-        return Result(
-            text=text_out,
-            title=title,
-            site=ruleset.name if ruleset is not None else None,
-            metadata=metadata,
-            trace=trace,
-            warnings=warnings,
-            stats=_stats(chars_in, len(text_out), lines_in, len(body), len(changed & set(numbers))),
-        )
-
-    def _apply(self, lines: list[str], ruleset: RuleSet | None, trace: list[TraceEntry],
-               focus: list[int] | None = None):
-        """Site rules, then generic rules, then the finishing normalisers.
-
-        Returns (body, line numbers, doc, seen): `seen[i]` is the text the rules last saw of `body[i]`.
-        """
-        doc = Document(lines, trace)
-        name = ruleset.name if ruleset is not None else None
-        run_rules(self._rules[name], doc, timeout=self.regex_timeout, focus=focus, screen=self._screens[name])
-        kept, numbers = doc.kept()
-        seen = kept
-        if doc.rewritten:  # the rules before a rewrite have not seen the new text
-            seen = [doc.rewritten.get(n - 1, line) for line, n in zip(kept, numbers)]
-        body, body_numbers = finish_lines(kept, numbers, trace, collapsed=not doc.rewritten)
-        if len(body) != len(seen):
-            kept = set(body_numbers)
-            seen = [line for line, n in zip(seen, numbers) if n in kept]
-        return body, body_numbers, doc, seen
-
-    def _settled(self, ruleset: RuleSet | None, doc: Document, body: list[str], numbers: list[int],
-                 seen: list[str]) -> bool:
-        """Whether a fresh cleaning of `body` is sure to return it unchanged, judged from what the pass
-        that made it did; when not sure, `_settle` runs another pass.
-
-        Every rule saw each body line's text in that pass and left it. So a fresh pass can differ only
-        where a rule would take a line whose text changed after the rules saw it (finishing; rewrites
-        always take another pass), where a positional rule's region now takes in a line it did not see
-        and would take, or where a cut-tail guard kept a marker whose article-sized followers may be
-        gone. A rule that requires others only runs again if one of them fires without removing its
-        line (an extract that keeps it).
-        """
-        if doc.rewritten:
-            return False
-        if body != seen and not self._none_would_take(ruleset, body, seen):
-            return False
-        if doc.guarded and not set(doc.guarded).isdisjoint(n - 1 for n in numbers):
-            return False
-        for rule in self._positional[ruleset.name if ruleset is not None else None]:
-            if rule not in doc.examined:  # it did not run (requirements unmet) and may run now
-                return False
-            region = doc.examined[rule]
-            if region is None:
-                continue  # it saw every line
-            now = numbers[: rule.head] if rule.head is not None else numbers[-rule.tail:]
-            unseen = {n - 1 for n in now}.difference(region)
-            try:
-                for i in unseen:  # lines that moved into its region: would it take them?
-                    if rule.match.match(doc.lines[i], self.regex_timeout):
-                        return False
-            except TimeoutError:
-                return False  # the next pass runs it again and names the rule
-        return True
-
-    def _none_would_take(self, ruleset: RuleSet | None, body: list[str], seen: list[str]) -> bool:
-        """Whether no rule would take the body lines whose text finishing changed (pipes stripped, …),
-        as a fresh pass would see them: testing those few lines spares a whole pass."""
-        rules = self._runnable[ruleset.name if ruleset is not None else None]
-        n = len(body)
-        try:
-            for j, (line, old) in enumerate(zip(body, seen)):
-                if line == old:
-                    continue
-                if prepare_lines([line], [])[0] != line:
-                    return False
-                for rule in rules:
-                    if (rule.head is not None and j >= rule.head) or (rule.tail is not None and j < n - rule.tail):
-                        continue  # outside the rule's region
-                    if rule.match.match(line, self.regex_timeout):
-                        return False
-        except TimeoutError:
-            return False  # the next pass runs it again and names the rule
-        return True
-
-    def _settle(self, body: list[str], numbers: list[int], seen: list[str], ruleset: RuleSet | None,
-                trace: list[TraceEntry], fields: dict[str, str], warnings: list[str]) -> tuple[list[str], list[int]]:
-        """Clean the body again until nothing changes, so that cleaning is idempotent.
-
-        A pass is what a fresh cleaning of the body would do, at a fraction of the cost: positional
-        rules (regions, requires, guards) see every line, since their neighbours changed; the other
-        rules test a line's own text only, so they look at just the lines whose text changed since they
-        last saw it. Trace entries of later passes keep input line numbers.
-        """
-        for _ in range(_MAX_PASSES - 1):
-            sub: list[TraceEntry] = []
-            # Repair is idempotent, so a fresh cleaning of the body starts at preparing its lines.
-            lines = prepare_lines(body, sub)
-            focus = [i for i, (line, old) in enumerate(zip(lines, seen)) if line != old]
-            again, idx, doc, seen_again = self._apply(lines, ruleset, sub, focus)
-            if again == body:
-                break
-            trace.extend(t._replace(line=numbers[t.line - 1] if t.line else None) for t in sub)
-            for key, value in doc.fields.items():
-                fields.setdefault(key, value)
-            body, numbers, seen = again, [numbers[i - 1] for i in idx], seen_again
-            if self._settled(ruleset, doc, again, idx, seen_again):
-                break
-        else:
-            warnings.append(f"cleaning did not settle after {_MAX_PASSES} passes; output may change if cleaned again")
-        return body, numbers
-
-    def extracted_text(self, data: str | bytes, url: str | None = None) -> tuple[str, str | None]:
-        """(the text the HTML path takes from a page before any rule runs, the site whose selectors it
-        used or None): what `explain` numbers."""
-        html = _decode().decode_bytes(data, html=True).text if isinstance(data, (bytes, bytearray)) else data
-        text, _, ruleset = self._extract_html(html, url, self.index.by_url(url), [])
-        return text, ruleset.name if ruleset is not None else None
-
-    def _extract_html(self, html: str, url: str | None, ruleset: RuleSet | None, warnings: list[str]):
-        h = _html()
-        if ruleset is None and url is None:
-            ruleset = self.index.by_url(h.page_url(html))
-        config = h.HtmlConfig(**ruleset.html) if ruleset is not None and ruleset.html else None
-        ext = h.extract_html(html, url=url, config=config)
-        warnings.extend(ext.warnings)
-        return ext.text, dict(ext.metadata), ruleset
+        body, numbers = settle(one_pass, body, numbers, trace, fields, warnings)
+        return body, numbers, doc, fields
 
 
-def _chain(site: RuleSet | None, generic: RuleSet | None) -> tuple[Rule, ...]:
+def _chain(site, generic) -> tuple:
     return (*(site.rules if site else ()), *(generic.rules if generic else ()))
 
 
-def _runnable(site: RuleSet | None, generic: RuleSet | None) -> tuple[Rule, ...]:
-    """The rules that a further pass over an unchanged body would run: all of them, except rules that
-    require others none of which can fire without removing its line (so none fires on such a body)."""
-    rules = _chain(site, generic)
-    keeps = {r.id for r in rules if r.action == "extract" and r.keep}
-    return tuple(r for r in rules if not r.requires or r.requires & keeps)
+def looks_binary(text: str) -> bool:
+    """NUL bytes, or more than 5 % control characters, in the first 8 KB."""
+    sample = text[:8192]
+    if "\x00" in sample:
+        return True
+    if sample.replace("\n", "").replace("\r", "").replace("\t", "").replace(" ", "").isprintable():
+        return False  # fast path: no control characters at all
+    return sum(sample.count(c) for c in _CONTROLS) > len(sample) * 0.05
 
 
-def _html():
-    from cleaner import html
-
-    return html
-
-
-def _decode():
-    from cleaner import decode
-
-    return decode
+def replace_surrogates(text: str) -> tuple[str, int]:
+    """Lone surrogates (from JSON `\\ud800` escapes, `surrogateescape`) -> U+FFFD: no UTF-8 encodes
+    them. Returns (text, how many were replaced)."""
+    return _SURROGATES.subn("\ufffd", text)
 
 
-def _stats(chars_in: int, chars_out: int, lines_in: int, lines_kept: int, lines_changed: int) -> dict[str, int]:
+def sanitize_text(text: str, printable: bool, warnings: list[str]) -> str:
+    """The text with lone surrogates replaced (a warning says how many); printable text has none."""
+    if printable:
+        return text
+    text, n = replace_surrogates(text)
+    if n:
+        warnings.append(f"{n} lone surrogate(s) (no UTF-8 encodes them) replaced by U+FFFD")
+    return text
+
+
+def stats(chars_in: int, chars_out: int, lines_in: int, lines_kept: int, lines_changed: int) -> dict[str, int]:
     return {"chars_in": chars_in, "chars_out": chars_out, "lines_in": lines_in, "lines_kept": lines_kept,
             "lines_removed": lines_in - lines_kept, "lines_changed": lines_changed}

@@ -1,54 +1,86 @@
-"""The rule engine: runs compiled rules over the lines of one document, in order, and traces every effect.
+"""The rule engine, as its definition: each rule in order, over the live lines of its region (`run_rules`);
+then the body cleaned again until nothing changes (`settle`).
 
 Pure: no I/O, no global state. State lives in a `Document` made per call, so one compiled rule set
-can serve many threads.
+can serve many threads. What each action does is in `cleaner/ruleset/vocabulary.py`; this module only
+knows that a rule has `requires`, a region (`head`/`tail`) and an `effect` with `apply(rule, doc, lines)`.
+The faster engine that gives the same results is `cleaner/core/accelerator.py`.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import compress
 
-from cleaner.core.dates import to_iso_date
+from cleaner.core.normalize import prepare_lines
 from cleaner.core.result import TraceEntry, trace_entry
-from cleaner.core.screen import Screen
-from cleaner.ruleset.model import Matcher, Rule, RuleTimeout
+
+MAX_PASSES = 50  # each pass that changes something removes or rewrites a line
+
+
+class RuleTimeout(RuntimeError):
+    """A rule's regex exceeded its time budget on a document."""
+
+    def __init__(self, rule_id: str, source: str, line: int, seconds: float):
+        super().__init__(f"rule '{rule_id}' ({source}) exceeded its {seconds:g}s regex budget on line {line}")
+        self.rule_id = rule_id
+        self.line = line
 
 
 class Document:
     """Working state of one document: its lines, which are still alive, what was found and done."""
 
-    __slots__ = ("lines", "alive", "trace", "fields", "fired", "warnings", "examined", "guarded", "rewritten",
-                 "_live", "_dirty")
+    __slots__ = ("lines", "alive", "trace", "fields", "fired", "warnings", "protected", "timeout",
+                 "examined", "guarded", "rewritten", "_live", "_dirty")
 
-    def __init__(self, lines: list[str], trace: list[TraceEntry] | None = None):
+    def __init__(self, lines: list[str], trace: list[TraceEntry] | None = None, timeout: float | None = None):
         self.lines = list(map(str.strip, lines))
         self.alive = list(map(bool, self.lines))
         self.trace = trace if trace is not None else []
         self.fields: dict[str, str] = {}
         self.fired: set[str] = set()
         self.warnings: list[str] = []
-        # What a pass did that tells whether a second one could change anything (see Cleaner._settled):
-        self.examined: dict[Rule, Sequence[int] | None] = {}  # positional rule -> its region (None: all)
+        self.protected: set[int] = set()  # lines a `keep` rule took: later rules neither match nor remove them
+        self.timeout = timeout  # each regex call's budget in seconds (None: unbounded)
+        # Records for the accelerator's proof that a second pass would change nothing (see accelerator.py):
+        self.examined: dict = {}  # positional rule -> the lines of its region it saw (None: all)
         self.guarded: list[int] = []  # marker lines a cut-tail guard kept
         self.rewritten: dict[int, str] = {}  # line -> its text before the first rewrite
         self._live: list[int] = []
         self._dirty = True
 
-    def replace_line(self, i: int, new: str) -> None:
-        self.rewritten.setdefault(i, self.lines[i])
-        self.lines[i] = new
-
     def live(self) -> list[int]:
-        """Indices of the non-blank lines still kept (cached until something is removed)."""
+        """Indices of the non-blank lines still kept (cached until something is removed; do not mutate)."""
         if self._dirty:
             self._live = list(compress(range(len(self.alive)), self.alive))
             self._dirty = False
         return self._live
 
+    def matches(self, rule, lines: Sequence[int]) -> Iterator[tuple[int, object]]:
+        """(index, match) for the given lines that are alive, not protected, and match the rule; the
+        lines are read from a snapshot, so an action may remove lines while it iterates."""
+        m, timeout = rule.match, self.timeout
+        text, alive, protected = self.lines, self.alive, self.protected
+        for i in list(lines):
+            if not alive[i] or (protected and i in protected):
+                continue
+            try:
+                hit = m.match(text[i], timeout)
+            except TimeoutError:
+                raise RuleTimeout(rule.id, rule.source, i + 1, timeout or 0) from None
+            if hit:
+                yield i, hit
+
     def kill(self, i: int, rule: str, action: str) -> None:
+        """Remove line `i` (a protected line stays) and trace it."""
+        if self.protected and i in self.protected:
+            return
         self.alive[i] = False
         self._dirty = True
         self.trace.append(trace_entry((rule, action, i + 1, self.lines[i], None)))
+
+    def replace_line(self, i: int, new: str) -> None:
+        self.rewritten.setdefault(i, self.lines[i])
+        self.lines[i] = new
 
     def kept(self) -> tuple[list[str], list[int]]:
         """(kept lines, their 1-based input line numbers)."""
@@ -56,175 +88,54 @@ class Document:
         return [self.lines[i] for i in idx], [i + 1 for i in idx]
 
 
-def run_rules(rules: Sequence[Rule], doc: Document, *, timeout: float | None = None,
-              check_requires: bool = True, focus: Sequence[int] | None = None,
-              screen: Screen | None = None) -> None:
-    """Apply `rules` in order to `doc`. Raises RuleTimeout naming the rule whose regex ran too long.
+def region(rule, doc: Document) -> list[int]:
+    """The live lines a rule looks at: the first `head` or last `tail` of them, else all."""
+    live = doc.live()
+    if rule.head is not None:
+        return live[: rule.head]
+    if rule.tail is not None:
+        return live[-rule.tail:]
+    return live
 
-    `screen`: `Screen(rules)`, built once by the caller (made here if not given); rules match only
-    the candidate lines it finds. With `focus` (sorted line indices: the lines whose text changed since
-    these rules last saw them), rules that are not positional only look at those lines; positional
-    rules look at every line.
+
+def run_rules(rules: Sequence, doc: Document) -> None:
+    """Apply `rules` in order to `doc`: a rule that `requires` others runs only if one of them fired.
+    Raises RuleTimeout naming the rule whose regex ran too long."""
+    for rule in rules:
+        if rule.requires and rule.requires.isdisjoint(doc.fired):
+            continue
+        rule.effect.apply(rule, doc, region(rule, doc))
+
+
+def settle(clean_body, body: list[str], numbers: list[int], trace: list[TraceEntry], fields: dict[str, str],
+           warnings: list[str], done=None) -> tuple[list[str], list[int]]:
+    """Clean the body again until nothing changes: this loop is what makes cleaning idempotent.
+
+    `clean_body(lines, trace)` is one pass over a body: (new body, its line numbers, the Document).
+    Repair is idempotent, so a pass starts at preparing the lines. A pass that changes the body adds its
+    trace (with input line numbers; a line's `extract-kept` already traced is not repeated) and the
+    fields not found before. `done(doc, body, numbers)`: the accelerator's proof that the next pass
+    would change nothing.
     """
-    cands: list[list[int] | None] = []
-    if focus is None or any(r.positional and r.head is None and r.tail is None for r in rules):
-        if screen is None or (screen.rules is not rules and screen.rules != tuple(rules)):
-            screen = Screen(rules)
-        cands = screen.candidates(doc.lines)
-    for k, rule in enumerate(rules):
-        if check_requires and rule.requires and rule.requires.isdisjoint(doc.fired):
-            continue
-        if rule.positional and (rule.head is not None or rule.tail is not None):
-            live = doc.live()
-            region = live[: rule.head] if rule.head is not None else live[-rule.tail:]
-            doc.examined[rule] = region
-            candidates = _prefilter(rule.match, doc, region)
-        elif focus is not None and not rule.positional:
-            if not focus:
-                continue
-            candidates = _prefilter(rule.match, doc, focus)
-        else:
-            if rule.positional:
-                doc.examined[rule] = None
-            found = cands[k]
-            candidates = doc.live() if found is None else found
-            if doc.rewritten and found is not None:  # rewritten lines were screened as they were
-                candidates = sorted(set(candidates).union(doc.rewritten))
-        if candidates:
-            _ACTIONS[rule.action](rule, doc, candidates, timeout)
+    for _ in range(MAX_PASSES - 1):
+        sub: list[TraceEntry] = []
+        again, idx, doc = clean_body(prepare_lines(body, sub), sub)
+        if again == body:
+            return body, numbers
+        merge_trace(trace, sub, numbers)
+        for key, value in doc.fields.items():
+            fields.setdefault(key, value)
+        body, numbers = again, [numbers[i - 1] for i in idx]
+        if done is not None and done(doc, again, idx):
+            return body, numbers
+    warnings.append(f"cleaning did not settle after {MAX_PASSES} passes; output may change if cleaned again")
+    return body, numbers
 
 
-def _prefilter(m: Matcher, doc: Document, idx: Sequence[int]) -> list[int]:
-    """The lines among a few (a region, the focus) that pass the matcher's cheap tests."""
-    lines, alive = doc.lines, doc.alive
-    lo, hi = m.min_chars, m.max_chars if m.max_chars is not None else 1 << 62
-    words, longest, pattern = m.words, m.longest_word, m.pattern
-    contains, prefixes, suffixes = m.contains, m.prefixes, m.suffixes
-    out = []
-    for i in idx:
-        line = lines[i]
-        if not alive[i] or not lo <= len(line) <= hi:
-            continue
-        if words and len(line) <= longest and line.casefold() in words:
-            out.append(i)
-            continue
-        if pattern is None:
-            continue
-        if contains:
-            for c in contains:
-                if c in line:
-                    break
-            else:
-                continue
-        if (prefixes and not line.startswith(prefixes)) or (suffixes and not line.endswith(suffixes)):
-            continue
-        out.append(i)
-    return out
-
-
-def _matches(rule: Rule, doc: Document, candidates: Sequence[int], timeout: float | None):
-    """Yield (index, match) for candidate lines that are alive and match the rule (a snapshot is iterated)."""
-    m = rule.match
-    lines, alive = doc.lines, doc.alive
-    for i in list(candidates):
-        if not alive[i]:
-            continue
-        try:
-            hit = m.match(lines[i], timeout)
-        except TimeoutError:
-            raise RuleTimeout(rule.id, rule.source, i + 1, timeout or 0) from None
-        if hit:
-            yield i, hit
-
-
-def _drop(rule: Rule, doc: Document, cand: Sequence[int], timeout: float | None) -> None:
-    for i, _ in _matches(rule, doc, cand, timeout):
-        doc.kill(i, rule.id, "drop")
-        doc.fired.add(rule.id)
-
-
-def _drop_block(rule: Rule, doc: Document, cand: Sequence[int], timeout: float | None) -> None:
-    f = rule.followers
-    for i, _ in _matches(rule, doc, cand, timeout):
-        live = doc.live()
-        after = live[live.index(i) + 1:]
-        doc.kill(i, rule.id, "drop")
-        doc.fired.add(rule.id)
-        for j in after[: f.max_lines]:
-            line = doc.lines[j]
-            if f.max_chars is not None and len(line) > f.max_chars:
-                break
-            if f.match is not None and not f.match.match(line, timeout):
-                break
-            doc.kill(j, rule.id, "drop")
-
-
-def _cut_tail(rule: Rule, doc: Document, cand: Sequence[int], timeout: float | None) -> None:
-    limit = rule.guard_max_line_chars
-    for i, _ in _matches(rule, doc, cand, timeout):
-        live = doc.live()
-        rest = live[live.index(i):]
-        if limit is not None and any(len(doc.lines[j]) > limit for j in rest[1:]):
-            doc.guarded.append(i)
-            continue  # an article-sized line follows: this is not the end of the article
-        for j in rest:
-            doc.kill(j, rule.id, "cut")
-        doc.fired.add(rule.id)
-        return
-
-
-def _cut_head(rule: Rule, doc: Document, cand: Sequence[int], timeout: float | None) -> None:
-    for i, _ in _matches(rule, doc, cand, timeout):
-        live = doc.live()
-        for j in live[: live.index(i) + 1]:
-            doc.kill(j, rule.id, "cut")
-        doc.fired.add(rule.id)
-        return
-
-
-def _extract(rule: Rule, doc: Document, cand: Sequence[int], timeout: float | None) -> None:
-    for i, m in _matches(rule, doc, cand, timeout):
-        for name, value in m.groupdict().items():
-            if not value or name in doc.fields:
-                continue
-            value = value.strip()
-            if name == "date":
-                iso = to_iso_date(value, rule.date_order)
-                if iso is None:
-                    doc.warnings.append(f"rule '{rule.id}': line {i + 1}: {value!r} is not a valid date")
-                    continue
-                value = iso
-            doc.fields[name] = value
-        doc.fired.add(rule.id)
-        if rule.keep:
-            doc.trace.append(TraceEntry(rule.id, "extract-kept", i + 1, doc.lines[i]))
-        else:
-            doc.kill(i, rule.id, "extract")
-
-
-def _rewrite(rule: Rule, doc: Document, cand: Sequence[int], timeout: float | None) -> None:
-    for i, _ in _matches(rule, doc, cand, timeout):
-        old = doc.lines[i]
-        try:
-            new = rule.match.pattern.sub(rule.replace, old,
-                                         timeout=timeout if rule.match.timed else None).strip()
-        except TimeoutError:
-            raise RuleTimeout(rule.id, rule.source, i + 1, timeout or 0) from None
-        if new == old:
-            continue
-        doc.fired.add(rule.id)
-        if not new:
-            doc.kill(i, rule.id, "drop")
-            continue
-        doc.trace.append(TraceEntry(rule.id, "change", i + 1, old, new))
-        doc.replace_line(i, new)
-
-
-_ACTIONS = {
-    "drop": _drop,
-    "drop-block": _drop_block,
-    "cut-tail": _cut_tail,
-    "cut-head": _cut_head,
-    "extract": _extract,
-    "rewrite": _rewrite,
-}
+def merge_trace(trace: list[TraceEntry], sub: list[TraceEntry], numbers: list[int]) -> None:
+    """Add a later pass's trace to the document's, its body line numbers turned into input line numbers."""
+    entries = [t._replace(line=numbers[t.line - 1] if t.line else None) for t in sub]
+    if any(t.action == "extract-kept" for t in entries):
+        known = {t for t in trace if t.action == "extract-kept"}
+        entries = [t for t in entries if t not in known]
+    trace.extend(entries)

@@ -34,6 +34,7 @@ class Result:
     trace: list[TraceEntry] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     stats: dict[str, int] = field(default_factory=dict)
+    layout: str | None = None  # the site's layout whose rules ran (sites with layouts only)
 
     @property
     def paragraphs(self) -> list[str]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from cleaner.ruleset.model import Rule
 
 _NONE: list[int] = []  # the shared empty candidate list (never mutated)
 
@@ -24,7 +23,7 @@ class Screen:
     __slots__ = ("rules", "short", "words", "firsts", "lasts", "first_keys", "last_keys", "needles",
                  "bare", "plans")
 
-    def __init__(self, rules: Sequence[Rule]):
+    def __init__(self, rules: Sequence):
         self.rules = tuple(rules)
         words: dict[str, list[int]] = {}
         firsts: list[tuple[int, tuple[str, ...]]] = []
@@ -34,25 +33,22 @@ class Screen:
         plans: dict[int, tuple] = {}
         for p, rule in enumerate(self.rules):
             if rule.head is not None or rule.tail is not None:
-                continue  # a region rule tests its few lines itself (see engine._prefilter)
+                continue  # a region rule tests its few lines itself (see accelerator._prefilter)
             m = rule.match
             for w in m.words:
                 words.setdefault(w, []).append(p)
-            if m.pattern is None:
-                plans[p] = (False, (), False, False)
-                continue
-            first = bool(m.prefixes) and all(m.prefixes)
-            last = not first and bool(m.suffixes) and all(m.suffixes)
-            if not (m.contains or first or last):
+            plan = _plan_of(m)
+            if plan is None:
                 bare.append(p)  # nothing narrows the regex: every live line is a candidate
                 continue
-            for c in m.contains:
+            plans[p] = plan
+            _, contains, first, last = plan
+            for c in contains:
                 needles.setdefault(c, []).append(p)
             if first:
                 firsts.append((p, m.prefixes))
             elif last:
                 lasts.append((p, m.suffixes))
-            plans[p] = (True, m.contains, first, last)
         self.short = max(map(len, words), default=0)  # no longer line is a word-list entry
         self.words = {w: tuple(ps) for w, ps in words.items()}
         # per rule, a trie of its own entries: which rules a line found by the merged trie belongs to
@@ -64,14 +60,8 @@ class Screen:
         self.bare = tuple(bare)
         self.plans = plans
 
-    def candidates(self, lines: Sequence[str]) -> list[list[int] | None]:
-        """For each rule, the sorted indices of the lines it could take, or None where every line could
-        (a regex nothing narrows); rules with a region get no candidates here. Dead lines are not
-        excluded: the engine checks them."""
-        out: list[list[int] | None] = [_NONE] * len(self.rules)
-        for p in self.bare:
-            out[p] = None
-        touched: dict[int, None] = {}
+    def _word_hits(self, lines: Sequence[str]) -> dict[int, list[int]]:
+        """rule -> the lines that are one of its whole-line words (casefolded)."""
         by_word: dict[int, list[int]] = {}
         words, short = self.words, self.short
         for i, line in enumerate(lines):
@@ -80,6 +70,17 @@ class Screen:
                 if hit is not None:
                     for p in hit:
                         by_word.setdefault(p, []).append(i)
+        return by_word
+
+    def candidates(self, lines: Sequence[str]) -> list[list[int] | None]:
+        """For each rule, the sorted indices of the lines it could take, or None where every line could
+        (a regex nothing narrows); rules with a region get no candidates here. Dead lines are not
+        excluded: the engine checks them."""
+        out: list[list[int] | None] = [_NONE] * len(self.rules)
+        for p in self.bare:
+            out[p] = None
+        touched: dict[int, None] = {}
+        by_word = self._word_hits(lines)
         touched.update(dict.fromkeys(by_word))
         text = "\n" + "\n".join(lines)
         by_first = _edge_hits(self.first_keys, self.firsts, text, lines, False, touched)
@@ -89,26 +90,43 @@ class Screen:
             if needle in text:
                 by_needle[needle] = [i for i, line in enumerate(lines) if needle in line]
                 touched.update(dict.fromkeys(ps))
-
         for p in touched:
-            pattern, contains, first, last = self.plans[p]
-            found: Iterable[int] | None = None
-            if pattern:
-                if contains:
-                    hits = [by_needle[c] for c in contains if c in by_needle]
-                    found = _NONE if not hits else hits[0] if len(hits) == 1 else set().union(*hits)
-                if first and found is not _NONE:
-                    edge = by_first.get(p, _NONE)
-                    found = edge if found is None else set(found).intersection(edge)
-                elif last and found is not _NONE:
-                    edge = by_last.get(p, _NONE)
-                    found = edge if found is None else set(found).intersection(edge)
+            found = _regex_hits(self.plans[p], by_needle, by_first.get(p, _NONE), by_last.get(p, _NONE))
             word_hits = by_word.get(p)
             if word_hits:
                 found = word_hits if not found else set(found).union(word_hits)
             if found:
                 out[p] = found if isinstance(found, list) else sorted(found)
         return out
+
+
+def _plan_of(m) -> tuple | None:
+    """How the screen finds a matcher's lines: (has a regex, its `contains` needles, whether lines must
+    start with one of its word-list prefixes, or end with one of its suffixes); None where nothing
+    narrows the regex."""
+    if m.pattern is None:
+        return (False, (), False, False)
+    first = bool(m.prefixes) and all(m.prefixes)
+    last = not first and bool(m.suffixes) and all(m.suffixes)
+    if not (m.contains or first or last):
+        return None
+    return (True, m.contains, first, last)
+
+
+def _regex_hits(plan: tuple, by_needle: dict[str, list[int]], edge_first: list[int], edge_last: list[int]):
+    """The lines a rule's regex could match: those with one of its needles and the right edge."""
+    pattern, contains, first, last = plan
+    found: Iterable[int] | None = None
+    if not pattern:
+        return found
+    if contains:
+        hits = [by_needle[c] for c in contains if c in by_needle]
+        found = _NONE if not hits else hits[0] if len(hits) == 1 else set().union(*hits)
+    if first and found is not _NONE:
+        found = edge_first if found is None else set(found).intersection(edge_first)
+    elif last and found is not _NONE:
+        found = edge_last if found is None else set(found).intersection(edge_last)
+    return found
 
 
 def _edge_hits(keys: re.Pattern | None, rules: tuple[tuple[int, re.Pattern], ...], text: str,

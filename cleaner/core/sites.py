@@ -1,12 +1,16 @@
 """Which site's rules apply: URL host (public-suffix aware), else content signatures, else a default."""
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from publicsuffixlist import PublicSuffixList
 
-from cleaner.ruleset.model import RuleSet
+if TYPE_CHECKING:  # the core does not import the rule vocabulary
+    from cleaner.ruleset.model import RuleSet
 
 # Signatures are searched in the head and tail of a document only: chrome lives there, and a 50 MB
 # document must not cost a full scan per site.
@@ -25,6 +29,46 @@ def url_host(url: str) -> str | None:
     return host[4:] if host.startswith("www.") else host
 
 
+_SLUG = re.compile(r"[^a-z0-9]+")
+_SITE = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")  # the rule schema's site pattern
+
+
+@functools.lru_cache(maxsize=1)
+def public_suffixes() -> PublicSuffixList:
+    """The public suffix list (shipped with its package), parsed once per process: it costs ~0.3 s."""
+    return PublicSuffixList()
+
+
+def site_name(value: str) -> str:
+    """A site name for a URL, a host or any label: the registrable domain (`www.news.bbc.co.uk` ->
+    `bbc.co.uk`), or a slug with `.local` (`Blog A` -> `blog-a.local`) for what is no domain."""
+    value = value.strip()
+    if _SITE.match(value.lower()) and value.lower().endswith(".local"):
+        return value.lower()
+    host = url_host(value) if value and not value.isspace() else None
+    if host and not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")  # rule files hold domains in ASCII (punycode)
+        except UnicodeError:
+            pass
+    if host and "." in host and _SITE.match(host) and not _is_ip(host):
+        reg = public_suffixes().privatesuffix(host)
+        if reg:
+            return reg
+    slug = _SLUG.sub("-", (host or value).lower()).strip("-")[:60].strip("-") or "unnamed"
+    return f"{slug}.local"
+
+
+def _is_ip(host: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return False
+
+
 class SiteIndex:
     """Finds the rule set of a document; immutable after construction."""
 
@@ -32,7 +76,7 @@ class SiteIndex:
         self.rulesets = tuple(rulesets)
         self._by_domain = {d: rs for rs in self.rulesets for d in rs.domains}
         self._by_name = {rs.name: rs for rs in self.rulesets}
-        self._psl = PublicSuffixList()
+        self._psl = public_suffixes()
 
     def __getstate__(self):
         return self.rulesets

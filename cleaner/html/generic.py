@@ -11,8 +11,6 @@ from cleaner.html.blocks import NEVER_TEXT, lines_of, remove, strip_never_text
 
 # Larger (pre-cleaned) documents skip trafilatura: its cost grows faster than linearly.
 MAX_TRAFILATURA_CHARS = 3_000_000
-# Trees deeper than this make lxml/trafilatura recurse too far; the Lexbor walk is iterative.
-MAX_DEPTH_HINT = 500
 
 # Removed (in C, by Lexbor) before trafilatura sees the page: it would drop all of these itself, so
 # its result is unchanged while its lxml parse and XPath passes get a much smaller tree. <noscript>

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser
 
+from cleaner.core.dates import parse_date
 from cleaner.html.blocks import text_of
 
 _MAX_JSONLD = 512 * 1024
@@ -25,31 +25,7 @@ _DATE_META = (
 )
 _SITE_META = ("og:site_name", "application-name", "publisher", "dc.publisher", "twitter:site")
 
-_ISO_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_NUM_RE = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4})\b")
-_YMD_RE = re.compile(r"\b(\d{4})[./](\d{1,2})[./](\d{1,2})\b")
 _BY_RE = re.compile(r"^(?:by|von|par|di|por|door|av|przez|od)\s+", re.I)
-
-
-def _iso(y: int, m: int, d: int) -> str | None:
-    try:
-        return date(y, m, d).isoformat() if 1900 <= y <= 2100 else None
-    except ValueError:
-        return None
-
-
-def parse_date(value: str | None) -> str | None:
-    """ISO 8601 yyyy-mm-dd from an ISO timestamp or a numeric date (dd/mm/yyyy unless that is impossible)."""
-    if not value:
-        return None
-    m = _ISO_RE.search(value) or _YMD_RE.search(value)
-    if m:
-        return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    m = _NUM_RE.search(value)
-    if m:
-        a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        return _iso(y, b, a) if a > 12 or b <= 12 else _iso(y, a, b)
-    return None
 
 
 def _meta_map(tree: LexborHTMLParser) -> dict[str, str]:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import os
+from pathlib import Path
 from dataclasses import dataclass, field
+
+from cleaner.core.sites import site_name
 
 #: reject kinds, one short code each (the `kind` field of rejects.jsonl)
 REJECT_KINDS = (
@@ -134,3 +139,11 @@ def decode_jsonl_line(raw: bytes, source: str, line: int, fields: Fields) -> Rec
     if not isinstance(obj, dict):
         return Reject(source, line, "malformed_json", f"JSON {_JSON_TYPES.get(type(obj), 'value')}, not an object")
     return record_from_mapping(obj, source, line, "line", fields)
+
+
+@functools.lru_cache(maxsize=256)
+def directory_site(source: str) -> str:
+    """The site of a record without URL: the directory its input file lies in."""
+    if source == "-":
+        return "stdin.local"
+    return site_name(Path(os.path.abspath(source)).parent.name or "root")

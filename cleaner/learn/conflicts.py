@@ -10,7 +10,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from cleaner.ruleset.examples import apply_rule
+from cleaner.core.engine import Document, run_rules
 from cleaner.ruleset.loader import load_dir
 from cleaner.ruleset.model import RuleError, RuleSet
 
@@ -39,7 +39,7 @@ def conflicts_with_hand(hand, learned, samples: list[tuple[str, str | None]]) ->
             continue
         body = "\n".join(kept)
         for rule in rs.rules:
-            out, _ = apply_rule(rule, body)
+            out = _apply(rule, body)
             lost = Counter(kept) - Counter(out)
             if not lost:
                 continue
@@ -50,3 +50,10 @@ def conflicts_with_hand(hand, learned, samples: list[tuple[str, str | None]]) ->
                 if len(c["examples"]) < EXAMPLES and line not in c["examples"]:
                     c["examples"].append(line)
     return [found[k] for k in sorted(found)]
+
+
+def _apply(rule, body: str) -> list[str]:
+    """The lines of `body` one rule keeps, alone (the reference engine, one pass)."""
+    doc = Document(body.split("\n"), [], 5.0)
+    run_rules((rule,), doc)
+    return doc.kept()[0]

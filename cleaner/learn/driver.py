@@ -11,11 +11,9 @@ in, as `<directory>.local` (a rule file's site must look like a domain; `.local`
 """
 from __future__ import annotations
 
-import functools
 import json
 import multiprocessing as mp
 import os
-import re
 import resource
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -23,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from cleaner.core.sites import url_host
-from cleaner.io.records import Fields, Record, Reject
+from cleaner.core.sites import site_name, url_host  # noqa: F401  (site_name: re-exported)
+from cleaner.io.records import Fields, Record, Reject, directory_site  # noqa: F401
 from cleaner.learn.induce import MIN_PAGES, LearnedSite, learn_site
 from cleaner.learn.profile import SiteProfile, page_lines
 
@@ -33,58 +31,6 @@ CHUNK_BYTES = 4 << 20
 POOL_BYTES = 2 << 20  # smaller inputs are learned inline, without starting a pool
 SAMPLE_PAGES = 20  # pages kept per site that has a hand-written file, to check learned rules against it
 REPORT = "learned.json"  # written last into a rules directory: what was learned, and the conflicts
-
-_SLUG = re.compile(r"[^a-z0-9]+")
-_SITE = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")  # the rule schema's site pattern
-_psl = None
-
-
-def _suffixes():
-    global _psl
-    if _psl is None:
-        from publicsuffixlist import PublicSuffixList
-
-        _psl = PublicSuffixList()
-    return _psl
-
-
-def site_name(value: str) -> str:
-    """A site name for a URL, a host or any label: the registrable domain (`www.news.bbc.co.uk` ->
-    `bbc.co.uk`), or a slug with `.local` (`Blog A` -> `blog-a.local`) for what is no domain."""
-    value = value.strip()
-    if _SITE.match(value.lower()) and value.lower().endswith(".local"):
-        return value.lower()
-    host = url_host(value) if value and not value.isspace() else None
-    if host and not host.isascii():
-        try:
-            host = host.encode("idna").decode("ascii")  # rule files hold domains in ASCII (punycode)
-        except UnicodeError:
-            pass
-    if host and "." in host and _SITE.match(host) and not _is_ip(host):
-        reg = _suffixes().privatesuffix(host)
-        if reg:
-            return reg
-    slug = _SLUG.sub("-", (host or value).lower()).strip("-")[:60].strip("-") or "unnamed"
-    return f"{slug}.local"
-
-
-def _is_ip(host: str) -> bool:
-    import ipaddress
-
-    try:
-        ipaddress.ip_address(host)
-        return True
-    except ValueError:
-        return False
-
-
-@functools.lru_cache(maxsize=256)
-def directory_site(source: str) -> str:
-    """The site of a record without URL: the directory its input file lies in."""
-    if source == "-":
-        return "stdin.local"
-    return site_name(Path(os.path.abspath(source)).parent.name or "root")
-
 
 @dataclass(frozen=True)
 class LearnOptions:
@@ -242,7 +188,7 @@ def build_profiles(
     # sorted: the order the inputs are named in does not change what is learned
     plan = make_plan(sorted(paths), out_dir=None, out_format="jsonl", input_format=opts.input_format)
     _check_extras(plan, _Cfg())
-    total = None if any(s.kind == "stdin" for s in plan.shards) else plan.total_bytes
+    total = None if any(s.kind == "stdin" for s in plan.shards) else sum(s.size for s in plan.shards)
     n = workers or default_workers()
     fopts = BatchConfig(fields=opts.fields, max_doc_bytes=opts.max_doc_bytes,
                         task_docs=opts.chunk_docs, task_bytes=opts.chunk_bytes)
@@ -443,18 +389,15 @@ def check_learned(learned: LearnedSite) -> str | None:
     if learned.yaml_text is None:
         return None
     from cleaner.learn.conflicts import load_learned
-    from cleaner.ruleset.examples import check_example, iter_examples
+    from cleaner.learn.induce import failing_examples
     from cleaner.ruleset.model import RuleError
 
     try:
         rs = load_learned(learned.site, learned.yaml_text)
     except RuleError as exc:
         return str(exc).split(": ", 1)[-1]
-    for test_id, rule, _, example in iter_examples([rs]):
-        problems = check_example(rule, example)
-        if problems:
-            return f"example {test_id} fails: {problems[0]}"
-    return None
+    bad = failing_examples(rs)
+    return f"examples of {', '.join(sorted(bad))} fail" if bad else None
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

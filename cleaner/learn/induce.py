@@ -31,6 +31,7 @@ Everything is sorted: the same profile gives the same bytes, whatever order its 
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -42,7 +43,7 @@ import yaml
 
 from cleaner.core.dates import to_iso_date
 from cleaner.learn.profile import SiteProfile, rule_lines, templates
-from cleaner.ruleset.examples import check_example
+from cleaner.ruleset.examples import check_example, iter_examples
 from cleaner.ruleset.loader import RuleError, _compile, validate
 from cleaner.ruleset.model import SHORT_LINE, RuleTimeout
 
@@ -328,7 +329,8 @@ def _dump(doc: dict) -> str:
 
 def _verified(text: str) -> tuple[dict, list[str]]:
     """The file as it reads back, with only the rules (and signature) that compile and whose examples
-    hold, as `cleaner rules check` runs them; and the ids of the rules left out."""
+    hold as `cleaner rules check` runs them (through `Cleaner.clean`, with the file's other rules and the
+    shipped generic rules loaded); and the ids of the rules left out."""
     doc = yaml.load(text, Loader=_Loader)
     path = Path(f"{doc['site']}.yaml")
     bare = {k: v for k, v in doc.items() if k not in ("rules", "signatures")}
@@ -340,19 +342,46 @@ def _verified(text: str) -> tuple[dict, list[str]]:
         except RuleError:
             pass
     kept, failed = [], []
-    for rule in doc["rules"]:
+    for rule in doc["rules"]:  # each rule must compile on its own
         try:
             one = {**plain, "rules": [rule]}
             validate(path, one)
-            compiled = _compile(path, one, {}, doc["site"]).rules[0]
-            ok = all(not check_example(compiled, ex) for ex in compiled.examples)
-        except (RuleError, RuleTimeout):
-            ok = False
-        if ok:
+            _compile(path, one, {}, doc["site"])
             kept.append(rule)
-        else:
+        except RuleError:
             failed.append(rule["id"])
+    while kept:  # then hold its examples beside the others; leaving a rule out can change the rest
+        bad = failing_examples(_compile(path, {**plain, "rules": kept}, {}, doc["site"]))
+        if not bad:
+            break
+        failed.extend(r["id"] for r in kept if r["id"] in bad)
+        kept = [r for r in kept if r["id"] not in bad]
     return {**bare, "rules": kept}, failed
+
+
+def failing_examples(ruleset) -> set[str]:
+    """Ids of the rules of `ruleset` with an example that does not hold (a regex over its budget too)."""
+    from cleaner.api import Cleaner
+
+    bad = set()
+    for case in iter_examples(Cleaner([ruleset], _shipped_generic(), regex_timeout=5.0)):
+        if case.rule.id in bad or case.rule.source != ruleset.source:
+            continue
+        try:
+            if check_example(case):
+                bad.add(case.rule.id)
+        except RuleTimeout:
+            bad.add(case.rule.id)
+    return bad
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_generic():
+    """The shipped generic rules, which run after a learned file's rules wherever it is used."""
+    from cleaner.api import default_rules_dir
+    from cleaner.ruleset.loader import load_dir
+
+    return load_dir(default_rules_dir())[1]
 
 
 # --- cut-head / cut-tail at learned markers --------------------------------------------------------------
@@ -578,7 +607,8 @@ def _block_rules(site: _Site) -> list[dict]:
             k = min(MAX_FOLLOWERS, sorted(map(len, blocks))[len(blocks) // 2])
             sizes.setdefault((k, end), {})[t] = blocks
     rules = []
-    for n, ((k, end), group) in enumerate(sorted(sizes.items()), 1):
+    # Longer blocks first: a label shape shared with a shorter block must not leave its lines behind.
+    for n, ((k, end), group) in enumerate(sorted(sizes.items(), key=lambda kv: (-kv[0][0], kv[0][1])), 1):
         rule_id = f"learned-insert-block-{n}" if len(sizes) > 1 else "learned-insert-block"
         rule = _insert_rule(site, group, k, end, rule_id)
         if rule:
@@ -656,7 +686,7 @@ def _drop_rules(site: _Site) -> list[dict]:
                 "description": f"Drops {len(plain)} {label}, {evidence}.",
                 "action": "drop",
                 "match": {"literal": plain[:MAX_LIST]},
-                "examples": [{"input": _text([plain[0], article]), "output": _text([article])}],
+                "examples": [{"input": _text(_beside(plain[0], article, key)), "output": _text([article])}],
             })
         if shaped:
             rules.append({
@@ -665,9 +695,15 @@ def _drop_rules(site: _Site) -> list[dict]:
                                f"{evidence}.",
                 "action": "drop",
                 "match": {"regex": "^(?i:" + "|".join(shapes) + ")$"},
-                "examples": [{"input": _text([shaped[0], article]), "output": _text([article])}],
+                "examples": [{"input": _text(_beside(shaped[0], article, key)), "output": _text([article])}],
             })
     return rules
+
+
+def _beside(line: str, article: str, side: str) -> list[str]:
+    """An example's input: the chrome line on its side of an article line (a line found after the
+    article comes after it, where the site's cut-tail markers leave the article alone)."""
+    return [article, line] if side == "after" else [line, article]
 
 
 def _signature(site: _Site) -> dict | None:

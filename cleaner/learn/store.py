@@ -28,7 +28,7 @@ def is_learned_dir(path: str | Path) -> bool:
 def rules_dirs(rules: list[str | Path]) -> list[str | Path]:
     """The rule directories to load for `rules`: learned directories alone go on the shipped rules."""
     if rules and all(is_learned_dir(r) for r in rules):
-        from cleaner.core.cleaner import default_rules_dir
+        from cleaner.api import default_rules_dir
 
         shipped = default_rules_dir()
         if not any(Path(r).resolve() == shipped.resolve() for r in rules):  # learned into rules/ itself

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from cleaner.core.cleaner import Cleaner
+from cleaner.api import Cleaner
 from cleaner.io import Fields, Record, Reject, discover, read_records
 from cleaner.report.explain import LineRow, explain_document, line_rows
 from cleaner.report.rulesets import RuleSetInfo

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from cleaner.core.cleaner import Cleaner
+from cleaner.api import Cleaner
 from cleaner.core.repair import normalize_newlines, strip_bom
 from cleaner.core.result import Result
+from cleaner.ruleset.vocabulary import REMOVING
+
+_TAKEN = (*REMOVING, "extract-kept")  # trace actions that remove a line or take it as metadata
 
 #: statuses of an input line; the removing ones come from the trace action that took the line
 STATUSES = ("kept", "changed", "drop", "cut", "extract", "extract-kept")
@@ -26,7 +29,7 @@ class LineRow(NamedTuple):
 
 
 def explain_document(cleaner: Cleaner, data: str | bytes, *, url: str | None = None, site: str | None = None,
-                     format: str = "auto") -> tuple[list[str], Result]:
+                     format: str = "auto", date: str | None = None) -> tuple[list[str], Result]:
     """Clean one document exactly as `clean` does and return (its input lines as the trace numbers them,
     the result).
 
@@ -35,7 +38,7 @@ def explain_document(cleaner: Cleaner, data: str | bytes, *, url: str | None = N
     """
     from cleaner.decode import decode_input
 
-    result = cleaner.clean(data, url=url, site=site, format=format)
+    result = cleaner.clean(data, url=url, site=site, format=format, date=date)
     if isinstance(data, str):
         text, is_html = data, _is_html(data, format)
     else:
@@ -54,7 +57,7 @@ def line_rows(lines: list[str], result: Result) -> list[LineRow]:
     for t in result.trace:
         if t.line is None:
             continue
-        if t.action in ("drop", "cut", "extract", "extract-kept"):
+        if t.action in _TAKEN:
             removed.setdefault(t.line, (t.action, t.rule))
         elif t.new is not None:
             changed.setdefault(t.line, []).append(t.rule)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from cleaner.core.cleaner import Cleaner, default_rules_dir
+from cleaner.api import Cleaner, default_rules_dir
 from cleaner.ruleset.loader import load_dir
 from cleaner.ruleset.model import RuleError, RuleSet
 

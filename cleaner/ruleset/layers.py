@@ -19,17 +19,15 @@ def combine(base: RuleSet | None, extra: RuleSet) -> RuleSet:
     """`base` with `extra`'s rules, domains and signatures appended (same site)."""
     if base is None:
         return extra
-    ids = {r.id: r.source for r in base.rules}
+    ids = {r.id: r.source for r in base.all_rules()}
     for r in extra.rules:
         if r.id in ids:
             raise RuleError(f"{r.source}: rule '{r.id}': key 'id': duplicate; already used in {ids[r.id]} "
                             f"for site {base.name}; allowed: ids not used by an earlier rules directory")
-    wordlists = {**extra.wordlists, **base.wordlists}
     return replace(
-        base, rules=base.rules + extra.rules,
+        base, rules=base.rules + extra.rules, layouts=base.layouts + extra.layouts,
         domains=tuple(dict.fromkeys(base.domains + extra.domains)),
         signatures=base.signatures + tuple(s for s in extra.signatures if s not in base.signatures),
-        wordlists=wordlists,
     )
 
 

@@ -7,7 +7,6 @@ Layout of a rules directory:
 """
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -15,9 +14,11 @@ import jsonschema
 import regex
 import yaml
 
-from cleaner.ruleset.model import (SHORT_LINE, Example, Followers, Matcher, Rule, RuleError, RuleSet,
-                                   Signature)
-from cleaner.ruleset.schema import ACTION_KEYS, FIELDS, FILE
+from cleaner.core.dates import parse_date
+from cleaner.core.sites import public_suffixes
+from cleaner.ruleset.model import SHORT_LINE, Example, Layout, Matcher, Rule, RuleError, RuleSet, Signature
+from cleaner.ruleset.schema import ACTION_KEYS, FILE
+from cleaner.ruleset.vocabulary import REGISTRY
 
 _VALIDATOR = jsonschema.Draft202012Validator(FILE)
 _PLACEHOLDER = regex.compile(r"\{\{([a-z0-9-]+)\}\}")
@@ -43,6 +44,10 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
 
 
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Dates stay strings (`valid_from: 2026-03-01`): the loader checks them, with a message naming the key.
+_UniqueKeyLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 
 
 def read_yaml(path: Path) -> dict:
@@ -64,6 +69,8 @@ def read_yaml(path: Path) -> dict:
 def _where(data: dict, err_path: Iterable) -> tuple[str, str]:
     """('rule <id>' or 'file', dotted key) for a schema error path."""
     parts = list(err_path)
+    if len(parts) >= 4 and parts[0] == "layouts" and parts[2] == "rules" and isinstance(parts[3], int):
+        data, parts = data["layouts"][parts[1]], parts[2:]
     if len(parts) >= 2 and parts[0] == "rules" and isinstance(parts[1], int):
         rule = data["rules"][parts[1]]
         rid = rule.get("id", f"#{parts[1] + 1}") if isinstance(rule, dict) else f"#{parts[1] + 1}"
@@ -84,8 +91,10 @@ def _format_schema_error(path: Path, data: dict, err: jsonschema.ValidationError
         return f"{prefix}: missing required key: {err.message.split(' is a required')[0]}"
     if err.validator == "enum":
         return f"{prefix}: bad value {err.instance!r}; allowed: {', '.join(map(str, err.validator_value))}"
-    if err.validator == "anyOf" and "required" in str(err.validator_value):
-        return f"{prefix}: needs one of: regex, literal, words"
+    branches = err.validator_value if err.validator in ("anyOf", "oneOf") else None
+    if branches and all(isinstance(b, dict) and list(b) == ["required"] for b in branches):
+        keys = ", ".join(k for b in branches for k in b["required"])
+        return f"{prefix}: needs " + (f"one of: {keys}" if err.validator == "anyOf" else f"exactly one of: {keys}")
     if err.validator == "propertyNames":
         return f"{prefix}: bad name {err.instance!r}: {err.message}"
     return f"{prefix}: bad value {err.instance!r}: {err.message}"
@@ -98,17 +107,30 @@ def validate(path: Path, data: dict) -> None:
         # The deepest error is usually the most specific one.
         best = max(errors, key=lambda e: len(e.absolute_path))
         raise RuleError(_format_schema_error(path, data, best))
-    for rule in data.get("rules", []):
+    names: set[str] = set()
+    for layout in data.get("layouts", ()):
+        if layout["name"] in names:
+            raise RuleError(f"{path}: layout '{layout['name']}': key 'name': duplicate")
+        names.add(layout["name"])
+        _check_layout(path, layout)
+    for rule in [*data.get("rules", []), *(r for layout in data.get("layouts", ()) for r in layout["rules"])]:
         for key, actions in ACTION_KEYS.items():
             if key in rule and rule["action"] not in actions:
                 raise RuleError(f"{path}: rule '{rule['id']}': key '{key}' is only allowed with action "
                                 f"{' or '.join(actions)}, not {rule['action']!r}")
-        if rule["action"] == "rewrite" and "replace" not in rule:
-            raise RuleError(f"{path}: rule '{rule['id']}': action 'rewrite' needs key 'replace'")
-        if rule["action"] in ("extract", "rewrite") and "regex" not in rule["match"]:
-            raise RuleError(f"{path}: rule '{rule['id']}': action {rule['action']!r} needs key 'match.regex'")
+        REGISTRY[rule["action"]].check(rule, lambda key, msg, rid=rule["id"]: RuleError(f"{path}: rule '{rid}': {msg}"))
         if "example" not in rule and "examples" not in rule:
             raise RuleError(f"{path}: rule '{rule['id']}': missing required key: 'example' (input -> output)")
+
+
+def _check_layout(path: Path, layout: dict) -> None:
+    for key in ("valid_from", "valid_until"):
+        if key in layout and parse_date(layout[key], "ymd") != layout[key]:
+            raise RuleError(f"{path}: layout '{layout['name']}': key '{key}': bad value {layout[key]!r}; "
+                            f"allowed: a date, yyyy-mm-dd")
+    if layout.get("valid_from", "") > layout.get("valid_until", "9999"):
+        raise RuleError(f"{path}: layout '{layout['name']}': key 'valid_until': {layout['valid_until']} is "
+                        f"before valid_from {layout['valid_from']}")
 
 
 class _Compiler:
@@ -173,20 +195,11 @@ class _Compiler:
     def rule(self, data: dict, earlier: set[str]) -> Rule:
         rid, action = data["id"], data["action"]
         match = self.matcher(rid, "match", data["match"])
-        if action == "extract":
-            groups = set(match.pattern.groupindex)
-            unknown = groups - set(FIELDS)
-            if unknown or not groups:
-                raise self.fail(rid, "match.regex", f"named groups {sorted(unknown) or 'none'} "
-                                                    f"are not fields; allowed: {', '.join(FIELDS)}")
+        effect = REGISTRY[action].build(data, match, lambda key, msg: self.fail(rid, key, msg),
+                                        lambda key, spec: self.matcher(rid, key, spec))
         missing = set(data.get("requires", ())) - earlier
         if missing:
             raise self.fail(rid, "requires", f"{sorted(missing)} are not ids of earlier rules in this set")
-        followers = None
-        if "followers" in data or action == "drop-block":
-            f = data.get("followers", {})
-            followers = Followers(f.get("max_lines", 1), f.get("max_chars"),
-                                  self.matcher(rid, "followers.match", f["match"]) if "match" in f else None)
         examples = data.get("examples") or [data["example"]]
         region = data.get("region", {})
         return Rule(
@@ -195,15 +208,12 @@ class _Compiler:
             action=action,
             match=match,
             source=str(self.path),
+            effect=effect,
             head=region.get("head"),
             tail=region.get("tail"),
             requires=frozenset(data.get("requires", ())),
-            followers=followers,
-            guard_max_line_chars=data.get("guard", {}).get("max_line_chars"),
-            keep=data.get("keep", False),
-            replace=data.get("replace"),
-            date_order=data.get("date_order", "dmy"),
-            examples=tuple(Example(e["input"], e["output"], e.get("title"), e.get("metadata")) for e in examples),
+            examples=tuple(Example(e["input"], e["input"] if e.get("pass") else e["output"], e.get("title"),
+                                   e.get("metadata"), e.get("name")) for e in examples),
         )
 
 
@@ -267,15 +277,8 @@ def _check_selectors(path: Path, html: dict[str, tuple[str, ...]]) -> None:
                 raise RuleError(f"{path}: file: key 'html.{key}': bad CSS selector {sel!r}: {e}") from None
 
 
-@functools.lru_cache(maxsize=1)
-def _suffixes():
-    from publicsuffixlist import PublicSuffixList
-
-    return PublicSuffixList()  # parsing the list costs a third of a second: once per process
-
-
 def _check_domain(path: Path, domain: str) -> None:
-    if _suffixes().is_public(domain):
+    if public_suffixes().is_public(domain):
         raise RuleError(f"{path}: file: key 'domains': bad value {domain!r}: a public suffix would match "
                         f"every site under it; allowed: a registrable domain or a subdomain of one")
 
@@ -331,22 +334,20 @@ def _compile(path: Path, data: dict, raw: dict, name: str) -> RuleSet:
     parts = _collect_includes(path, data, raw, (path.stem,))
     seen_files: set[Path] = set()
     unique = [(p, d) for p, d in parts + [(path, data)] if not (p in seen_files or seen_files.add(p))]
-    wordlists: dict[str, tuple[str, ...]] = {}
-    owner: dict[str, Path] = {}
-    for p, d in unique:
-        for wl, words in d.get("wordlists", {}).items():
-            if wl in wordlists:
-                raise RuleError(f"{p}: file: key 'wordlists.{wl}': already defined in {owner[wl]}")
-            wordlists[wl], owner[wl] = tuple(dict.fromkeys(words)), p
+    wordlists = _wordlists(unique)
+    # A layout's own rules run first (their ids are unique within the layout), then the file's shared
+    # rules, then those of its includes (their ids unique in the file).
+    layouts = tuple(_layout(path, ld, wordlists) for ld in data.get("layouts", ()))
+    layout_ids = {r.id for layout in layouts for r in layout.rules}
     rules: list[Rule] = []
     ids: dict[str, Path] = {}
-    # The file's own rules run first, then those of its includes.
     for p, d in [(path, data)] + [u for u in unique if u[0] != path]:
         compiler = _Compiler(p, wordlists)
         for rd in d.get("rules", ()):
-            if rd["id"] in ids:
-                raise RuleError(f"{p}: rule '{rd['id']}': key 'id': duplicate; already used in {ids[rd['id']]}")
-            rules.append(compiler.rule(rd, set(ids)))
+            if rd["id"] in ids or rd["id"] in layout_ids:
+                where = ids.get(rd["id"], "a layout of this file")
+                raise RuleError(f"{p}: rule '{rd['id']}': key 'id': duplicate; already used in {where}")
+            rules.append(compiler.rule(rd, set(ids) | layout_ids))
             ids[rd["id"]] = p
     for domain in data.get("domains", ()):
         _check_domain(path, domain)
@@ -359,5 +360,34 @@ def _compile(path: Path, data: dict, raw: dict, name: str) -> RuleSet:
     if html:
         _check_selectors(path, html)
     return RuleSet(name=name, source=str(path), description=data.get("description", ""), rules=tuple(rules),
-                   domains=tuple(data.get("domains", ())), signatures=signatures, html=html,
-                   wordlists=wordlists)
+                   domains=tuple(data.get("domains", ())), signatures=signatures, html=html, layouts=layouts)
+
+
+def _wordlists(files: list[tuple[Path, dict]]) -> dict[str, tuple[str, ...]]:
+    """The word lists of a file and its includes (each defined once)."""
+    wordlists: dict[str, tuple[str, ...]] = {}
+    owner: dict[str, Path] = {}
+    for p, d in files:
+        for wl, words in d.get("wordlists", {}).items():
+            if wl in wordlists:
+                raise RuleError(f"{p}: file: key 'wordlists.{wl}': already defined in {owner[wl]}")
+            wordlists[wl], owner[wl] = tuple(dict.fromkeys(words)), p
+    return wordlists
+
+
+def _layout(path: Path, data: dict, wordlists: dict[str, tuple[str, ...]]) -> Layout:
+    compiler = _Compiler(path, wordlists)
+    rules: list[Rule] = []
+    for rd in data["rules"]:
+        if any(r.id == rd["id"] for r in rules):
+            raise RuleError(f"{path}: rule '{rd['id']}': key 'id': duplicate in layout '{data['name']}'")
+        rules.append(compiler.rule(rd, {r.id for r in rules}))
+    return Layout(data["name"], tuple(rules), data.get("valid_from"), data.get("valid_until"))
+
+
+def load_data(data: dict, path: str | Path = "<memory>.yaml", name: str | None = None) -> RuleSet:
+    """Validate and compile one rule file's parsed data that includes no other file (rules written by
+    a program: tests, learners)."""
+    path = Path(path)
+    validate(path, data)
+    return _compile(path, data, {}, name or data.get("site", GENERIC))

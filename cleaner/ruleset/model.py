@@ -6,21 +6,16 @@ from typing import NamedTuple
 
 import regex
 
+from cleaner.core.engine import RuleTimeout
+from cleaner.ruleset.vocabulary import Action, Followers
+
+__all__ = ["Example", "Followers", "Layout", "Matcher", "Rule", "RuleError", "RuleSet", "RuleTimeout", "Signature"]
 
 SHORT_LINE = 200  # whole-line words and literals are at most this long (labels are short)
 
 
 class RuleError(ValueError):
     """A rule file is invalid. The message is one line naming file, rule id, key, value and what is allowed."""
-
-
-class RuleTimeout(RuntimeError):
-    """A rule's regex exceeded its time budget on a document."""
-
-    def __init__(self, rule_id: str, source: str, line: int, seconds: float):
-        super().__init__(f"rule '{rule_id}' ({source}) exceeded its {seconds:g}s regex budget on line {line}")
-        self.rule_id = rule_id
-        self.line = line
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +32,12 @@ class Matcher:
     suffixes: tuple[str, ...] = ()  # derived pre-test: the regex ends with a word list
     timed: bool = True  # run under the time budget (patterns that can backtrack badly)
     longest_word: int = 0  # the longest of `words`: a longer line cannot be one of them
+    find: object = field(init=False, repr=False)  # pattern.match where anchored, else pattern.search
+
+    def __post_init__(self):
+        pattern = self.pattern
+        object.__setattr__(self, "find", None if pattern is None else pattern.match if self.anchored
+                           else pattern.search)
 
     def match(self, line: str, timeout: float | None):
         """A match object, True for a literal hit, or None. May raise TimeoutError."""
@@ -60,44 +61,34 @@ class Matcher:
         if self.suffixes and not line.endswith(self.suffixes):
             return None
         if not self.timed or timeout is None:  # the timeout keyword alone doubles the cost of a call
-            return pattern.match(line) if self.anchored else pattern.search(line)
-        if self.anchored:
-            return pattern.match(line, timeout=timeout)
-        return pattern.search(line, timeout=timeout)
+            return self.find(line)
+        return self.find(line, timeout=timeout)
 
 
 @dataclass(frozen=True, slots=True)
 class Example:
+    """Input -> output (a `pass` example: the output is the input), the fields expected, and a name."""
+
     input: str
     output: str
     title: str | None = None
     metadata: dict[str, str] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Followers:
-    """Lines after a block marker that belong to the block: at most `max_lines`, each fitting the limits."""
-
-    max_lines: int = 1
-    max_chars: int | None = None
-    match: Matcher | None = None
+    name: str | None = None
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # identity: the engine keys per-document records by rule
 class Rule:
+    """One compiled rule: `action` names what it does, `effect` does it (a vocabulary.Action)."""
+
     id: str
     description: str
     action: str
     match: Matcher
     source: str
+    effect: Action
     head: int | None = None
     tail: int | None = None
     requires: frozenset[str] = frozenset()
-    followers: Followers | None = None
-    guard_max_line_chars: int | None = None
-    keep: bool = False
-    replace: str | None = None
-    date_order: str = "dmy"
     examples: tuple[Example, ...] = ()
 
     # Whether the rule's effect on a line depends on other lines (region, requires, guard); derived.
@@ -105,7 +96,7 @@ class Rule:
 
     def __post_init__(self):
         object.__setattr__(self, "positional", self.head is not None or self.tail is not None
-                           or bool(self.requires) or self.guard_max_line_chars is not None)
+                           or bool(self.requires) or self.effect.positional)
 
 
 class Signature(NamedTuple):
@@ -124,8 +115,24 @@ class Signature(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class Layout:
+    """A site's layout valid between two dates (ISO, inclusive; None: open): its own rules run before the
+    file's shared rules."""
+
+    name: str
+    rules: tuple[Rule, ...]
+    valid_from: str | None = None
+    valid_until: str | None = None
+
+    def valid_on(self, date: str) -> bool:
+        return (self.valid_from is None or self.valid_from <= date) and \
+            (self.valid_until is None or date <= self.valid_until)
+
+
+@dataclass(frozen=True, slots=True)
 class RuleSet:
-    """The rules of one site (or the generic set), in the order they run."""
+    """The rules of one site (or the generic set), in the order they run; with layouts, the chosen
+    layout's own rules run first, then `rules` (the shared ones)."""
 
     name: str  # the site, or "generic"
     source: str
@@ -134,4 +141,8 @@ class RuleSet:
     domains: tuple[str, ...] = ()
     signatures: tuple[Signature, ...] = ()
     html: dict[str, tuple[str, ...]] | None = None
-    wordlists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    layouts: tuple[Layout, ...] = ()
+
+    def all_rules(self) -> tuple[Rule, ...]:
+        """Every rule of the file: each layout's own, then the shared ones."""
+        return (*(r for layout in self.layouts for r in layout.rules), *self.rules)

@@ -1,93 +1,48 @@
-"""JSON Schema of a rule file (rules/*.yaml). The single reference for the rule vocabulary."""
+"""JSON Schema of a rule file (rules/*.yaml), generated from the vocabulary (`vocabulary.py`)."""
 from __future__ import annotations
 
-ACTIONS = ("drop", "drop-block", "cut-tail", "cut-head", "extract", "rewrite")
-FIELDS = ("title", "author", "publisher", "date", "source_url")
-DATE_ORDERS = ("dmy", "mdy", "ymd")
+from cleaner.ruleset.vocabulary import (ACTIONS, DATE_ORDERS, EXAMPLE, FIELDS, MATCH, REGISTRY, RULE_KEYS, STRINGS,
+                                        action_keys)
 
-_POSINT = {"type": "integer", "minimum": 1}
-_STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}
-
-MATCH = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "regex": {"type": "string", "minLength": 1},
-        "literal": _STRINGS,
-        "words": {"anyOf": [{"type": "string", "minLength": 1}, _STRINGS]},
-        "max_chars": _POSINT,
-        "min_chars": {"type": "integer", "minimum": 0},
-        "contains": _STRINGS,
-    },
-    "anyOf": [{"required": ["regex"]}, {"required": ["literal"]}, {"required": ["words"]}],
-}
-
-EXAMPLE = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["input", "output"],
-    "properties": {
-        "input": {"type": "string"},
-        "output": {"type": "string"},
-        "title": {"type": ["string", "null"]},
-        "metadata": {"type": "object", "propertyNames": {"enum": list(FIELDS[1:])},
-                     "additionalProperties": {"type": "string"}},
-    },
-}
+__all__ = ["ACTIONS", "ACTION_KEYS", "DATE_ORDERS", "EXAMPLE", "FIELDS", "FILE", "LAYOUT", "MATCH", "RULE"]
 
 RULE = {
     "type": "object",
     "additionalProperties": False,
     "required": ["id", "description", "action", "match"],
     "properties": {
-        "id": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
-        "description": {"type": "string", "minLength": 1},
-        "action": {"enum": list(ACTIONS)},
-        "match": MATCH,
-        "region": {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {"head": _POSINT, "tail": _POSINT},
-            "minProperties": 1,
-            "maxProperties": 1,
-        },
-        "requires": _STRINGS,
-        "followers": {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {"max_lines": _POSINT, "max_chars": _POSINT, "match": MATCH},
-        },
-        "guard": {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {"max_line_chars": _POSINT},
-            "required": ["max_line_chars"],
-        },
-        "keep": {"type": "boolean"},
-        "replace": {"type": "string"},
-        "date_order": {"enum": list(DATE_ORDERS)},
-        "example": EXAMPLE,
-        "examples": {"type": "array", "items": EXAMPLE, "minItems": 1},
+        **{k.name: k.schema for k in RULE_KEYS},
+        **{k.name: k.schema for cls in REGISTRY.values() for k in cls.keys},
     },
 }
 
-# Keys that only make sense with one action (checked after the schema, with a clear message).
-ACTION_KEYS = {
-    "followers": ("drop-block",),
-    "guard": ("cut-tail",),
-    "keep": ("extract",),
-    "date_order": ("extract",),
-    "replace": ("rewrite",),
+# Keys that only make sense with some actions (checked after the schema, with a clear message).
+ACTION_KEYS = action_keys()
+
+_HOST = r"^[a-z0-9-]+(\.[a-z0-9-]+)+$"
+_DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+
+# A layout of the site, valid between two dates: its own rules run before the file's shared rules.
+LAYOUT = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["name", "rules"],
+    "properties": {
+        "name": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+        "description": {"type": "string", "minLength": 1},
+        "valid_from": _DATE,
+        "valid_until": _DATE,
+        "rules": {"type": "array", "minItems": 1, "items": RULE},
+    },
 }
 
 FILE = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
-        "site": {"type": "string", "pattern": r"^[a-z0-9-]+(\.[a-z0-9-]+)+$"},
+        "site": {"type": "string", "pattern": _HOST},
         "description": {"type": "string", "minLength": 1},
-        "domains": {"type": "array", "items": {"type": "string", "pattern": r"^[a-z0-9-]+(\.[a-z0-9-]+)+$"},
-                    "minItems": 1},
+        "domains": {"type": "array", "items": {"type": "string", "pattern": _HOST}, "minItems": 1},
         "signatures": {
             "type": "array",
             "items": {
@@ -97,21 +52,21 @@ FILE = {
                 "properties": {"regex": {"type": "string", "minLength": 1},
                                "description": {"type": "string", "minLength": 1},
                                # cheap pre-test: the regex only runs on text containing one of these
-                               "contains": {"type": "array", "minItems": 1,
-                                            "items": {"type": "string", "minLength": 1}}},
+                               "contains": STRINGS},
             },
         },
         "include": {"type": "array", "items": {"type": "string", "pattern": "^_[a-z0-9._-]+$"}},
         "wordlists": {
             "type": "object",
             "propertyNames": {"pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
-            "additionalProperties": _STRINGS,
+            "additionalProperties": STRINGS,
         },
         "html": {
             "type": "object",
             "additionalProperties": False,
-            "properties": {k: _STRINGS for k in ("body", "strip", "title", "date", "author", "publisher")},
+            "properties": {k: STRINGS for k in ("body", "strip", "title", "date", "author", "publisher")},
         },
         "rules": {"type": "array", "items": RULE},
+        "layouts": {"type": "array", "minItems": 1, "items": LAYOUT},
     },
 }

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cleaner.core.cleaner import Cleaner
+from cleaner.api import Cleaner
 from cleaner.core.result import Result
 
 INPUTS = ("input.txt", "input.html")
@@ -37,6 +37,12 @@ class Case:
     @property
     def url(self) -> str | None:
         p = self.path / "url.txt"
+        return p.read_text(encoding="utf-8").strip() or None if p.exists() else None
+
+    @property
+    def date(self) -> str | None:
+        """The document's date (`date.txt`, ISO), which picks the layout of a site that has several."""
+        p = self.path / "date.txt"
         return p.read_text(encoding="utf-8").strip() or None if p.exists() else None
 
     def read_json(self, name: str) -> dict | None:
@@ -69,7 +75,7 @@ def discover(root: str | Path, site: str | None = None) -> list[Case]:
 def clean_case(cleaner: Cleaner, case: Case) -> Result:
     data = case.input_path.read_bytes()
     fmt = "html" if case.input_path.suffix == ".html" else "text"
-    return cleaner.clean(data, url=case.url, format=fmt)
+    return cleaner.clean(data, url=case.url, format=fmt, date=case.date)
 
 
 def body_file_text(result: Result) -> str:

@@ -132,3 +132,35 @@ def test_explain_takes_a_date(tmp_path):
     res = CliRunner().invoke(app, ["explain", str(doc), "--rules", str(tmp_path), "--url", URL, "--date", "2026-03-05"])
     assert res.exit_code == 0
     assert "site: example.org (layout redesign)" in res.output
+
+
+def test_batch_takes_the_date_from_the_record_or_the_option(tmp_path):
+    """`clean` picks a layout by each record's `date` field (`--date-field`), or by `--date` for all."""
+    import json
+    import textwrap
+
+    from typer.testing import CliRunner
+
+    from cleaner.cli.main import app
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "example.org.yaml").write_text(textwrap.dedent(RULES), encoding="utf-8")
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("".join(json.dumps(r) + "\n" for r in (
+        {"id": "a", "url": URL, "text": OLDER, "published": "2026-03-05"},
+        {"id": "b", "url": URL, "text": OLDER})), encoding="utf-8")
+
+    def layouts(*args):
+        out = tmp_path / f"out{len(args)}"
+        res = CliRunner().invoke(app, ["clean", str(dump), "-o", str(out), "--rules", str(rules), "--workers", "1",
+                                       "--no-progress", "--no-summary", *args])
+        assert res.exit_code == 0, res.output
+        records = [json.loads(x) for f in sorted(out.glob("*.jsonl")) for x in f.read_text().splitlines()]
+        return [(r["id"], r["text"].startswith("Daily News")) for r in records], records
+
+    found, records = layouts("--date-field", "published")
+    assert found == [("a", True), ("b", False)]  # a: the redesign's rules, by its date; b: the layout that fits
+    assert records[0]["published"] == "2026-03-05"  # the date field is carried through
+    assert layouts("--date", "2026-03-05", "--date-field", "published", "--text-field", "text")[0] == [
+        ("a", True), ("b", True)]

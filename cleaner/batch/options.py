@@ -22,6 +22,7 @@ class BatchConfig:
     input_format: str | None = None
     fields: Fields = Fields()
     site: str | None = None
+    date: str | None = None  # every document's date (yyyy-mm-dd): picks a site's layout (else the date field)
     site_from_directory: bool = False  # --learn: a record without URL falls back to its directory's site
     trace: bool = False
     workers: int = 0  # 0: all cores
@@ -43,6 +44,6 @@ class BatchConfig:
         f = self.fields
         return {
             "out_format": self.out_format, "compression": self.compression, "input_format": self.input_format,
-            "fields": [f.text, f.html, f.url, f.id], "site": self.site, "trace": self.trace,
+            "fields": [f.text, f.html, f.url, f.id, f.date], "site": self.site, "date": self.date, "trace": self.trace,
             "drop_empty": self.drop_empty, "rules": self.rules,
         }

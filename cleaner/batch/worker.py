@@ -115,8 +115,10 @@ def _clean(cleaner, rec: Record, opts: BatchConfig):
             site = opts.site
             if site is None and opts.site_from_directory and not rec.url:
                 site = _directory_site(cleaner, rec.source)
+            date = opts.date or rec.extra.get(opts.fields.date)
             return cleaner.clean(rec.data, url=rec.url, site=site, format=rec.format,
-                                 content_type=rec.extra.get("content_type"))
+                                 content_type=rec.extra.get("content_type"),
+                                 date=date if isinstance(date, str) else None)
         finally:
             if alarm:
                 signal.setitimer(signal.ITIMER_REAL, 0)

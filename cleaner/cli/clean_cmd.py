@@ -41,6 +41,10 @@ def clean(
     html_field: Annotated[str, typer.Option(help="JSONL/Parquet field with HTML (used when present).")] = "html",
     url_field: Annotated[str, typer.Option(help="JSONL/Parquet field with the URL.")] = "url",
     id_field: Annotated[str, typer.Option(help="JSONL/Parquet field with the document id.")] = "id",
+    date_field: Annotated[str, typer.Option(
+        help="JSONL/Parquet field with the document's date (picks a site's layout; kept in the output).")] = "date",
+    date: Annotated[Optional[str], typer.Option(
+        help="Every document's date (yyyy-mm-dd): picks a site's layout, before the date field.")] = None,
     workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes (0: all cores).", min=0)] = 0,
     timeout: Annotated[float, typer.Option(
         help="Seconds one document may take; slower ones are rejected (0: no limit).", min=0)] = 5.0,
@@ -96,7 +100,8 @@ def clean(
     cleaner = load_cleaner(rules)
     cfg = BatchConfig(
         paths=paths, out=output, out_format=format, compression=_COMPRESSIONS[compression],
-        input_format=input_format, fields=Fields(text_field, html_field, url_field, id_field), site=site,
+        input_format=input_format, fields=Fields(text_field, html_field, url_field, id_field, date_field), site=site,
+        date=date,
         trace=trace, workers=workers, timeout=timeout or None, drop_empty=drop_empty, restart=restart,
         rules=",".join(str(r.resolve()) for r in rules) if rules else None, max_doc_bytes=max_doc_bytes,
         site_from_directory=learn and not site,

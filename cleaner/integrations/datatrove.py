@@ -50,7 +50,8 @@ from datatrove.utils.typeshelper import StatHints  # noqa: E402
 class CleanerStep(PipelineStep):
     """Clean each Document's text with `cleaner` (text or HTML).
 
-    The URL is read from `doc.metadata[url_key]`; the step stores `site`, `title` and the page
+    The URL is read from `doc.metadata[url_key]`, the document's date (which picks a site's layout) from
+    `doc.metadata[date_key]`; the step stores `site`, `title` and the page
     metadata (`cleaner_metadata`: author, publisher, date, ...) in `doc.metadata`. Rule hits are counted
     as `rule:<id>` stats. Documents left empty (and those a rule's regex timed out on) are dropped and,
     with `exclusion_writer`, written there with `metadata["filter_reason"]`.
@@ -60,12 +61,12 @@ class CleanerStep(PipelineStep):
     type = "✂️ - FORMAT"
 
     def __init__(self, rules: str | Path | list | None = None, *, url_key: str = "url", format: str = "auto",
-                 site: str | None = None, exclusion_writer=None):
+                 site: str | None = None, exclusion_writer=None, date_key: str = "date"):
         super().__init__()
         # a list layers several directories (hand-written, then learned: see cleaner.ruleset.layers)
         self.rules = [str(r) for r in rules] if isinstance(rules, (list, tuple)) else (
             str(rules) if rules is not None else None)
-        self.url_key, self.format, self.site = url_key, format, site
+        self.url_key, self.date_key, self.format, self.site = url_key, date_key, format, site
         self.exclusion_writer = exclusion_writer
         self._cleaner = None
 
@@ -97,8 +98,9 @@ class CleanerStep(PipelineStep):
                 self.stat_update(StatHints.total)
                 with self.track_time():
                     try:
+                        date = doc.metadata.get(self.date_key)
                         res = cleaner.clean(doc.text, url=doc.metadata.get(self.url_key), site=self.site,
-                                            format=self.format)
+                                            format=self.format, date=date if isinstance(date, str) else None)
                     except RuleTimeout as exc:
                         res, reason = None, f"rule_timeout: {exc.rule_id}"
                 if res is not None:

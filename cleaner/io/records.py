@@ -36,6 +36,7 @@ class Fields:
     html: str = "html"
     url: str = "url"
     id: str = "id"
+    date: str = "date"  # the document's date (picks a site's layout); carried through, not consumed
 
     @property
     def consumed(self) -> frozenset[str]:

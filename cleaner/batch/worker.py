@@ -116,9 +116,9 @@ def _clean(cleaner, rec: Record, opts: BatchConfig):
             if site is None and opts.site_from_directory and not rec.url:
                 site = _directory_site(cleaner, rec.source)
             date = opts.date or rec.extra.get(opts.fields.date)
+            dated = {"date": date} if isinstance(date, str) and date else {}  # only sites with layouts use it
             return cleaner.clean(rec.data, url=rec.url, site=site, format=rec.format,
-                                 content_type=rec.extra.get("content_type"),
-                                 date=date if isinstance(date, str) else None)
+                                 content_type=rec.extra.get("content_type"), **dated)
         finally:
             if alarm:
                 signal.setitimer(signal.ITIMER_REAL, 0)

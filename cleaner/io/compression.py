@@ -68,15 +68,10 @@ def _gunzip(f: BinaryIO) -> Iterator[tuple[bytes, int] | Corrupt]:
             if healthy:  # one event per corrupt region, not one per false resync
                 yield Corrupt(member_off, f"corrupt gzip member at byte {member_off}: {exc}")
             healthy = False
-            start = max(member_off + 1 - pend_off, 0)
-            while (i := pending.find(GZIP_MAGIC, start)) < 0:
-                keep = pending[-2:]
-                pend_off += len(pending) - len(keep)
-                more = f.read(CHUNK)
-                if not more:
-                    return
-                pending, start = keep + more, 0
-            pend_off, pending = pend_off + i, pending[i:]
+            found = _seek_magic(f, pending, pend_off, max(member_off + 1 - pend_off, 0), GZIP_MAGIC)
+            if found is None:
+                return
+            pend_off, pending = found
             d, member_off, in_member = zlib.decompressobj(31), pend_off, False
             continue
         in_member = True
@@ -125,15 +120,10 @@ def _unzstd(f: BinaryIO) -> Iterator[tuple[bytes, int] | Corrupt]:
             if healthy:  # one event per damaged region, not one per false resync
                 yield Corrupt(frame_off, f"corrupt zstd frame at byte {frame_off}: {exc}")
             healthy = False
-            start = max(frame_off + 1 - pend_off, 0)
-            while (i := pending.find(ZSTD_MAGIC, start)) < 0:
-                keep = pending[-3:]
-                pend_off += len(pending) - len(keep)
-                more = f.read(CHUNK)
-                if not more:
-                    return
-                pending, start = keep + more, 0
-            pend_off, pending = pend_off + i, pending[i:]
+            found = _seek_magic(f, pending, pend_off, max(frame_off + 1 - pend_off, 0), ZSTD_MAGIC)
+            if found is None:
+                return
+            pend_off, pending = found
             d, frame_off, in_frame = new(), pend_off, False
             continue
         in_frame = True
@@ -231,3 +221,16 @@ def decompress_document(data: bytes, compression: str, max_bytes: int) -> bytes:
     if len(out) > max_bytes:
         raise TooLarge(max_bytes)
     return out
+
+
+def _seek_magic(f, pending: bytes, pend_off: int, start: int, magic: bytes) -> tuple[int, bytes] | None:
+    """Resynchronise after damage: read on from `pending` (which starts at byte `pend_off`) to the next
+    `magic` at or after index `start`. Returns (its byte offset, the data from it), or None at the end."""
+    while (i := pending.find(magic, start)) < 0:
+        keep = pending[-(len(magic) - 1):]
+        pend_off += len(pending) - len(keep)
+        more = f.read(CHUNK)
+        if not more:
+            return None
+        pending, start = keep + more, 0
+    return pend_off + i, pending[i:]

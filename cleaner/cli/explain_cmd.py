@@ -79,7 +79,8 @@ def explain(
         out.print(f"[dim]{n:>5}[/] [{style}]{_LABEL[status]:<8}[/] [bold]{escape(rule):<28}[/] "
                   f"[{style}]{escape(shown)}[/]", soft_wrap=True)
     summary = ", ".join(f"{v} {_LABEL[k]}" for k, v in sorted(counts.items()))
-    err.print(f"\nsite: {result.site or 'generic'}   title: {result.title!r}   metadata: {result.metadata}")
+    site = f"{result.site} ({result.site_reason})" if result.site else "generic"
+    err.print(f"\nsite: {escape(site)}   title: {escape(repr(result.title))}   metadata: {escape(str(result.metadata))}")
     err.print(f"lines: {summary or 'none'}")
     for w in result.warnings:
         err.print(f"[yellow]warning:[/] {escape(w)}")

@@ -32,7 +32,7 @@ class Cleaner:
 
     def __init__(self, sites: Sequence[RuleSet] = (), generic: RuleSet | None = None,
                  *, regex_timeout: float | None = 2.0):
-        self.index = SiteIndex(sites)
+        self.index = SiteIndex(sites, generic.rules if generic else ())
         self.generic = generic
         self.regex_timeout = regex_timeout
         # Site rules, then generic rules: one list per site (None: no site), screened together.
@@ -94,20 +94,35 @@ class Cleaner:
             return Result("", warnings=warnings, stats=_stats(chars_in, 0, 0, 0, 0))
 
         ruleset = self.index.by_url(url)
+        reason = "url" if ruleset is not None else None
         page_meta: dict[str, str] = {}
         if is_html:
             text, page_meta, ruleset = self._extract_html(text, url, ruleset, warnings)
         repaired, text = repair_document(text, trace, printable=printable and not is_html)
         lines = prepare_lines(repaired, trace, text)
+        if ruleset is not None and reason is None:
+            reason = "url"  # the page's own URL (HTML)
+        candidates = None
         if ruleset is None:
-            ruleset = self.index.by_content(text if lines is repaired else "\n".join(lines))
+            ruleset, n = self.index.by_signature(text if lines is repaired else "\n".join(lines))
+            reason = f"signature {n}" if ruleset is not None else None
+        if ruleset is None:
+            lines = list(map(str.strip, lines))  # as the engine sees them: its screen's candidates are reused
+            evidence = self.index.by_evidence(lines, self.regex_timeout)
+            if evidence is not None:
+                ruleset, candidates = evidence.site, evidence.candidates
+                reason = f"rules {', '.join(evidence.reasons)}" if ruleset is not None else None
+                if evidence.warning:
+                    warnings.append(evidence.warning)
         if ruleset is None and site:
+            candidates = None
             ruleset = self.index.by_name(site)
+            reason = "site option" if ruleset is not None else None
             if ruleset is None:
                 warnings.append(f"unknown site {site!r}; known: {', '.join(self.sites) or 'none'}; "
                                 f"generic rules only")
 
-        body, numbers, doc, seen = self._apply(lines, ruleset, trace)
+        body, numbers, doc, seen = self._apply(lines, ruleset, trace, candidates=candidates)
         fields = dict(doc.fields)
         warnings.extend(doc.warnings)
         if not self._settled(ruleset, doc, body, numbers, seen):
@@ -127,6 +142,7 @@ class Cleaner:
             text=text_out,
             title=title,
             site=ruleset.name if ruleset is not None else None,
+            site_reason=reason,
             metadata=metadata,
             trace=trace,
             warnings=warnings,
@@ -134,14 +150,16 @@ class Cleaner:
         )
 
     def _apply(self, lines: list[str], ruleset: RuleSet | None, trace: list[TraceEntry],
-               focus: list[int] | None = None):
-        """Site rules, then generic rules, then the finishing normalisers.
+               focus: list[int] | None = None, candidates: list | None = None):
+        """Site rules, then generic rules, then the finishing normalisers (`candidates`: the screen's,
+        found while recognising the site).
 
         Returns (body, line numbers, doc, seen): `seen[i]` is the text the rules last saw of `body[i]`.
         """
         doc = Document(lines, trace)
         name = ruleset.name if ruleset is not None else None
-        run_rules(self._rules[name], doc, timeout=self.regex_timeout, focus=focus, screen=self._screens[name])
+        run_rules(self._rules[name], doc, timeout=self.regex_timeout, focus=focus, screen=self._screens[name],
+                  candidates=candidates)
         kept, numbers = doc.kept()
         seen = kept
         if doc.rewritten:  # the rules before a rewrite have not seen the new text

@@ -58,16 +58,19 @@ class Document:
 
 def run_rules(rules: Sequence[Rule], doc: Document, *, timeout: float | None = None,
               check_requires: bool = True, focus: Sequence[int] | None = None,
-              screen: Screen | None = None) -> None:
+              screen: Screen | None = None, candidates: list | None = None) -> None:
     """Apply `rules` in order to `doc`. Raises RuleTimeout naming the rule whose regex ran too long.
 
     `screen`: `Screen(rules)`, built once by the caller (made here if not given); rules match only
     the candidate lines it finds. With `focus` (sorted line indices: the lines whose text changed since
     these rules last saw them), rules that are not positional only look at those lines; positional
-    rules look at every line.
+    rules look at every line. `candidates`: the screen's result for these rules and lines, if the caller
+    has it (site recognition does).
     """
     cands: list[list[int] | None] = []
-    if focus is None or any(r.positional and r.head is None and r.tail is None for r in rules):
+    if candidates is not None and focus is None:
+        cands = candidates
+    elif focus is None or any(r.positional and r.head is None and r.tail is None for r in rules):
         if screen is None or (screen.rules is not rules and screen.rules != tuple(rules)):
             screen = Screen(rules)
         cands = screen.candidates(doc.lines)

@@ -124,6 +124,16 @@ class Signature(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class Recognition:
+    """How a site is recognised from its own rules (see core/sites.py): a document belongs to the site when
+    the weights of the distinct rules that would fire on it add up to `min_score`. A rule's weight is
+    `weights[id]`, else 1, else 0 for a rule with `requires` or without a cheap pre-test."""
+
+    min_score: float = 3.0
+    weights: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class RuleSet:
     """The rules of one site (or the generic set), in the order they run."""
 
@@ -135,3 +145,4 @@ class RuleSet:
     signatures: tuple[Signature, ...] = ()
     html: dict[str, tuple[str, ...]] | None = None
     wordlists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    recognition: Recognition = field(default_factory=Recognition)

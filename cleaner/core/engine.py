@@ -13,6 +13,8 @@ from cleaner.core.result import TraceEntry, trace_entry
 from cleaner.core.screen import Screen
 from cleaner.ruleset.model import Matcher, Rule, RuleTimeout
 
+ARTICLE_LINE = 80  # a line longer than this is article-sized (cut-tail's `min_chars_before` counts them)
+
 
 class Document:
     """Working state of one document: its lines, which are still alive, what was found and done."""
@@ -170,6 +172,11 @@ def _cut_tail(rule: Rule, doc: Document, cand: Sequence[int], timeout: float | N
         if limit is not None and any(len(doc.lines[j]) > limit for j in rest[1:]):
             doc.guarded.append(i)
             continue  # an article-sized line follows: this is not the end of the article
+        if rule.guard_min_chars_before is not None and sum(
+                n for j in live[: len(live) - len(rest)] if (n := len(doc.lines[j])) > ARTICLE_LINE
+        ) < rule.guard_min_chars_before:
+            doc.guarded.append(i)
+            continue  # too little text before it: the marker is in the page head, not after the article
         for j in rest:
             doc.kill(j, rule.id, "cut")
         doc.fired.add(rule.id)

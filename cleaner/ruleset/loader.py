@@ -199,6 +199,7 @@ class _Compiler:
             requires=frozenset(data.get("requires", ())),
             followers=followers,
             guard_max_line_chars=data.get("guard", {}).get("max_line_chars"),
+            guard_min_chars_before=data.get("guard", {}).get("min_chars_before"),
             keep=data.get("keep", False),
             replace=data.get("replace"),
             date_order=data.get("date_order", "dmy"),

@@ -95,6 +95,7 @@ class Rule:
     requires: frozenset[str] = frozenset()
     followers: Followers | None = None
     guard_max_line_chars: int | None = None
+    guard_min_chars_before: int | None = None  # cut-tail: at least this much kept text before the marker
     keep: bool = False
     replace: str | None = None
     date_order: str = "dmy"
@@ -105,7 +106,8 @@ class Rule:
 
     def __post_init__(self):
         object.__setattr__(self, "positional", self.head is not None or self.tail is not None
-                           or bool(self.requires) or self.guard_max_line_chars is not None)
+                           or bool(self.requires) or self.guard_max_line_chars is not None
+                           or self.guard_min_chars_before is not None)
 
 
 class Signature(NamedTuple):

@@ -60,8 +60,8 @@ RULE = {
         "guard": {
             "type": "object",
             "additionalProperties": False,
-            "properties": {"max_line_chars": _POSINT},
-            "required": ["max_line_chars"],
+            "properties": {"max_line_chars": _POSINT, "min_chars_before": _POSINT},
+            "minProperties": 1,
         },
         "keep": {"type": "boolean"},
         "replace": {"type": "string"},

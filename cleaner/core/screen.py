@@ -56,8 +56,8 @@ class Screen:
         self.short = max(map(len, words), default=0)  # no longer line is a word-list entry
         self.words = {w: tuple(ps) for w, ps in words.items()}
         # per rule, a trie of its own entries: which rules a line found by the merged trie belongs to
-        self.firsts = tuple((p, re.compile(_trie(ks))) for p, ks in firsts)
-        self.lasts = tuple((p, re.compile(_trie(k[::-1] for k in ks))) for p, ks in lasts)
+        self.firsts = _by_char(firsts, False)
+        self.lasts = _by_char(lasts, True)
         self.first_keys = _line_starts({k for _, ks in firsts for k in ks})
         self.last_keys = _line_starts({k[::-1] for _, ks in lasts for k in ks})  # run on the reversed text
         self.needles = {c: tuple(ps) for c, ps in needles.items()}
@@ -111,7 +111,19 @@ class Screen:
         return out
 
 
-def _edge_hits(keys: re.Pattern | None, rules: tuple[tuple[int, re.Pattern], ...], text: str,
+def _by_char(rules: list[tuple[int, tuple[str, ...]]], reverse: bool) -> dict[str, tuple[tuple[int, re.Pattern], ...]]:
+    """first (last, `reverse`) character -> the rules with an entry starting (ending) with it, each with its
+    own trie (over reversed entries for `reverse`): a found line is tested against those rules only."""
+    out: dict[str, list[tuple[int, re.Pattern]]] = {}
+    for p, ks in rules:
+        keys = [k[::-1] for k in ks] if reverse else list(ks)
+        own = re.compile(_trie(keys))
+        for c in {k[0] for k in keys}:
+            out.setdefault(c, []).append((p, own))
+    return {c: tuple(v) for c, v in out.items()}
+
+
+def _edge_hits(keys: re.Pattern | None, rules: dict[str, tuple[tuple[int, re.Pattern], ...]], text: str,
                lines: Sequence[str], reverse: bool, touched: dict[int, None]) -> dict[int, list[int]]:
     """rule -> sorted lines that start (or end, `reverse`) with one of its word-list entries; `text` is
     "\\n" + the lines joined. The merged regex finds the lines; each rule's own trie (over the reversed
@@ -131,7 +143,7 @@ def _edge_hits(keys: re.Pattern | None, rules: tuple[tuple[int, re.Pattern], ...
         hit_lines = [len(lines) - 1 - i for i in reversed(hit_lines)]
     for i in hit_lines:
         line = lines[i][::-1] if reverse else lines[i]
-        for p, own in rules:
+        for p, own in rules[line[0]]:
             if own.match(line):
                 found.setdefault(p, []).append(i)
                 touched[p] = None

@@ -58,7 +58,7 @@ class Screen:
         # per rule, a trie of its own entries: which rules a line found by the merged trie belongs to
         self.firsts = _by_char(firsts, False)
         self.lasts = _by_char(lasts, True)
-        self.first_keys = _line_starts({k for _, ks in firsts for k in ks})
+        self.first_keys = _by_first_char({k for _, ks in firsts for k in ks})
         self.last_keys = _line_starts({k[::-1] for _, ks in lasts for k in ks})  # run on the reversed text
         self.needles = {c: tuple(ps) for c, ps in needles.items()}
         self.bare = tuple(bare)
@@ -123,14 +123,29 @@ def _by_char(rules: list[tuple[int, tuple[str, ...]]], reverse: bool) -> dict[st
     return {c: tuple(v) for c, v in out.items()}
 
 
-def _edge_hits(keys: re.Pattern | None, rules: dict[str, tuple[tuple[int, re.Pattern], ...]], text: str,
+def _edge_hits(keys: re.Pattern | dict | None, rules: dict[str, tuple[tuple[int, re.Pattern], ...]], text: str,
                lines: Sequence[str], reverse: bool, touched: dict[int, None]) -> dict[int, list[int]]:
     """rule -> sorted lines that start (or end, `reverse`) with one of its word-list entries; `text` is
     "\\n" + the lines joined. The merged regex finds the lines; each rule's own trie (over the reversed
     line for `reverse`) says whose entries they are."""
     found: dict[int, list[int]] = {}
-    if keys is None:
+    if not keys:
         return found
+    if isinstance(keys, dict):  # first character -> a trie of the entries starting with it
+        get = keys.get
+        hit_lines = [i for i, line in enumerate(lines) if line and (k := get(line[0])) is not None and k.match(line)]
+    else:
+        hit_lines = _found_lines(keys, text, lines, reverse)
+    for i in hit_lines:
+        line = lines[i][::-1] if reverse else lines[i]
+        for p, own in rules[line[0]]:
+            if own.match(line):
+                found.setdefault(p, []).append(i)
+                touched[p] = None
+    return found
+
+
+def _found_lines(keys: re.Pattern, text: str, lines: Sequence[str], reverse: bool) -> list[int]:
     if reverse:
         text = (text + "\n")[::-1]
     hit_lines, i, pos = [], -1, 0
@@ -141,13 +156,17 @@ def _edge_hits(keys: re.Pattern | None, rules: dict[str, tuple[tuple[int, re.Pat
         hit_lines.append(i)
     if reverse:
         hit_lines = [len(lines) - 1 - i for i in reversed(hit_lines)]
-    for i in hit_lines:
-        line = lines[i][::-1] if reverse else lines[i]
-        for p, own in rules[line[0]]:
-            if own.match(line):
-                found.setdefault(p, []).append(i)
-                touched[p] = None
-    return found
+    return hit_lines
+
+
+def _by_first_char(keys: set[str]) -> dict[str, re.Pattern]:
+    """First character -> a trie of the `keys` starting with it: a line is looked up by its first
+    character and matched against one small trie (one big alternation costs every line a pass over
+    all first characters)."""
+    groups: dict[str, set[str]] = {}
+    for k in keys:
+        groups.setdefault(k[0], set()).add(k)
+    return {c: re.compile(_trie(ks)) for c, ks in groups.items()}
 
 
 def _line_starts(keys: set[str]) -> re.Pattern | None:

@@ -4,7 +4,7 @@ the sites' own rules, else a default.
 Evidence: a document belongs to a site when enough of the site's own rules would fire on it. One screen
 (core/screen.py) over every site's rules and the generic rules finds each rule's candidate lines in one
 pass; a rule is evidence when one of its candidates (or a line of its region) matches, and each line
-counts for one rule only. The weights of the distinct rules that fire add up to the site's score; it fits
+counts for one rule only (region rules are tried first). The weights of the distinct rules that fire add up to the site's score; it fits
 at `recognition.min_score`. The same candidates then serve the rule engine, so recognition costs no
 second scan of the document.
 """
@@ -137,29 +137,38 @@ class SiteIndex:
         live: list[int] | None = None
         fits: list[tuple[float, RuleSet, tuple[str, ...]]] = []
         for rs, counted in self._counted:
-            credited: set[int] = set()
-            score, reasons = 0.0, []
-            for p, rule, weight in counted:
+            # The rules that can fire: a region rule on its lines, the others on their candidates; region
+            # rules first (a few lines each), so that a document that cannot reach the score stops early.
+            tasks = []
+            for k, (p, rule, weight) in enumerate(counted):
                 if rule.head is not None or rule.tail is not None:
                     if live is None:
                         live = [i for i, line in enumerate(lines) if line]
-                    found = live[: rule.head] if rule.head is not None else live[-rule.tail:]
-                else:
-                    found = cands[p]
-                    if found is None:
-                        continue
+                    tasks.append((0, k, rule, weight, live[: rule.head] if rule.head is not None else live[-rule.tail:]))
+                elif cands[p]:
+                    tasks.append((1, k, rule, weight, cands[p]))
+            tasks.sort(key=lambda t: t[0])
+            need = rs.recognition.min_score
+            rest = sum(t[3] for t in tasks)
+            credited: set[int] = set()
+            score, fired = 0.0, []
+            for _, k, rule, weight, found in tasks:
+                if score + rest < need:
+                    break
+                rest -= weight
                 m = rule.match
+                lo, hi = m.min_chars, m.max_chars if m.max_chars is not None else 1 << 62
                 try:
                     for i in found:
-                        if i not in credited and m.match(lines[i], timeout):
+                        if lo <= len(lines[i]) <= hi and i not in credited and m.match(lines[i], timeout):
                             credited.add(i)
                             score += weight
-                            reasons.append(rule.id)
+                            fired.append((k, rule.id))
                             break
                 except TimeoutError:
                     pass  # not evidence; if the site is chosen, the engine names the rule
-            if score >= rs.recognition.min_score:
-                fits.append((score, rs, tuple(reasons)))
+            if score >= need:
+                fits.append((score, rs, tuple(rid for _, rid in sorted(fired))))
         generic = cands[self._generic_at:]
         if not fits:
             return Evidence(None, (), None, generic)

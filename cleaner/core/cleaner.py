@@ -10,7 +10,7 @@ from cleaner.core.normalize import finish_lines, prepare_lines
 from cleaner.core.repair import repair_document
 from cleaner.core.result import Result, TraceEntry
 from cleaner.core.screen import Screen
-from cleaner.core.sites import SiteIndex
+from cleaner.core.sites import SiteIndex, url_host
 from cleaner.ruleset.model import Rule, RuleSet
 
 FORMATS = ("auto", "text", "html")
@@ -57,8 +57,9 @@ class Cleaner:
               *, format: str = "auto", content_type: str | None = None) -> Result:
         """Clean one document (text or HTML, str or bytes). Never raises on bad input.
 
-        Site rules are chosen by the URL's host, else by content signatures, else by `site`; with no
-        match only the generic rules run. HTML bytes are decoded by BOM, then the charset of
+        Site rules are chosen by the URL's host, else by content signatures, else (without a URL) by the
+        evidence of the sites' own rules, else by `site`; with no match only the generic rules run.
+        `Result.site_reason` says which. HTML bytes are decoded by BOM, then the charset of
         `content_type` (the HTTP header), then the page's meta charset, then a detector.
         Raises RuleTimeout if a rule's regex exceeds its budget.
         """
@@ -106,7 +107,7 @@ class Cleaner:
         if ruleset is None:
             ruleset, n = self.index.by_signature(text if lines is repaired else "\n".join(lines))
             reason = f"signature {n}" if ruleset is not None else None
-        if ruleset is None:
+        if ruleset is None and not (url and url_host(url)):  # a URL names the site, known or not
             lines = list(map(str.strip, lines))  # as the engine sees them: its screen's candidates are reused
             evidence = self.index.by_evidence(lines, self.regex_timeout)
             if evidence is not None:

@@ -4,7 +4,7 @@ the sites' own rules, else a default.
 Evidence: a document belongs to a site when enough of the site's own rules would fire on it. One screen
 (core/screen.py) over every site's rules and the generic rules finds each rule's candidate lines in one
 pass; a rule is evidence when one of its candidates (or a line of its region) matches, and each line
-counts for one rule only (region rules are tried first). The weights of the distinct rules that fire add up to the site's score; it fits
+counts for one rule only (the heaviest). The weights of the distinct rules that fire add up to the site's score; it fits
 at `recognition.min_score`. The same candidates then serve the rule engine, so recognition costs no
 second scan of the document.
 """
@@ -137,8 +137,9 @@ class SiteIndex:
         live: list[int] | None = None
         fits: list[tuple[float, RuleSet, tuple[str, ...]]] = []
         for rs, counted in self._counted:
-            # The rules that can fire: a region rule on its lines, the others on their candidates; region
-            # rules first (a few lines each), so that a document that cannot reach the score stops early.
+            # The rules that can fire: a region rule on its lines, the others on their candidates. Heaviest
+            # first (a line counts for the heaviest rule that takes it), region rules (a few lines each)
+            # before others of the same weight; a document that can no longer reach the score stops early.
             tasks = []
             for k, (p, rule, weight) in enumerate(counted):
                 if rule.head is not None or rule.tail is not None:
@@ -147,7 +148,7 @@ class SiteIndex:
                     tasks.append((0, k, rule, weight, live[: rule.head] if rule.head is not None else live[-rule.tail:]))
                 elif cands[p]:
                     tasks.append((1, k, rule, weight, cands[p]))
-            tasks.sort(key=lambda t: t[0])
+            tasks.sort(key=lambda t: (-t[3], t[0]))
             need = rs.recognition.min_score
             rest = sum(t[3] for t in tasks)
             credited: set[int] = set()

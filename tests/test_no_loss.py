@@ -9,11 +9,13 @@ from cleaner.testing import discover
 from conftest import FIXTURES, ROOT
 
 _WORDS = regex.compile(r"\w+")
+# generic/chrome-*: articles wrapped in portal chrome (the generic rules' own fixtures), not clean text
+_CLEAN = [c for c in discover(FIXTURES, "generic") if not c.name.startswith("chrome-")]
 
 
 def test_clean_articles_keep_their_words(cleaner):
     total = kept = 0
-    for case in discover(FIXTURES, "generic"):
+    for case in _CLEAN:
         text = case.input_path.read_text(encoding="utf-8")
         words_in = _WORDS.findall(text)
         words_out = set(_WORDS.findall(cleaner.clean(text).text))
@@ -25,7 +27,7 @@ def test_clean_articles_keep_their_words(cleaner):
 
 def test_clean_articles_under_site_rules_keep_their_words(cleaner):
     """Even with vietnam.vn's rules forced on, clean articles lose nothing."""
-    for case in discover(FIXTURES, "generic"):
+    for case in _CLEAN:
         text = case.input_path.read_text(encoding="utf-8")
         out = cleaner.clean(text, site="vietnam.vn").text
         words_in, words_out = _WORDS.findall(text), set(_WORDS.findall(out))

@@ -5,6 +5,7 @@ can serve many threads.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from itertools import compress
 
@@ -13,7 +14,15 @@ from cleaner.core.result import TraceEntry, trace_entry
 from cleaner.core.screen import Screen
 from cleaner.ruleset.model import Matcher, Rule, RuleTimeout
 
-ARTICLE_LINE = 80  # a line longer than this is article-sized (cut-tail's `min_chars_before` counts them)
+ARTICLE_LINE = 80  # a line wider than this is article-sized (cut-tail's `min_chars_before` counts them)
+# East Asian wide characters (CJK, kana, hangul, full-width forms) count twice: a line of them carries
+# about twice the text of a Latin line of the same length.
+_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
+                   "\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+
+
+def _width(line: str) -> int:
+    return len(line) + len(_WIDE.findall(line))
 
 
 class Document:
@@ -173,7 +182,7 @@ def _cut_tail(rule: Rule, doc: Document, cand: Sequence[int], timeout: float | N
             doc.guarded.append(i)
             continue  # an article-sized line follows: this is not the end of the article
         if rule.guard_min_chars_before is not None and sum(
-                n for j in live[: len(live) - len(rest)] if (n := len(doc.lines[j])) > ARTICLE_LINE
+                n for j in live[: len(live) - len(rest)] if (n := _width(doc.lines[j])) > ARTICLE_LINE
         ) < rule.guard_min_chars_before:
             doc.guarded.append(i)
             continue  # too little text before it: the marker is in the page head, not after the article

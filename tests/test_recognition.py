@@ -101,9 +101,9 @@ def test_two_sites_that_fit_are_reported(tmp_path):
     tie = Cleaner.from_rules(tmp_path).clean(DOC)
     assert tie.site is None
     assert any("fits several sites" in w and "a tie" in w for w in tie.warnings)
+    lighter = "recognition: {min_score: 2, weights: {kicker: 0.5}}"
     (tmp_path / "example.net.yaml").write_text(
-        SITE.replace("example.org", "example.net").format(recognition="recognition: {min_score: 2, weights: {kicker: 0.5}}"),
-        encoding="utf-8")
+        SITE.replace("example.org", "example.net").format(recognition=lighter), encoding="utf-8")
     chosen = Cleaner.from_rules(tmp_path).clean(DOC)
     assert chosen.site == "example.org"
     assert any("example.net (score 2.5" in w and "chose example.org" in w for w in chosen.warnings)

@@ -85,7 +85,10 @@ def run_rules(rules: Sequence[Rule], doc: Document, *, timeout: float | None = N
         if screen is None or (screen.rules is not rules and screen.rules != tuple(rules)):
             screen = Screen(rules)
         cands = screen.candidates(doc.lines)
+    first = focus is None  # every rule's candidates come from the screen
     for k, rule in enumerate(rules):
+        if first and not rule.positional and cands[k] == _EMPTY and not doc.rewritten:
+            continue  # nothing to take (most rules on most documents)
         if check_requires and rule.requires and rule.requires.isdisjoint(doc.fired):
             continue
         if rule.positional and (rule.head is not None or rule.tail is not None):
@@ -106,6 +109,9 @@ def run_rules(rules: Sequence[Rule], doc: Document, *, timeout: float | None = N
                 candidates = sorted(set(candidates).union(doc.rewritten))
         if candidates:
             _ACTIONS[rule.action](rule, doc, candidates, timeout)
+
+
+_EMPTY: list[int] = []
 
 
 def _prefilter(m: Matcher, doc: Document, idx: Sequence[int]) -> list[int]:

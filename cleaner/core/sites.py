@@ -145,7 +145,8 @@ class SiteIndex:
                 if rule.head is not None or rule.tail is not None:
                     if live is None:
                         live = [i for i, line in enumerate(lines) if line]
-                    tasks.append((0, k, rule, weight, live[: rule.head] if rule.head is not None else live[-rule.tail:]))
+                    region = live[: rule.head] if rule.head is not None else live[-rule.tail:]
+                    tasks.append((0, k, rule, weight, region))
                 elif cands[p]:
                     tasks.append((1, k, rule, weight, cands[p]))
             tasks.sort(key=lambda t: (-t[3], t[0]))

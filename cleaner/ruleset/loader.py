@@ -358,7 +358,8 @@ def _compile(path: Path, data: dict, raw: dict, name: str) -> RuleSet:
         if rid not in ids:
             raise RuleError(f"{path}: file: key 'recognition.weights': bad value {rid!r}: no such rule; "
                             f"allowed: the ids of this file's rules")
-    recognition = Recognition(float(rec.get("min_score", 3)), {k: float(v) for k, v in rec.get("weights", {}).items()})
+    recognition = Recognition(float(rec.get("min_score", 3)),
+                              {k: float(v) for k, v in rec.get("weights", {}).items()})
     return RuleSet(name=name, source=str(path), description=data.get("description", ""), rules=tuple(rules),
                    domains=tuple(data.get("domains", ())), signatures=signatures, html=html,
                    wordlists=wordlists, recognition=recognition)

@@ -77,14 +77,21 @@ class SiteIndex:
         # that counts (weight > 0), its position, weight and region.
         rules: list[Rule] = []
         self._slices: dict[str, slice] = {}
-        self._counted: list[tuple[RuleSet, tuple[tuple[int, Rule, float], ...]]] = []
+        self._counted: list[tuple[RuleSet, tuple[tuple, ...]]] = []
         for rs in self.rulesets:
             start = len(rules)
             rules.extend(rs.rules)
             self._slices[rs.name] = slice(start, len(rules))
-            counted = tuple((start + k, r, w) for k, r in enumerate(rs.rules) if (w := rule_weight(rs, r)) > 0)
+            # Heaviest first (a line counts for the heaviest rule that takes it), region rules (a few lines
+            # each) before others of the same weight: (file position, screen position, rule, weight, head,
+            # tail, shortest, longest line).
+            counted = sorted(
+                ((k, start + k, r, w, r.head, r.tail, r.match.min_chars,
+                  r.match.max_chars if r.match.max_chars is not None else 1 << 62)
+                 for k, r in enumerate(rs.rules) if (w := rule_weight(rs, r)) > 0),
+                key=lambda c: (-c[3], c[4] is None and c[5] is None))
             if counted:
-                self._counted.append((rs, counted))
+                self._counted.append((rs, tuple(counted)))
         self._generic_at = len(rules)
         self.screen = Screen((*rules, *self.generic)) if self._counted else None
 
@@ -137,29 +144,25 @@ class SiteIndex:
         live: list[int] | None = None
         fits: list[tuple[float, RuleSet, tuple[str, ...]]] = []
         for rs, counted in self._counted:
-            # The rules that can fire: a region rule on its lines, the others on their candidates. Heaviest
-            # first (a line counts for the heaviest rule that takes it), region rules (a few lines each)
-            # before others of the same weight; a document that can no longer reach the score stops early.
+            # The rules that can fire (a region rule on its lines, the others on their candidates); a
+            # document that can no longer reach the score stops early.
             tasks = []
-            for k, (p, rule, weight) in enumerate(counted):
-                if rule.head is not None or rule.tail is not None:
+            for k, p, rule, weight, head, tail, lo, hi in counted:
+                if head is not None or tail is not None:
                     if live is None:
                         live = [i for i, line in enumerate(lines) if line]
-                    region = live[: rule.head] if rule.head is not None else live[-rule.tail:]
-                    tasks.append((0, k, rule, weight, region))
+                    tasks.append((k, rule, weight, lo, hi, live[:head] if head is not None else live[-tail:]))
                 elif cands[p]:
-                    tasks.append((1, k, rule, weight, cands[p]))
-            tasks.sort(key=lambda t: (-t[3], t[0]))
+                    tasks.append((k, rule, weight, lo, hi, cands[p]))
             need = rs.recognition.min_score
-            rest = sum(t[3] for t in tasks)
+            rest = sum(t[2] for t in tasks)
             credited: set[int] = set()
             score, fired = 0.0, []
-            for _, k, rule, weight, found in tasks:
+            for k, rule, weight, lo, hi, found in tasks:
                 if score + rest < need:
                     break
                 rest -= weight
                 m = rule.match
-                lo, hi = m.min_chars, m.max_chars if m.max_chars is not None else 1 << 62
                 try:
                     for i in found:
                         if lo <= len(lines[i]) <= hi and i not in credited and m.match(lines[i], timeout):

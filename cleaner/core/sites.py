@@ -163,9 +163,20 @@ class SiteIndex:
                     break
                 rest -= weight
                 m = rule.match
+                needles = m.contains
                 try:
                     for i in found:
-                        if lo <= len(lines[i]) <= hi and i not in credited and m.match(lines[i], timeout):
+                        line = lines[i]
+                        if not lo <= len(line) <= hi or i in credited:
+                            continue
+                        if needles:  # the matcher's own pre-test, without a call per line
+                            for c in needles:
+                                if c in line:
+                                    break
+                            else:
+                                if not m.words:
+                                    continue
+                        if m.match(line, timeout):
                             credited.add(i)
                             score += weight
                             fired.append((k, rule.id))

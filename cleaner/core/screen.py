@@ -112,18 +112,19 @@ class Screen:
 
 
 def _by_char(rules: list[tuple[int, tuple[str, ...]]], reverse: bool) -> dict[str, tuple[tuple[int, re.Pattern], ...]]:
-    """first (last, `reverse`) character -> the rules with an entry starting (ending) with it, each with its
-    own trie (over reversed entries for `reverse`): a found line is tested against those rules only."""
+    """last character (`reverse`), else the first two characters (one for a one-character entry) -> the
+    rules with an entry ending (starting) so, each with its own trie (over reversed entries for
+    `reverse`): a found line is tested against those rules only."""
     out: dict[str, list[tuple[int, re.Pattern]]] = {}
     for p, ks in rules:
         keys = [k[::-1] for k in ks] if reverse else list(ks)
         own = re.compile(_trie(keys))
-        for c in {k[0] for k in keys}:
+        for c in {k[0] if reverse else k[:2] for k in keys}:
             out.setdefault(c, []).append((p, own))
     return {c: tuple(v) for c, v in out.items()}
 
 
-def _edge_hits(keys: re.Pattern | dict | None, rules: dict[str, tuple[tuple[int, re.Pattern], ...]], text: str,
+def _edge_hits(keys: re.Pattern | tuple | None, rules: dict[str, tuple[tuple[int, re.Pattern], ...]], text: str,
                lines: Sequence[str], reverse: bool, touched: dict[int, None]) -> dict[int, list[int]]:
     """rule -> sorted lines that start (or end, `reverse`) with one of its word-list entries; `text` is
     "\\n" + the lines joined. The merged regex finds the lines; each rule's own trie (over the reversed
@@ -131,14 +132,21 @@ def _edge_hits(keys: re.Pattern | dict | None, rules: dict[str, tuple[tuple[int,
     found: dict[int, list[int]] = {}
     if not keys:
         return found
-    if isinstance(keys, dict):  # first character -> a trie of the entries starting with it
-        get = keys.get
-        hit_lines = [i for i, line in enumerate(lines) if line and (k := get(line[0])) is not None and k.match(line)]
+    if isinstance(keys, tuple):  # (first two characters -> a trie of the entries starting so, one-character entries)
+        get, singles = keys[0].get, keys[1]
+        hit_lines = [i for i, line in enumerate(lines)
+                     if line and ((k := get(line[:2])) is not None and k.match(line) or line[0] in singles)]
     else:
         hit_lines = _found_lines(keys, text, lines, reverse)
     for i in hit_lines:
         line = lines[i][::-1] if reverse else lines[i]
-        for p, own in rules[line[0]]:
+        if reverse:
+            mine = rules[line[0]]
+        else:  # entries of two characters or more, then one-character entries
+            mine = rules.get(line[:2], ())
+            if len(line) > 1 and line[0] in rules:  # a rule may have both: test it once
+                mine = tuple(dict.fromkeys(mine + rules[line[0]]))
+        for p, own in mine:
             if own.match(line):
                 found.setdefault(p, []).append(i)
                 touched[p] = None
@@ -159,14 +167,17 @@ def _found_lines(keys: re.Pattern, text: str, lines: Sequence[str], reverse: boo
     return hit_lines
 
 
-def _by_first_char(keys: set[str]) -> dict[str, re.Pattern]:
-    """First character -> a trie of the `keys` starting with it: a line is looked up by its first
-    character and matched against one small trie (one big alternation costs every line a pass over
-    all first characters)."""
+def _by_first_char(keys: set[str]) -> tuple[dict[str, re.Pattern], frozenset[str]] | None:
+    """(first two characters -> a trie of the `keys` starting with them, the one-character keys): a line
+    is looked up by its first two characters and matched against one small trie, and most lines by
+    none (one big alternation costs every line a pass over all first characters)."""
+    if not keys:
+        return None
     groups: dict[str, set[str]] = {}
     for k in keys:
-        groups.setdefault(k[0], set()).add(k)
-    return {c: re.compile(_trie(ks)) for c, ks in groups.items()}
+        if len(k) > 1:
+            groups.setdefault(k[:2], set()).add(k)
+    return {c: re.compile(_trie(ks)) for c, ks in groups.items()}, frozenset(k for k in keys if len(k) == 1)
 
 
 def _line_starts(keys: set[str]) -> re.Pattern | None:

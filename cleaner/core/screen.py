@@ -3,9 +3,9 @@
 A rule's matcher says which lines it can possibly take: whole lines of its word list, or, for a regex,
 lines that contain one of its needles, or start (or end) with an entry of the word list the regex
 starts (or ends) with. The screen merges these tests of all rules, so that a document is searched once
-for all of them: short lines are looked up casefolded in one dict of every word list; one regex (a trie
-of every rule's leading entries) finds the lines that start with one, another (over the reversed text)
-those that end with one; needles are searched in the joined text. Only the candidates are then
+for all of them: short lines are looked up casefolded in one dict of every word list; a line's first two
+characters pick the small trie of the leading entries starting so (most lines: none), one regex over the
+reversed text finds the lines that end with a trailing entry; needles are searched in the joined text. Only the candidates are then
 matched in full. Pure data, built once per rule list; no I/O, no state between documents.
 """
 from __future__ import annotations

@@ -111,21 +111,27 @@ class SiteIndex:
         self._by_domain = {d: rs for rs in self.rulesets for d in rs.domains}
         self._by_name = {rs.name: rs for rs in self.rulesets}
         self._psl = public_suffixes()
-        # One screen over every site's rules (layouts' own included); per site, the rules that count
-        # (weight > 0): heaviest first (a line counts for the heaviest rule that takes it), region rules
-        # (a few lines each) before others of the same weight.
-        rules: list[Rule] = []
+        # One screen over the sites' rules that count (weight > 0; layouts' own included; region rules test
+        # their few lines themselves); per site, those rules heaviest first (a line counts for the
+        # heaviest rule that takes it), region rules (a few lines each) before others of the same weight.
+        screened: list[Rule] = []
         self._counted: list[tuple[RuleSet, tuple[tuple, ...]]] = []
         for rs in self.rulesets:
-            start = len(rules)
             own = rs.all_rules() if hasattr(rs, "all_rules") else rs.rules
-            rules.extend(own)
-            counted = sorted(
-                ((k, start + k, r, w) for k, r in enumerate(own) if (w := rule_weight(rs, r)) > 0),
-                key=lambda c: (-c[3], c[2].head is None and c[2].tail is None))
+            counted = []
+            for k, r in enumerate(own):
+                w = rule_weight(rs, r)
+                if w <= 0:
+                    continue
+                p = None
+                if r.head is None and r.tail is None:
+                    p = len(screened)
+                    screened.append(r)
+                counted.append((k, p, r, w))
+            counted.sort(key=lambda c: (-c[3], c[2].head is None and c[2].tail is None))
             if counted:
                 self._counted.append((rs, tuple(counted)))
-        self.screen = Screen(rules) if self._counted else None
+        self.screen = Screen(screened) if self._counted else None
 
     def __getstate__(self):
         return self.rulesets

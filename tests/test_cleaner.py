@@ -45,7 +45,8 @@ def test_result_shape_and_record(cleaner):
     drops = [t for t in res.trace if t.rule == "site-header"]
     assert drops[0].line == 1 and drops[0].text.startswith("Vietnam.vn")
     record = res.to_record(id="x", source="f.txt", url=None, trace=True)
-    assert set(record) == {"id", "source", "url", "site", "title", "text", "metadata", "stats", "warnings", "trace"}
+    assert set(record) == {"id", "source", "url", "site", "title", "text", "metadata", "stats", "warnings",
+                           "site_reason", "trace"}
     assert record["trace"][0]["rule"]
 
 

@@ -38,7 +38,8 @@ def test_jsonl_format_and_trace(tmp_path, cli):
     (tmp_path / "a.txt").write_text(ARTICLE)
     r = cli(tmp_path / "a.txt", "--format", "jsonl", "--trace")
     rec = json.loads(r.stdout)
-    assert list(rec) == ["id", "source", "url", "site", "title", "text", "metadata", "stats", "warnings", "trace"]
+    assert list(rec) == ["id", "source", "url", "site", "title", "text", "metadata", "stats", "warnings",
+                         "site_reason", "trace"]
     assert rec["id"] == rec["source"] == str(tmp_path / "a.txt") and rec["trace"]
 
 

@@ -78,7 +78,10 @@ def rule_files(draw) -> dict:
             if draw(st.booleans()):
                 rule["followers"]["match"] = draw(matches(names))
         if action == "cut-tail" and draw(st.booleans()):
-            rule["guard"] = {"max_line_chars": draw(st.integers(1, 300))}
+            rule["guard"] = draw(st.sampled_from([{"max_line_chars": draw(st.integers(1, 300))},
+                                                  {"min_chars_before": draw(st.integers(1, 300))},
+                                                  {"max_line_chars": draw(st.integers(1, 300)),
+                                                   "min_chars_before": draw(st.integers(1, 300))}]))
         if action == "extract":
             if draw(st.booleans()):
                 rule["keep"] = True

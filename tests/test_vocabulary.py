@@ -141,3 +141,30 @@ def test_example_errors(example, message):
     with pytest.raises(RuleError) as info:
         load_data({"site": "example.org", "description": "d", "rules": [rule]})
     assert message in str(info.value)
+
+
+MIN_BEFORE = r"""
+site: example.org
+description: A cut-tail marker that also heads the page.
+domains: [example.org]
+rules:
+  - id: related-tail
+    description: Cuts from "Related" once article text came before it.
+    action: cut-tail
+    match: {literal: [Related]}
+    guard: {min_chars_before: 80}
+    example: {input: "Related\nMenu\n", pass: true}
+"""
+
+
+def test_cut_tail_min_chars_before_skips_a_marker_in_the_page_head(cleaner_for):
+    cl = cleaner_for("example.org", MIN_BEFORE)
+    url = "https://example.org/a"
+    para = "An article paragraph long enough to count as article text, well past eighty characters."
+    assert cl.clean(f"Related\n{para}\nRelated\nOther story", url=url).paragraphs == ["Related", para]
+    assert cl.clean(f"Related\n{para}", url=url).paragraphs == ["Related", para]  # nothing before it
+    # East Asian wide characters count twice: a line of 50 characters, 49 of them wide, is 99 wide
+    wide = "市" * 45 + "図書館" + "。" + "x"
+    assert cl.clean(f"{wide}\nRelated\nOther story", url=url).paragraphs == [wide]
+    for case in iter_examples(cl):
+        assert check_example(case) == [], case.test_id

@@ -61,7 +61,8 @@ def explain(
                   f"[{style}]{escape(shown)}[/]", soft_wrap=True)
     summary = ", ".join(f"{v} {_LABEL[k]}" for k, v in sorted(counts.items()))
     layout = f" (layout {result.layout})" if result.layout else ""
-    err.print(f"\nsite: {result.site or 'generic'}{layout}   title: {result.title!r}   metadata: {result.metadata}",
+    reason = f"   by: {result.site_reason}" if result.site and result.site_reason else ""
+    err.print(f"\nsite: {result.site or 'generic'}{layout}{reason}   title: {result.title!r}   metadata: {result.metadata}",
               markup=False, soft_wrap=True)
     err.print(f"lines: {summary or 'none'}", markup=False, soft_wrap=True)
     for w in result.warnings:

@@ -14,7 +14,7 @@ from cleaner.core.engine import Document, run_rules, settle
 from cleaner.core.normalize import finish_lines, prepare_lines
 from cleaner.core.repair import repair_document
 from cleaner.core.result import Result, TraceEntry
-from cleaner.core.sites import SiteIndex
+from cleaner.core.sites import SiteIndex, url_host
 
 METADATA_FIELDS = ("author", "publisher", "date", "source_url")
 _CONTROLS = tuple(chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)))
@@ -39,16 +39,32 @@ def check_input(text: str, warnings: list[str]) -> bool | None:
     return printable
 
 
-def detect_site(index: SiteIndex, url: str | None, text: str, site: str | None, warnings: list[str]):
-    """The rule set of a document: by the URL's host, else by content signatures, else by the `site`
-    name given; None (generic rules only) when nothing matches."""
-    ruleset = index.by_url(url) or index.by_content(text)
-    if ruleset is None and site:
+def detect_site(index: SiteIndex, url: str | None, text: str, site: str | None, warnings: list[str],
+                lines: list[str] | None = None, timeout: float | None = None):
+    """The rule set of a document and why it was chosen: by the URL's host ("url"), else by content
+    signatures ("signature <n>"), else (without a URL) by the evidence of the sites' own rules in `lines`
+    ("rules <id>, ..."), else by the `site` name given ("site option"); (None, None): generic rules only."""
+    ruleset = index.by_url(url)
+    if ruleset is not None:
+        return ruleset, "url"
+    ruleset, n = index.by_signature(text)
+    if ruleset is not None:
+        return ruleset, f"signature {n}"
+    if not (url and url_host(url)):  # a URL names the site, known or not
+        # the lines as the engine sees them (stripped)
+        evidence = index.by_evidence(list(map(str.strip, text.split("\n") if lines is None else lines)), timeout)
+        if evidence is not None:
+            if evidence.warning:
+                warnings.append(evidence.warning)
+            if evidence.site is not None:
+                return evidence.site, f"rules {', '.join(evidence.reasons)}"
+    if site:
         ruleset = index.by_name(site)
-        if ruleset is None:
-            known = ", ".join(rs.name for rs in index.rulesets) or "none"
-            warnings.append(f"unknown site {site!r}; known: {known}; generic rules only")
-    return ruleset
+        if ruleset is not None:
+            return ruleset, "site option"
+        known = ", ".join(rs.name for rs in index.rulesets) or "none"
+        warnings.append(f"unknown site {site!r}; known: {known}; generic rules only")
+    return None, None
 
 
 def pick_layout(ruleset, date: str | None, name: str | None, warnings: list[str]):
@@ -145,8 +161,10 @@ class TextCleaner:
         trace: list[TraceEntry] = []
         repaired, text = repair_document(text, trace, printable=printable)
         lines = prepare_lines(repaired, trace, text)
+        reason = "url" if ruleset is not None else None  # a page's own URL (HTML)
         if ruleset is None:
-            ruleset = detect_site(self.index, url, text if lines is repaired else "\n".join(lines), site, warnings)
+            ruleset, reason = detect_site(self.index, url, text if lines is repaired else "\n".join(lines), site,
+                                          warnings, lines, self.regex_timeout)
         page_meta = page_meta or {}
         chosen = None
         if ruleset is not None and getattr(ruleset, "layouts", ()):
@@ -156,6 +174,7 @@ class TextCleaner:
         body, numbers, doc, fields = self.clean_lines(plan, lines, trace, warnings)
         result = make_result(body, numbers, doc, fields, ruleset, page_meta, trace, warnings, chars_in)
         result.layout = chosen.name if chosen else None
+        result.site_reason = reason
         return result
 
     def fit_layout(self, ruleset, lines: list[str]):

@@ -35,6 +35,9 @@ class Result:
     warnings: list[str] = field(default_factory=list)
     stats: dict[str, int] = field(default_factory=dict)
     layout: str | None = None  # the site's layout whose rules ran (sites with layouts only)
+    # why `site` was chosen: "url", "signature <n>", "rules <id>, <id>, ..." (the site's rules that fired
+    # on the document), "site option"; None with no site
+    site_reason: str | None = None
 
     @property
     def paragraphs(self) -> list[str]:
@@ -54,6 +57,7 @@ class Result:
             "metadata": dict(self.metadata),
             "stats": dict(self.stats),
             "warnings": list(self.warnings),
+            "site_reason": self.site_reason,
         }
         if trace:
             record["trace"] = [t._asdict() for t in self.trace]

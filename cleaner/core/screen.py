@@ -3,9 +3,9 @@
 A rule's matcher says which lines it can possibly take: whole lines of its word list, or, for a regex,
 lines that contain one of its needles, or start (or end) with an entry of the word list the regex
 starts (or ends) with. The screen merges these tests of all rules, so that a document is searched once
-for all of them: short lines are looked up casefolded in one dict of every word list; one regex (a trie
-of every rule's leading entries) finds the lines that start with one, another (over the reversed text)
-those that end with one; needles are searched in the joined text. Only the candidates are then
+for all of them: short lines are looked up casefolded in one dict of every word list; a line's first two
+characters pick the small trie of the leading entries starting so (most lines: none), one regex over the
+reversed text finds the lines that end with a trailing entry; needles are searched in the joined text. Only the candidates are then
 matched in full. Pure data, built once per rule list; no I/O, no state between documents.
 """
 from __future__ import annotations
@@ -52,9 +52,9 @@ class Screen:
         self.short = max(map(len, words), default=0)  # no longer line is a word-list entry
         self.words = {w: tuple(ps) for w, ps in words.items()}
         # per rule, a trie of its own entries: which rules a line found by the merged trie belongs to
-        self.firsts = tuple((p, re.compile(_trie(ks))) for p, ks in firsts)
-        self.lasts = tuple((p, re.compile(_trie(k[::-1] for k in ks))) for p, ks in lasts)
-        self.first_keys = _line_starts({k for _, ks in firsts for k in ks})
+        self.firsts = _by_char(firsts, False)
+        self.lasts = _by_char(lasts, True)
+        self.first_keys = _by_first_char({k for _, ks in firsts for k in ks})
         self.last_keys = _line_starts({k[::-1] for _, ks in lasts for k in ks})  # run on the reversed text
         self.needles = {c: tuple(ps) for c, ps in needles.items()}
         self.bare = tuple(bare)
@@ -129,14 +129,49 @@ def _regex_hits(plan: tuple, by_needle: dict[str, list[int]], edge_first: list[i
     return found
 
 
-def _edge_hits(keys: re.Pattern | None, rules: tuple[tuple[int, re.Pattern], ...], text: str,
+def _by_char(rules: list[tuple[int, tuple[str, ...]]], reverse: bool) -> dict[str, tuple[tuple[int, re.Pattern], ...]]:
+    """last character (`reverse`), else the first two characters (one for a one-character entry) -> the
+    rules with an entry ending (starting) so, each with its own trie (over reversed entries for
+    `reverse`): a found line is tested against those rules only."""
+    out: dict[str, list[tuple[int, re.Pattern]]] = {}
+    for p, ks in rules:
+        keys = [k[::-1] for k in ks] if reverse else list(ks)
+        own = re.compile(_trie(keys))
+        for c in {k[0] if reverse else k[:2] for k in keys}:
+            out.setdefault(c, []).append((p, own))
+    return {c: tuple(v) for c, v in out.items()}
+
+
+def _edge_hits(keys: re.Pattern | tuple | None, rules: dict[str, tuple[tuple[int, re.Pattern], ...]], text: str,
                lines: Sequence[str], reverse: bool, touched: dict[int, None]) -> dict[int, list[int]]:
     """rule -> sorted lines that start (or end, `reverse`) with one of its word-list entries; `text` is
     "\\n" + the lines joined. The merged regex finds the lines; each rule's own trie (over the reversed
     line for `reverse`) says whose entries they are."""
     found: dict[int, list[int]] = {}
-    if keys is None:
+    if not keys:
         return found
+    if isinstance(keys, tuple):  # (first two characters -> a trie of the entries starting so, one-character entries)
+        get, singles = keys[0].get, keys[1]
+        hit_lines = [i for i, line in enumerate(lines)
+                     if line and ((k := get(line[:2])) is not None and k.match(line) or line[0] in singles)]
+    else:
+        hit_lines = _found_lines(keys, text, lines, reverse)
+    for i in hit_lines:
+        line = lines[i][::-1] if reverse else lines[i]
+        if reverse:
+            mine = rules[line[0]]
+        else:  # entries of two characters or more, then one-character entries
+            mine = rules.get(line[:2], ())
+            if len(line) > 1 and line[0] in rules:  # a rule may have both: test it once
+                mine = tuple(dict.fromkeys(mine + rules[line[0]]))
+        for p, own in mine:
+            if own.match(line):
+                found.setdefault(p, []).append(i)
+                touched[p] = None
+    return found
+
+
+def _found_lines(keys: re.Pattern, text: str, lines: Sequence[str], reverse: bool) -> list[int]:
     if reverse:
         text = (text + "\n")[::-1]
     hit_lines, i, pos = [], -1, 0
@@ -147,13 +182,20 @@ def _edge_hits(keys: re.Pattern | None, rules: tuple[tuple[int, re.Pattern], ...
         hit_lines.append(i)
     if reverse:
         hit_lines = [len(lines) - 1 - i for i in reversed(hit_lines)]
-    for i in hit_lines:
-        line = lines[i][::-1] if reverse else lines[i]
-        for p, own in rules:
-            if own.match(line):
-                found.setdefault(p, []).append(i)
-                touched[p] = None
-    return found
+    return hit_lines
+
+
+def _by_first_char(keys: set[str]) -> tuple[dict[str, re.Pattern], frozenset[str]] | None:
+    """(first two characters -> a trie of the `keys` starting with them, the one-character keys): a line
+    is looked up by its first two characters and matched against one small trie, and most lines by
+    none (one big alternation costs every line a pass over all first characters)."""
+    if not keys:
+        return None
+    groups: dict[str, set[str]] = {}
+    for k in keys:
+        if len(k) > 1:
+            groups.setdefault(k[:2], set()).add(k)
+    return {c: re.compile(_trie(ks)) for c, ks in groups.items()}, frozenset(k for k in keys if len(k) == 1)
 
 
 def _line_starts(keys: set[str]) -> re.Pattern | None:

@@ -1,16 +1,26 @@
-"""Which site's rules apply: URL host (public-suffix aware), else content signatures, else a default."""
+"""Which site's rules apply: URL host (public-suffix aware), else content signatures, else the evidence of
+the sites' own rules, else a default.
+
+Evidence: a document belongs to a site when enough of the site's own rules would fire on it. One screen
+(core/screen.py) over every site's rules finds each rule's candidate lines in one pass; a rule is evidence
+when one of its candidates (or a line of its region) matches, and each line counts for one rule only (the
+heaviest). The weights of the distinct rules that fire add up to the site's score; it fits at
+`recognition.min_score`.
+"""
 from __future__ import annotations
 
 import functools
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
 from publicsuffixlist import PublicSuffixList
 
+from cleaner.core.screen import Screen
+
 if TYPE_CHECKING:  # the core does not import the rule vocabulary
-    from cleaner.ruleset.model import RuleSet
+    from cleaner.ruleset.model import Rule, RuleSet
 
 # Signatures are searched in the head and tail of a document only: chrome lives there, and a 50 MB
 # document must not cost a full scan per site.
@@ -69,6 +79,30 @@ def _is_ip(host: str) -> bool:
         return False
 
 
+class Evidence(NamedTuple):
+    """What the sites' rules found in a document: the site chosen (or None), the ids of its rules that
+    fired, and a warning when several sites fit."""
+
+    site: RuleSet | None
+    reasons: tuple[str, ...]
+    warning: str | None
+
+
+def rule_weight(ruleset: RuleSet, rule: Rule) -> float:
+    """How much a rule's firing tells that a document is the site's: the file's `recognition.weights`,
+    else 0 for a rule that needs others (`requires`) or that nothing cheap narrows, else 1."""
+    w = ruleset.recognition.weights.get(rule.id)
+    if w is not None:
+        return w
+    if rule.requires:
+        return 0.0
+    m = rule.match
+    if rule.head is None and rule.tail is None and m.pattern is not None and not (
+            m.contains or m.prefixes or m.suffixes):
+        return 0.0  # a bare regex: every line would be a candidate
+    return 1.0
+
+
 class SiteIndex:
     """Finds the rule set of a document; immutable after construction."""
 
@@ -77,6 +111,27 @@ class SiteIndex:
         self._by_domain = {d: rs for rs in self.rulesets for d in rs.domains}
         self._by_name = {rs.name: rs for rs in self.rulesets}
         self._psl = public_suffixes()
+        # One screen over the sites' rules that count (weight > 0; layouts' own included; region rules test
+        # their few lines themselves); per site, those rules heaviest first (a line counts for the
+        # heaviest rule that takes it), region rules (a few lines each) before others of the same weight.
+        screened: list[Rule] = []
+        self._counted: list[tuple[RuleSet, tuple[tuple, ...]]] = []
+        for rs in self.rulesets:
+            own = rs.all_rules() if hasattr(rs, "all_rules") else rs.rules
+            counted = []
+            for k, r in enumerate(own):
+                w = rule_weight(rs, r)
+                if w <= 0:
+                    continue
+                p = None
+                if r.head is None and r.tail is None:
+                    p = len(screened)
+                    screened.append(r)
+                counted.append((k, p, r, w))
+            counted.sort(key=lambda c: (-c[3], c[2].head is None and c[2].tail is None))
+            if counted:
+                self._counted.append((rs, tuple(counted)))
+        self.screen = Screen(screened) if self._counted else None
 
     def __getstate__(self):
         return self.rulesets
@@ -102,10 +157,79 @@ class SiteIndex:
 
     def by_content(self, text: str) -> RuleSet | None:
         """The first rule set with a signature found in the document's head or tail."""
+        return self.by_signature(text)[0]
+
+    def by_signature(self, text: str) -> tuple[RuleSet | None, int]:
+        """(the first rule set with a signature found in the document's head or tail, the signature's
+        1-based number), or (None, 0)."""
         if len(text) > 2 * SIGNATURE_WINDOW:
             text = text[:SIGNATURE_WINDOW] + "\n" + text[-SIGNATURE_WINDOW:]
         for rs in self.rulesets:
-            for sig in rs.signatures:
+            for n, sig in enumerate(rs.signatures, 1):
                 if sig.search(text, 1.0):
-                    return rs
-        return None
+                    return rs, n
+        return None, 0
+
+    def by_evidence(self, lines: Sequence[str], timeout: float | None = None) -> Evidence | None:
+        """The site whose own rules fire on enough of `lines` (stripped, as the engine sees them), with
+        the rules that did; None when no site can be recognised so (no rule counts).
+
+        Two sites that fit: the higher score wins and a warning names both; a tie chooses none.
+        """
+        if self.screen is None:
+            return None
+        cands = self.screen.candidates(lines)
+        live: list[int] | None = None
+        fits: list[tuple[float, RuleSet, tuple[str, ...]]] = []
+        for rs, counted in self._counted:
+            # The rules that can fire (a region rule on its lines, the others on their candidates); a
+            # document that can no longer reach the score stops early.
+            tasks = []
+            for k, p, rule, weight in counted:
+                if rule.head is not None or rule.tail is not None:
+                    if live is None:
+                        live = [i for i, line in enumerate(lines) if line]
+                    found = live[:rule.head] if rule.head is not None else live[-rule.tail:]
+                else:
+                    found = cands[p]
+                    if found is None:
+                        if live is None:
+                            live = [i for i, line in enumerate(lines) if line]
+                        found = live
+                if found:
+                    tasks.append((k, rule, weight, found))
+            need = rs.recognition.min_score
+            rest = sum(t[2] for t in tasks)
+            credited: set[int] = set()
+            score, fired = 0.0, []
+            for k, rule, weight, found in tasks:
+                if score + rest < need:
+                    break
+                rest -= weight
+                m = rule.match
+                try:
+                    for i in found:
+                        if i in credited or not lines[i]:
+                            continue
+                        if m.match(lines[i], timeout):
+                            credited.add(i)
+                            score += weight
+                            fired.append((k, rule.id))
+                            break
+                except TimeoutError:
+                    pass  # not evidence; if the site is chosen, the engine names the rule
+            if score >= need:
+                fits.append((score, rs, tuple(rid for _, rid in sorted(fired))))
+        if not fits:
+            return Evidence(None, (), None)
+        fits.sort(key=lambda f: -f[0])
+        warning = None
+        if len(fits) > 1:
+            named = "; ".join(f"{rs.name} (score {score:g}: {', '.join(why)})" for score, rs, why in fits)
+            tie = fits[0][0] == fits[1][0]
+            warning = (f"content fits several sites: {named}; "
+                       + ("a tie, so generic rules only" if tie else f"chose {fits[0][1].name}"))
+            if tie:
+                return Evidence(None, (), warning)
+        _, rs, why = fits[0]
+        return Evidence(rs, why, warning)

@@ -155,7 +155,8 @@ class JsonlWriter:
         self.file.discard()
 
 
-RECORD_KEYS = frozenset(("id", "source", "url", "site", "title", "text", "metadata", "stats", "warnings", "trace"))
+RECORD_KEYS = frozenset(("id", "source", "url", "site", "title", "text", "metadata", "stats", "warnings", "site_reason",
+                         "trace"))
 
 
 def carried_name(key: str, taken=RECORD_KEYS) -> str:
@@ -181,6 +182,7 @@ def parquet_schema(extra=None, *, trace: bool = False):
         ("metadata", pa.map_(pa.string(), pa.string())),
         ("stats", pa.map_(pa.string(), pa.int64())),
         ("warnings", pa.list_(pa.string())),
+        ("site_reason", pa.string()),
     ]
     if trace:
         cols.append(("trace", pa.string()))

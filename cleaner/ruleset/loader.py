@@ -16,7 +16,8 @@ import yaml
 
 from cleaner.core.dates import parse_date
 from cleaner.core.sites import public_suffixes
-from cleaner.ruleset.model import SHORT_LINE, Example, Layout, Matcher, Rule, RuleError, RuleSet, Signature
+from cleaner.ruleset.model import (SHORT_LINE, Example, Layout, Matcher, Recognition, Rule, RuleError, RuleSet,
+                                   Signature)
 from cleaner.ruleset.schema import ACTION_KEYS, FILE
 from cleaner.ruleset.vocabulary import REGISTRY
 
@@ -296,7 +297,7 @@ def load_dir(directory: str | Path) -> tuple[list[RuleSet], RuleSet | None]:
     sites, generic = [], None
     for stem, (path, data) in raw.items():
         if stem.startswith("_"):
-            for key in ("site", "domains", "signatures", "html"):
+            for key in ("site", "domains", "signatures", "html", "recognition"):
                 if key in data:
                     raise RuleError(f"{path}: file: key '{key}' is not allowed in an include-only file "
                                     f"(names starting with '_'); allowed: description, include, wordlists, rules")
@@ -359,8 +360,16 @@ def _compile(path: Path, data: dict, raw: dict, name: str) -> RuleSet:
     html = {k: tuple(v) for k, v in data["html"].items()} if "html" in data else None
     if html:
         _check_selectors(path, html)
+    rec = data.get("recognition", {})
+    for rid in rec.get("weights", {}):
+        if rid not in ids and rid not in layout_ids:
+            raise RuleError(f"{path}: file: key 'recognition.weights': bad value {rid!r}: no such rule; "
+                            f"allowed: the ids of this file's rules")
+    recognition = Recognition(float(rec.get("min_score", 3)),
+                              {k: float(v) for k, v in rec.get("weights", {}).items()})
     return RuleSet(name=name, source=str(path), description=data.get("description", ""), rules=tuple(rules),
-                   domains=tuple(data.get("domains", ())), signatures=signatures, html=html, layouts=layouts)
+                   domains=tuple(data.get("domains", ())), signatures=signatures, html=html, layouts=layouts,
+                   recognition=recognition)
 
 
 def _wordlists(files: list[tuple[Path, dict]]) -> dict[str, tuple[str, ...]]:

@@ -115,6 +115,16 @@ class Signature(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class Recognition:
+    """How a site is recognised from its own rules (see core/sites.py): a document belongs to the site when
+    the weights of the distinct rules that would fire on it add up to `min_score`. A rule's weight is
+    `weights[id]`, else 0 for a rule with `requires` or without a cheap pre-test, else 1."""
+
+    min_score: float = 3.0
+    weights: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Layout:
     """A site's layout valid between two dates (ISO, inclusive; None: open): its own rules run before the
     file's shared rules."""
@@ -142,6 +152,7 @@ class RuleSet:
     signatures: tuple[Signature, ...] = ()
     html: dict[str, tuple[str, ...]] | None = None
     layouts: tuple[Layout, ...] = ()
+    recognition: Recognition = field(default_factory=Recognition)
 
     def all_rules(self) -> tuple[Rule, ...]:
         """Every rule of the file: each layout's own, then the shared ones."""

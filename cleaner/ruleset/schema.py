@@ -55,6 +55,15 @@ FILE = {
                                "contains": STRINGS},
             },
         },
+        # recognition from content by the site's own rules (core/sites.py)
+        "recognition": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"min_score": {"type": "number", "exclusiveMinimum": 0},
+                           "weights": {"type": "object",
+                                       "propertyNames": {"pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+                                       "additionalProperties": {"type": "number", "minimum": 0}}},
+        },
         "include": {"type": "array", "items": {"type": "string", "pattern": "^_[a-z0-9._-]+$"}},
         "wordlists": {
             "type": "object",

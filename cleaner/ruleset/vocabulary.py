@@ -11,6 +11,7 @@ regenerated (`cleaner rules docs`); the schema, the loader, the engines and the 
 from __future__ import annotations
 
 import inspect
+import re
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -214,34 +215,55 @@ class CutTail(Action):
 
     name = "cut-tail"
     keys = (Key("guard", {"type": "object", "additionalProperties": False,
-                          "properties": {"max_line_chars": POSINT}, "required": ["max_line_chars"]},
+                          "properties": {"max_line_chars": POSINT, "min_chars_before": POSINT},
+                          "minProperties": 1},
                 "`max_line_chars`: do not cut at a marker followed by a longer (article-sized) line; "
-                "the next matching line is tried"),)
+                "`min_chars_before`: nor at one with less article text before it (lines over 80 characters, "
+                "East Asian wide characters counted twice); the next matching line is tried"),)
     traces = removes = ("cut",)
 
-    def __init__(self, guard: int | None = None):
+    def __init__(self, guard: int | None = None, min_before: int | None = None):
         self.guard = guard
+        self.min_before = min_before
 
     @property
     def positional(self) -> bool:
-        return self.guard is not None
+        return self.guard is not None or self.min_before is not None
 
     @classmethod
     def build(cls, rule, match, fail, matcher):
-        return cls(rule.get("guard", {}).get("max_line_chars"))
+        guard = rule.get("guard", {})
+        return cls(guard.get("max_line_chars"), guard.get("min_chars_before"))
 
     def apply(self, rule, doc: Document, lines: Sequence[int]) -> None:
-        limit = self.guard
+        limit, before = self.guard, self.min_before
         for i, _ in doc.matches(rule, lines):
             live = doc.live()
-            rest = live[live.index(i):]
+            at = live.index(i)
+            rest = live[at:]
             if limit is not None and any(len(doc.lines[j]) > limit for j in rest[1:]):
                 doc.guarded.append(i)
                 continue  # an article-sized line follows: this is not the end of the article
+            if before is not None and sum(
+                    n for j in live[:at] if (n := _width(doc.lines[j])) > ARTICLE_LINE) < before:
+                doc.guarded.append(i)
+                continue  # too little text before it: the marker is in the page head, not after the article
             for j in rest:
                 doc.kill(j, rule.id, "cut")
             doc.fired.add(rule.id)
             return
+
+
+ARTICLE_LINE = 80  # a line wider than this is article-sized (cut-tail's `min_chars_before` counts them)
+# East Asian wide characters (CJK, kana, hangul, full-width forms) count twice: a line of them carries
+# about twice the text of a Latin line of the same length.
+_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
+                   "\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+
+
+def _width(line: str) -> int:
+    """A line's length, East Asian wide characters counted twice."""
+    return len(line) + len(_WIDE.findall(line))
 
 
 @action

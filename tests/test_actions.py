@@ -114,3 +114,19 @@ def test_invalid_date_is_a_warning_not_a_value(cleaner):
 def test_cut_head_only_within_its_region(cleaner):
     lines = [f"Line {i}." for i in range(8)] + ["Home › deep", "End."]
     assert "Line 0." in cleaner.clean("\n".join(lines), url=URL).text
+
+
+def test_a_word_list_beside_a_regex_nothing_narrows(cleaner_for):
+    """The screen crashed (KeyError) on a rule with literals and a regex without needles or edge words."""
+    cl = cleaner_for("x.org", """
+        site: x.org
+        description: d
+        domains: [x.org]
+        rules:
+          - id: menu-lines
+            description: Drops menu lines.
+            action: drop
+            match: {literal: [Menu], regex: '^.*?Home.*$'}
+            example: {input: "Menu\\nText.\\n", output: "Text.\\n"}
+        """)
+    assert cl.clean("Menu\nGo Home now\nText.", url="https://x.org/a").text == "Text."

@@ -38,7 +38,7 @@ documents = st.lists(lines, min_size=1, max_size=30).map("\n".join)
 def matches(draw, wordlists: list[str], extract: bool = False) -> dict:
     line = draw(st.sampled_from(_SHORT))
     k = draw(st.integers(1, max(1, len(line))))
-    kind = draw(st.integers(0, 5 if not extract else 1))
+    kind = draw(st.integers(0, 6 if not extract else 1))
     if extract:
         group = draw(st.sampled_from(["title", "author", "publisher", "source_url"]))
         spec = {"regex": [f"^(?P<{group}>{regex.escape(line[:k])}.*)$",
@@ -49,7 +49,8 @@ def matches(draw, wordlists: list[str], extract: bool = False) -> dict:
                 {"regex": regex.escape(word), "contains": [word]},
                 {"regex": regex.escape(line[-k:]) + "$"},
                 {"words": draw(st.sampled_from(wordlists))},
-                {"regex": "^(?:{{%s}})" % draw(st.sampled_from(wordlists))}][kind]
+                {"regex": "^(?:{{%s}})" % draw(st.sampled_from(wordlists))},
+                {"literal": [line], "regex": regex.escape(word)}][kind]  # words beside a regex nothing narrows
     if draw(st.booleans()):
         spec["max_chars"] = draw(st.integers(1, 300))
     if draw(st.integers(0, 4)) == 0:

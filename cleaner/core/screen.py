@@ -91,7 +91,10 @@ class Screen:
                 by_needle[needle] = [i for i, line in enumerate(lines) if needle in line]
                 touched.update(dict.fromkeys(ps))
         for p in touched:
-            found = _regex_hits(self.plans[p], by_needle, by_first.get(p, _NONE), by_last.get(p, _NONE))
+            plan = self.plans.get(p)
+            if plan is None:
+                continue  # a bare regex beside a word list: every line is a candidate already
+            found = _regex_hits(plan, by_needle, by_first.get(p, _NONE), by_last.get(p, _NONE))
             word_hits = by_word.get(p)
             if word_hits:
                 found = word_hits if not found else set(found).union(word_hits)

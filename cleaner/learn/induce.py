@@ -641,8 +641,8 @@ def _insert_rule(site: _Site, markers: dict[str, list], max_lines: int, end: str
     return {
         "id": rule_id,
         "description": f"Drops a label in or after the article ({shown}) and the up to {max_lines} short lines "
-                       f"after it (headlines of other pages{', ending in ' + repr(end) if follows else ''}), as on "
-                       f"{pages} of {len(site.pages)} sampled pages.",
+                       f"after it (headlines of other pages{', ending in ' + repr(end) if follows else ''}), seen "
+                       f"{pages} times on {len(site.pages)} sampled pages.",
         "action": "drop-block",
         "match": _match(site, set(markers)),
         "followers": follow,

@@ -14,7 +14,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from cleaner.cli.common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_RUN_FAILED, EXIT_USAGE, err, fail, load_cleaner
+from cleaner.cli.common import (
+    EXIT_FAILED, EXIT_INTERRUPTED, EXIT_RUN_FAILED, EXIT_USAGE, err, fail, load_cleaner,
+    HtmlFieldOpt, IdFieldOpt, InputFormatOpt, TextFieldOpt, UrlFieldOpt,
+)
 from cleaner.io.formats import INPUT_FORMATS as _IN_FORMATS
 from cleaner.io.writers import OUTPUTS
 
@@ -35,12 +38,11 @@ def clean(
         "(a learned one goes on the shipped rules).")] = None,
     site: Annotated[Optional[str], typer.Option(help="Site rules to use when neither URL nor content tells.")] = None,
     trace: Annotated[bool, typer.Option(help="Add each document's rule trace to jsonl records.")] = False,
-    input_format: Annotated[Optional[str], typer.Option(
-        "--input-format", help="Force the input format: text, html, jsonl, warc or parquet.")] = None,
-    text_field: Annotated[str, typer.Option(help="JSONL/Parquet field with the text.")] = "text",
-    html_field: Annotated[str, typer.Option(help="JSONL/Parquet field with HTML (used when present).")] = "html",
-    url_field: Annotated[str, typer.Option(help="JSONL/Parquet field with the URL.")] = "url",
-    id_field: Annotated[str, typer.Option(help="JSONL/Parquet field with the document id.")] = "id",
+    input_format: InputFormatOpt = None,
+    text_field: TextFieldOpt = "text",
+    html_field: HtmlFieldOpt = "html",
+    url_field: UrlFieldOpt = "url",
+    id_field: IdFieldOpt = "id",
     date_field: Annotated[str, typer.Option(
         help="JSONL/Parquet field with the document's date (picks a site's layout; kept in the output).")] = "date",
     date: Annotated[Optional[str], typer.Option(

@@ -6,6 +6,7 @@ rich reads `[...]` as markup. Output that is not a terminal is never wrapped.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
 from rich.console import Console, ConsoleDimensions
@@ -20,6 +21,15 @@ EXIT_FAILED = 1  # tests or rule examples failed; rejects over --max-reject-rate
 EXIT_USAGE = 2  # bad arguments, missing input, invalid rule files, missing optional extra
 EXIT_RUN_FAILED = 3  # `clean`: cannot write output, workers cannot start
 EXIT_INTERRUPTED = 130  # `clean` interrupted: rerun the same command to resume
+
+# Input options of `clean`, `learn` and `report`: one definition each (name, help; defaults at the use).
+InputFormatOpt = Annotated[Optional[str], typer.Option(
+    "--input-format", help="Force the input format: text, html, jsonl, warc or parquet.")]
+TextFieldOpt = Annotated[str, typer.Option(help="JSONL/Parquet field with the text.")]
+HtmlFieldOpt = Annotated[str, typer.Option(help="JSONL/Parquet field with HTML (used when present; '' for none).")]
+UrlFieldOpt = Annotated[str, typer.Option(help="JSONL/Parquet field with the URL.")]
+IdFieldOpt = Annotated[str, typer.Option(help="JSONL/Parquet field with the document id.")]
+
 
 class _Console(Console):
     """A console that wraps only on a terminal: piped output (and tables in it) keeps its lines whole."""

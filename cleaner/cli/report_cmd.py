@@ -7,7 +7,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from cleaner.cli.common import EXIT_RUN_FAILED, err, fail
+from cleaner.cli.common import (
+    EXIT_RUN_FAILED, err, fail,
+    HtmlFieldOpt, IdFieldOpt, InputFormatOpt, TextFieldOpt, UrlFieldOpt,
+)
 
 _IN_FORMATS = ("text", "html", "jsonl", "warc", "parquet")
 _FORMATS = ("html", "text")
@@ -30,12 +33,11 @@ def report(
                                         min=1)] = 500,
     seed: Annotated[int, typer.Option(help="Seed of the sample: the same inputs and seed give the same report.")] = 0,
     site: Annotated[Optional[str], typer.Option(help="Site rules to use when neither URL nor content tells.")] = None,
-    input_format: Annotated[Optional[str], typer.Option(
-        "--input-format", help="Force the input format: text, html, jsonl, warc or parquet.")] = None,
-    text_field: Annotated[str, typer.Option(help="JSONL/Parquet field with the text.")] = "text",
-    html_field: Annotated[str, typer.Option(help="JSONL/Parquet field with HTML (used when present; '' for none).")] = "html",
-    url_field: Annotated[str, typer.Option(help="JSONL/Parquet field with the URL.")] = "url",
-    id_field: Annotated[str, typer.Option(help="JSONL/Parquet field with the document id.")] = "id",
+    input_format: InputFormatOpt = None,
+    text_field: TextFieldOpt = "text",
+    html_field: HtmlFieldOpt = "html",
+    url_field: UrlFieldOpt = "url",
+    id_field: IdFieldOpt = "id",
     top: Annotated[int, typer.Option(help="text format: show only the N rules with most lines (0: all).", min=0)] = 0,
 ) -> None:
     """Show what the rules do across a sample of a dump: per rule (lines, documents, examples, rules that

@@ -179,57 +179,70 @@ class SiteIndex:
         if self.screen is None:
             return None
         cands = self.screen.candidates(lines)
-        live: list[int] | None = None
-        fits: list[tuple[float, RuleSet, tuple[str, ...]]] = []
+        live = [i for i, line in enumerate(lines) if line]
+        fits = []
         for rs, counted in self._counted:
-            # The rules that can fire (a region rule on its lines, the others on their candidates); a
-            # document that can no longer reach the score stops early.
-            tasks = []
-            for k, p, rule, weight in counted:
-                if rule.head is not None or rule.tail is not None:
-                    if live is None:
-                        live = [i for i, line in enumerate(lines) if line]
-                    found = live[:rule.head] if rule.head is not None else live[-rule.tail:]
-                else:
-                    found = cands[p]
-                    if found is None:
-                        if live is None:
-                            live = [i for i, line in enumerate(lines) if line]
-                        found = live
-                if found:
-                    tasks.append((k, rule, weight, found))
-            need = rs.recognition.min_score
-            rest = sum(t[2] for t in tasks)
-            credited: set[int] = set()
-            score, fired = 0.0, []
-            for k, rule, weight, found in tasks:
-                if score + rest < need:
-                    break
-                rest -= weight
-                m = rule.match
-                try:
-                    for i in found:
-                        if i in credited or not lines[i]:
-                            continue
-                        if m.match(lines[i], timeout):
-                            credited.add(i)
-                            score += weight
-                            fired.append((k, rule.id))
-                            break
-                except TimeoutError:
-                    pass  # not evidence; if the site is chosen, the engine names the rule
-            if score >= need:
-                fits.append((score, rs, tuple(rid for _, rid in sorted(fired))))
-        if not fits:
-            return Evidence(None, (), None)
-        fits.sort(key=lambda f: -f[0])
-        warning = None
-        if len(fits) > 1:
-            named = "; ".join(f"{rs.name} (score {score:g}: {', '.join(why)})" for score, rs, why in fits)
-            tie = fits[0][0] == fits[1][0]
-            warning = (f"content fits several sites: {named}; "
-                       + ("a tie, so generic rules only" if tie else f"chose {fits[0][1].name}"))
-            if tie:
-                return Evidence(None, (), warning)
-        _, rs, why = fits[0]
-        return Evidence(rs, why, warning)
+            score, fired = _score(_tasks(counted, cands, live), lines, rs.recognition.min_score, timeout)
+            if score >= rs.recognition.min_score:
+                fits.append((score, rs, fired))
+        return _choose(fits)
+
+
+def _tasks(counted, cands, live: list[int]) -> list[tuple]:
+    """(position, rule, weight, candidate lines) of each counted rule that can fire: a region rule on its
+    lines, the others on the screen's candidates (None: every live line)."""
+    tasks = []
+    for k, p, rule, weight in counted:
+        if rule.head is not None:
+            found = live[:rule.head]
+        elif rule.tail is not None:
+            found = live[-rule.tail:]
+        else:
+            found = live if cands[p] is None else cands[p]
+        if found:
+            tasks.append((k, rule, weight, found))
+    return tasks
+
+
+def _score(tasks: list[tuple], lines: Sequence[str], need: float, timeout: float | None):
+    """(score, ids of the rules that fired, in rule order): each rule adds its weight once, on a line no
+    heavier rule took; a document that can no longer reach `need` stops early."""
+    rest = sum(t[2] for t in tasks)
+    credited: set[int] = set()
+    score, fired = 0.0, []
+    for k, rule, weight, found in tasks:
+        if score + rest < need:
+            break
+        rest -= weight
+        i = _first_match(rule, found, lines, credited, timeout)
+        if i is not None:
+            credited.add(i)
+            score += weight
+            fired.append((k, rule.id))
+    return score, tuple(rid for _, rid in sorted(fired))
+
+
+def _first_match(rule, found, lines: Sequence[str], credited: set[int], timeout: float | None) -> int | None:
+    """The first candidate line the rule's matcher takes, not yet credited to another rule."""
+    m = rule.match
+    try:
+        for i in found:
+            if i not in credited and lines[i] and m.match(lines[i], timeout):
+                return i
+    except TimeoutError:
+        pass  # not evidence; if the site is chosen, the engine names the rule
+    return None
+
+
+def _choose(fits: list[tuple]) -> Evidence:
+    """The best-scoring fit; several fits are reported in a warning, and a tie chooses none."""
+    if not fits:
+        return Evidence(None, (), None)
+    fits.sort(key=lambda f: -f[0])
+    if len(fits) == 1:
+        return Evidence(fits[0][1], fits[0][2], None)
+    named = "; ".join(f"{rs.name} (score {score:g}: {', '.join(why)})" for score, rs, why in fits)
+    tie = fits[0][0] == fits[1][0]
+    warning = (f"content fits several sites: {named}; "
+               + ("a tie, so generic rules only" if tie else f"chose {fits[0][1].name}"))
+    return Evidence(None, (), warning) if tie else Evidence(fits[0][1], fits[0][2], warning)

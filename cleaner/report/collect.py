@@ -233,6 +233,7 @@ def _assemble(paths, rules: Rules, opts: Options, against: Rules | None, cat: _C
             "url": rec.url,
             "site": site,
             "ruled": res.site is not None,  # the site has rules (else the generic rules alone ran)
+            "why": res.site_reason,  # why that site: url, signature, or the rules that fired
             "title": res.title,
             "meta": res.metadata,
             "warn": res.warnings,

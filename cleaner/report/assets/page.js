@@ -240,7 +240,7 @@ function renderDoc() {
   const i = state.doc === "" ? -1 : Number(state.doc), d = D.docs[i];
   if (!d) { view.replaceChildren(h("p", { class: "dim" }, shown.length ? "Choose a document." : "")); return; }
   const q = state.q.toLowerCase(), ri = state.rule ? ruleKeys().indexOf(state.rule) : -1, mark = Number(state.line || 0);
-  const meta = [["id", d.id], ["url", d.url], ["site", d.ruled ? d.site : `${d.site} (no site rules)`], ["characters", `${fmt(d.in)} in → ${fmt(d.out)} out`],
+  const meta = [["id", d.id], ["url", d.url], ["site", d.ruled ? d.site + (d.why ? ` (${d.why})` : "") : `${d.site} (no site rules)`], ["characters", `${fmt(d.in)} in → ${fmt(d.out)} out`],
     ["title", d.title], ...Object.entries(d.meta || {})];
   if (IMPACT) meta.push(["before", d.old_error ? "error: " + d.old_error : `${fmt(d.old_out)} chars out` + (d.old_site !== d.site ? ` (${d.old_site})` : "")]);
   const parts = [h("h3", {}, docName(d)),

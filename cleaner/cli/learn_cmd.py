@@ -4,6 +4,7 @@ Exit codes: 0 ok (also when some sites learned nothing: each says why); 2 usage 
 input, invalid hand rules, missing optional extra); 3 the run failed (cannot write, workers died);
 130 interrupted.
 """
+import contextlib
 import inspect
 import time
 import typing
@@ -43,8 +44,7 @@ def learn(
 
     Records are grouped by site: --site, else --site-field, else the URL's registrable domain, else the directory the input file lies in (as <directory>.local). HTML records are learned from the page's block lines. Prints per site what was learned or why nothing was; learned.json in OUT says the same, with learned rules that would remove lines the hand-written rules keep.
     """
-    from cleaner.batch import PlanError
-    from cleaner.io import Fields, MissingExtra
+    from cleaner.io import Fields
     from cleaner.learn.driver import LearnOptions, build_profiles, hand_sites, learn_to_dir
 
     if input_format is not None and input_format not in ("text", "html", "jsonl", "warc", "parquet"):
@@ -58,25 +58,13 @@ def learn(
     )
     show = (not quiet) and (progress if progress is not None else err.is_terminal)
     bar = LearnProgress(err) if show else None
-    try:
+    with _learning_errors("interrupted", bar):
         run = build_profiles(paths, opts, workers=workers, progress=bar)
         if bar:
             bar.stop()
         t0 = time.monotonic()
         outcomes = learn_to_dir(run, output, min_pages=min_pages, hand=hand)
         induced = time.monotonic() - t0
-    except (PlanError, MissingExtra) as exc:
-        raise fail(str(exc)) from None
-    except KeyboardInterrupt:
-        err.print("interrupted", markup=False)
-        raise typer.Exit(EXIT_INTERRUPTED) from None
-    except OSError as exc:
-        raise fail(f"{exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}", EXIT_RUN_FAILED) from None
-    except Exception as exc:  # a worker that died (BrokenProcessPool), or a bug: one line
-        raise fail(f"learning failed: {type(exc).__name__}: {exc}".splitlines()[0], EXIT_RUN_FAILED) from None
-    finally:
-        if bar:
-            bar.stop()
     if not quiet:
         print_outcomes(outcomes)
         print_summary(run, outcomes, output, induced)
@@ -143,9 +131,8 @@ def learn_pass(paths: list[str], output: Optional[Path], rules: Optional[list[Pa
                restart: bool, fields: tuple[str, str, str, str], progress, quiet: bool) -> tuple[list[Path], Path]:
     """`clean --learn`'s first pass: learn into OUT/.cleaner/learned/ (or reuse a finished pass there).
     Returns the rules directories to clean with (the rules, then the learned ones) and the learned one."""
-    from cleaner.batch import PlanError
     from cleaner.api import default_rules_dir
-    from cleaner.io import Fields, MissingExtra
+    from cleaner.io import Fields
     from cleaner.learn.driver import LearnOptions, hand_sites
     from cleaner.learn.store import ensure_learned, learned_dir
 
@@ -160,21 +147,9 @@ def learn_pass(paths: list[str], output: Optional[Path], rules: Optional[list[Pa
     reuse = not restart and (learned_dir(output) / "learned.json").is_file()
     show = (not quiet) and (progress if progress is not None else err.is_terminal)
     bar = LearnProgress(err) if show and not reuse else None
-    try:
+    with _learning_errors("interrupted; rerun the same command to resume", bar):
         directory, run, outcomes = ensure_learned(paths, output, opts, workers=workers, restart=restart, hand=hand,
                                                   progress=bar)
-    except (PlanError, MissingExtra) as exc:
-        raise fail(str(exc)) from None
-    except KeyboardInterrupt:
-        err.print("interrupted; rerun the same command to resume", markup=False)
-        raise typer.Exit(EXIT_INTERRUPTED) from None
-    except OSError as exc:
-        raise fail(f"{exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}", EXIT_RUN_FAILED) from None
-    except Exception as exc:
-        raise fail(f"learning failed: {type(exc).__name__}: {exc}".splitlines()[0], EXIT_RUN_FAILED) from None
-    finally:
-        if bar:
-            bar.stop()
     if not quiet:
         if run is None:
             err.print(f"reusing the learned rules in {directory} (--restart learns again)", markup=False,
@@ -201,3 +176,25 @@ def learned_usage(directory: Path, sites) -> dict:
             f"({directory})")
     return {"sites_learned": len(learned), "sites_used": len(used), "documents": docs, "directory": str(directory),
             "line": line}
+
+
+@contextlib.contextmanager
+def _learning_errors(interrupted: str, bar):
+    """A learning pass's failures as one line and an exit code; the progress bar stopped in any case."""
+    from cleaner.batch import PlanError
+    from cleaner.io import MissingExtra
+
+    try:
+        yield
+    except (PlanError, MissingExtra) as exc:
+        raise fail(str(exc)) from None
+    except KeyboardInterrupt:
+        err.print(interrupted, markup=False)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except OSError as exc:
+        raise fail(f"{exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}", EXIT_RUN_FAILED) from None
+    except Exception as exc:  # a worker that died (BrokenProcessPool), or a bug: one line
+        raise fail(f"learning failed: {type(exc).__name__}: {exc}".splitlines()[0], EXIT_RUN_FAILED) from None
+    finally:
+        if bar:
+            bar.stop()

@@ -340,16 +340,7 @@ def _compile(path: Path, data: dict, raw: dict, name: str) -> RuleSet:
     # rules, then those of its includes (their ids unique in the file).
     layouts = tuple(_layout(path, ld, wordlists) for ld in data.get("layouts", ()))
     layout_ids = {r.id for layout in layouts for r in layout.rules}
-    rules: list[Rule] = []
-    ids: dict[str, Path] = {}
-    for p, d in [(path, data)] + [u for u in unique if u[0] != path]:
-        compiler = _Compiler(p, wordlists)
-        for rd in d.get("rules", ()):
-            if rd["id"] in ids or rd["id"] in layout_ids:
-                where = ids.get(rd["id"], "a layout of this file")
-                raise RuleError(f"{p}: rule '{rd['id']}': key 'id': duplicate; already used in {where}")
-            rules.append(compiler.rule(rd, set(ids) | layout_ids))
-            ids[rd["id"]] = p
+    rules = _shared_rules([(path, data)] + [u for u in unique if u[0] != path], wordlists, layout_ids)
     for domain in data.get("domains", ()):
         _check_domain(path, domain)
     compiler = _Compiler(path, wordlists)
@@ -360,16 +351,35 @@ def _compile(path: Path, data: dict, raw: dict, name: str) -> RuleSet:
     html = {k: tuple(v) for k, v in data["html"].items()} if "html" in data else None
     if html:
         _check_selectors(path, html)
-    rec = data.get("recognition", {})
-    for rid in rec.get("weights", {}):
-        if rid not in ids and rid not in layout_ids:
-            raise RuleError(f"{path}: file: key 'recognition.weights': bad value {rid!r}: no such rule; "
-                            f"allowed: the ids of this file's rules")
-    recognition = Recognition(float(rec.get("min_score", 3)),
-                              {k: float(v) for k, v in rec.get("weights", {}).items()})
+    recognition = _recognition(path, data.get("recognition", {}), {r.id for r in rules} | layout_ids)
     return RuleSet(name=name, source=str(path), description=data.get("description", ""), rules=tuple(rules),
                    domains=tuple(data.get("domains", ())), signatures=signatures, html=html, layouts=layouts,
                    recognition=recognition)
+
+
+def _shared_rules(files: list[tuple[Path, dict]], wordlists: dict[str, tuple[str, ...]],
+                  layout_ids: set[str]) -> list[Rule]:
+    """The `rules` of a file and then of its includes, compiled; an id used twice is an error."""
+    rules: list[Rule] = []
+    ids: dict[str, Path] = {}
+    for p, d in files:
+        compiler = _Compiler(p, wordlists)
+        for rd in d.get("rules", ()):
+            if rd["id"] in ids or rd["id"] in layout_ids:
+                where = ids.get(rd["id"], "a layout of this file")
+                raise RuleError(f"{p}: rule '{rd['id']}': key 'id': duplicate; already used in {where}")
+            rules.append(compiler.rule(rd, set(ids) | layout_ids))
+            ids[rd["id"]] = p
+    return rules
+
+
+def _recognition(path: Path, rec: dict, ids: set[str]) -> Recognition:
+    """The file's `recognition` key; its weights must name the file's rules."""
+    for rid in rec.get("weights", {}):
+        if rid not in ids:
+            raise RuleError(f"{path}: file: key 'recognition.weights': bad value {rid!r}: no such rule; "
+                            f"allowed: the ids of this file's rules")
+    return Recognition(float(rec.get("min_score", 3)), {k: float(v) for k, v in rec.get("weights", {}).items()})
 
 
 def _wordlists(files: list[tuple[Path, dict]]) -> dict[str, tuple[str, ...]]:

@@ -109,8 +109,6 @@ class LearnProgress:
         self.p = Progress(TextColumn("[bold]learning"), BarColumn(), TaskProgressColumn(),
                           TextColumn("{task.fields[info]}"), TimeElapsedColumn(), console=console)
         self.task = None
-        import time
-
         self.t0, self.clock = time.monotonic(), time.monotonic
 
     def __call__(self, docs: int, nbytes: int, raw: int, total: int | None) -> None:
@@ -134,7 +132,7 @@ def learn_pass(paths: list[str], output: Optional[Path], rules: Optional[list[Pa
     from cleaner.api import default_rules_dir
     from cleaner.io import Fields
     from cleaner.learn.driver import LearnOptions, hand_sites
-    from cleaner.learn.store import ensure_learned, learned_dir
+    from cleaner.learn.store import ensure_learned, is_learned_dir, learned_dir
 
     if output is None:
         raise fail("--learn needs an output directory (-o): the learned rules are kept in OUT/.cleaner/learned/")
@@ -144,7 +142,7 @@ def learn_pass(paths: list[str], output: Optional[Path], rules: Optional[list[Pa
     # --site, the fallback site of records without URL when cleaning, is their site when learning too
     opts = LearnOptions(fields=Fields(*fields), input_format=input_format, default_site=site,
                         sample_sites=hand_sites(hand))
-    reuse = not restart and (learned_dir(output) / "learned.json").is_file()
+    reuse = not restart and is_learned_dir(learned_dir(output))
     show = (not quiet) and (progress if progress is not None else err.is_terminal)
     bar = LearnProgress(err) if show and not reuse else None
     with _learning_errors("interrupted; rerun the same command to resume", bar):

@@ -202,6 +202,8 @@ class LearnSignature(PipelineStep):
             with self.track_time():
                 site = self._site(doc)
                 lines = record_lines(Record(str(doc.id), 0, doc.text))
+                if not lines:  # an empty page says nothing about the site's chrome (as in `cleaner learn`)
+                    continue
                 prof = profiles.get(site)
                 if prof is None:
                     prof = profiles[site] = SiteProfile(site)
@@ -252,7 +254,6 @@ class LearnMerge(PipelineStep):
             def write(name: str, data: bytes) -> None:  # the merge stage owns its output folder
                 with self.output_folder.open(name, "wb") as f:
                     f.write(data)
-                return None
 
             outcomes = learn_outcomes(run, write, min_pages=self.min_pages, hand=_load(self.rules))
             write(f"learned-{rank:04d}.json", report_bytes(outcomes, run))

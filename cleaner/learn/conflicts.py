@@ -6,12 +6,12 @@ or changes is a conflict.
 """
 from __future__ import annotations
 
-import tempfile
 from collections import Counter
-from pathlib import Path
+
+import yaml
 
 from cleaner.core.engine import Document, run_rules
-from cleaner.ruleset.loader import load_dir
+from cleaner.ruleset.loader import load_data
 from cleaner.ruleset.model import RuleError, RuleSet
 
 EXAMPLES = 3
@@ -19,10 +19,7 @@ EXAMPLES = 3
 
 def load_learned(site: str, yaml_text: str) -> RuleSet:
     """Compile one learned file on its own (raises RuleError)."""
-    with tempfile.TemporaryDirectory(prefix="cleaner-learned-") as d:
-        (Path(d) / f"{site}.yaml").write_text(yaml_text, encoding="utf-8")
-        sites, _ = load_dir(d)
-    return sites[0]
+    return load_data(yaml.safe_load(yaml_text), f"{site}.yaml")
 
 
 def conflicts_with_hand(hand, learned, samples: list[tuple[str, str | None]]) -> list[dict]:

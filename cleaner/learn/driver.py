@@ -17,7 +17,7 @@ import os
 import resource
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -385,19 +385,22 @@ def _induce(profile: SiteProfile, min_pages: int) -> tuple[LearnedSite, str | No
 
 
 def check_learned(learned: LearnedSite) -> str | None:
-    """Why a learned file cannot be used (it does not load, or a rule's example fails), or None."""
+    """Why a learned file cannot be used (it does not load), or None. (`learn_site` already left out
+    the rules whose examples fail.)"""
     if learned.yaml_text is None:
         return None
     from cleaner.learn.conflicts import load_learned
-    from cleaner.learn.induce import failing_examples
     from cleaner.ruleset.model import RuleError
 
     try:
-        rs = load_learned(learned.site, learned.yaml_text)
+        load_learned(learned.site, learned.yaml_text)
     except RuleError as exc:
         return str(exc).split(": ", 1)[-1]
-    bad = failing_examples(rs)
-    return f"examples of {', '.join(sorted(bad))} fail" if bad else None
+    return None
+
+
+def _unwritten(learned: LearnedSite, why: str) -> LearnedSite:
+    return replace(learned, rules=0, yaml_text=None, reason=f"{learned.reason}; not written: {why}")
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -432,13 +435,13 @@ def learn_outcomes(run: LearnRun, write: Callable[[str, bytes], str | None], *, 
     kill_after = _fault("learn-write")
     for learned, problem in learn_all(run.profiles, min_pages=min_pages, workers=workers):
         if problem:  # never write a file that `rules check` (or loading it for cleaning) would reject
-            learned = LearnedSite(learned.site, learned.pages, 0, None, f"{learned.reason}; not written: {problem}")
+            learned = _unwritten(learned, problem)
         file = None
         if learned.yaml_text is not None:
             file = f"{learned.site}.yaml"
             refused = write(file, learned.yaml_text.encode("utf-8"))
             if refused:
-                learned = LearnedSite(learned.site, learned.pages, 0, None, f"{learned.reason}; not written: {refused}")
+                learned = _unwritten(learned, refused)
                 file = None
             elif kill_after is not None:
                 kill_after -= 1

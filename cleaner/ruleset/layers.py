@@ -20,7 +20,7 @@ def combine(base: RuleSet | None, extra: RuleSet) -> RuleSet:
     if base is None:
         return extra
     ids = {r.id: r.source for r in base.all_rules()}
-    for r in extra.rules:
+    for r in extra.all_rules():
         if r.id in ids:
             raise RuleError(f"{r.source}: rule '{r.id}': key 'id': duplicate; already used in {ids[r.id]} "
                             f"for site {base.name}; allowed: ids not used by an earlier rules directory")

@@ -297,3 +297,15 @@ def test_record_file_names_are_safe_and_short():
     assert record_file_name(Record("s", 7, "", id="../..")) == "00000007.txt"
     name = record_file_name(Record("s", 12, "", id="漢" * 200))
     assert name.startswith("00000012_漢") and len(name.encode()) < 255
+
+
+@pytest.mark.parametrize("obj, why", [
+    ({"text": ["x"]}, "field 'text' is an array, not a string"),
+    ({"html": ["x"]}, "field 'html' is an array, not a string"),  # it named 'text' before
+    ({"html": None, "text": 3}, "field 'text' is a number, not a string"),
+])
+def test_a_field_that_is_no_string_is_named(obj, why):
+    from cleaner.io.records import Fields, record_from_mapping
+
+    rej = record_from_mapping(obj, "d.jsonl", 1, "line", Fields())
+    assert isinstance(rej, Reject) and rej.kind == "missing_field" and rej.reason == why

@@ -37,7 +37,7 @@ class Screen:
             m = rule.match
             for w in m.words:
                 words.setdefault(w, []).append(p)
-            plan = _plan_of(m)
+            plan = narrowing(m)
             if plan is None:
                 bare.append(p)  # nothing narrows the regex: every live line is a candidate
                 continue
@@ -103,7 +103,7 @@ class Screen:
         return out
 
 
-def _plan_of(m) -> tuple | None:
+def narrowing(m) -> tuple | None:
     """How the screen finds a matcher's lines: (has a regex, its `contains` needles, whether lines must
     start with one of its word-list prefixes, or end with one of its suffixes); None where nothing
     narrows the regex."""

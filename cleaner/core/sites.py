@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from publicsuffixlist import PublicSuffixList
 
-from cleaner.core.screen import Screen
+from cleaner.core.screen import Screen, narrowing
 
 if TYPE_CHECKING:  # the core does not import the rule vocabulary
     from cleaner.ruleset.model import Rule, RuleSet
@@ -96,9 +96,7 @@ def rule_weight(ruleset: RuleSet, rule: Rule) -> float:
         return w
     if rule.requires:
         return 0.0
-    m = rule.match
-    if rule.head is None and rule.tail is None and m.pattern is not None and not (
-            m.contains or m.prefixes or m.suffixes):
+    if rule.head is None and rule.tail is None and narrowing(rule.match) is None:
         return 0.0  # a bare regex: every line would be a candidate
     return 1.0
 
@@ -154,10 +152,6 @@ class SiteIndex:
             if host == registrable or "." not in host:
                 return None
             host = host.split(".", 1)[1]
-
-    def by_content(self, text: str) -> RuleSet | None:
-        """The first rule set with a signature found in the document's head or tail."""
-        return self.by_signature(text)[0]
 
     def by_signature(self, text: str) -> tuple[RuleSet | None, int]:
         """(the first rule set with a signature found in the document's head or tail, the signature's

@@ -118,7 +118,8 @@ def record_from_mapping(obj: dict, source: str, offset: int, unit: str, fields: 
             why = f"no {fields.text!r} or {fields.html!r} field"
         else:
             kind = _JSON_TYPES.get(type(data), type(data).__name__)
-            why = f"field {fields.text!r} is {'an' if kind[0] in 'aeiou' else 'a'} {kind}, not a string"
+            name = fields.html if fmt == "html" else fields.text
+            why = f"field {name!r} is {'an' if kind[0] in 'aeiou' else 'a'} {kind}, not a string"
         return Reject(source, offset, "missing_field", why, unit, rid)
     url = obj.get(fields.url)
     consumed = fields.consumed

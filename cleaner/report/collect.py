@@ -89,7 +89,8 @@ def collect(paths: list[str], rules: Rules, opts: Options, against: Rules | None
             if isinstance(item, Reject):
                 rejects.append(item.to_dict())
             else:
-                item.extra = {}  # fields we do not show (a dump's html or gold) stay out of the sample
+                # fields we do not show (a dump's html or gold) stay out of the sample; cleaning reads these two
+                item.extra = {k: v for k, v in item.extra.items() if k in ("content_type", opts.fields.date)}
                 yield item
 
     sample, seen = reservoir(records(), opts.sample, opts.seed)
@@ -151,8 +152,10 @@ class _Catalogue:
 def _document(rec: Record, rules: Rules, opts: Options, cat: _Catalogue, side: str,
               rejects: list[dict] | None) -> dict | None:
     try:
-        lines, result = explain_document(rules.cleaner, rec.data, url=rec.url, site=opts.site,
-                                         format="html" if rec.format == "html" else "auto")
+        date = rec.extra.get(opts.fields.date)
+        lines, result = explain_document(rules.cleaner, rec.data, url=rec.url, site=opts.site, format=rec.format,
+                                         content_type=rec.extra.get("content_type"),
+                                         date=date if isinstance(date, str) and date else None)
     except Exception as exc:  # RuleTimeout, or a bug: the document is reported, never lost silently
         if rejects is not None:
             rejects.append(Reject.of(rec, "error", f"{type(exc).__name__}: {exc}".splitlines()[0]).to_dict())

@@ -29,7 +29,8 @@ class LineRow(NamedTuple):
 
 
 def explain_document(cleaner: Cleaner, data: str | bytes, *, url: str | None = None, site: str | None = None,
-                     format: str = "auto", date: str | None = None) -> tuple[list[str], Result]:
+                     format: str = "auto", date: str | None = None,
+                     content_type: str | None = None) -> tuple[list[str], Result]:
     """Clean one document exactly as `clean` does and return (its input lines as the trace numbers them,
     the result).
 
@@ -38,11 +39,11 @@ def explain_document(cleaner: Cleaner, data: str | bytes, *, url: str | None = N
     """
     from cleaner.decode import decode_input
 
-    result = cleaner.clean(data, url=url, site=site, format=format, date=date)
+    result = cleaner.clean(data, url=url, site=site, format=format, date=date, content_type=content_type)
     if isinstance(data, str):
         text, is_html = data, _is_html(data, format)
     else:
-        decoded, is_html = decode_input(bytes(data), format)
+        decoded, is_html = decode_input(bytes(data), format, content_type)
         text = "" if decoded.binary else decoded.text
     if is_html and text.strip():
         text = cleaner.extracted_text(text, url=url)[0]

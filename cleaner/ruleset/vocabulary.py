@@ -434,7 +434,6 @@ class Keep(Action):
 
 
 ACTIONS = tuple(REGISTRY)
-TRACE_ACTIONS = tuple(dict.fromkeys(t for cls in REGISTRY.values() for t in cls.traces))
 REMOVING = tuple(dict.fromkeys(t for cls in REGISTRY.values() for t in cls.removes))  # trace names of removals
 
 # Keys every rule may have, whatever its action.

@@ -77,7 +77,7 @@ class Cleaner(TextCleaner):
     def extracted_text(self, data: str | bytes, url: str | None = None) -> tuple[str, str | None]:
         """(the text the HTML path takes from a page before any rule runs, the site whose selectors it
         used or None): what `explain` numbers."""
-        html = _decode().decode_bytes(bytes(data), html=True).text if isinstance(data, (bytes, bytearray)) else data
+        html = decode(data, "html", None, [])[0] or ""
         text, _, ruleset = self._extract_html(html, url, [])
         return text, ruleset.name if ruleset is not None else None
 

@@ -18,7 +18,7 @@ from cleaner.core.sites import SiteIndex, url_host
 
 METADATA_FIELDS = ("author", "publisher", "date", "source_url")
 _CONTROLS = tuple(chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)))
-_SURROGATES = re.compile("[\ud800-\udfff]")
+LONE_SURROGATES = re.compile("[\ud800-\udfff]")  # no UTF-8 encodes them
 
 
 # --- stages -------------------------------------------------------------------------------------------
@@ -226,7 +226,7 @@ def looks_binary(text: str) -> bool:
 def replace_surrogates(text: str) -> tuple[str, int]:
     """Lone surrogates (from JSON `\\ud800` escapes, `surrogateescape`) -> U+FFFD: no UTF-8 encodes
     them. Returns (text, how many were replaced)."""
-    return _SURROGATES.subn("\ufffd", text)
+    return LONE_SURROGATES.subn("\ufffd", text)
 
 
 def sanitize_text(text: str, printable: bool, warnings: list[str]) -> str:

@@ -147,6 +147,7 @@ class WarcRecords:
 
     def __iter__(self) -> Iterator[Record | Reject]:
         warc = require("fastwarc.warc", "WARC input")
+        self._conversion_type = warc.WarcRecordType.conversion
         with open_input(self.path) as f:
             seekable = f.seekable()
             if not seekable:
@@ -181,7 +182,7 @@ class WarcRecords:
 
     def _record(self, rec, offset: int) -> Record | Reject:
         rid = rec.record_id
-        if rec.record_type == _conversion():
+        if rec.record_type == self._conversion_type:
             return self._conversion(rec, offset, rid)
         if not rec.is_http or rec.http_headers is None or rec.http_headers.status_code is None:
             return Reject(self.source, offset, "bad_warc_record", "response record without an HTTP response", "byte", rid)
@@ -203,10 +204,6 @@ class WarcRecords:
             extra["warc_refers_to"] = rec.headers.get("WARC-Refers-To")
         return Record(self.source, offset, rec.reader.read(), "text", rec.headers.get("WARC-Target-URI"), rid, extra,
                       "byte")
-
-
-def _conversion():
-    return require("fastwarc.warc", "WARC input").WarcRecordType.conversion
 
 
 def _find_next_record(f: BinaryIO, start: int, *, compressed: bool) -> int | None:

@@ -21,6 +21,8 @@ import re
 from pathlib import Path
 from typing import BinaryIO
 
+from cleaner.core.cleaner import LONE_SURROGATES
+
 from ._extras import require
 from .compression import Compressor, suffix
 
@@ -51,7 +53,6 @@ class EncodeError(ValueError):
     """A cleaned record the output format cannot hold (the record becomes a reject, its shard goes on)."""
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 SURROGATES_REPLACED = "invalid Unicode (lone surrogates) in the output replaced by U+FFFD"
 NON_FINITE_REPLACED = "NaN or infinite numbers, which JSON cannot hold, written as null"
 
@@ -60,10 +61,10 @@ def scrub(value, found: set | None = None):
     """`value` with lone surrogates in its strings replaced by U+FFFD and non-finite floats by None
     (each kind of repair noted in `found`)."""
     if isinstance(value, str):
-        if _SURROGATE.search(value):
+        if LONE_SURROGATES.search(value):
             if found is not None:
                 found.add(SURROGATES_REPLACED)
-            return _SURROGATE.sub("\ufffd", value)
+            return LONE_SURROGATES.sub("\ufffd", value)
         return value
     if isinstance(value, dict):
         return {scrub(k, found): scrub(v, found) for k, v in value.items()}
@@ -81,7 +82,7 @@ def utf8(text: str) -> tuple[bytes, str | None]:
     try:
         return text.encode("utf-8"), None
     except UnicodeEncodeError:
-        return _SURROGATE.sub("\ufffd", text).encode("utf-8", "replace"), SURROGATES_REPLACED
+        return LONE_SURROGATES.sub("\ufffd", text).encode("utf-8", "replace"), SURROGATES_REPLACED
 
 
 def _with_warning(rec: dict, found: set) -> tuple[dict, str | None]:
@@ -252,7 +253,7 @@ def record_file_name(rec) -> str:
     (or row / byte offset) as in rejects.jsonl, then its id made safe for a file name."""
     if not rec.id:
         return f"{rec.offset:08d}.txt"
-    safe = _UNSAFE_NAME.sub("_", _SURROGATE.sub("_", rec.id)).strip("._")
+    safe = _UNSAFE_NAME.sub("_", LONE_SURROGATES.sub("_", rec.id)).strip("._")
     safe = safe.encode("utf-8")[:120].decode("utf-8", "ignore")  # file names hold 255 bytes
     return f"{rec.offset:08d}_{safe}.txt" if safe else f"{rec.offset:08d}.txt"
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cleaner.core.engine import Document, settle
+from cleaner.core.engine import Document, head_or_tail, settle
 from cleaner.core.normalize import finish_lines, prepare_lines
 from cleaner.core.result import TraceEntry
 from cleaner.core.screen import Screen
@@ -83,7 +83,7 @@ def run_rules_fast(plan: RulePlan, doc: Document, focus: Sequence[int] | None = 
             continue
         if rule.head is not None or rule.tail is not None:
             live = doc.live()
-            region = live[: rule.head] if rule.head is not None else live[-rule.tail:]
+            region = head_or_tail(rule, live)
             doc.examined[rule] = region
             candidates = _prefilter(rule.match, doc, region)
         elif focus is not None and not rule.positional:
@@ -166,7 +166,7 @@ def _would_take_new(rule, doc: Document, numbers: list[int]) -> bool:
     region = doc.examined[rule]
     if region is None:
         return False  # it saw every line
-    now = numbers[: rule.head] if rule.head is not None else numbers[-rule.tail:]
+    now = head_or_tail(rule, numbers)
     unseen = {n - 1 for n in now}.difference(region)
     return any(rule.match.match(doc.lines[i], doc.timeout) for i in unseen)
 

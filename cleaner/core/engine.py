@@ -90,12 +90,16 @@ class Document:
 
 def region(rule, doc: Document) -> list[int]:
     """The live lines a rule looks at: the first `head` or last `tail` of them, else all."""
-    live = doc.live()
+    return head_or_tail(rule, doc.live())
+
+
+def head_or_tail(rule, seq: list) -> list:
+    """The first `rule.head` or last `rule.tail` items of `seq`, else all of it."""
     if rule.head is not None:
-        return live[: rule.head]
+        return seq[: rule.head]
     if rule.tail is not None:
-        return live[-rule.tail:]
-    return live
+        return seq[-rule.tail:]
+    return seq
 
 
 def run_rules(rules: Sequence, doc: Document) -> None:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from publicsuffixlist import PublicSuffixList
 
+from cleaner.core.engine import head_or_tail
 from cleaner.core.screen import Screen, narrowing
 
 if TYPE_CHECKING:  # the core does not import the rule vocabulary
@@ -40,7 +41,8 @@ def url_host(url: str) -> str | None:
 
 
 _SLUG = re.compile(r"[^a-z0-9]+")
-_SITE = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")  # the rule schema's site pattern
+SITE_PATTERN = r"^[a-z0-9-]+(\.[a-z0-9-]+)+$"  # a site or domain in a rule file (the schema uses it too)
+_SITE = re.compile(SITE_PATTERN)
 
 
 @functools.lru_cache(maxsize=1)
@@ -187,10 +189,8 @@ def _tasks(counted, cands, live: list[int]) -> list[tuple]:
     lines, the others on the screen's candidates (None: every live line)."""
     tasks = []
     for k, p, rule, weight in counted:
-        if rule.head is not None:
-            found = live[:rule.head]
-        elif rule.tail is not None:
-            found = live[-rule.tail:]
+        if rule.head is not None or rule.tail is not None:
+            found = head_or_tail(rule, live)
         else:
             found = live if cands[p] is None else cands[p]
         if found:

@@ -16,7 +16,7 @@ import yaml
 
 from cleaner.core.dates import parse_date
 from cleaner.core.sites import public_suffixes
-from cleaner.ruleset.model import (SHORT_LINE, Example, Layout, Matcher, Recognition, Rule, RuleError, RuleSet,
+from cleaner.ruleset.model import (MIN_SCORE, SHORT_LINE, Example, Layout, Matcher, Recognition, Rule, RuleError, RuleSet,
                                    Signature)
 from cleaner.ruleset.schema import ACTION_KEYS, FILE
 from cleaner.ruleset.vocabulary import REGISTRY
@@ -379,7 +379,8 @@ def _recognition(path: Path, rec: dict, ids: set[str]) -> Recognition:
         if rid not in ids:
             raise RuleError(f"{path}: file: key 'recognition.weights': bad value {rid!r}: no such rule; "
                             f"allowed: the ids of this file's rules")
-    return Recognition(float(rec.get("min_score", 3)), {k: float(v) for k, v in rec.get("weights", {}).items()})
+    return Recognition(float(rec.get("min_score", MIN_SCORE)),
+                       {k: float(v) for k, v in rec.get("weights", {}).items()})
 
 
 def _wordlists(files: list[tuple[Path, dict]]) -> dict[str, tuple[str, ...]]:
@@ -397,10 +398,13 @@ def _wordlists(files: list[tuple[Path, dict]]) -> dict[str, tuple[str, ...]]:
 def _layout(path: Path, data: dict, wordlists: dict[str, tuple[str, ...]]) -> Layout:
     compiler = _Compiler(path, wordlists)
     rules: list[Rule] = []
+    ids: set[str] = set()
     for rd in data["rules"]:
-        if any(r.id == rd["id"] for r in rules):
-            raise RuleError(f"{path}: rule '{rd['id']}': key 'id': duplicate in layout '{data['name']}'")
-        rules.append(compiler.rule(rd, {r.id for r in rules}))
+        if rd["id"] in ids:
+            raise RuleError(f"{path}: rule '{rd['id']}': key 'id': duplicate in layout '{data['name']}'; "
+                            f"allowed: ids used once per layout")
+        rules.append(compiler.rule(rd, set(ids)))
+        ids.add(rd["id"])
     return Layout(data["name"], tuple(rules), data.get("valid_from"), data.get("valid_until"))
 
 

@@ -114,13 +114,16 @@ class Signature(NamedTuple):
         return self.pattern.search(text)
 
 
+MIN_SCORE = 3.0  # the default `recognition.min_score`
+
+
 @dataclass(frozen=True, slots=True)
 class Recognition:
     """How a site is recognised from its own rules (see core/sites.py): a document belongs to the site when
     the weights of the distinct rules that would fire on it add up to `min_score`. A rule's weight is
     `weights[id]`, else 0 for a rule with `requires` or without a cheap pre-test, else 1."""
 
-    min_score: float = 3.0
+    min_score: float = MIN_SCORE
     weights: dict[str, float] = field(default_factory=dict)
 
 

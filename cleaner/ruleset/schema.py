@@ -1,6 +1,7 @@
 """JSON Schema of a rule file (rules/*.yaml), generated from the vocabulary (`vocabulary.py`)."""
 from __future__ import annotations
 
+from cleaner.core.sites import SITE_PATTERN
 from cleaner.ruleset.vocabulary import (ACTIONS, DATE_ORDERS, EXAMPLE, FIELDS, MATCH, REGISTRY, RULE_KEYS, STRINGS,
                                         action_keys)
 
@@ -19,7 +20,7 @@ RULE = {
 # Keys that only make sense with some actions (checked after the schema, with a clear message).
 ACTION_KEYS = action_keys()
 
-_HOST = r"^[a-z0-9-]+(\.[a-z0-9-]+)+$"
+_HOST = SITE_PATTERN
 _DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 
 # A layout of the site, valid between two dates: its own rules run before the file's shared rules.

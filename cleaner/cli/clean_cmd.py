@@ -15,10 +15,9 @@ from typing import Annotated, Optional
 import typer
 
 from cleaner.cli.common import (
-    EXIT_FAILED, EXIT_INTERRUPTED, EXIT_RUN_FAILED, EXIT_USAGE, err, fail, load_cleaner,
+    EXIT_FAILED, EXIT_INTERRUPTED, EXIT_RUN_FAILED, EXIT_USAGE, check_input_format, err, fail, load_cleaner,
     HtmlFieldOpt, IdFieldOpt, InputFormatOpt, TextFieldOpt, UrlFieldOpt,
 )
-from cleaner.io.formats import INPUT_FORMATS as _IN_FORMATS
 from cleaner.io.writers import OUTPUTS
 
 _OUT_FORMATS = ("auto", *OUTPUTS)
@@ -85,8 +84,7 @@ def clean(
         raise fail(f"--format {format!r}; allowed: {', '.join(_OUT_FORMATS)}")
     if compression not in _COMPRESSIONS:
         raise fail(f"--compression {compression!r}; allowed: none, gzip, zstd")
-    if input_format is not None and input_format not in _IN_FORMATS:
-        raise fail(f"--input-format {input_format!r}; allowed: {', '.join(_IN_FORMATS)}")
+    check_input_format(input_format)
     if paths.count("-") > 1:
         raise fail("stdin (-) can be read only once")
     if output is not None and output.exists() and not output.is_dir():

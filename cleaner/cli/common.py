@@ -31,6 +31,14 @@ UrlFieldOpt = Annotated[str, typer.Option(help="JSONL/Parquet field with the URL
 IdFieldOpt = Annotated[str, typer.Option(help="JSONL/Parquet field with the document id.")]
 
 
+def check_input_format(value: str | None) -> None:
+    """`--input-format`: one of the readers' formats, or a one-line usage error."""
+    from cleaner.io.formats import INPUT_FORMATS
+
+    if value is not None and value not in INPUT_FORMATS:
+        raise fail(f"--input-format {value!r}; allowed: {', '.join(INPUT_FORMATS)}")
+
+
 class _Console(Console):
     """A console that wraps only on a terminal: piped output (and tables in it) keeps its lines whole."""
 

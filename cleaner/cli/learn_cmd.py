@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 import typer
 
 from cleaner.cli.clean_cmd import clean as _clean
-from cleaner.cli.common import EXIT_INTERRUPTED, EXIT_RUN_FAILED, err, fail, load_cleaner, out
+from cleaner.cli.common import EXIT_INTERRUPTED, EXIT_RUN_FAILED, check_input_format, err, fail, load_cleaner, out
 
 # The input options are `clean`'s own (same names, help and defaults), not copies.
 _OPT = typing.get_type_hints(_clean, include_extras=True)
@@ -47,8 +47,7 @@ def learn(
     from cleaner.io import Fields
     from cleaner.learn.driver import LearnOptions, build_profiles, hand_sites, learn_to_dir
 
-    if input_format is not None and input_format not in ("text", "html", "jsonl", "warc", "parquet"):
-        raise fail(f"--input-format {input_format!r}; allowed: text, html, jsonl, warc, parquet")
+    check_input_format(input_format)
     if output.exists() and not output.is_dir():
         raise fail(f"{output} exists and is not a directory")
     hand = load_cleaner(rules)

@@ -8,11 +8,10 @@ from typing import Annotated, Optional
 import typer
 
 from cleaner.cli.common import (
-    EXIT_RUN_FAILED, err, fail,
+    EXIT_RUN_FAILED, check_input_format, err, fail,
     HtmlFieldOpt, IdFieldOpt, InputFormatOpt, TextFieldOpt, UrlFieldOpt,
 )
 
-_IN_FORMATS = ("text", "html", "jsonl", "warc", "parquet")
 _FORMATS = ("html", "text")
 
 
@@ -53,8 +52,7 @@ def report(
 
     if format not in _FORMATS:
         raise fail(f"--format {format!r}; allowed: {', '.join(_FORMATS)}")
-    if input_format is not None and input_format not in _IN_FORMATS:
-        raise fail(f"--input-format {input_format!r}; allowed: {', '.join(_IN_FORMATS)}")
+    check_input_format(input_format)
     if format == "html" and output is None:
         raise fail("--format html needs -o FILE (the page to write)")
     if paths.count("-") > 1:

@@ -81,13 +81,10 @@ def record_site(rec: Record, opts: LearnOptions) -> str:
 
 def record_text(rec: Record) -> tuple[str, bool]:
     """(text, is_html) of a record, decoded as the cleaner decodes it (binary input: no text)."""
-    from cleaner.decode import decode_input, looks_like_html
+    from cleaner.api import decode
 
-    data, fmt = rec.data, rec.format
-    if isinstance(data, (bytes, bytearray, memoryview)):
-        decoded, is_html = decode_input(bytes(data), fmt, rec.extra.get("content_type"))
-        return ("" if decoded.binary else decoded.text), is_html
-    return data, fmt == "html" or (fmt == "auto" and looks_like_html(data[:4096]))
+    text, is_html = decode(rec.data, rec.format, rec.extra.get("content_type"), [])
+    return text or "", is_html
 
 
 def html_lines(html: str) -> list[str]:

@@ -37,14 +37,11 @@ def explain_document(cleaner: Cleaner, data: str | bytes, *, url: str | None = N
     The lines are the decoded text (none for binary input); for HTML, the text taken from the page,
     which the rules then clean.
     """
-    from cleaner.decode import decode_input
+    from cleaner.api import decode
 
     result = cleaner.clean(data, url=url, site=site, format=format, date=date, content_type=content_type)
-    if isinstance(data, str):
-        text, is_html = data, _is_html(data, format)
-    else:
-        decoded, is_html = decode_input(bytes(data), format, content_type)
-        text = "" if decoded.binary else decoded.text
+    text, is_html = decode(data, format, content_type, [])
+    text = text or ""
     if is_html and text.strip():
         text = cleaner.extracted_text(text, url=url)[0]
     return normalize_newlines(strip_bom(text)).split("\n"), result
@@ -80,12 +77,3 @@ def line_rows(lines: list[str], result: Result) -> list[LineRow]:
 def line_statuses(lines: list[str], result: Result) -> list[tuple[int, str, str, str]]:
     """(line number, status, rule ids, final text) for every non-blank input line."""
     return [(r.n, r.status, r.rule, r.text if r.new is None else r.new) for r in line_rows(lines, result)]
-
-
-def _is_html(data: str | bytes, format: str) -> bool:
-    if format != "auto":
-        return format == "html"
-    from cleaner.html import looks_like_html
-
-    head = data[:4096]
-    return looks_like_html(head.decode("latin-1") if isinstance(head, (bytes, bytearray)) else head)

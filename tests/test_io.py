@@ -309,3 +309,15 @@ def test_a_field_that_is_no_string_is_named(obj, why):
 
     rej = record_from_mapping(obj, "d.jsonl", 1, "line", Fields())
     assert isinstance(rej, Reject) and rej.kind == "missing_field" and rej.reason == why
+
+
+def test_wet_conversion_records_are_text_with_their_url(tmp_path):
+    """Common Crawl WET: `conversion` records are whole-page text (not HTML), with WARC-Target-URI."""
+    pytest.importorskip("fastwarc")
+    from test_learn_cli import wet_file
+
+    path = wet_file(tmp_path / "crawl.warc.wet.gz", [("https://example.org/a", "Home\nFirst page text."),
+                                                      ("https://example.org/b", "Home\nSecond page text.")])
+    recs = list(read_records(path))
+    assert [(r.format, r.url) for r in recs] == [("text", "https://example.org/a"), ("text", "https://example.org/b")]
+    assert recs[0].data == b"Home\nFirst page text." and recs[0].extra["warc_refers_to"]

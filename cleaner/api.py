@@ -24,24 +24,42 @@ def default_rules_dir() -> Path:
     return Path(__file__).resolve().parents[1] / "rules"
 
 
+def rule_dirs(path: str | Path | Sequence[str | Path] | None) -> list[str | Path]:
+    """The directories `--rules`/`from_rules(path)` load, in order: the shipped rules when none are
+    given; learned directories given alone go on the shipped rules (unless they are the shipped rules)."""
+    from cleaner.ruleset.layers import is_learned_dir
+
+    if path is None:
+        return [default_rules_dir()]
+    dirs = list(path) if isinstance(path, (list, tuple)) else [path]
+    if dirs and all(is_learned_dir(d) for d in dirs):
+        shipped = default_rules_dir()
+        if not any(Path(d).resolve() == shipped.resolve() for d in dirs):  # learned into rules/ itself
+            return [shipped, *dirs]
+    return dirs
+
+
 class Cleaner(TextCleaner):
     """Cleans documents (text or HTML, str or bytes) with per-site rules. Immutable, picklable and safe
     to share between threads."""
 
     @classmethod
     def from_rules(cls, path: str | Path | Sequence[str | Path] | None = None, *,
-                   regex_timeout: float | None = 2.0, accelerate: bool = True) -> Cleaner:
+                   regex_timeout: float | None = 2.0, accelerate: bool = True, lazy: bool = True) -> Cleaner:
         """Load a rules directory (default: the shipped rules), or several in order (the first to have a
-        site's file owns it; later ones add rules after its own). Raises RuleError with a one-line message."""
-        from cleaner.ruleset.loader import load_dir
+        site's file owns it; later ones add rules after its own). Learned directories (`cleaner learn`'s,
+        with `learned*.json`) given alone go on the shipped rules, and load on demand: each site's file is
+        compiled when a document of the site first arrives (`lazy=False`: every file now, as
+        `cleaner rules check` does). Raises RuleError with a one-line message."""
+        from cleaner.ruleset.layers import load_layers
 
-        if isinstance(path, (list, tuple)):
-            from cleaner.ruleset.layers import load_dirs
+        sites, generic, catalog = load_layers(rule_dirs(path), lazy=lazy)
+        return cls(sites, generic, regex_timeout=regex_timeout, accelerate=accelerate, catalog=catalog)
 
-            sites, generic = load_dirs(path)
-        else:
-            sites, generic = load_dir(path if path is not None else default_rules_dir())
-        return cls(sites, generic, regex_timeout=regex_timeout, accelerate=accelerate)
+    def rule_sets(self) -> list:
+        """Every site's rule set (those loaded on demand compiled now), then the generic set if any."""
+        sets = [self.index.by_name(name) for name in self.index.names]
+        return [*sets, *([self.generic] if self.generic is not None else [])]
 
     def clean(self, data: str | bytes, url: str | None = None, site: str | None = None,
               *, format: str = "auto", content_type: str | None = None, date: str | None = None,

@@ -88,7 +88,10 @@ def test_impact_against_no_rules_gains_every_hit(tmp_path):
     assert any(op == "-" for op, _ in top["diff"]) and top["old_rows"]
 
 
-def test_several_rule_dirs_a_later_site_file_replaces_an_earlier_one(tmp_path):
+def test_several_rule_dirs_are_layered_as_clean_layers_them(tmp_path):
+    """Issue 19 item 2: `report --rules A --rules B` is `clean --rules A --rules B` (a later directory's
+    site file adds its rules after the earlier one's). Failed before: the later file replaced the shipped
+    one, so every shipped rule of the site showed as lost."""
     (tmp_path / "vietnam.vn.yaml").write_text(textwrap.dedent(r"""
         site: vietnam.vn
         description: Learned from 3 pages of vietnam.vn.
@@ -104,9 +107,9 @@ def test_several_rule_dirs_a_later_site_file_replaces_an_earlier_one(tmp_path):
     res = RUN.invoke(app, ["report", *INPUTS, "--rules", "shipped", "--rules", str(tmp_path),
                            "--against", "shipped", "--format", "text"])
     assert res.exit_code == 0, res.output
-    assert "replaces" in res.stderr and "vietnam.vn (learned, 1 rules" in res.stdout and "2 (1 learned, 1 shipped)" in res.stdout
-    assert re.search(r"^vietnam.vn/learned-boilerplate +drop +(\d+) +\d+ +0 +\+\1 +0$", res.stdout, re.M)
-    assert re.search(rf"^{re.escape(RULE)} +cut-tail +0 +0 +(\d+) +0 +-\1$", res.stdout, re.M)
+    assert "replaces" not in res.stderr and "vietnam.vn (shipped, 25 rules" in res.stdout
+    assert "vietnam.vn/learned-boilerplate" in res.stdout
+    assert re.search(rf"^{re.escape(RULE)} +cut-tail +(\d+) +\d+ +\1 +0 +0$", res.stdout, re.M)
 
 
 def test_usage_errors_are_one_line(tmp_path):

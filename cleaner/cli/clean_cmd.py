@@ -35,7 +35,7 @@ def clean(
     rules: Annotated[Optional[list[Path]], typer.Option(
         help="Rules directory (default: the shipped rules); repeat to layer several "
         "(a learned one goes on the shipped rules).")] = None,
-    site: Annotated[Optional[str], typer.Option(help="Site rules to use when neither URL nor content tells.")] = None,
+    site: Annotated[Optional[str], typer.Option(help="Site rules for documents without URL (before content signatures).")] = None,
     trace: Annotated[bool, typer.Option(help="Add each document's rule trace to jsonl records.")] = False,
     input_format: InputFormatOpt = None,
     text_field: TextFieldOpt = "text",

@@ -63,16 +63,12 @@ def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     return typer.Exit(code)
 
 
-def load_cleaner(rules: Path | list[Path] | None) -> Cleaner:
-    """Cleaner.from_rules with invalid rule files reported as one line and exit code 2. Several
-    directories (`--rules A --rules B`) are layered in order (see cleaner.ruleset.layers)."""
-    if isinstance(rules, list):
-        from cleaner.learn.store import rules_dirs
-
-        rules = rules_dirs(rules)  # learned directories alone go on the shipped rules
-        rules = rules[0] if len(rules) == 1 else (rules or None)
+def load_cleaner(rules: Path | list[Path] | None, *, lazy: bool = True) -> Cleaner:
+    """`Cleaner.from_rules` (the one loader of `--rules` in every command: several directories are
+    layered in order, learned ones alone go on the shipped rules), with invalid rule files reported as
+    one line and exit code 2. `lazy=False`: every file compiled now (`rules check`, `test`)."""
     try:
-        return Cleaner.from_rules(rules)
+        return Cleaner.from_rules(rules or None, lazy=lazy)
     except RuleError as e:
         raise fail(str(e)) from None
 

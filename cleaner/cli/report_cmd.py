@@ -23,8 +23,8 @@ def report(
     format: Annotated[str, typer.Option("--format", "-f", help="html (a self-contained page) or text "
                                         "(the per-rule summary, for CI logs).")] = "html",
     rules: Annotated[Optional[list[str]], typer.Option(
-        help="Rules directory (default: the shipped rules). Repeat to combine: a later directory's site "
-             "file replaces an earlier one's. 'shipped' names the shipped rules, 'none' no rules.")] = None,
+        help="Rules directory (default: the shipped rules). Repeat to layer them, as in clean (a learned "
+             "directory alone goes on the shipped rules). 'shipped' names the shipped rules, 'none' no rules.")] = None,
     against: Annotated[Optional[list[str]], typer.Option(
         help="Compare with these rules (same forms as --rules): per-document output diffs, per-rule lines "
              "gained and lost, the documents that changed most.")] = None,

@@ -26,8 +26,7 @@ def _directory(directory: Path | None, rules: Path | None) -> Path:
 
 
 def _rulesets(directory: Path):
-    cleaner = load_cleaner(directory)
-    return list(cleaner.index.rulesets) + ([cleaner.generic] if cleaner.generic else [])
+    return load_cleaner(directory, lazy=False).rule_sets()
 
 
 def _count(rulesets) -> int:
@@ -38,8 +37,8 @@ def _count(rulesets) -> int:
 def check(directory: Annotated[Optional[Path], _DIR] = None, rules: Annotated[Optional[Path], _OPT] = None) -> None:
     """Validate rule files (schema, regexes, word lists) and run every rule's examples."""
     directory = _directory(directory, rules)
-    cleaner = load_cleaner(directory)
-    rulesets = list(cleaner.index.rulesets) + ([cleaner.generic] if cleaner.generic else [])
+    cleaner = load_cleaner(directory, lazy=False)  # every file validated and compiled now
+    rulesets = cleaner.rule_sets()
     total = bad = 0
     for case in iter_examples(cleaner):
         total += 1

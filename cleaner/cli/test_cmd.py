@@ -28,7 +28,7 @@ def test(
     """Run the per-portal regression fixtures; with --update, rewrite the expectations, then check again."""
     if not fixtures.is_dir():
         raise fail(f"no fixtures directory {str(fixtures)!r}; pass --fixtures DIR")
-    cleaner = load_cleaner(checkout_rules(rules))
+    cleaner = load_cleaner(checkout_rules(rules), lazy=False)
     cases = discover(fixtures, site)
     if not cases:
         raise fail(f"no fixture cases under {fixtures}" + (f" for site {site!r}" if site else ""))

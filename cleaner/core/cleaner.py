@@ -6,6 +6,8 @@ Each stage is a function you can call alone; `TextCleaner.clean_text` runs them 
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 
 from cleaner.core.accelerator import RulePlan, clean_lines_fast, run_rules_fast
@@ -19,6 +21,8 @@ from cleaner.core.sites import SiteIndex, url_host
 METADATA_FIELDS = ("author", "publisher", "date", "source_url")
 _CONTROLS = tuple(chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)))
 LONE_SURROGATES = re.compile("[\ud800-\udfff]")  # no UTF-8 encodes them
+KNOWN_SHOWN = 10  # site names a warning lists
+CACHED_SITES = 512  # sites loaded on demand kept compiled (least recently used dropped first)
 
 
 # --- stages -------------------------------------------------------------------------------------------
@@ -41,12 +45,20 @@ def check_input(text: str, warnings: list[str]) -> bool | None:
 
 def detect_site(index: SiteIndex, url: str | None, text: str, site: str | None, warnings: list[str],
                 lines: list[str] | None = None, timeout: float | None = None):
-    """The rule set of a document and why it was chosen: by the URL's host ("url"), else by content
-    signatures ("signature <n>"), else (without a URL) by the evidence of the sites' own rules in `lines`
-    ("rules <id>, ..."), else by the `site` name given ("site option"); (None, None): generic rules only."""
+    """The rule set of a document and why it was chosen: by the URL's host ("url"), else (without a URL)
+    by the `site` named ("site option": a directory's site, `--site`), else by content signatures
+    ("signature <n>"), else (without a URL) by the evidence of the sites' own rules in `lines`
+    ("rules <id>, ..."), else by the `site` named; (None, None): generic rules only.
+
+    A named site comes before signatures, so that no other site's signature takes a document whose
+    site is known (a copied header line must not hand one site's documents to another)."""
     ruleset = index.by_url(url)
     if ruleset is not None:
         return ruleset, "url"
+    if site and not (url and url_host(url)):
+        ruleset = index.by_name(site)
+        if ruleset is not None:
+            return ruleset, "site option"
     ruleset, n = index.by_signature(text)
     if ruleset is not None:
         return ruleset, f"signature {n}"
@@ -62,7 +74,9 @@ def detect_site(index: SiteIndex, url: str | None, text: str, site: str | None, 
         ruleset = index.by_name(site)
         if ruleset is not None:
             return ruleset, "site option"
-        known = ", ".join(rs.name for rs in index.rulesets) or "none"
+        names = index.names
+        known = ", ".join(names[:KNOWN_SHOWN]) + (f", ... ({len(names):,} in all)" if len(names) > KNOWN_SHOWN else "")
+        known = known or "none"
         warnings.append(f"unknown site {site!r}; known: {known}; generic rules only")
     return None, None
 
@@ -122,22 +136,60 @@ class TextCleaner:
     """
 
     def __init__(self, sites: Sequence = (), generic=None, *, regex_timeout: float | None = 2.0,
-                 accelerate: bool = True):
-        self.index = SiteIndex(sites)
+                 accelerate: bool = True, catalog=None, cached_sites: int = CACHED_SITES):
+        self.index = SiteIndex(sites, catalog, self._lazy_site if catalog is not None else None)
         self.generic = generic
         self.regex_timeout = regex_timeout
         self.accelerate = accelerate
+        self.catalog, self.cached_sites = catalog, cached_sites
         # (Layout rules,) site rules, then generic rules: one plan per site (None: no site) and layout.
         self._plans: dict[tuple[str | None, str | None], RulePlan] = {}
         for rs in (*sites, None):
-            name = rs.name if rs is not None else None
-            self._plans[name, None] = RulePlan(_chain(rs, generic))
-            for layout in getattr(rs, "layouts", ()):
-                self._plans[name, layout.name] = RulePlan((*layout.rules, *_chain(rs, generic)))
+            self._plans.update(_site_plans(rs, generic))
+        self._cache: OrderedDict[str, tuple] = OrderedDict()  # sites loaded on demand, least recent first
+        self._lock = threading.Lock()
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_cache"], state["_lock"] = OrderedDict(), None  # the index travels, not compiled sites
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
 
     @property
     def sites(self) -> list[str]:
-        return [rs.name for rs in self.index.rulesets]
+        return self.index.names
+
+    def _lazy_entry(self, name: str) -> tuple:
+        """(rule set, its plans) of a site of the catalog, compiled on first use and kept in a bounded
+        cache; a file that does not load raises its RuleError each time (remembered, not re-read)."""
+        with self._lock:
+            entry = self._cache.get(name)
+            if entry is not None:
+                self._cache.move_to_end(name)
+        if entry is None:
+            try:
+                rs = self.catalog.compile(name)
+                entry = (rs, _site_plans(rs, self.generic))
+            except ValueError as exc:  # RuleError: one line naming the file, rule and key
+                entry = (exc, {})
+            with self._lock:
+                self._cache[name] = entry
+                while len(self._cache) > self.cached_sites:
+                    self._cache.popitem(last=False)
+        if isinstance(entry[0], Exception):
+            raise type(entry[0])(str(entry[0]))
+        return entry
+
+    def _lazy_site(self, name: str):
+        return self._lazy_entry(name)[0]
+
+    def _plan(self, ruleset, layout: str | None) -> RulePlan:
+        name = ruleset.name if ruleset is not None else None
+        plan = self._plans.get((name, layout))
+        return plan if plan is not None else self._lazy_entry(name)[1][name, layout]
 
     def clean_text(self, text: str, url: str | None = None, site: str | None = None, *, ruleset=None,
                    page_meta: dict[str, str] | None = None, warnings: list[str] | None = None,
@@ -170,7 +222,7 @@ class TextCleaner:
         if ruleset is not None and getattr(ruleset, "layouts", ()):
             chosen = pick_layout(ruleset, date or page_meta.get("date"), layout, warnings) or \
                 self.fit_layout(ruleset, lines)
-        plan = self._plans[ruleset.name if ruleset is not None else None, chosen.name if chosen else None]
+        plan = self._plan(ruleset, chosen.name if chosen else None)
         body, numbers, doc, fields = self.clean_lines(plan, lines, trace, warnings)
         result = make_result(body, numbers, doc, fields, ruleset, page_meta, trace, warnings, chars_in)
         result.layout = chosen.name if chosen else None
@@ -181,7 +233,7 @@ class TextCleaner:
         """The layout whose own rules take the most lines of the document (ties: the first declared)."""
         best, score = ruleset.layouts[0], -1
         for layout in ruleset.layouts:
-            plan = self._plans[ruleset.name, layout.name]
+            plan = self._plan(ruleset, layout.name)
             doc = Document(lines, [], self.regex_timeout)
             if self.accelerate:
                 run_rules_fast(plan, doc)
@@ -207,6 +259,15 @@ class TextCleaner:
         warnings.extend(doc.warnings)
         body, numbers = settle(one_pass, body, numbers, trace, fields, warnings)
         return body, numbers, doc, fields
+
+
+def _site_plans(rs, generic) -> dict:
+    """The plans of a site (None: no site): its rules then the generic ones, and per layout its own first."""
+    name = rs.name if rs is not None else None
+    plans = {(name, None): RulePlan(_chain(rs, generic))}
+    for layout in getattr(rs, "layouts", ()):
+        plans[name, layout.name] = RulePlan((*layout.rules, *_chain(rs, generic)))
+    return plans
 
 
 def _chain(site, generic) -> tuple:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
@@ -104,10 +104,18 @@ def rule_weight(ruleset: RuleSet, rule: Rule) -> float:
 
 
 class SiteIndex:
-    """Finds the rule set of a document; immutable after construction."""
+    """Finds the rule set of a document; immutable after construction.
 
-    def __init__(self, rulesets: Sequence[RuleSet]):
+    `catalog`: sites loaded on demand (`cleaner.ruleset.catalog.Catalog`: `names`, `site_of_domain`,
+    `by_signature`), found after the `rulesets` loaded now, by domain, signature or name, and `resolve`d
+    to their rule set (`resolve(name)`, which may raise RuleError). The evidence of the sites' own rules
+    covers the rule sets loaded now only: weighing tens of thousands of learned sites' rules on every
+    document would cost more than cleaning it.
+    """
+
+    def __init__(self, rulesets: Sequence[RuleSet], catalog=None, resolve: Callable[[str], RuleSet] | None = None):
         self.rulesets = tuple(rulesets)
+        self.catalog, self._resolve = catalog, resolve
         self._by_domain = {d: rs for rs in self.rulesets for d in rs.domains}
         self._by_name = {rs.name: rs for rs in self.rulesets}
         self._psl = public_suffixes()
@@ -134,13 +142,23 @@ class SiteIndex:
         self.screen = Screen(screened) if self._counted else None
 
     def __getstate__(self):
-        return self.rulesets
+        return self.rulesets, self.catalog, self._resolve
 
-    def __setstate__(self, rulesets):
-        self.__init__(rulesets)
+    def __setstate__(self, state):
+        self.__init__(*state)
+
+    @property
+    def names(self) -> list[str]:
+        """Every site's name: those loaded now, then those loaded on demand (sorted)."""
+        return [rs.name for rs in self.rulesets] + [n for n in (self.catalog.names if self.catalog else ())
+                                                    if n not in self._by_name]
 
     def by_name(self, name: str) -> RuleSet | None:
-        return self._by_name.get(name.lower().removeprefix("www."))
+        name = name.lower().removeprefix("www.")
+        found = self._by_name.get(name)
+        if found is None and self.catalog is not None and name in self.catalog:
+            return self._resolve(name)
+        return found
 
     def by_url(self, url: str | None) -> RuleSet | None:
         """The rule set whose domain is the URL's host or a parent of it (subdomains match)."""
@@ -151,6 +169,9 @@ class SiteIndex:
         while True:
             if host in self._by_domain:
                 return self._by_domain[host]
+            lazy = self.catalog.site_of_domain(host) if self.catalog is not None else None
+            if lazy is not None:
+                return self._resolve(lazy)
             if host == registrable or "." not in host:
                 return None
             host = host.split(".", 1)[1]
@@ -164,6 +185,10 @@ class SiteIndex:
             for n, sig in enumerate(rs.signatures, 1):
                 if sig.search(text, 1.0):
                     return rs, n
+        if self.catalog is not None:
+            name, n = self.catalog.by_signature(text)
+            if name is not None:
+                return self._resolve(name), n
         return None, 0
 
     def by_evidence(self, lines: Sequence[str], timeout: float | None = None) -> Evidence | None:

@@ -75,12 +75,9 @@ class CleanerStep(PipelineStep):
         if self._cleaner is None:
             from cleaner import Cleaner
 
-            rules = self.rules
-            if rules is not None:  # a learned directory alone goes on the shipped rules
-                from cleaner.learn.store import rules_dirs
-
-                rules = rules_dirs(rules if isinstance(rules, list) else [rules])
-            self._cleaner = Cleaner.from_rules(rules)
+            # the one loader of every command: learned directories go on the shipped rules, and their
+            # sites load on demand (a task over 100k learned sites starts in seconds)
+            self._cleaner = Cleaner.from_rules(self.rules)
         return self._cleaner
 
     def __getstate__(self):
@@ -257,6 +254,11 @@ class LearnMerge(PipelineStep):
 
             outcomes = learn_outcomes(run, write, min_pages=self.min_pages, hand=_load(self.rules))
             write(f"learned-{rank:04d}.json", report_bytes(outcomes, run))
+            local = _local_path(self.output_folder)
+            if local is not None:  # the index CleanerStep loads sites on demand by (elsewhere: read from the files)
+                from cleaner.ruleset.catalog import write_index
+
+                write_index(local, [o.file[:-5] for o in outcomes if o.file], name=f"index-{rank:04d}.json")
         for o in outcomes:
             self.stat_update("sites")
             if o.file:
@@ -265,6 +267,13 @@ class LearnMerge(PipelineStep):
                 self.stat_update("sites_with_conflicts")
         return
         yield
+
+
+def _local_path(folder) -> Path | None:
+    """The local directory of a datatrove DataFolder, or None for a remote one."""
+    protocol = getattr(folder.fs, "protocol", None)
+    local = protocol == "file" or (isinstance(protocol, tuple) and "file" in protocol)
+    return Path(folder.path) if local else None
 
 
 def _load(rules):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import os
+import re
 import resource
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -25,11 +26,14 @@ from cleaner.core.sites import site_name, url_host  # noqa: F401  (site_name: re
 from cleaner.io.records import Fields, Record, Reject, directory_site  # noqa: F401
 from cleaner.learn.induce import MIN_PAGES, LearnedSite, learn_site
 from cleaner.learn.profile import SiteProfile, page_lines
+from cleaner.ruleset.catalog import write_index
 
 CHUNK_DOCS = 1000  # records per chunk (a worker's unit of work)
 CHUNK_BYTES = 4 << 20
 POOL_BYTES = 2 << 20  # smaller inputs are learned inline, without starting a pool
 SAMPLE_PAGES = 20  # pages kept per site that has a hand-written file, to check learned rules against it
+# A learned file's top-level `signatures:` block (block style: its lines go on indented or as "- " items).
+_SIGNATURES_BLOCK = re.compile(r"^signatures:[^\n]*\n(?:[ -][^\n]*(?:\n|$))*", re.M)
 REPORT = "learned.json"  # written last into a rules directory: what was learned, and the conflicts
 
 @dataclass(frozen=True)
@@ -49,10 +53,11 @@ class LearnOptions:
 def hand_sites(hand) -> frozenset[str]:
     """The site names of a Cleaner's (hand-written) rule sets, as learning names sites: their pages are
     sampled to check learned rules against the hand rules."""
-    names = set()
+    names = set(hand.index.names)
     for rs in hand.index.rulesets:
-        names.add(rs.name)
         names.update(site_name(d) for d in rs.domains)
+    if hand.index.catalog is not None:  # sites loaded on demand: their domains are in the index
+        names.update(site_name(d) for d in hand.index.catalog.domains)
     return frozenset(names)
 
 
@@ -396,6 +401,50 @@ def check_learned(learned: LearnedSite) -> str | None:
     return None
 
 
+def shared_signatures(profiles: dict[str, SiteProfile], learned: list[LearnedSite]) -> dict[str, str]:
+    """{site: another site}: the learned sites whose signature line occurs on a page of another site of
+    the run (known by URL, directory or name). Such a signature would hand that site's documents without
+    URL to this one (a page copying a victim's header line after its article), so it is not learned.
+
+    A signature is one whole line; it is looked up by its line's template in every profile's exact
+    counts (the frequent lines; a copied header is on every page that copies it)."""
+    from cleaner.learn.profile import KEY_CHARS, template
+    from cleaner.ruleset.catalog import signature_key
+
+    owners: dict[str, set[str]] = {}
+    for ls in learned:
+        for source in _signature_sources(ls.yaml_text):
+            key = signature_key(source)
+            if key is not None:
+                owners.setdefault(template(key)[:KEY_CHARS], set()).add(ls.site)
+    shared: dict[str, str] = {}
+    if not owners:
+        return shared
+    for site in sorted(profiles):
+        for tmpl in owners.keys() & profiles[site].counts.keys():
+            for owner in sorted(owners[tmpl] - {site}):
+                shared.setdefault(owner, site)
+    return shared
+
+
+def _signature_sources(yaml_text: str | None) -> list[str]:
+    """The `regex` of each signature of a learned file's text (its `signatures:` block)."""
+    m = _SIGNATURES_BLOCK.search(yaml_text or "")
+    if m is None:
+        return []
+    import yaml
+
+    doc = yaml.safe_load(m.group()) or {}
+    return [s["regex"] for s in doc.get("signatures", ()) if isinstance(s, dict) and isinstance(s.get("regex"), str)]
+
+
+def _without_signature(learned: LearnedSite, other: str) -> LearnedSite:
+    """The learned file without its `signatures` block (the rest byte for byte), the reason saying why."""
+    text = _SIGNATURES_BLOCK.sub("", learned.yaml_text, count=1)
+    return replace(learned, yaml_text=text,
+                   reason=f"{learned.reason}; signature left out: its line is on pages of {other}")
+
+
 def _unwritten(learned: LearnedSite, why: str) -> LearnedSite:
     return replace(learned, rules=0, yaml_text=None, reason=f"{learned.reason}; not written: {why}")
 
@@ -430,7 +479,11 @@ def learn_outcomes(run: LearnRun, write: Callable[[str, bytes], str | None], *, 
 
     outcomes = []
     kill_after = _fault("learn-write")
-    for learned, problem in learn_all(run.profiles, min_pages=min_pages, workers=workers):
+    results = learn_all(run.profiles, min_pages=min_pages, workers=workers)
+    shared = shared_signatures(run.profiles, [learned for learned, _ in results])
+    for learned, problem in results:
+        if learned.site in shared:
+            learned = _without_signature(learned, shared[learned.site])
         if problem:  # never write a file that `rules check` (or loading it for cleaning) would reject
             learned = _unwritten(learned, problem)
         file = None
@@ -469,6 +522,7 @@ def learn_to_dir(run: LearnRun, out_dir: Path, *, min_pages: int = MIN_PAGES, ha
     _write_atomic(out_dir / REPORT, report_bytes(outcomes, run))
     for name in earlier - {o.file for o in outcomes}:  # learned before, not now: remove (never other files)
         (out_dir / name).unlink(missing_ok=True)
+    write_index(out_dir)  # what loading on demand reads (checked against each file's size and mtime)
     return outcomes
 
 

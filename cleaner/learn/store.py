@@ -11,6 +11,8 @@ import os
 import shutil
 from pathlib import Path
 
+from cleaner.ruleset.layers import is_learned_dir  # noqa: F401  (re-exported)
+
 from cleaner.learn.driver import LearnOptions, LearnRun, SiteOutcome, build_profiles, learn_to_dir
 
 _TMP = "learned.tmp-"
@@ -18,22 +20,6 @@ _TMP = "learned.tmp-"
 
 def learned_dir(out: Path) -> Path:
     return out / ".cleaner" / "learned"
-
-
-def is_learned_dir(path: str | Path) -> bool:
-    """A directory written by `cleaner learn`, `--learn` or `LearnMerge` (it has `learned*.json`)."""
-    return Path(path).is_dir() and any(Path(path).glob("learned*.json"))
-
-
-def rules_dirs(rules: list[str | Path]) -> list[str | Path]:
-    """The rule directories to load for `rules`: learned directories alone go on the shipped rules."""
-    if rules and all(is_learned_dir(r) for r in rules):
-        from cleaner.api import default_rules_dir
-
-        shipped = default_rules_dir()
-        if not any(Path(r).resolve() == shipped.resolve() for r in rules):  # learned into rules/ itself
-            return [shipped, *rules]
-    return list(rules)
 
 
 def ensure_learned(paths: list[str], out: Path, opts: LearnOptions, *, workers: int = 0, restart: bool = False,

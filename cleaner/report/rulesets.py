@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cleaner.api import Cleaner, default_rules_dir
-from cleaner.ruleset.loader import load_dir
 from cleaner.ruleset.model import RuleError, RuleSet
 
 #: words accepted in place of a directory (when no such path exists)
@@ -24,35 +23,25 @@ class RuleSetInfo:
 
 
 def load_rules(specs: list[str] | None) -> tuple[Cleaner, list[RuleSetInfo], list[str]]:
-    """A Cleaner from rule directories given in order (None or []: the shipped rules).
+    """A Cleaner from rule directories given in order (None or []: the shipped rules), loaded as
+    `cleaner clean --rules` loads them (`Cleaner.from_rules`: layered in order, a learned directory
+    alone goes on the shipped rules), every file compiled (the report lists every rule set).
 
-    `shipped` names the shipped rules and `none` no rules at all. A site defined in two directories
-    takes the later one's file; the generic set too. Returns (cleaner, its rule sets, notes about
-    replaced files). Raises RuleError with a one-line message.
+    `shipped` names the shipped rules and `none` no rules at all. Returns (cleaner, its rule sets,
+    notes). Raises RuleError with a one-line message.
     """
-    sites: dict[str, RuleSet] = {}
-    generic: RuleSet | None = None
-    notes: list[str] = []
+    dirs: list[Path] = []
     for spec in specs or [SHIPPED]:
         path = Path(spec)
         if not path.exists() and spec in (SHIPPED, NONE):
-            if spec == NONE:
-                continue
-            path = default_rules_dir()
+            if spec == SHIPPED:
+                dirs.append(default_rules_dir())
+            continue
         if not path.is_dir():
             raise RuleError(f"{spec}: not a directory of rule files (or '{SHIPPED}', '{NONE}')")
-        dir_sites, dir_generic = load_dir(path)
-        for rs in dir_sites:
-            if rs.name in sites:
-                notes.append(f"site {rs.name}: {rs.source} replaces {sites[rs.name].source}")
-            sites[rs.name] = rs
-        if dir_generic is not None:
-            if generic is not None:
-                notes.append(f"generic: {dir_generic.source} replaces {generic.source}")
-            generic = dir_generic
-    cleaner = Cleaner(list(sites.values()), generic)
-    sets = [*sites.values(), *([generic] if generic is not None else [])]
-    return cleaner, [_info(rs) for rs in sets], notes
+        dirs.append(path)
+    cleaner = Cleaner.from_rules(dirs, lazy=False) if dirs else Cleaner([], None)
+    return cleaner, [_info(rs) for rs in cleaner.rule_sets()], []
 
 
 def describe(spec: list[str] | None) -> str:

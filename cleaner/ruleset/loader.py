@@ -317,6 +317,30 @@ def load_dir(directory: str | Path) -> tuple[list[RuleSet], RuleSet | None]:
     return sites, generic
 
 
+def load_site_file(path: Path) -> RuleSet:
+    """Load one site file of a directory, with the include-only files it names from beside it (a site
+    loaded on demand: `cleaner.ruleset.catalog`)."""
+    data = read_yaml(path)
+    validate(path, data)
+    if "description" not in data:
+        raise RuleError(f"{path}: file: missing required key: 'description'")
+    if data.get("site") != path.stem:
+        raise RuleError(f"{path}: file: key 'site': bad value {data.get('site')!r}; "
+                        f"a site file must be named after its site ('{path.stem}')")
+    raw: dict[str, tuple[Path, dict]] = {}
+    todo = list(data.get("include", ()))
+    while todo:
+        name = todo.pop()
+        ipath = path.parent / f"{name}.yaml"
+        if name in raw or not ipath.is_file():
+            continue  # _collect_includes names what is missing
+        idata = read_yaml(ipath)
+        validate(ipath, idata)
+        raw[name] = (ipath, idata)
+        todo += idata.get("include", ())
+    return _compile(path, data, raw, path.stem)
+
+
 def _collect_includes(path: Path, data: dict, raw: dict, chain: tuple[str, ...]) -> list[tuple[Path, dict]]:
     out = []
     for name in data.get("include", ()):

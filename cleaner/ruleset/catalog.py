@@ -1,0 +1,218 @@
+"""Rule files that load on demand: an index of a learned directory's sites (names, domains, signatures ->
+files), and each site's files compiled the first time a document of that site arrives.
+
+A crawl's learned directory holds one file per site, tens of thousands of them; compiling them all costs
+minutes and gigabytes, and a batch worker sees few of them. So `Catalog` keeps only the index, and
+`Catalog.compile(site)` reads, validates and compiles one site's files (in layer order, combined as
+`cleaner.ruleset.layers` combines them). The `TextCleaner` keeps the compiled sites in a bounded cache.
+
+The index comes from `index*.json` files that `cleaner learn` (and `LearnMerge`, one per bucket) write
+beside `learned*.json`: for each rule file, its size and mtime and the `domains` and `signatures` it
+declares. An entry whose file's size or mtime differ (a file edited by hand), or a file without entry, is
+read again from the file itself, so the index is a cache that is never trusted blindly; a directory with
+no index at all still loads, at the cost of reading every file's domains and signatures once.
+
+Signatures: a learned signature is one whole line, literal but for runs of digits (`^Copyright [0-9]+
+Example News$`). Such a signature is indexed by its line's *key* (digit runs folded to `0`), so that a
+document's lines are looked up in one dict, whatever the number of sites; a key that hits is confirmed by
+the signature's own regex (compiled on first use). Any other signature is searched as the eagerly loaded
+ones are. Either way the first site (in load order) whose signature is found wins, as with eager loading.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import regex
+import yaml
+
+from cleaner.ruleset.model import RuleError, RuleSet, Signature
+
+INDEX = "index.json"  # `cleaner learn`'s; LearnMerge writes index-<bucket>.json
+INDEX_GLOB = "index*.json"
+_FORMAT = 1
+_DIGITS = re.compile(r"[0-9]+")
+# A whole-line signature: ^, then literal characters (escaped or plain) and `[0-9]+` runs, then $.
+_LITERAL = r"(?:\\[^0-9A-Za-z]|[^\\.^$*+?{}\[\]|()])"
+_LINE_SIGNATURE = re.compile(rf"\^((?:{_LITERAL}|\[0-9\]\+)*)\$")
+_TOKEN = re.compile(rf"\\([^0-9A-Za-z])|(\[0-9\]\+)|({_LITERAL})")
+try:
+    _FAST_LOADER = yaml.CSafeLoader  # only to read an entry's domains and signatures; compiling validates
+except AttributeError:  # pragma: no cover - PyYAML without libyaml
+    _FAST_LOADER = yaml.SafeLoader
+
+
+def line_key(line: str) -> str:
+    """The key a line is indexed by: runs of ASCII digits folded to one `0`."""
+    return _DIGITS.sub("0", line)
+
+
+def signature_key(source: str) -> str | None:
+    """The `line_key` of every line a whole-line signature regex matches, or None when the regex is not
+    of that form (then it is searched as a regex)."""
+    m = _LINE_SIGNATURE.fullmatch(source)
+    if m is None:
+        return None
+    parts = []
+    for escaped, digits, plain in _TOKEN.findall(m.group(1)):
+        parts.append("0" if digits else escaped or plain)
+    return line_key("".join(parts))
+
+
+def _entry_of(path: Path, st: os.stat_result) -> dict:
+    """What the index records of one rule file: size, mtime, domains, signatures, includes."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_FAST_LOADER)
+    except (UnicodeDecodeError, yaml.YAMLError):
+        data = None  # compiling the file reports the error, with the file's name
+    if not isinstance(data, dict):
+        data = {}
+    sigs = [[s.get("regex"), list(s.get("contains", ()))] for s in data.get("signatures", ()) or ()
+            if isinstance(s, dict) and isinstance(s.get("regex"), str)]
+    domains = [d for d in data.get("domains", ()) or () if isinstance(d, str)]
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "domains": domains, "signatures": sigs}
+
+
+def _site_files(directory: Path) -> dict[str, os.DirEntry]:
+    """The site files of a directory (not generic.yaml, not include-only `_*.yaml`), by stem."""
+    with os.scandir(directory) as it:
+        return {e.name[:-5]: e for e in it
+                if e.name.endswith(".yaml") and not e.name.startswith("_") and e.name != "generic.yaml"}
+
+
+def read_index(directory: Path) -> dict[str, dict]:
+    """Every site file's index entry: from the directory's index files where they match the file's size
+    and mtime, else read from the file."""
+    recorded: dict[str, dict] = {}
+    for index in sorted(directory.glob(INDEX_GLOB)):
+        try:
+            doc = json.loads(index.read_text(encoding="utf-8"))
+            if doc.get("format") == _FORMAT:
+                recorded.update(doc["files"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            continue  # a damaged index is only a cache: the files themselves are read
+    entries = {}
+    for stem, e in sorted(_site_files(directory).items()):
+        st = e.stat()
+        got = recorded.get(stem)
+        if not (isinstance(got, dict) and got.get("size") == st.st_size and got.get("mtime_ns") == st.st_mtime_ns):
+            got = _entry_of(Path(e.path), st)
+        entries[stem] = got
+    return entries
+
+
+def write_index(directory: str | Path, stems: Sequence[str] | None = None, name: str = INDEX) -> Path:
+    """Write `name` (default `index.json`) for the site files `stems` of `directory` (default: all of
+    them), atomically. Returns its path."""
+    directory = Path(directory)
+    files = _site_files(directory)
+    chosen = sorted(files) if stems is None else sorted(s for s in stems if s in files)
+    doc = {"format": _FORMAT, "files": {s: _entry_of(Path(files[s].path), files[s].stat()) for s in chosen}}
+    path = directory / name
+    tmp = directory / f".{name}.tmp-{os.getpid()}"
+    tmp.write_text(json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n",
+                   encoding="utf-8", errors="surrogatepass")
+    os.replace(tmp, path)
+    return path
+
+
+class Catalog:
+    """The sites of learned directories, by name, domain and signature; `compile(site)` loads one.
+
+    `layers`: per directory in load order, its index entries (`read_index`). Sites that a directory
+    loaded eagerly also has are not in the catalog (the caller loads their files with the eager ones).
+    Picklable (the index, not compiled rules), immutable but for a cache of compiled signatures.
+    """
+
+    def __init__(self, layers: Sequence[tuple[Path, dict[str, dict]]], skip: frozenset[str] = frozenset()):
+        self.files: dict[str, tuple[str, ...]] = {}
+        self.domains: dict[str, str] = {}
+        self.keys: dict[str, list[tuple[int, int, str, tuple[str, ...]]]] = {}
+        self.scanned: list[tuple[int, int, str, tuple[str, ...]]] = []
+        sigs: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for directory, entries in layers:
+            for stem, e in entries.items():
+                if stem in skip:
+                    continue
+                self.files[stem] = (*self.files.get(stem, ()), str(directory / f"{stem}.yaml"))
+                for d in e.get("domains", ()):
+                    self.domains.setdefault(d, stem)
+                own = sigs.setdefault(stem, [])
+                for source, contains in e.get("signatures", ()):
+                    if (source, tuple(contains)) not in own:
+                        own.append((source, tuple(contains)))
+        self.names = tuple(sorted(self.files))
+        for rank, stem in enumerate(self.names):
+            for n, (source, contains) in enumerate(sigs.get(stem, ()), 1):
+                key = signature_key(source)
+                entry = (rank, n, source, contains)
+                if key is None:
+                    self.scanned.append(entry)
+                else:
+                    self.keys.setdefault(key, []).append(entry)
+        self._compiled: dict[str, Signature | None] = {}
+        self._lock = threading.Lock()
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_compiled"], state["_lock"] = {}, None
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.files
+
+    def site_of_domain(self, host: str) -> str | None:
+        return self.domains.get(host)
+
+    def by_signature(self, text: str) -> tuple[str | None, int]:
+        """(the first site, in load order, with a signature found in `text`, the signature's number within
+        the site), or (None, 0). `text`: the window the eager sites were searched in."""
+        found = []
+        for key in set(line_key(text).split("\n")):  # (folding digits never crosses a line)
+            hits = self.keys.get(key)
+            if hits:
+                found += hits
+        found += self.scanned
+        for rank, n, source, contains in sorted(found):
+            sig = self._signature(source, contains)
+            if sig is not None and sig.search(text, 1.0):
+                return self.names[rank], n
+        return None, 0
+
+    def _signature(self, source: str, contains: tuple[str, ...]) -> Signature | None:
+        key = f"{source}\x00{contains}"
+        sig = self._compiled.get(key, False)
+        if sig is False:
+            from cleaner.ruleset.loader import _can_backtrack_badly
+
+            try:
+                sig = Signature(regex.compile(source, regex.MULTILINE), _can_backtrack_badly(source), contains)
+            except regex.error:
+                sig = None  # compiling the site's file reports it, naming the file
+            with self._lock:
+                self._compiled[key] = sig
+        return sig
+
+    def compile(self, name: str) -> RuleSet:
+        """The site's rule set: its files in layer order, validated, compiled and combined. Raises
+        RuleError (one line naming the file, rule and key)."""
+        from cleaner.ruleset.layers import combine
+        from cleaner.ruleset.loader import load_site_file
+
+        ruleset = None
+        for path in self.files[name]:
+            ruleset = combine(ruleset, load_site_file(Path(path)))
+        if ruleset is None:  # pragma: no cover - every catalogued site has a file
+            raise RuleError(f"{name}: no rule file")
+        return ruleset

@@ -108,9 +108,12 @@ print(json.dumps(dict(load=load, rss=rss, pickle=len(blob), clean=best, found=fo
 """
 
 
+CODE = ROOT  # the checkout measured (--code: an older one, for "before" figures)
+
+
 def measure(rules, docs_file: Path, reps: int = 3) -> dict:
-    res = subprocess.run([sys.executable, "-c", _CHILD.format(root=str(ROOT)), json.dumps(rules), str(docs_file),
-                          str(reps)], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    res = subprocess.run([sys.executable, "-c", _CHILD.format(root=str(CODE)), json.dumps(rules), str(docs_file),
+                          str(reps)], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(CODE)})
     if res.returncode:
         sys.exit(res.stderr[-3000:])
     return json.loads(res.stdout.strip().splitlines()[-1])
@@ -130,26 +133,28 @@ def report(name: str, shipped: dict, learned: dict, docs: int) -> None:
           f"rules alone: {learned['clean'] / shipped['clean']:.2f}x; {learned['found']} of {docs} found their site")
 
 
-def bench_learn(sites: int, pages: int, tmp: Path) -> None:
+def bench_learn(sites: int, pages: int, tmp: Path, keep: Path | None) -> None:
     from cleaner.api import default_rules_dir
     from cleaner.learn.driver import LearnOptions, build_profiles, learn_to_dir
 
-    crawl = tmp / "crawl.jsonl"
-    n = write_crawl(crawl, sites, pages)
-    t = time.perf_counter()
-    run = build_profiles([str(crawl)], LearnOptions(), workers=1)
-    t1 = time.perf_counter()
-    outcomes = learn_to_dir(run, tmp / "learned", workers=1)
-    t2 = time.perf_counter()
-    learned = sum(1 for o in outcomes if o.file)
-    print(f"learning {sites} sites x {pages} pages ({n} records): reading {t1 - t:.1f} s, learning {t2 - t1:.1f} s: "
-          f"{(t2 - t) / sites * 1e3:.1f} ms a site wall ({(t2 - t1) / sites * 1e3:.1f} ms learning); "
-          f"{learned} sites learned; peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3:.0f} MB")
+    learned = keep or tmp / "learned"
+    if not (learned / "learned.json").exists():
+        crawl = tmp / "crawl.jsonl"
+        n = write_crawl(crawl, sites, pages)
+        t = time.perf_counter()
+        run = build_profiles([str(crawl)], LearnOptions(), workers=1)
+        t1 = time.perf_counter()
+        outcomes = learn_to_dir(run, learned, workers=1)
+        t2 = time.perf_counter()
+        print(f"learning {sites} sites x {pages} pages ({n} records): reading {t1 - t:.1f} s, learning "
+              f"{t2 - t1:.1f} s: {(t2 - t) / sites * 1e3:.1f} ms a site wall ({(t2 - t1) / sites * 1e3:.1f} ms "
+              f"learning); {sum(1 for o in outcomes if o.file)} sites learned; peak RSS "
+              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3:.0f} MB")
     docs = tmp / "docs.json"
     chosen = list(range(0, sites, max(1, sites // 500)))
     clean_docs(docs, chosen, pages)
     shipped = measure(None, docs)
-    with_learned = measure([str(default_rules_dir()), str(tmp / "learned")], docs)
+    with_learned = measure([str(default_rules_dir()), str(learned)], docs)
     report(f"[shipped, learned {sites} sites]", shipped, with_learned, len(chosen) * pages)
 
 
@@ -202,12 +207,15 @@ def main() -> None:
     ap.add_argument("what", choices=("learn", "many"))
     ap.add_argument("--sites", type=int)
     ap.add_argument("--pages", type=int, default=4)
-    ap.add_argument("--keep", type=Path, help="many: generate the learned files here once and reuse them")
+    ap.add_argument("--keep", type=Path, help="learn or generate the learned files here once, and reuse them")
+    ap.add_argument("--code", type=Path, help="measure loading and cleaning with this checkout (before figures)")
     args = ap.parse_args()
+    global CODE
+    CODE = args.code or ROOT
     tmp = Path(tempfile.mkdtemp(prefix="cleaner-scale-"))
     try:
         if args.what == "learn":
-            bench_learn(args.sites or 2000, args.pages, tmp)
+            bench_learn(args.sites or 2000, args.pages, tmp, args.keep)
         else:
             bench_many(args.sites or 100_000, tmp, args.keep)
     finally:

@@ -10,6 +10,7 @@ matched in full. Pure data, built once per rule list; no I/O, no state between d
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -138,8 +139,8 @@ def _by_char(rules: list[tuple[int, tuple[str, ...]]], reverse: bool) -> dict[st
     `reverse`): a found line is tested against those rules only."""
     out: dict[str, list[tuple[int, re.Pattern]]] = {}
     for p, ks in rules:
-        keys = [k[::-1] for k in ks] if reverse else list(ks)
-        own = re.compile(_trie(keys))
+        keys = frozenset(k[::-1] for k in ks) if reverse else frozenset(ks)
+        own = _trie_pattern(keys)
         for c in {k[0] if reverse else k[:2] for k in keys}:
             out.setdefault(c, []).append((p, own))
     return {c: tuple(v) for c, v in out.items()}
@@ -198,7 +199,7 @@ def _by_first_char(keys: set[str]) -> tuple[dict[str, re.Pattern], frozenset[str
     for k in keys:
         if len(k) > 1:
             groups.setdefault(k[:2], set()).add(k)
-    return {c: re.compile(_trie(ks)) for c, ks in groups.items()}, frozenset(k for k in keys if len(k) == 1)
+    return {c: _trie_pattern(frozenset(ks)) for c, ks in groups.items()}, frozenset(k for k in keys if len(k) == 1)
 
 
 def _line_starts(keys: set[str]) -> re.Pattern | None:
@@ -207,8 +208,21 @@ def _line_starts(keys: set[str]) -> re.Pattern | None:
     as a trie."""
     if not keys:
         return None
+    return _line_starts_pattern(frozenset(keys))
+
+
+@functools.lru_cache(maxsize=4096)
+def _line_starts_pattern(keys: frozenset[str]) -> re.Pattern:
     first = "".join(sorted({re.escape(k[0]) for k in keys}))
     return re.compile(f"\\n(?=[{first}])" + _trie(keys))
+
+
+@functools.lru_cache(maxsize=16384)
+def _trie_pattern(keys: frozenset[str]) -> re.Pattern:
+    """`_trie(keys)` compiled. Memoised (a pure function of its keys): the same word lists (the generic
+    rules') recur in the plan of every site, and a site loaded on demand or learned must not pay for
+    building their tries again (about 50 ms)."""
+    return re.compile(_trie(keys))
 
 
 def _trie(keys: Iterable[str]) -> str:

@@ -372,13 +372,18 @@ def learn_all(profiles: dict[str, SiteProfile], *, min_pages: int = MIN_PAGES,
     """(`learn_site`, `check_learned`) for every site, in sorted order; sites in parallel with `workers`
     (compiling and checking a learned file costs more than learning it)."""
     sites = sorted(profiles)
-    if workers <= 1 or len(sites) < 2:
+    # a site below the page minimum is told so at once, here: it is never sent to a worker
+    big = [s for s in sites if profiles[s].pages >= min_pages and len(profiles[s].sample) >= min_pages]
+    if workers <= 1 or len(big) < 2:
         return [_induce(profiles[s], min_pages) for s in sites]
-    pool = ProcessPoolExecutor(min(workers, len(sites)), mp_context=_context(), initializer=_init_worker)
+    pool = ProcessPoolExecutor(min(workers, len(big)), mp_context=_context(), initializer=_init_worker)
     try:
-        return list(pool.map(_induce, (profiles[s] for s in sites), [min_pages] * len(sites)))
+        chunk = max(1, min(64, len(big) // (8 * workers)))  # fewer round trips; still balanced
+        learned = dict(zip(big, pool.map(_induce, (profiles[s] for s in big), [min_pages] * len(big),
+                                         chunksize=chunk)))
     finally:
         pool.shutdown(cancel_futures=True)
+    return [learned[s] if s in learned else _induce(profiles[s], min_pages) for s in sites]
 
 
 def _induce(profile: SiteProfile, min_pages: int) -> tuple[LearnedSite, str | None]:

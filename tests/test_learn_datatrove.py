@@ -40,6 +40,9 @@ def test_learn_signature_merge_and_clean_stages(tmp_path, merge_tasks):
     reports = [json.loads(p.read_text()) for p in sorted(rules.glob("learned-*.json"))]
     assert sorted(s["site"] for r in reports for s in r["sites"]) == ["example.org", "other.com", "tiny.net"]
     assert CliRunner().invoke(app, ["rules", "check", str(rules)]).exit_code == 0
+    # each bucket indexes its files: CleanerStep loads the sites on demand, reading no rule file to start
+    assert sorted(p.name for p in rules.glob("index-*.json")) == [f"index-{k:04d}.json" for k in range(merge_tasks)]
+    assert CleanerStep(rules=str(rules)).cleaner.catalog.names == ("example.org", "other.com")
     clean = [JsonlReader(str(dump), text_key="text"), CleanerStep(rules=str(rules)),
              JsonlWriter(str(out), compression=None)]
     run(clean, tmp_path, "clean", tasks=2)

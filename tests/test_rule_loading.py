@@ -181,3 +181,14 @@ def test_a_worker_over_many_learned_sites_starts_from_the_index(learned, monkeyp
     monkeypatch.setattr(catalog, "_entry_of", no_reading)
     cleaner = Cleaner.from_rules([default_rules_dir(), learned])
     assert len(cleaner.catalog) == len(NAMES)
+
+
+def test_cleaner_step_loads_learned_sites_on_demand(learned):
+    pytest.importorskip("datatrove")
+    from cleaner.integrations.datatrove import CleanerStep
+
+    step = pickle.loads(pickle.dumps(CleanerStep(rules=str(learned))))
+    cleaner = step.cleaner
+    assert cleaner.catalog is not None and len(cleaner.catalog) == len(NAMES) and not cleaner._cache
+    doc = page("elm", 3)
+    assert cleaner.clean(doc["text"], url=doc["url"]).site == "elm-herald.example"

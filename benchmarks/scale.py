@@ -2,6 +2,7 @@
 
     python benchmarks/scale.py learn [--sites 2000] [--pages 4]     # learn, load, clean with the learned dir
     python benchmarks/scale.py many [--sites 100000]                # a worker over 100k learned files
+    python benchmarks/scale.py throughput [--sites 5000 --pages 20] [--workers 2]   # learning a crawl
 
 Every site has its own chrome (a header line naming it, a menu, a footer with a counter, a copyright line
 that serves as its signature) around an article of seeded random prose, so each learns its own rules.
@@ -17,6 +18,9 @@ its name, domain, signature and lines substituted; `learned.json` and the index 
 fresh process: a worker's start (`Cleaner.from_rules`, unpickling it as a pool worker does) in seconds
 and peak RSS, and cleaning 2,000 pages of 500 of the sites against the shipped rules alone. Targets:
 start < 10 s and < 500 MB, cleaning within 1.5x of the shipped rules.
+
+`throughput`: `cleaner learn`'s two parts (reading into profiles, learning each site) over N sites x P
+pages, with `--workers`; `--pages 1` is a crawl of one-page sites, where nothing can be learned.
 """
 from __future__ import annotations
 
@@ -84,7 +88,7 @@ def write_crawl(path: Path, sites: int, pages: int) -> int:
 # --- measured in a fresh process (peak RSS is per process) -----------------------------------------------
 
 _CHILD = r"""
-import json, pickle, resource, sys, time
+import json, pickle, sys, time
 sys.path.insert(0, {root!r})
 from cleaner import Cleaner
 from cleaner.api import default_rules_dir
@@ -94,7 +98,9 @@ c = Cleaner.from_rules(rules)
 blob = pickle.dumps(c)
 c = pickle.loads(blob)  # as a pool worker receives it
 load = time.perf_counter() - t
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+def hwm():  # this process's peak RSS (ru_maxrss would carry the parent's across exec)
+    return int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1]) * 1024
+rss = hwm()
 t = time.process_time()
 found = sum(1 for d in docs if c.clean(d["text"], url=d.get("url")).site)  # the first pass compiles sites
 cold = time.process_time() - t
@@ -106,7 +112,7 @@ for _ in range(reps):
     el = time.process_time() - t
     best = el if best is None else min(best, el)
 print(json.dumps(dict(load=load, rss=rss, pickle=len(blob), clean=best, cold=cold, found=found,
-                      rss_after=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)))
+                      rss_after=hwm())))
 """
 
 
@@ -206,9 +212,26 @@ def bench_many(sites: int, tmp: Path, keep: Path | None) -> None:
     report(f"[shipped, {sites} learned sites]", shipped, with_learned, len(json.loads(docs.read_text())))
 
 
+def bench_throughput(sites: int, pages: int, workers: int, tmp: Path) -> None:
+    from cleaner.learn.driver import LearnOptions, build_profiles, learn_to_dir
+
+    crawl = tmp / "crawl.jsonl"
+    n = write_crawl(crawl, sites, pages)
+    t = time.perf_counter()
+    run = build_profiles([str(crawl)], LearnOptions(), workers=workers)
+    t1 = time.perf_counter()
+    outcomes = learn_to_dir(run, tmp / "learned", workers=workers)
+    t2 = time.perf_counter()
+    print(f"{n:,} records of {sites:,} sites ({crawl.stat().st_size / 1e6:.0f} MB), {workers} worker(s): reading "
+          f"{t1 - t:.1f} s ({n / (t1 - t):,.0f} records/s), learning {t2 - t1:.1f} s "
+          f"({(t2 - t1) / sites * 1e3:.1f} ms a site), {sum(1 for o in outcomes if o.file):,} sites learned; "
+          f"peak RSS {run.peak_rss / 1e6:.0f} MB")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("what", choices=("learn", "many"))
+    ap.add_argument("what", choices=("learn", "many", "throughput"))
+    ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--sites", type=int)
     ap.add_argument("--pages", type=int, default=4)
     ap.add_argument("--keep", type=Path, help="learn or generate the learned files here once, and reuse them")
@@ -218,7 +241,9 @@ def main() -> None:
     CODE = args.code or ROOT
     tmp = Path(tempfile.mkdtemp(prefix="cleaner-scale-"))
     try:
-        if args.what == "learn":
+        if args.what == "throughput":
+            bench_throughput(args.sites or 5000, args.pages, args.workers, tmp)
+        elif args.what == "learn":
             bench_learn(args.sites or 2000, args.pages, tmp, args.keep)
         else:
             bench_many(args.sites or 100_000, tmp, args.keep)

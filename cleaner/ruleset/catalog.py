@@ -65,15 +65,15 @@ def signature_key(source: str) -> str | None:
 
 
 def _entry_of(path: Path, st: os.stat_result) -> dict:
-    """What the index records of one rule file: its size, domains and signatures."""
+    """What the index records of one rule file: its size, domains and signatures ([regex, contains, key])."""
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_FAST_LOADER)
     except (UnicodeDecodeError, yaml.YAMLError):
         data = None  # compiling the file reports the error, with the file's name
     if not isinstance(data, dict):
         data = {}
-    sigs = [[s.get("regex"), list(s.get("contains", ()))] for s in data.get("signatures", ()) or ()
-            if isinstance(s, dict) and isinstance(s.get("regex"), str)]
+    sigs = [[s["regex"], list(s.get("contains", ())), signature_key(s["regex"])]
+            for s in data.get("signatures", ()) or () if isinstance(s, dict) and isinstance(s.get("regex"), str)]
     domains = [d for d in data.get("domains", ()) or () if isinstance(d, str)]
     return {"size": st.st_size, "domains": domains, "signatures": sigs}
 
@@ -98,7 +98,7 @@ def read_index(directory: Path) -> dict[str, dict]:
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             continue  # a damaged index is only a cache: the files themselves are read
     entries = {}
-    for stem, e in sorted(_site_files(directory).items()):
+    for stem, e in _site_files(directory).items():
         st = e.stat()
         got, written = recorded.get(stem, (None, 0))
         # current: the same size, and not changed since the index was written (after its files)
@@ -132,26 +132,30 @@ class Catalog:
     """
 
     def __init__(self, layers: Sequence[tuple[Path, dict[str, dict]]], skip: frozenset[str] = frozenset()):
-        self.files: dict[str, tuple[str, ...]] = {}
+        self.dirs = tuple(str(d) for d, _ in layers)
+        self.files: dict[str, tuple[int, ...]] = {}  # site -> the layers (`dirs`) that have its file
         self.domains: dict[str, str] = {}
         self.keys: dict[str, list[tuple[int, int, str, tuple[str, ...]]]] = {}
         self.scanned: list[tuple[int, int, str, tuple[str, ...]]] = []
-        sigs: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-        for directory, entries in layers:
+        sigs: dict[str, list[tuple[str, tuple[str, ...], str | None]]] = {}
+        one = (0,)
+        for k, (_, entries) in enumerate(layers):
             for stem, e in entries.items():
                 if stem in skip:
                     continue
-                self.files[stem] = (*self.files.get(stem, ()), str(directory / f"{stem}.yaml"))
+                self.files[stem] = one if k == 0 else (*self.files.get(stem, ()), k)
                 for d in e.get("domains", ()):
-                    self.domains.setdefault(d, stem)
-                own = sigs.setdefault(stem, [])
-                for source, contains in e.get("signatures", ()):
-                    if (source, tuple(contains)) not in own:
-                        own.append((source, tuple(contains)))
+                    self.domains.setdefault(stem if d == stem else d, stem)  # (one string: pickled once)
+                found = e.get("signatures")
+                if found:
+                    own = sigs.setdefault(stem, [])
+                    for sig in found:
+                        source, contains = sig[0], tuple(sig[1])
+                        if not own or all((source, contains) != o[:2] for o in own):  # layers: each once
+                            own.append((source, contains, sig[2] if len(sig) > 2 else signature_key(source)))
         self.names = tuple(sorted(self.files))
         for rank, stem in enumerate(self.names):
-            for n, (source, contains) in enumerate(sigs.get(stem, ()), 1):
-                key = signature_key(source)
+            for n, (source, contains, key) in enumerate(sigs.get(stem, ()), 1):
                 entry = (rank, n, source, contains)
                 if key is None:
                     self.scanned.append(entry)
@@ -214,8 +218,8 @@ class Catalog:
         from cleaner.ruleset.loader import load_site_file
 
         ruleset = None
-        for path in self.files[name]:
-            ruleset = combine(ruleset, load_site_file(Path(path)))
+        for k in self.files[name]:
+            ruleset = combine(ruleset, load_site_file(Path(self.dirs[k]) / f"{name}.yaml"))
         if ruleset is None:  # pragma: no cover - every catalogued site has a file
             raise RuleError(f"{name}: no rule file")
         return ruleset

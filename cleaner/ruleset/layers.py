@@ -21,7 +21,10 @@ from cleaner.ruleset.model import RuleError, RuleSet
 
 def is_learned_dir(path: str | Path) -> bool:
     """A directory written by `cleaner learn`, `--learn` or `LearnMerge` (it has `learned*.json`)."""
-    return Path(path).is_dir() and any(Path(path).glob("learned*.json"))
+    path = Path(path)
+    if (path / "learned.json").is_file() or (path / "learned-0000.json").is_file():
+        return True  # (without listing a directory of 100,000 files)
+    return path.is_dir() and any(path.glob("learned*.json"))
 
 
 def combine(base: RuleSet | None, extra: RuleSet) -> RuleSet:

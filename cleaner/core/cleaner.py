@@ -144,8 +144,9 @@ class TextCleaner:
         self.catalog, self.cached_sites = catalog, cached_sites
         # (Layout rules,) site rules, then generic rules: one plan per site (None: no site) and layout.
         self._plans: dict[tuple[str | None, str | None], RulePlan] = {}
-        for rs in (*sites, None):
+        for rs in sites:
             self._plans.update(_site_plans(rs, generic))
+        self._generic_plan: RulePlan | None = None  # documents of no site: built on first use
         self._cache: OrderedDict[str, tuple] = OrderedDict()  # sites loaded on demand, least recent first
         self._lock = threading.Lock()
 
@@ -187,9 +188,12 @@ class TextCleaner:
         return self._lazy_entry(name)[0]
 
     def _plan(self, ruleset, layout: str | None) -> RulePlan:
-        name = ruleset.name if ruleset is not None else None
-        plan = self._plans.get((name, layout))
-        return plan if plan is not None else self._lazy_entry(name)[1][name, layout]
+        if ruleset is None:
+            if self._generic_plan is None:  # (a race builds it twice, alike)
+                self._generic_plan = RulePlan(_chain(None, self.generic))
+            return self._generic_plan
+        plan = self._plans.get((ruleset.name, layout))
+        return plan if plan is not None else self._lazy_entry(ruleset.name)[1][ruleset.name, layout]
 
     def clean_text(self, text: str, url: str | None = None, site: str | None = None, *, ruleset=None,
                    page_meta: dict[str, str] | None = None, warnings: list[str] | None = None,

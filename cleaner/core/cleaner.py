@@ -151,6 +151,7 @@ class TextCleaner:
         self._lock = threading.Lock()
 
     def __getstate__(self):
+        self._plan(None, None)  # a worker receives it built: its first document must not pay for it
         state = self.__dict__.copy()
         state["_cache"], state["_lock"] = OrderedDict(), None  # the index travels, not compiled sites
         return state

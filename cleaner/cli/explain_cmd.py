@@ -22,7 +22,7 @@ _LABEL = {"kept": "kept", "changed": "changed", "drop": "dropped", "cut": "cut",
 def explain(
     file: Annotated[Path, typer.Argument(help="A text or HTML file, or - for stdin.", allow_dash=True)],
     url: Annotated[Optional[str], typer.Option(help="The page URL (chooses the site's rules).")] = None,
-    site: Annotated[Optional[str], typer.Option(help="Site rules to use when neither URL nor content tells.")] = None,
+    site: Annotated[Optional[str], typer.Option(help="Site rules for documents without URL (before content signatures).")] = None,
     rules: Annotated[Optional[list[Path]], typer.Option(
         help="Rules directory (default: the shipped rules); repeat to layer several "
         "(a learned one goes on the shipped rules).")] = None,

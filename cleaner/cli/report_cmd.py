@@ -31,7 +31,7 @@ def report(
     sample: Annotated[int, typer.Option(help="Documents to sample (reservoir sampling over all inputs).",
                                         min=1)] = 500,
     seed: Annotated[int, typer.Option(help="Seed of the sample: the same inputs and seed give the same report.")] = 0,
-    site: Annotated[Optional[str], typer.Option(help="Site rules to use when neither URL nor content tells.")] = None,
+    site: Annotated[Optional[str], typer.Option(help="Site rules for documents without URL (before content signatures).")] = None,
     input_format: InputFormatOpt = None,
     text_field: TextFieldOpt = "text",
     html_field: HtmlFieldOpt = "html",

@@ -139,11 +139,18 @@ def _by_char(rules: list[tuple[int, tuple[str, ...]]], reverse: bool) -> dict[st
     `reverse`): a found line is tested against those rules only."""
     out: dict[str, list[tuple[int, re.Pattern]]] = {}
     for p, ks in rules:
-        keys = frozenset(k[::-1] for k in ks) if reverse else frozenset(ks)
-        own = _trie_pattern(keys)
-        for c in {k[0] if reverse else k[:2] for k in keys}:
+        own, starts = _rule_trie(ks, reverse)
+        for c in starts:
             out.setdefault(c, []).append((p, own))
     return {c: tuple(v) for c, v in out.items()}
+
+
+@functools.lru_cache(maxsize=16384)
+def _rule_trie(ks: tuple[str, ...], reverse: bool) -> tuple[re.Pattern, tuple[str, ...]]:
+    """One rule's own trie (over its reversed entries for `reverse`) and the characters its entries
+    start with (`_by_char`'s keys). Memoised as `_trie_pattern` is."""
+    keys = frozenset(k[::-1] for k in ks) if reverse else frozenset(ks)
+    return _trie_pattern(keys), tuple(sorted({k[0] if reverse else k[:2] for k in keys}))
 
 
 def _edge_hits(keys: re.Pattern | tuple | None, rules: dict[str, tuple[tuple[int, re.Pattern], ...]], text: str,

@@ -439,7 +439,10 @@ def _signature_sources(yaml_text: str | None) -> list[str]:
         return []
     import yaml
 
-    doc = yaml.safe_load(m.group()) or {}
+    try:
+        doc = yaml.safe_load(m.group()) or {}
+    except yaml.YAMLError:  # a file that does not read back is not written anyway (check_learned)
+        return []
     return [s["regex"] for s in doc.get("signatures", ()) if isinstance(s, dict) and isinstance(s.get("regex"), str)]
 
 

@@ -159,3 +159,39 @@ def test_the_page_renders_rules_a_document_and_filters_by_rule(tmp_path):
     shot = tmp_path / "report.png"
     _chromium(tmp_path, f"--screenshot={shot}", f"{page.as_uri()}#rule={RULE}&doc={hit[0]}")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+
+
+HOSTILE_ID = "x\x1b]0;PWNED\x07\x1b[2J\ud800"
+HOSTILE_URL = "https://example.com/a\x1b[31m\udc80"
+
+
+def _hostile_dump(tmp_path):
+    dump = tmp_path / "hostile.jsonl"
+    dump.write_text("".join(json.dumps({"id": f"{HOSTILE_ID}{i}", "url": f"{HOSTILE_URL}{i}",
+                                        "text": f"Article {i} holds a sentence long enough to be kept.\nShare"}) + "\n"
+                            for i in range(3)), encoding="ascii")  # JSON escapes: the lone surrogates survive
+    return dump
+
+
+def _cli(*args):
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "cleaner.cli.main", *map(str, args)], capture_output=True,
+                          timeout=120)
+
+
+def test_report_with_lone_surrogates_writes_valid_utf8(tmp_path):
+    """Issue 18.2: an id or URL holding a lone surrogate ended `report` in a UnicodeEncodeError traceback
+    (failed before the fix)."""
+    r = _cli("report", _hostile_dump(tmp_path), "-o", tmp_path / "r.html")
+    assert r.returncode == 0 and b"Traceback" not in r.stderr, r.stderr
+    data = _page_data((tmp_path / "r.html").read_bytes().decode("utf-8"))
+    assert data["docs"][0]["id"] == "x\x1b]0;PWNED\x07\x1b[2J\ufffd0"  # the page shows them (as text)
+
+
+def test_report_text_shows_no_terminal_escapes(tmp_path):
+    """Issue 18.9: ids and URLs reached the terminal raw in `report --format text` (failed before the fix)."""
+    r = _cli("report", _hostile_dump(tmp_path), "--format", "text", "--against", "none")
+    assert r.returncode == 0, r.stderr
+    out = r.stdout.decode("utf-8")
+    assert "\x1b" not in out and "\x07" not in out and "x\\x1b]0;PWNED\\x07\\x1b[2J\ufffd0" in out

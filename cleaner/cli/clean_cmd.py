@@ -18,6 +18,7 @@ from cleaner.cli.common import (
     EXIT_FAILED, EXIT_INTERRUPTED, EXIT_RUN_FAILED, EXIT_USAGE, check_input_format, err, fail, load_cleaner,
     HtmlFieldOpt, IdFieldOpt, InputFormatOpt, TextFieldOpt, UrlFieldOpt,
 )
+from cleaner.core.cleaner import printable
 from cleaner.io.writers import OUTPUTS
 
 _OUT_FORMATS = ("auto", *OUTPUTS)
@@ -114,11 +115,11 @@ def clean(
     def on_reject(r: dict) -> None:
         if to_stdout and not quiet:
             where = f":{r['line']}" if "line" in r else (f"@{r['offset']}" if "offset" in r else "")
-            err.print(f"rejected {r['source']}{where}: {r['reason']}", markup=False, soft_wrap=True)
+            err.print(printable(f"rejected {r['source']}{where}: {r['reason']}"), markup=False, soft_wrap=True)
 
     def on_warning(doc: str, w: str) -> None:
         if to_stdout and not quiet:
-            err.print(f"warning: {doc}: {w}", markup=False, soft_wrap=True)
+            err.print(printable(f"warning: {doc}: {w}"), markup=False, soft_wrap=True)
 
     try:
         report = run_batch(

@@ -14,6 +14,7 @@ from typing import Annotated, Optional
 import typer
 
 from cleaner.cli.clean_cmd import clean as _clean
+from cleaner.core.cleaner import printable
 from cleaner.cli.common import EXIT_INTERRUPTED, EXIT_RUN_FAILED, check_input_format, err, fail, load_cleaner, out
 
 # The input options are `clean`'s own (same names, help and defaults), not copies.
@@ -74,7 +75,7 @@ def print_outcomes(outcomes) -> None:
     for o in outcomes:
         s = o.learned
         where = f" -> {o.file}" if o.file else ""
-        out.print(f"{s.site}: {s.reason}{where}", markup=False, highlight=False, soft_wrap=True)
+        out.print(printable(f"{s.site}: {s.reason}{where}"), markup=False, highlight=False, soft_wrap=True)
         for c in o.conflicts:
             if c.get("error"):
                 out.print(f"  conflict check failed: {c['error']}", markup=False, soft_wrap=True)
@@ -95,7 +96,7 @@ def print_summary(run, outcomes, output: Path, induced: float | None = None) -> 
               + (f"; {conflicts} site(s) with conflicts" if conflicts else ""), markup=False, soft_wrap=True)
     if run.rejected:
         eg = run.rejects[0]
-        err.print(f"{run.rejected:,} record(s) could not be read, e.g. {eg['source']}: {eg['reason']}",
+        err.print(printable(f"{run.rejected:,} record(s) could not be read, e.g. {eg['source']}: {eg['reason']}"),
                   markup=False, soft_wrap=True)
 
 

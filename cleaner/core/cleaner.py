@@ -19,6 +19,21 @@ from cleaner.core.sites import SiteIndex, url_host
 METADATA_FIELDS = ("author", "publisher", "date", "source_url")
 _CONTROLS = tuple(chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)))
 LONE_SURROGATES = re.compile("[\ud800-\udfff]")  # no UTF-8 encodes them
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """`text` (an id, URL, path, site name) safe on one terminal line: control characters (ESC starts
+    terminal escapes; BEL, CR, newlines) shown as `\\x1b`, lone surrogates (no UTF-8 encodes them) as
+    U+FFFD. Every piece of user text that reaches a terminal goes through here."""
+    if text.isprintable():
+        return text
+    return _UNPRINTABLE.sub(_shown_char, text)
+
+
+def _shown_char(m: re.Match) -> str:
+    c = m.group()
+    return "\ufffd" if "\ud800" <= c <= "\udfff" else f"\\x{ord(c):02x}"
 
 
 # --- stages -------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 from typing import BinaryIO
 
-from cleaner.core.cleaner import LONE_SURROGATES
+from cleaner.core.cleaner import LONE_SURROGATES, printable
 
 from ._extras import require
 from .compression import Compressor, suffix
@@ -318,7 +318,7 @@ class StreamWriter:
                     self.stream.write(b"\n")
                 self.first = False
                 if self.headers:
-                    self.stream.write(b"==> " + utf8(name)[0] + b" <==\n")
+                    self.stream.write(b"==> " + printable(name).encode() + b" <==\n")
                 self.stream.write(body)
         self.stream.flush()
 

@@ -351,5 +351,8 @@ def _host(url: str | None) -> str | None:
     """The host of a URL, `www.` dropped: how documents without site rules are grouped."""
     if not url:
         return None
-    host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    try:
+        host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    except ValueError:  # "Invalid IPv6 URL": a hostile or broken URL groups with no host
+        return None
     return host.removeprefix("www.") or None

@@ -195,3 +195,14 @@ def test_report_text_shows_no_terminal_escapes(tmp_path):
     assert r.returncode == 0, r.stderr
     out = r.stdout.decode("utf-8")
     assert "\x1b" not in out and "\x07" not in out and "x\\x1b]0;PWNED\\x07\\x1b[2J\ufffd0" in out
+
+
+def test_report_refuses_to_overwrite_its_input(tmp_path):
+    """Issue 18.11: `report f.jsonl -o f.jsonl` overwrote the input dump (failed before the fix); now the
+    check `clean` and `learn` use refuses it, as it refuses a directory."""
+    dump = _hostile_dump(tmp_path)
+    before = dump.read_bytes()
+    r = RUN.invoke(app, ["report", str(dump), "-o", str(dump)])
+    assert r.exit_code == 2 and "is one of the inputs" in r.stderr and dump.read_bytes() == before
+    r = RUN.invoke(app, ["report", str(dump), "-o", str(tmp_path)])
+    assert r.exit_code == 2 and "is a directory" in r.stderr

@@ -15,7 +15,8 @@ from typing import Annotated, Optional
 import typer
 
 from cleaner.cli.common import (
-    EXIT_FAILED, EXIT_INTERRUPTED, EXIT_RUN_FAILED, EXIT_USAGE, check_input_format, err, fail, load_cleaner,
+    EXIT_FAILED, EXIT_INTERRUPTED, EXIT_RUN_FAILED, EXIT_USAGE, check_input_format, check_output, err, fail,
+    load_cleaner,
     HtmlFieldOpt, IdFieldOpt, InputFormatOpt, TextFieldOpt, UrlFieldOpt,
 )
 from cleaner.core.cleaner import printable
@@ -88,8 +89,7 @@ def clean(
     check_input_format(input_format)
     if paths.count("-") > 1:
         raise fail("stdin (-) can be read only once")
-    if output is not None and output.exists() and not output.is_dir():
-        raise fail(f"{output} exists and is not a directory")
+    check_output(output, paths, directory=True)
 
     learned = None
     if learn:

@@ -15,7 +15,9 @@ import typer
 
 from cleaner.cli.clean_cmd import clean as _clean
 from cleaner.core.cleaner import printable
-from cleaner.cli.common import EXIT_INTERRUPTED, EXIT_RUN_FAILED, check_input_format, err, fail, load_cleaner, out
+from cleaner.cli.common import (
+    EXIT_INTERRUPTED, EXIT_RUN_FAILED, check_input_format, check_output, err, fail, load_cleaner, out,
+)
 
 # The input options are `clean`'s own (same names, help and defaults), not copies.
 _OPT = typing.get_type_hints(_clean, include_extras=True)
@@ -49,8 +51,7 @@ def learn(
     from cleaner.learn.driver import LearnOptions, build_profiles, hand_sites, learn_to_dir
 
     check_input_format(input_format)
-    if output.exists() and not output.is_dir():
-        raise fail(f"{output} exists and is not a directory")
+    check_output(output, paths, directory=True)
     hand = load_cleaner(rules)
     opts = LearnOptions(
         fields=Fields(text_field, html_field, url_field, id_field), input_format=input_format, site=site,

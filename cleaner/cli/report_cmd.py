@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from cleaner.cli.common import (
-    EXIT_RUN_FAILED, check_input_format, err, fail,
+    EXIT_RUN_FAILED, check_input_format, check_output, err, fail,
     HtmlFieldOpt, IdFieldOpt, InputFormatOpt, TextFieldOpt, UrlFieldOpt,
 )
 
@@ -60,6 +60,7 @@ def report(
     for p in paths:
         if p != "-" and not Path(p).exists():
             raise fail(f"{p}: no such file or directory")
+    check_output(output, paths, directory=False)
     try:
         cleaner, sets, notes = load_rules(rules)
         new = Rules(cleaner, sets, describe(rules))

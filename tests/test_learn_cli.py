@@ -350,3 +350,26 @@ def test_learning_workers_exit_when_their_parent_is_killed(tmp_path, command):
     for pid in left:  # do not leave them behind, whatever the outcome
         os.kill(pid, signal.SIGKILL)
     assert left == []
+
+
+def test_clean_learn_holds_the_output_lock_while_it_learns(tmp_path):
+    """Issue 18.6: a second `clean --learn` into the OUT of a live one was not refused and deleted the
+    first one's live learned.tmp-* directory (failed before the fix). Another process holds the lock here."""
+    dump = write_jsonl(tmp_path / "dump.jsonl", [r for i in range(2) for r in site_records(f"site{i}.org", 5)])
+    out = tmp_path / "out"
+    live = out / ".cleaner" / "learned.tmp-1"
+    live.mkdir(parents=True)
+    holder = subprocess.Popen([sys.executable, "-c", "import sys; from pathlib import Path; from cleaner.batch.resume "
+                               "import RunLock; RunLock(Path(sys.argv[1])); print('held', flush=True); sys.stdin.read()",
+                               str(out)], env={**os.environ, "PYTHONPATH": str(ROOT)}, stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        res = RUN.invoke(app, ["clean", str(dump), "-o", str(out), "--learn", "-q"])
+        assert res.exit_code == 2 and "in use by another cleaner run" in res.stderr, res.output
+        assert len(res.stderr.strip().splitlines()) == 1 and live.is_dir()
+    finally:
+        holder.stdin.close()
+        holder.wait()
+    res = RUN.invoke(app, ["clean", str(dump), "-o", str(out), "--learn", "-q"])
+    assert res.exit_code == 0 and not live.exists() and (out / ".cleaner" / "learned").is_dir()

@@ -91,13 +91,18 @@ def clean(
         raise fail("stdin (-) can be read only once")
     check_output(output, paths, directory=True)
 
-    learned = None
+    learned = lock = None
     if learn:
-        from cleaner.cli.learn_cmd import learn_pass
+        from cleaner.cli.learn_cmd import hold_output, learn_pass
 
-        rules, learned = learn_pass(paths, output, rules, input_format=input_format, site=site, workers=workers,
-                                    restart=restart, fields=(text_field, html_field, url_field, id_field),
-                                    progress=progress, quiet=quiet)
+        lock = hold_output(output)  # from the learning pass to the end of cleaning
+        try:
+            rules, learned = learn_pass(paths, output, rules, input_format=input_format, site=site, workers=workers,
+                                        restart=restart, fields=(text_field, html_field, url_field, id_field),
+                                        progress=progress, quiet=quiet)
+        except BaseException:
+            lock.release()
+            raise
     cleaner = load_cleaner(rules)
     cfg = BatchConfig(
         paths=paths, out=output, out_format=format, compression=_COMPRESSIONS[compression],
@@ -141,6 +146,9 @@ def clean(
     except Exception as exc:  # a bug: still one line, and a failing exit code
         msg = f"{type(exc).__name__}: {exc}".splitlines()[0]
         raise fail(f"internal error: {msg}", EXIT_RUN_FAILED) from None
+    finally:
+        if lock is not None:
+            lock.release()
 
     if not quiet:
         for path, why in report.plan.unreadable:

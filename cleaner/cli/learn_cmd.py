@@ -126,6 +126,22 @@ class LearnProgress:
             self.task = None
 
 
+def hold_output(output: Optional[Path]):
+    """`OUT/.cleaner.lock` for `clean --learn` (a one-line usage error while another run holds it)."""
+    from cleaner.batch import OutputInUse
+    from cleaner.batch.resume import RunLock
+
+    if output is None:
+        raise fail("--learn needs an output directory (-o): the learned rules are kept in OUT/.cleaner/learned/")
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        return RunLock(output)
+    except OutputInUse as exc:
+        raise fail(str(exc)) from None
+    except OSError as exc:
+        raise fail(f"{output}: {exc.strerror or exc}", EXIT_RUN_FAILED) from None
+
+
 def learn_pass(paths: list[str], output: Optional[Path], rules: Optional[list[Path]], *, input_format, site, workers,
                restart: bool, fields: tuple[str, str, str, str], progress, quiet: bool) -> tuple[list[Path], Path]:
     """`clean --learn`'s first pass: learn into OUT/.cleaner/learned/ (or reuse a finished pass there).

@@ -373,3 +373,28 @@ def test_clean_learn_holds_the_output_lock_while_it_learns(tmp_path):
         holder.wait()
     res = RUN.invoke(app, ["clean", str(dump), "-o", str(out), "--learn", "-q"])
     assert res.exit_code == 0 and not live.exists() and (out / ".cleaner" / "learned").is_dir()
+
+
+def test_learn_into_a_directory_recovers_from_a_killed_pass(tmp_path):
+    """Issue 18.4: `learn -o DIR` killed midway (a file size limit, SIGKILL) left files it then refused to
+    replace on every rerun ("exists and was not learned here") and a temporary file never removed (failed
+    before the fix). Each file is now named in DIR/.learned-writing before it is written."""
+    import resource
+
+    dump = write_jsonl(tmp_path / "dump.jsonl", [r for i in range(4) for r in site_records(f"site{i}.org", 5)])
+    out = tmp_path / "learned"
+    cmd = [sys.executable, "-m", "cleaner.cli.main", "learn", str(dump), "-o", str(out)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    def small_files():  # a file size limit: writing the first learned file fails (EFBIG)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (300, 300))
+
+    res = subprocess.run(cmd, env=env, capture_output=True, text=True, preexec_fn=small_files)
+    assert res.returncode == 3 and res.stderr == "error: File too large\n"
+    assert not any(p.name.endswith(".cleaner-tmp") for p in out.iterdir())
+    (out / ".site0.org.yaml.999999999.cleaner-tmp").write_text("cut by a kill")  # of a process that is gone
+    killed = subprocess.run(cmd, env={**env, "CLEANER_FAULT": "learn-write:2"}, capture_output=True)
+    assert killed.returncode == -9 and len(list(out.glob("*.yaml"))) == 2
+    res = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    assert res.returncode == 0 and "not learned here" not in res.stdout, res.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["learned.json", *(f"site{i}.org.yaml" for i in range(4))]

@@ -49,6 +49,28 @@ def sweep_temporaries(root: Path) -> int:
     return n
 
 
+def sweep_orphaned_temporaries(directory: Path) -> int:
+    """Delete the temporary files in `directory` (not below) whose writing process is gone, a killed
+    run's; a live run's stay. Returns how many."""
+    n = 0
+    for path in directory.glob("." + "*" + TMP_MARK):
+        pid = path.name[: -len(TMP_MARK)].rpartition(".")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            path.unlink(missing_ok=True)
+            n += 1
+    return n
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's: alive
+        return True
+    return True
+
+
 class EncodeError(ValueError):
     """A cleaned record the output format cannot hold (the record becomes a reject, its shard goes on)."""
 
@@ -132,7 +154,10 @@ class AtomicFile:
         os.replace(self.tmp, self.path)
 
     def discard(self) -> None:
-        self.f.close()
+        try:
+            self.f.close()
+        except OSError:  # the data a full disk or a size limit refused fails again on close
+            pass
         self.tmp.unlink(missing_ok=True)
 
 

@@ -30,6 +30,7 @@ CHUNK_BYTES = 4 << 20
 POOL_BYTES = 2 << 20  # smaller inputs are learned inline, without starting a pool
 SAMPLE_PAGES = 20  # pages kept per site that has a hand-written file, to check learned rules against it
 REPORT = "learned.json"  # written last into a rules directory: what was learned, and the conflicts
+JOURNAL = ".learned-writing"  # the files a pass is writing, each named before it is written
 
 @dataclass(frozen=True)
 class LearnOptions:
@@ -387,8 +388,12 @@ def _write_atomic(path: Path, data: bytes) -> None:
     from cleaner.io.writers import AtomicFile
 
     f = AtomicFile(path)
-    f.write(data)
-    f.commit()
+    try:
+        f.write(data)
+        f.commit()
+    except BaseException:  # a full disk, a file size limit: no temporary file left behind
+        f.discard()
+        raise
 
 
 def report_bytes(outcomes: list[SiteOutcome], run: LearnRun | None = None) -> bytes:
@@ -436,23 +441,43 @@ def learn_outcomes(run: LearnRun, write: Callable[[str, bytes], str | None], *, 
 
 def learn_to_dir(run: LearnRun, out_dir: Path, *, min_pages: int = MIN_PAGES, hand=None,
                  workers: int | None = None) -> list[SiteOutcome]:
-    """Learn every site of `run` into `out_dir`: the rule files, then `learned.json` (see `learn_outcomes`)."""
+    """Learn every site of `run` into `out_dir`: the rule files, then `learned.json` (see `learn_outcomes`).
+
+    Each file is named in `JOURNAL` before it is written, so that the files of a pass killed midway are
+    known as learned ones (replaced or removed by the next pass, never refused as hand-written), and the
+    temporary files of a killed pass are removed."""
+    from cleaner.io.writers import sweep_orphaned_temporaries
+
     out_dir.mkdir(parents=True, exist_ok=True)
-    earlier = _files_of_report(out_dir / REPORT)
+    journal = out_dir / JOURNAL
+    earlier = _files_of_report(out_dir / REPORT) | _files_of_journal(journal)
+    sweep_orphaned_temporaries(out_dir)
 
-    def write(name: str, data: bytes) -> str | None:
-        if name not in earlier and (out_dir / name).exists():
-            return (f"{out_dir / name} exists and was not learned here (a hand-written file?); "
-                    f"learn into another directory")
-        _write_atomic(out_dir / name, data)
-        return None
+    with open(journal, "a", encoding="utf-8") as names:
+        def write(name: str, data: bytes) -> str | None:
+            if name not in earlier and (out_dir / name).exists():
+                return (f"{out_dir / name} exists and was not learned here (a hand-written file?); "
+                        f"learn into another directory")
+            names.write(name + "\n")
+            names.flush()  # in the file system before the file is: a kill loses neither
+            _write_atomic(out_dir / name, data)
+            return None
 
-    workers = run.workers if workers is None else workers  # a run too small for a pool learns inline too
-    outcomes = learn_outcomes(run, write, min_pages=min_pages, hand=hand, workers=workers)
-    _write_atomic(out_dir / REPORT, report_bytes(outcomes, run))
+        workers = run.workers if workers is None else workers  # a run too small for a pool learns inline too
+        outcomes = learn_outcomes(run, write, min_pages=min_pages, hand=hand, workers=workers)
+        _write_atomic(out_dir / REPORT, report_bytes(outcomes, run))
     for name in earlier - {o.file for o in outcomes}:  # learned before, not now: remove (never other files)
         (out_dir / name).unlink(missing_ok=True)
+    journal.unlink(missing_ok=True)
     return outcomes
+
+
+def _files_of_journal(path: Path) -> set[str]:
+    try:
+        names = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, ValueError):
+        return set()
+    return {n for n in names if n.endswith(".yaml") and "/" not in n and not n.startswith(".")}
 
 
 def _files_of_report(path: Path) -> set[str]:

@@ -206,3 +206,23 @@ def test_report_refuses_to_overwrite_its_input(tmp_path):
     assert r.exit_code == 2 and "is one of the inputs" in r.stderr and dump.read_bytes() == before
     r = RUN.invoke(app, ["report", str(dump), "-o", str(tmp_path)])
     assert r.exit_code == 2 and "is a directory" in r.stderr
+
+
+def test_what_the_report_keeps_of_a_document_is_bounded(tmp_path, monkeypatch):
+    """Issue 18.8: report memory grew with document size (20 records of 50 MB took 4.2 GB): every line of
+    every sampled document was kept. Now a document is summarised as soon as it is cleaned, the page keeps
+    its lines up to DOC_CHARS, and documents over --max-doc-bytes are rejects, as in `clean` (failed
+    before the fix)."""
+    from cleaner.report import collect as collect_mod
+
+    monkeypatch.setattr(collect_mod, "DOC_CHARS", 2_000)
+    line = "A sentence of the article that is long enough to be kept as it is. "
+    body = "\n".join(f"{i} {line}" for i in range(400))
+    dump = tmp_path / "big.jsonl"
+    dump.write_text(json.dumps({"id": "big", "text": body}) + "\n" + json.dumps({"id": "huge", "text": body * 20})
+                    + "\n", encoding="utf-8")
+    data = collect([str(dump)], _rules(), Options(max_doc_bytes=200_000))
+    (doc,) = data["docs"]
+    assert sum(len(r[3]) for r in doc["rows"]) <= 2_100 and doc["rows_cut"] == 400 - len(doc["rows"]) > 300
+    assert doc["in"] > 20_000  # the counts are of the whole document
+    assert [(r["kind"], r["source"]) for r in data["rejects"]] == [("too_large", str(dump))]

@@ -17,7 +17,7 @@ import typer
 from cleaner.cli.common import (
     EXIT_FAILED, EXIT_INTERRUPTED, EXIT_RUN_FAILED, EXIT_USAGE, check_input_format, check_output, err, fail,
     load_cleaner,
-    HtmlFieldOpt, IdFieldOpt, InputFormatOpt, TextFieldOpt, UrlFieldOpt,
+    HtmlFieldOpt, IdFieldOpt, InputFormatOpt, MaxDocBytesOpt, TextFieldOpt, UrlFieldOpt,
 )
 from cleaner.core.cleaner import printable
 from cleaner.io.writers import OUTPUTS
@@ -55,9 +55,7 @@ def clean(
         help="Exit with 1 when more than this fraction of documents is rejected.", min=0, max=1)] = 0.01,
     drop_empty: Annotated[bool, typer.Option(
         help="Send documents with nothing left to the rejects instead of the output.")] = False,
-    max_doc_bytes: Annotated[int, typer.Option(
-        help="Largest document, JSONL line or WARC record, in bytes, also after decompression; larger ones "
-             "are rejected (too_large).", min=1)] = 64 << 20,
+    max_doc_bytes: MaxDocBytesOpt = 64 << 20,
     stats: Annotated[Optional[Path], typer.Option(help="Write the summary as JSON to this file.")] = None,
     restart: Annotated[bool, typer.Option(help="Ignore the finished shards of an earlier run into OUT.")] = False,
     progress: Annotated[Optional[bool], typer.Option(

@@ -30,6 +30,9 @@ TextFieldOpt = Annotated[str, typer.Option(help="JSONL/Parquet field with the te
 HtmlFieldOpt = Annotated[str, typer.Option(help="JSONL/Parquet field with HTML (used when present; '' for none).")]
 UrlFieldOpt = Annotated[str, typer.Option(help="JSONL/Parquet field with the URL.")]
 IdFieldOpt = Annotated[str, typer.Option(help="JSONL/Parquet field with the document id.")]
+MaxDocBytesOpt = Annotated[int, typer.Option(
+    help="Largest document, JSONL line or WARC record, in bytes, also after decompression; larger ones "
+         "are rejected (too_large).", min=1)]
 
 
 def check_input_format(value: str | None) -> None:

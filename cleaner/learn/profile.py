@@ -28,32 +28,6 @@ KEY_CHARS = 256
 MAX_SAMPLE = 160
 MAX_SAMPLE_LINES = 4000  # lines kept of one sampled page (head and tail halves)
 MAX_SAMPLE_CHARS = 4_000_000  # characters of all sampled pages of a site
-# Characters kept of one sampled page (head and tail halves): at least this many pages fit the sample, so a
-# few huge pages neither evict a site's other pages nor leave fewer pages than learning needs.
-MIN_SAMPLE_FIT = 16
-MAX_PAGE_CHARS = MAX_SAMPLE_CHARS // MIN_SAMPLE_FIT
-
-
-def _bounded(page: str) -> str:
-    """A sampled page's head and tail: at most `MAX_SAMPLE_LINES` lines and `MAX_PAGE_CHARS` characters
-    (where the chrome is; a line longer than a half is cut)."""
-    if page.count("\n") < MAX_SAMPLE_LINES and len(page) <= MAX_PAGE_CHARS:
-        return page
-    lines = page.split("\n")
-    half_lines, half_chars = MAX_SAMPLE_LINES // 2, MAX_PAGE_CHARS // 2
-    head, tail, used = [], [], 0
-    for line in lines[:half_lines]:
-        head.append(line[: half_chars - used])
-        used += len(head[-1]) + 1
-        if used >= half_chars:
-            break
-    used = 0
-    for line in reversed(lines[max(len(head), len(lines) - half_lines):]):
-        tail.append(line[: half_chars - used])
-        used += len(tail[-1]) + 1
-        if used >= half_chars:
-            break
-    return "\n".join([*head, *reversed(tail)])
 
 
 def page_lines(text: str) -> list[str]:
@@ -204,7 +178,10 @@ class SiteProfile:
         pages seen, not on their order."""
         if k in self.sample:
             return
-        page = _bounded(page)
+        if page.count("\n") >= MAX_SAMPLE_LINES:
+            lines = page.split("\n")
+            half = MAX_SAMPLE_LINES // 2
+            page = "\n".join([*lines[:half], *lines[-half:]])
         self.sample[k] = page
         self.sample_chars += len(page)
         while len(self.sample) > self.max_sample or (self.sample_chars > MAX_SAMPLE_CHARS and len(self.sample) > 1):

@@ -29,17 +29,17 @@ class OutputInUse(ValueError):
 
 
 LOCK_NAME = ".cleaner.lock"
-_HELD: set[str] = set()  # the lock files this process holds (their real paths)
+_HELD: set[str] = set()  # the lock files this process holds for nested runs (their real paths)
 
 
 class RunLock:
     """An exclusive lock on OUT for the length of a run: `OUT/.cleaner.lock`, holding the PID.
 
     flock, not the file's existence, is the lock, so a killed run never leaves a stale one. (Beside
-    `.cleaner/`, which --restart deletes.) A lock this process holds already is taken again at no cost:
-    `clean --learn` holds it from its learning pass to the end of its cleaning pass."""
+    `.cleaner/`, which --restart deletes.) A lock taken with `nested=True` is taken again at no cost by
+    this process: `clean --learn` holds it from its learning pass to the end of its cleaning pass."""
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, *, nested: bool = False):
         import fcntl
 
         self.path = out / LOCK_NAME
@@ -58,7 +58,8 @@ class RunLock:
             pass
         os.ftruncate(self.fd, 0)
         os.write(self.fd, f"{os.getpid()}\n".encode())
-        _HELD.add(self.key)
+        if nested:
+            _HELD.add(self.key)
 
     def release(self) -> None:
         if self.fd >= 0:

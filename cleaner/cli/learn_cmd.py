@@ -135,7 +135,7 @@ def hold_output(output: Optional[Path]):
         raise fail("--learn needs an output directory (-o): the learned rules are kept in OUT/.cleaner/learned/")
     try:
         output.mkdir(parents=True, exist_ok=True)
-        return RunLock(output)
+        return RunLock(output, nested=True)  # the learning and cleaning passes take it again
     except OutputInUse as exc:
         raise fail(str(exc)) from None
     except OSError as exc:

@@ -12,10 +12,9 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import time
+from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import wait
-
-from collections import deque
 
 from .feed import Task
 from .options import BatchConfig

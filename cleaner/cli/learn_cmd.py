@@ -14,10 +14,10 @@ from typing import Annotated, Optional
 import typer
 
 from cleaner.cli.clean_cmd import clean as _clean
-from cleaner.core.cleaner import printable
 from cleaner.cli.common import (
     EXIT_INTERRUPTED, EXIT_RUN_FAILED, check_input_format, check_output, err, fail, load_cleaner, out,
 )
+from cleaner.core.cleaner import printable
 
 # The input options are `clean`'s own (same names, help and defaults), not copies.
 _OPT = typing.get_type_hints(_clean, include_extras=True)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
-from cleaner.core.cleaner import TextCleaner, check_input, sanitize_text, stats
+from cleaner.core.cleaner import TextCleaner, check_arguments, check_input, sanitize_text, stats
 from cleaner.core.result import Result
 
 FORMATS = ("auto", "text", "html")
@@ -73,9 +73,11 @@ class Cleaner(TextCleaner):
         are decoded by `cleaner.decode`: BOM, then the charset of `content_type` (the HTTP header) or an
         HTML page's meta charset, then UTF-8, then a detector. Lone surrogates in a str become U+FFFD,
         with a warning.
-        Raises TypeError if `data` is neither str nor bytes-like (bytes, bytearray, memoryview),
-        ValueError for an unknown `format`, RuleTimeout if a rule's regex exceeds its budget.
+        Raises TypeError if `data` is neither str nor bytes-like (bytes, bytearray, memoryview) or
+        another argument is neither str nor None, ValueError for an unknown `format` or a `layout` the
+        document's site does not declare, RuleTimeout if a rule's regex exceeds its budget.
         """
+        check_arguments(url=url, site=site, content_type=content_type, date=date, layout=layout)
         if format not in FORMATS:
             raise ValueError(f"format {format!r}; allowed: {', '.join(FORMATS)}")
         warnings: list[str] = []

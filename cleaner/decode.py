@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import functools
 import re
+import unicodedata
 from typing import NamedTuple
 
 from cleaner.core.cleaner import looks_binary, replace_surrogates  # noqa: F401  (pure text checks)
@@ -230,7 +231,9 @@ def _detect(data: bytes) -> str | None:
 
     Where the detector is unsure between its pick and cp1252 (cp1252 within a quarter of the top
     confidence: short texts with a few accented letters) and the bytes read as Western text in cp1252,
-    cp1252 wins: "très" rather than cp1250's "trčs" or cp1251's "trиs".
+    cp1252 wins: "très" rather than cp1250's "trčs" or cp1251's "trиs". So it does where the pick puts
+    Greek, Cyrillic or other non-Latin letters inside Latin words, which no language writes: a 17-byte
+    "café résumé naïve" is "cafι rιsumι naοve" in cp1253, the detector's first guess.
     """
     try:
         import chardet
@@ -246,9 +249,26 @@ def _detect(data: bytes) -> str | None:
     if best != "cp1252":
         top = found[0]["confidence"]
         for other in found[1:]:
-            if _codec(other["encoding"]) == "cp1252" and other["confidence"] >= 0.75 * top and _reads_western(data):
+            if _codec(other["encoding"]) == "cp1252" and _reads_western(data) and (
+                    other["confidence"] >= 0.75 * top or _mixes_scripts(data, best)):
                 return "cp1252"
     return best
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _mixes_scripts(data: bytes, codec: str) -> bool:
+    """Whether most words with a letter beyond ASCII, read in `codec`, also hold ASCII letters while that
+    letter is not Latin ("cafι"): a misreading, since no language mixes scripts inside a word."""
+    try:
+        text = data[:_DETECT_BYTES].decode(codec, "ignore")
+    except Exception:
+        return False
+    words = [w for w in _WORD.findall(text) if not w.isascii()]
+    mixed = sum(1 for w in words if re.search("[A-Za-z]", w)
+                and any(c > "\x7f" and not unicodedata.name(c, "").startswith("LATIN") for c in w))
+    return mixed * 2 > len(words)
 
 
 # What Western European text is made of beyond ASCII, in cp1252: its letters and punctuation, not its symbols

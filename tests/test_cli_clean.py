@@ -224,3 +224,14 @@ def test_plain_progress_lines_when_stderr_is_no_terminal(tmp_path):
     p.advance(500, Stats(docs_in=12, bytes_in=34_567))
     [line] = buf.getvalue().splitlines()
     assert line.startswith("cleaning: 12 docs") and "MB/s" in line and "50%" in line
+
+
+def test_stdout_headers_show_no_terminal_escapes(tmp_path):
+    """Issue 18.9: `==> id <==` headers printed ids raw: ESC sequences reached the terminal (failed before
+    the fix). The one `printable` of cleaner.core.cleaner shows them as \\x1b, lone surrogates as U+FFFD."""
+    dump = tmp_path / "d.jsonl"
+    dump.write_text(json.dumps({"id": "a\x1b]0;PWNED\x07\ud800", "text": "A paragraph of the article body."}) + "\n",
+                    encoding="ascii")
+    r = subprocess.run([sys.executable, "-m", "cleaner.cli.main", "clean", str(dump), "--format", "text"],
+                       capture_output=True, timeout=120)
+    assert r.returncode == 0 and r.stdout.decode("utf-8").startswith("==> a\\x1b]0;PWNED\\x07\ufffd <==\n")

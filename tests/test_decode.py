@@ -255,6 +255,22 @@ def test_clean_rejects_what_is_no_document(cleaner, data):
         cleaner.clean(data)
 
 
+@pytest.mark.parametrize("arg", ["url", "site", "date", "layout", "content_type"])
+def test_clean_names_an_argument_of_the_wrong_type(cleaner, arg):
+    """Issue 18.12: url=5 gave a confusing TypeError, site=5 an AttributeError, date=5 was ignored
+    (failed before the fix)."""
+    with pytest.raises(TypeError, match=rf"^{arg}=5: allowed: a str or None, not int$"):
+        cleaner.clean("Some text of an article.", **{arg: 5})
+
+
+def test_short_latin1_text_is_not_read_as_greek():
+    """Issue 18.12: the 17 bytes of "café résumé naïve" in Latin-1 decoded as cp1253 ("cafι rιsumι naοve"),
+    the detector's first guess (failed before the fix)."""
+    assert decode_bytes("café résumé naïve".encode("latin-1")).text == "café résumé naïve"
+    greek = "Η κυβέρνηση ανακοίνωσε νέα μέτρα για την οικονομία και την απασχόληση των νέων."
+    assert decode_bytes(greek.encode("cp1253")).text == greek
+
+
 def test_lone_surrogates_are_replaced_with_a_warning(cleaner):
     res = cleaner.clean('Un caf\ud800 au lait, "\udfff" et un th\u00e9.\nSecond paragraph \ud83d here.')
     assert res.text == 'Un caf\ufffd au lait, "\ufffd" et un thé.\n\nSecond paragraph \ufffd here.'

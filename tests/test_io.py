@@ -321,3 +321,33 @@ def test_wet_conversion_records_are_text_with_their_url(tmp_path):
     recs = list(read_records(path))
     assert [(r.format, r.url) for r in recs] == [("text", "https://example.org/a"), ("text", "https://example.org/b")]
     assert recs[0].data == b"Home\nFirst page text." and recs[0].extra["warc_refers_to"]
+
+
+BOMB = 64 << 20  # 64 MiB of one byte: 64 KB as gzip, 2 KB as zstd
+
+
+@pytest.mark.parametrize("compression", ["gzip", "zstd"])
+def test_decompression_bomb_decodes_in_bounded_chunks(compression):
+    """Issue 18.7: a 1 MB gzip or 65 KB zstd of one 1 GiB line peaked at 0.8-1.1 GB: each read
+    decompressed without max_length. Failed before the fix (one 64 MiB chunk)."""
+    from cleaner.io.compression import CHUNK
+
+    data = b"a" * BOMB + b"\n"
+    if compression == "gzip":
+        z = zlib.compressobj(9, zlib.DEFLATED, 31)
+        packed, bound = z.compress(data) + z.flush(), CHUNK
+    else:
+        zstandard = pytest.importorskip("zstandard")
+        packed, bound = zstandard.ZstdCompressor(level=19).compress(data), CHUNK + (16 << 20)
+    del data
+    sizes = [len(c[0]) for c in iter_chunks(io.BytesIO(packed), compression)]
+    assert sum(sizes) == BOMB + 1 and max(sizes) <= bound
+
+
+def test_bomb_line_is_too_large_and_newline_runs_are_counted():
+    """Issue 18.7: the bomb line is a reject and reading goes on; a run of blank lines (a gzip of 1 GiB
+    of newlines ran for minutes) keeps the line numbers of what follows."""
+    data = jl({"text": "a"}) + b"x" * (5 << 20) + b"\n" + b"\n" * 3_000_000 + b" \r\n \n" + jl({"text": "b"})
+    recs = list(JsonlLines(io.BufferedReader(io.BytesIO(gzip.compress(data, 1))), "s", max_bytes=1 << 20))
+    assert [(type(r).__name__, r.offset) for r in recs] == [("Record", 1), ("Reject", 2), ("Record", 3_000_005)]
+    assert recs[1].kind == "too_large" and json.loads(recs[2].data) == {"text": "b"}

@@ -86,9 +86,13 @@ def test_a_page_date_picks_the_layout(cleaner):
 
 
 def test_a_layout_by_name_and_an_unknown_one(cleaner):
+    """Issue 18.12: an unknown layout was a warning, and ignored; it is a ValueError that says which
+    layouts the site's rule file declares (failed before the fix)."""
     assert cleaner.clean(OLDER, url=URL, layout="redesign").layout == "redesign"
-    res = cleaner.clean(OLDER, url=URL, layout="nope")
-    assert res.layout == "older" and "unknown layout 'nope'" in res.warnings[0]
+    with pytest.raises(ValueError, match=r"layout='nope': .* has no such layout; allowed: older, redesign"):
+        cleaner.clean(OLDER, url=URL, layout="nope")
+    with pytest.raises(ValueError, match=r"layout='older': no site's rules apply"):
+        cleaner.clean("Text.", layout="older")
 
 
 def test_sites_without_layouts_report_none(cleaner):

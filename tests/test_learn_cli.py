@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import gzip
 import json
-import multiprocessing
+import signal
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -149,13 +150,11 @@ def test_a_worker_that_dies_costs_only_the_record_it_died_on(tmp_path, monkeypat
     poisoned = recs[:4] + [{"url": "https://example.org/x", "text": "POISON\n"}] + recs[4:]
     dump, clean = write_jsonl(tmp_path / "p.jsonl", poisoned), write_jsonl(tmp_path / "c.jsonl", recs)
     monkeypatch.setattr(driver, "POOL_BYTES", 0)
-    # fork: workers see this environment (a fork server started by an earlier test would not)
-    monkeypatch.setattr(driver, "_context", lambda: multiprocessing.get_context("fork"))
-    monkeypatch.setenv("CLEANER_FAULT", "learn-crash:POISON")
+    monkeypatch.setenv("CLEANER_FAULT", "learn-crash:POISON")  # read by the parent, sent to its workers
     run = build_profiles([str(dump)], LearnOptions(chunk_docs=3), workers=2)
     assert run.docs == 13 and run.rejected == 1
     assert run.rejects == [{"source": str(dump), "line": 5, "kind": "worker_crash",
-                            "reason": "the learning worker died on this record"}]
+                            "reason": "worker process killed by signal 9"}]
     learn_to_dir(run, tmp_path / "a")
     learn_to_dir(build_profiles([str(clean)], LearnOptions(chunk_docs=3), workers=1), tmp_path / "b")
     for f in sorted((tmp_path / "b").glob("*.yaml")):
@@ -312,3 +311,90 @@ def test_learning_sites_dev_gives_checked_identical_files(tmp_path):
     assert report["documents"] == 368 and len(report["sites"]) == 57  # registrable domains
     res = RUN.invoke(app, ["rules", "check", str(tmp_path / "a")])
     assert res.exit_code == 0 and " 0 failed" in res.stderr
+
+
+def _session(sid: int) -> list[int]:
+    """The live processes of session `sid` (a child started in a new session, and all it started)."""
+    pids = []
+    for d in Path("/proc").iterdir():
+        try:
+            fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[3]) == sid and fields[0] != "Z":
+            pids.append(int(d.name))
+    return pids
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.parametrize("command", ["learn", "clean"])
+def test_learning_workers_exit_when_their_parent_is_killed(tmp_path, command):
+    """Issue 18.5: learning workers outlived a SIGKILLed `learn` or `clean --learn` (first pass) for minutes
+    (failed before the fix); they are now `clean`'s workers, which read the end of their pipe and exit."""
+    dump = write_jsonl(tmp_path / "d.jsonl", [r for i in range(200) for r in site_records(f"site{i}.org", 30)])
+    assert dump.stat().st_size > driver.POOL_BYTES  # learned by a pool
+    cmd = [sys.executable, "-m", "cleaner.cli.main", command, str(dump), "-o", str(tmp_path / "out"), "--workers",
+           "2", *(["--learn", "-q"] if command == "clean" else [])]
+    proc = subprocess.Popen(cmd, env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(_session(proc.pid)) < 3 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)  # the parent and its workers
+    assert proc.poll() is None, "learning ended before its workers were seen"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 20
+    while _session(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = _session(proc.pid)
+    for pid in left:  # do not leave them behind, whatever the outcome
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
+
+
+def test_clean_learn_holds_the_output_lock_while_it_learns(tmp_path):
+    """Issue 18.6: a second `clean --learn` into the OUT of a live one was not refused and deleted the
+    first one's live learned.tmp-* directory (failed before the fix). Another process holds the lock here."""
+    dump = write_jsonl(tmp_path / "dump.jsonl", [r for i in range(2) for r in site_records(f"site{i}.org", 5)])
+    out = tmp_path / "out"
+    live = out / ".cleaner" / "learned.tmp-1"
+    live.mkdir(parents=True)
+    holder = subprocess.Popen([sys.executable, "-c", "import sys; from pathlib import Path; from cleaner.batch.resume "
+                               "import RunLock; RunLock(Path(sys.argv[1])); print('held', flush=True); sys.stdin.read()",
+                               str(out)], env={**os.environ, "PYTHONPATH": str(ROOT)}, stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        res = RUN.invoke(app, ["clean", str(dump), "-o", str(out), "--learn", "-q"])
+        assert res.exit_code == 2 and "in use by another cleaner run" in res.stderr, res.output
+        assert len(res.stderr.strip().splitlines()) == 1 and live.is_dir()
+    finally:
+        holder.stdin.close()
+        holder.wait()
+    res = RUN.invoke(app, ["clean", str(dump), "-o", str(out), "--learn", "-q"])
+    assert res.exit_code == 0 and not live.exists() and (out / ".cleaner" / "learned").is_dir()
+
+
+def test_learn_into_a_directory_recovers_from_a_killed_pass(tmp_path):
+    """Issue 18.4: `learn -o DIR` killed midway (a file size limit, SIGKILL) left files it then refused to
+    replace on every rerun ("exists and was not learned here") and a temporary file never removed (failed
+    before the fix). Each file is now named in DIR/.learned-writing before it is written."""
+    import resource
+
+    dump = write_jsonl(tmp_path / "dump.jsonl", [r for i in range(4) for r in site_records(f"site{i}.org", 5)])
+    out = tmp_path / "learned"
+    cmd = [sys.executable, "-m", "cleaner.cli.main", "learn", str(dump), "-o", str(out)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    def small_files():  # a file size limit: writing the first learned file fails (EFBIG)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (300, 300))
+
+    res = subprocess.run(cmd, env=env, capture_output=True, text=True, preexec_fn=small_files)
+    assert res.returncode == 3 and res.stderr == "error: File too large\n"
+    assert not any(p.name.endswith(".cleaner-tmp") for p in out.iterdir())
+    (out / ".site0.org.yaml.999999999.cleaner-tmp").write_text("cut by a kill")  # of a process that is gone
+    killed = subprocess.run(cmd, env={**env, "CLEANER_FAULT": "learn-write:2"}, capture_output=True)
+    assert killed.returncode == -9 and len(list(out.glob("*.yaml"))) == 2
+    res = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    assert res.returncode == 0 and "not learned here" not in res.stdout, res.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["learned.json", *(f"site{i}.org.yaml" for i in range(4))]

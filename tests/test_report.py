@@ -162,3 +162,70 @@ def test_the_page_renders_rules_a_document_and_filters_by_rule(tmp_path):
     shot = tmp_path / "report.png"
     _chromium(tmp_path, f"--screenshot={shot}", f"{page.as_uri()}#rule={RULE}&doc={hit[0]}")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+
+
+HOSTILE_ID = "x\x1b]0;PWNED\x07\x1b[2J\ud800"
+HOSTILE_URL = "https://example.com/a\x1b[31m\udc80"
+
+
+def _hostile_dump(tmp_path):
+    dump = tmp_path / "hostile.jsonl"
+    dump.write_text("".join(json.dumps({"id": f"{HOSTILE_ID}{i}", "url": f"{HOSTILE_URL}{i}",
+                                        "text": f"Article {i} holds a sentence long enough to be kept.\nShare"}) + "\n"
+                            for i in range(3)), encoding="ascii")  # JSON escapes: the lone surrogates survive
+    return dump
+
+
+def _cli(*args):
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "cleaner.cli.main", *map(str, args)], capture_output=True,
+                          timeout=120)
+
+
+def test_report_with_lone_surrogates_writes_valid_utf8(tmp_path):
+    """Issue 18.2: an id or URL holding a lone surrogate ended `report` in a UnicodeEncodeError traceback
+    (failed before the fix)."""
+    r = _cli("report", _hostile_dump(tmp_path), "-o", tmp_path / "r.html")
+    assert r.returncode == 0 and b"Traceback" not in r.stderr, r.stderr
+    data = _page_data((tmp_path / "r.html").read_bytes().decode("utf-8"))
+    assert data["docs"][0]["id"] == "x\x1b]0;PWNED\x07\x1b[2J\ufffd0"  # the page shows them (as text)
+
+
+def test_report_text_shows_no_terminal_escapes(tmp_path):
+    """Issue 18.9: ids and URLs reached the terminal raw in `report --format text` (failed before the fix)."""
+    r = _cli("report", _hostile_dump(tmp_path), "--format", "text", "--against", "none")
+    assert r.returncode == 0, r.stderr
+    out = r.stdout.decode("utf-8")
+    assert "\x1b" not in out and "\x07" not in out and "x\\x1b]0;PWNED\\x07\\x1b[2J\ufffd0" in out
+
+
+def test_report_refuses_to_overwrite_its_input(tmp_path):
+    """Issue 18.11: `report f.jsonl -o f.jsonl` overwrote the input dump (failed before the fix); now the
+    check `clean` and `learn` use refuses it, as it refuses a directory."""
+    dump = _hostile_dump(tmp_path)
+    before = dump.read_bytes()
+    r = RUN.invoke(app, ["report", str(dump), "-o", str(dump)])
+    assert r.exit_code == 2 and "is one of the inputs" in r.stderr and dump.read_bytes() == before
+    r = RUN.invoke(app, ["report", str(dump), "-o", str(tmp_path)])
+    assert r.exit_code == 2 and "is a directory" in r.stderr
+
+
+def test_what_the_report_keeps_of_a_document_is_bounded(tmp_path, monkeypatch):
+    """Issue 18.8: report memory grew with document size (20 records of 50 MB took 4.2 GB): every line of
+    every sampled document was kept. Now a document is summarised as soon as it is cleaned, the page keeps
+    its lines up to DOC_CHARS, and documents over --max-doc-bytes are rejects, as in `clean` (failed
+    before the fix)."""
+    from cleaner.report import collect as collect_mod
+
+    monkeypatch.setattr(collect_mod, "DOC_CHARS", 2_000)
+    line = "A sentence of the article that is long enough to be kept as it is. "
+    body = "\n".join(f"{i} {line}" for i in range(400))
+    dump = tmp_path / "big.jsonl"
+    dump.write_text(json.dumps({"id": "big", "text": body}) + "\n" + json.dumps({"id": "huge", "text": body * 20})
+                    + "\n", encoding="utf-8")
+    data = collect([str(dump)], _rules(), Options(max_doc_bytes=200_000))
+    (doc,) = data["docs"]
+    assert sum(len(r[3]) for r in doc["rows"]) <= 2_100 and doc["rows_cut"] == 400 - len(doc["rows"]) > 300
+    assert doc["in"] > 20_000  # the counts are of the whole document
+    assert [(r["kind"], r["source"]) for r in data["rejects"]] == [("too_large", str(dump))]

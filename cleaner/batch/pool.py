@@ -2,7 +2,9 @@
 
 Each worker has its own pipe and a small shared array where it notes which item it is cleaning and
 since when. The parent polls: a worker past the hard timeout is killed (a C-level loop may never see
-a signal) and replaced, and the item it was on is reported, so the task can be re-run without it.
+a signal) and replaced, and the item it was on is reported, so the task can be re-run without it
+(`retry`). A worker whose parent dies (even SIGKILLed) reads the end of its pipe and exits. `clean`
+and `learn` (its `work` function profiles instead of cleaning) share it.
 """
 
 from __future__ import annotations
@@ -10,12 +12,15 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import time
+from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 
 from .feed import Task
 from .options import BatchConfig
-from .worker import TaskResult, worker_main
+from .worker import TaskResult, process_task, worker_main
+
+_PRELOAD = ["cleaner", "cleaner.batch.worker", "cleaner.batch._forkserver"]
 
 
 class PoolError(RuntimeError):
@@ -33,11 +38,24 @@ class Failure:
     reason: str
 
 
+def retry(f: Failure, pending: deque) -> None:
+    """Put a failed task back in front of `pending`, its fatal item (when known) marked to be skipped:
+    that item alone becomes a reject."""
+    task = f.task
+    task.attempts += 1
+    if f.index is not None:
+        task.skip[f.index] = (f.kind, f.reason)
+    elif task.attempts >= 3:  # dies before reaching any document: give the whole task up
+        for i in range(len(task.items)):
+            task.skip.setdefault(i, (f.kind, f.reason))
+    pending.appendleft(task)
+
+
 class _Worker:
-    def __init__(self, ctx, cleaner, opts: BatchConfig):
+    def __init__(self, ctx, cleaner, opts: BatchConfig, work):
         self.state = ctx.RawArray("d", 3)  # task seq, item index, start time (0: idle)
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=worker_main, args=(child, self.state, cleaner, opts), daemon=True)
+        self.proc = ctx.Process(target=worker_main, args=(child, self.state, cleaner, opts, work), daemon=True)
         self.proc.start()
         child.close()
         self.task: Task | None = None
@@ -45,12 +63,18 @@ class _Worker:
 
 
 class WorkerPool:
-    def __init__(self, n: int, cleaner, opts: BatchConfig, *, hard_timeout: float | None):
-        self.ctx = mp.get_context("forkserver")
-        # imported once in the fork server, so replacement workers start in milliseconds
-        self.ctx.set_forkserver_preload(["cleaner", "cleaner.batch.worker", "cleaner.batch._forkserver"])
+    """`n` workers running `work(cleaner, task, opts, state, schema)` on the tasks submitted (default:
+    cleaning), in a fork server unless `ctx` says otherwise."""
+
+    def __init__(self, n: int, cleaner, opts: BatchConfig, *, hard_timeout: float | None, work=process_task,
+                 ctx=None, preload: tuple[str, ...] = ()):
+        if ctx is None:
+            ctx = mp.get_context("forkserver")
+            # imported once in the fork server, so replacement workers start in milliseconds
+            ctx.set_forkserver_preload([*_PRELOAD, *preload])
+        self.ctx, self.work = ctx, work
         self.cleaner, self.opts, self.hard_timeout = cleaner, opts, hard_timeout
-        self.workers = [_Worker(self.ctx, cleaner, opts) for _ in range(n)]
+        self.workers = [_Worker(self.ctx, cleaner, opts, work) for _ in range(n)]
         self.peak_rss: list[int] = []
         self.replaced = 0
 
@@ -109,7 +133,7 @@ class WorkerPool:
             raise PoolError(f"a worker failed to start: {reason}")
         w.proc.join(5)
         w.conn.close()
-        self.workers[self.workers.index(w)] = _Worker(self.ctx, self.cleaner, self.opts)
+        self.workers[self.workers.index(w)] = _Worker(self.ctx, self.cleaner, self.opts, self.work)
         self.replaced += 1
         return [Failure(task, index, kind, reason)] if task is not None else []
 

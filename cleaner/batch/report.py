@@ -9,6 +9,8 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from cleaner.core.cleaner import printable
+
 from .runner import Progress as ProgressCallbacks
 from .runner import RunReport
 from .stats import Stats
@@ -91,7 +93,7 @@ def summary_rows(report: RunReport, top: int = 10) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
 
     def row(key: str, value: str) -> None:
-        rows.append((key, value))
+        rows.append((key, printable(value)))  # site names and paths come from the input
 
     pct = (lambda n: f"{n:,} ({n / s.docs_in:.1%})") if s.docs_in else (lambda n: f"{n:,}")
     row("documents in", f"{s.docs_in:,}")

@@ -29,18 +29,23 @@ class OutputInUse(ValueError):
 
 
 LOCK_NAME = ".cleaner.lock"
+_HELD: set[str] = set()  # the lock files this process holds for nested runs (their real paths)
 
 
 class RunLock:
     """An exclusive lock on OUT for the length of a run: `OUT/.cleaner.lock`, holding the PID.
 
     flock, not the file's existence, is the lock, so a killed run never leaves a stale one. (Beside
-    `.cleaner/`, which --restart deletes.)"""
+    `.cleaner/`, which --restart deletes.) A lock taken with `nested=True` is taken again at no cost by
+    this process: `clean --learn` holds it from its learning pass to the end of its cleaning pass."""
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, *, nested: bool = False):
         import fcntl
 
         self.path = out / LOCK_NAME
+        self.key, self.fd = os.path.realpath(self.path), -1
+        if self.key in _HELD:
+            return
         self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -53,11 +58,14 @@ class RunLock:
             pass
         os.ftruncate(self.fd, 0)
         os.write(self.fd, f"{os.getpid()}\n".encode())
+        if nested:
+            _HELD.add(self.key)
 
     def release(self) -> None:
         if self.fd >= 0:
             os.close(self.fd)
             self.fd = -1
+            _HELD.discard(self.key)
 
 
 class Manifest:

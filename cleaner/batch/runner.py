@@ -25,7 +25,7 @@ from ..io.writers import sweep_temporaries
 from .feed import End, Start, Task, _size, feed
 from .options import BatchConfig
 from .plan import Plan, PlanError, make_plan
-from .pool import Failure, PoolError, WorkerPool, default_workers
+from .pool import Failure, PoolError, WorkerPool, default_workers, retry
 from .resume import Manifest, RunLock
 from .sink import Sink
 from .stats import Stats
@@ -272,7 +272,7 @@ class _Runner:
                 wait = 0.0 if (can_pull and not q.empty()) or (pending and self.pool.idle()) else 0.5
                 for ev in self.pool.poll(wait, self.wake_fd if can_pull else None):
                     if isinstance(ev, Failure):
-                        self._retry(ev, pending)
+                        retry(ev, pending)
                     else:
                         ready[ev.seq] = ev
 
@@ -296,14 +296,3 @@ class _Runner:
         if self.cfg.out_format != "parquet" or self.cfg.out is None:
             return None
         return self.sink.schema_for(starts[task.shard])
-
-    @staticmethod
-    def _retry(f: Failure, pending: deque) -> None:
-        task = f.task
-        task.attempts += 1
-        if f.index is not None:
-            task.skip[f.index] = (f.kind, f.reason)
-        elif task.attempts >= 3:  # dies before reaching any document: give the whole task up
-            for i in range(len(task.items)):
-                task.skip.setdefault(i, (f.kind, f.reason))
-        pending.appendleft(task)

@@ -15,9 +15,11 @@ from typing import Annotated, Optional
 import typer
 
 from cleaner.cli.common import (
-    EXIT_FAILED, EXIT_INTERRUPTED, EXIT_RUN_FAILED, EXIT_USAGE, check_input_format, err, fail, load_cleaner,
-    HtmlFieldOpt, IdFieldOpt, InputFormatOpt, TextFieldOpt, UrlFieldOpt,
+    EXIT_FAILED, EXIT_INTERRUPTED, EXIT_RUN_FAILED, EXIT_USAGE, check_input_format, check_output, err, fail,
+    load_cleaner,
+    HtmlFieldOpt, IdFieldOpt, InputFormatOpt, MaxDocBytesOpt, TextFieldOpt, UrlFieldOpt,
 )
+from cleaner.core.cleaner import printable
 from cleaner.io.writers import OUTPUTS
 
 _OUT_FORMATS = ("auto", *OUTPUTS)
@@ -53,9 +55,7 @@ def clean(
         help="Exit with 1 when more than this fraction of documents is rejected.", min=0, max=1)] = 0.01,
     drop_empty: Annotated[bool, typer.Option(
         help="Send documents with nothing left to the rejects instead of the output.")] = False,
-    max_doc_bytes: Annotated[int, typer.Option(
-        help="Largest document, JSONL line or WARC record, in bytes, also after decompression; larger ones "
-             "are rejected (too_large).", min=1)] = 64 << 20,
+    max_doc_bytes: MaxDocBytesOpt = 64 << 20,
     stats: Annotated[Optional[Path], typer.Option(help="Write the summary as JSON to this file.")] = None,
     restart: Annotated[bool, typer.Option(help="Ignore the finished shards of an earlier run into OUT.")] = False,
     progress: Annotated[Optional[bool], typer.Option(
@@ -87,16 +87,20 @@ def clean(
     check_input_format(input_format)
     if paths.count("-") > 1:
         raise fail("stdin (-) can be read only once")
-    if output is not None and output.exists() and not output.is_dir():
-        raise fail(f"{output} exists and is not a directory")
+    check_output(output, paths, directory=True)
 
-    learned = None
+    learned = lock = None
     if learn:
-        from cleaner.cli.learn_cmd import learn_pass
+        from cleaner.cli.learn_cmd import hold_output, learn_pass
 
-        rules, learned = learn_pass(paths, output, rules, input_format=input_format, site=site, workers=workers,
-                                    restart=restart, fields=(text_field, html_field, url_field, id_field),
-                                    progress=progress, quiet=quiet)
+        lock = hold_output(output)  # from the learning pass to the end of cleaning
+        try:
+            rules, learned = learn_pass(paths, output, rules, input_format=input_format, site=site, workers=workers,
+                                        restart=restart, fields=(text_field, html_field, url_field, id_field),
+                                        progress=progress, quiet=quiet)
+        except BaseException:
+            lock.release()
+            raise
     cleaner = load_cleaner(rules)
     cfg = BatchConfig(
         paths=paths, out=output, out_format=format, compression=_COMPRESSIONS[compression],
@@ -114,11 +118,11 @@ def clean(
     def on_reject(r: dict) -> None:
         if to_stdout and not quiet:
             where = f":{r['line']}" if "line" in r else (f"@{r['offset']}" if "offset" in r else "")
-            err.print(f"rejected {r['source']}{where}: {r['reason']}", markup=False, soft_wrap=True)
+            err.print(printable(f"rejected {r['source']}{where}: {r['reason']}"), markup=False, soft_wrap=True)
 
     def on_warning(doc: str, w: str) -> None:
         if to_stdout and not quiet:
-            err.print(f"warning: {doc}: {w}", markup=False, soft_wrap=True)
+            err.print(printable(f"warning: {doc}: {w}"), markup=False, soft_wrap=True)
 
     try:
         report = run_batch(
@@ -140,6 +144,9 @@ def clean(
     except Exception as exc:  # a bug: still one line, and a failing exit code
         msg = f"{type(exc).__name__}: {exc}".splitlines()[0]
         raise fail(f"internal error: {msg}", EXIT_RUN_FAILED) from None
+    finally:
+        if lock is not None:
+            lock.release()
 
     if not quiet:
         for path, why in report.plan.unreadable:

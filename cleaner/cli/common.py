@@ -5,6 +5,7 @@ rich reads `[...]` as markup. Output that is not a terminal is never wrapped.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -29,6 +30,9 @@ TextFieldOpt = Annotated[str, typer.Option(help="JSONL/Parquet field with the te
 HtmlFieldOpt = Annotated[str, typer.Option(help="JSONL/Parquet field with HTML (used when present; '' for none).")]
 UrlFieldOpt = Annotated[str, typer.Option(help="JSONL/Parquet field with the URL.")]
 IdFieldOpt = Annotated[str, typer.Option(help="JSONL/Parquet field with the document id.")]
+MaxDocBytesOpt = Annotated[int, typer.Option(
+    help="Largest document, JSONL line or WARC record, in bytes, also after decompression; larger ones "
+         "are rejected (too_large).", min=1)]
 
 
 def check_input_format(value: str | None) -> None:
@@ -37,6 +41,27 @@ def check_input_format(value: str | None) -> None:
 
     if value is not None and value not in INPUT_FORMATS:
         raise fail(f"--input-format {value!r}; allowed: {', '.join(INPUT_FORMATS)}")
+
+
+def check_output(output: Path | None, paths: list[str], *, directory: bool) -> None:
+    """`-o`: a directory (`clean`, `learn`) or a file (`report`), and never one of the inputs: a
+    one-line usage error before anything is read or written."""
+    if output is None:
+        return
+    if directory and output.exists() and not output.is_dir():
+        raise fail(f"{output} exists and is not a directory")
+    if not directory and output.is_dir():
+        raise fail(f"{output} is a directory; -o names the file to write")
+    for p in paths:
+        if p != "-" and _same_file(p, output):
+            raise fail(f"-o {output} is one of the inputs; write elsewhere")
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # either does not exist (yet)
+        return False
 
 
 class _Console(Console):

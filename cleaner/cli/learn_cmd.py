@@ -14,7 +14,10 @@ from typing import Annotated, Optional
 import typer
 
 from cleaner.cli.clean_cmd import clean as _clean
-from cleaner.cli.common import EXIT_INTERRUPTED, EXIT_RUN_FAILED, check_input_format, err, fail, load_cleaner, out
+from cleaner.cli.common import (
+    EXIT_INTERRUPTED, EXIT_RUN_FAILED, check_input_format, check_output, err, fail, load_cleaner, out,
+)
+from cleaner.core.cleaner import printable
 
 # The input options are `clean`'s own (same names, help and defaults), not copies.
 _OPT = typing.get_type_hints(_clean, include_extras=True)
@@ -48,8 +51,7 @@ def learn(
     from cleaner.learn.driver import LearnOptions, build_profiles, hand_sites, learn_to_dir
 
     check_input_format(input_format)
-    if output.exists() and not output.is_dir():
-        raise fail(f"{output} exists and is not a directory")
+    check_output(output, paths, directory=True)
     hand = load_cleaner(rules)
     opts = LearnOptions(
         fields=Fields(text_field, html_field, url_field, id_field), input_format=input_format, site=site,
@@ -74,7 +76,7 @@ def print_outcomes(outcomes) -> None:
     for o in outcomes:
         s = o.learned
         where = f" -> {o.file}" if o.file else ""
-        out.print(f"{s.site}: {s.reason}{where}", markup=False, highlight=False, soft_wrap=True)
+        out.print(printable(f"{s.site}: {s.reason}{where}"), markup=False, highlight=False, soft_wrap=True)
         for c in o.conflicts:
             if c.get("error"):
                 out.print(f"  conflict check failed: {c['error']}", markup=False, soft_wrap=True)
@@ -95,7 +97,7 @@ def print_summary(run, outcomes, output: Path, induced: float | None = None) -> 
               + (f"; {conflicts} site(s) with conflicts" if conflicts else ""), markup=False, soft_wrap=True)
     if run.rejected:
         eg = run.rejects[0]
-        err.print(f"{run.rejected:,} record(s) could not be read, e.g. {eg['source']}: {eg['reason']}",
+        err.print(printable(f"{run.rejected:,} record(s) could not be read, e.g. {eg['source']}: {eg['reason']}"),
                   markup=False, soft_wrap=True)
 
 
@@ -122,6 +124,22 @@ class LearnProgress:
         if self.task is not None:
             self.p.stop()
             self.task = None
+
+
+def hold_output(output: Optional[Path]):
+    """`OUT/.cleaner.lock` for `clean --learn` (a one-line usage error while another run holds it)."""
+    from cleaner.batch import OutputInUse
+    from cleaner.batch.resume import RunLock
+
+    if output is None:
+        raise fail("--learn needs an output directory (-o): the learned rules are kept in OUT/.cleaner/learned/")
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        return RunLock(output, nested=True)  # the learning and cleaning passes take it again
+    except OutputInUse as exc:
+        raise fail(str(exc)) from None
+    except OSError as exc:
+        raise fail(f"{output}: {exc.strerror or exc}", EXIT_RUN_FAILED) from None
 
 
 def learn_pass(paths: list[str], output: Optional[Path], rules: Optional[list[Path]], *, input_format, site, workers,

@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 import typer
 
 from cleaner.cli.common import (
-    EXIT_RUN_FAILED, check_input_format, err, fail,
-    HtmlFieldOpt, IdFieldOpt, InputFormatOpt, TextFieldOpt, UrlFieldOpt,
+    EXIT_RUN_FAILED, check_input_format, check_output, err, fail,
+    HtmlFieldOpt, IdFieldOpt, InputFormatOpt, MaxDocBytesOpt, TextFieldOpt, UrlFieldOpt,
 )
 
 _FORMATS = ("html", "text")
@@ -37,6 +37,7 @@ def report(
     html_field: HtmlFieldOpt = "html",
     url_field: UrlFieldOpt = "url",
     id_field: IdFieldOpt = "id",
+    max_doc_bytes: MaxDocBytesOpt = 64 << 20,
     top: Annotated[int, typer.Option(help="text format: show only the N rules with most lines (0: all).", min=0)] = 0,
 ) -> None:
     """Show what the rules do across a sample of a dump: per rule (lines, documents, examples, rules that
@@ -60,6 +61,7 @@ def report(
     for p in paths:
         if p != "-" and not Path(p).exists():
             raise fail(f"{p}: no such file or directory")
+    check_output(output, paths, directory=False)
     try:
         cleaner, sets, notes = load_rules(rules)
         new = Rules(cleaner, sets, describe(rules))
@@ -73,7 +75,7 @@ def report(
     for note in notes:
         err.print(f"note: {note}", markup=False, soft_wrap=True)
     opts = Options(sample=sample, seed=seed, site=site, input_format=input_format,
-                   fields=Fields(text_field, html_field, url_field, id_field))
+                   fields=Fields(text_field, html_field, url_field, id_field), max_doc_bytes=max_doc_bytes)
     try:
         data = collect(paths, new, opts, old)
     except MissingExtra as exc:

@@ -23,6 +23,21 @@ _CONTROLS = tuple(chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x1B), *rang
 LONE_SURROGATES = re.compile("[\ud800-\udfff]")  # no UTF-8 encodes them
 KNOWN_SHOWN = 10  # site names a warning lists
 CACHED_SITES = 512  # sites loaded on demand kept compiled (least recently used dropped first)
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """`text` (an id, URL, path, site name) safe on one terminal line: control characters (ESC starts
+    terminal escapes; BEL, CR, newlines) shown as `\\x1b`, lone surrogates (no UTF-8 encodes them) as
+    U+FFFD. Every piece of user text that reaches a terminal goes through here."""
+    if text.isprintable():
+        return text
+    return _UNPRINTABLE.sub(_shown_char, text)
+
+
+def _shown_char(m: re.Match) -> str:
+    c = m.group()
+    return "\ufffd" if "\ud800" <= c <= "\udfff" else f"\\x{ord(c):02x}"
 
 
 # --- stages -------------------------------------------------------------------------------------------
@@ -81,14 +96,25 @@ def detect_site(index: SiteIndex, url: str | None, text: str, site: str | None, 
     return None, None
 
 
+def check_arguments(**values) -> None:
+    """TypeError naming the argument whose value is neither a str nor None (`url=5`)."""
+    for name, value in values.items():
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"{name}={value!r}: allowed: a str or None, not {type(value).__name__}")
+
+
 def pick_layout(ruleset, date: str | None, name: str | None, warnings: list[str]):
-    """The layout named, else the first valid on the document's date; None when neither decides."""
+    """The layout named, else the first valid on the document's date; None when neither decides.
+    Raises ValueError for a name the site's rule file does not declare (saying which it does)."""
     if name is not None:
-        for layout in ruleset.layouts:
+        for layout in getattr(ruleset, "layouts", ()):
             if layout.name == name:
                 return layout
-        known = ", ".join(layout.name for layout in ruleset.layouts)
-        warnings.append(f"unknown layout {name!r} of {ruleset.name}; known: {known}; chosen by date or fit")
+        if ruleset is None:
+            raise ValueError(f"layout={name!r}: no site's rules apply to this document (layouts belong to a "
+                             f"site's rule file: pass its url or site=)")
+        known = ", ".join(layout.name for layout in ruleset.layouts) or "none"
+        raise ValueError(f"layout={name!r}: {ruleset.source} ({ruleset.name}) has no such layout; allowed: {known}")
     iso = parse_date(date) if date else None
     if iso is None:
         return None
@@ -208,6 +234,7 @@ class TextCleaner:
         the site's layout (else the page's date, else the layout whose rules fit); `layout`: a layout
         by name. Raises RuleTimeout if a rule's regex exceeds its budget.
         """
+        check_arguments(url=url, site=site, date=date, layout=layout)
         warnings = [] if warnings is None else warnings
         chars_in = len(text) if chars_in is None else chars_in
         if printable is None:
@@ -224,7 +251,7 @@ class TextCleaner:
                                           warnings, lines, self.regex_timeout)
         page_meta = page_meta or {}
         chosen = None
-        if ruleset is not None and getattr(ruleset, "layouts", ()):
+        if layout is not None or (ruleset is not None and getattr(ruleset, "layouts", ())):
             chosen = pick_layout(ruleset, date or page_meta.get("date"), layout, warnings) or \
                 self.fit_layout(ruleset, lines)
         plan = self._plan(ruleset, chosen.name if chosen else None)

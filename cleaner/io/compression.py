@@ -52,6 +52,7 @@ def iter_chunks(f: BinaryIO, compression: str | None) -> Iterator[tuple[bytes, i
 
 
 def _gunzip(f: BinaryIO) -> Iterator[tuple[bytes, int] | Corrupt]:
+    """Chunks of at most CHUNK bytes whatever the compression ratio (a bomb is never held in memory)."""
     pending, pend_off = b"", 0  # unconsumed raw input and its file offset
     d, member_off, in_member, healthy = zlib.decompressobj(31), 0, False, True
     while True:
@@ -63,7 +64,7 @@ def _gunzip(f: BinaryIO) -> Iterator[tuple[bytes, int] | Corrupt]:
             pend_off, pending = pend_off + len(pending), b""
             continue
         try:
-            out = d.decompress(pending)
+            out = d.decompress(pending, CHUNK)
         except zlib.error as exc:
             if healthy:  # one event per corrupt region, not one per false resync
                 yield Corrupt(member_off, f"corrupt gzip member at byte {member_off}: {exc}")
@@ -79,15 +80,21 @@ def _gunzip(f: BinaryIO) -> Iterator[tuple[bytes, int] | Corrupt]:
             pend_off += len(pending) - len(d.unused_data)
             pending = d.unused_data
             d, member_off, in_member, healthy = zlib.decompressobj(31), pend_off, False, True
-        else:
-            pend_off, pending = pend_off + len(pending), b""
+        else:  # input beyond max_length waits in unconsumed_tail
+            pend_off += len(pending) - len(d.unconsumed_tail)
+            pending = d.unconsumed_tail
         if out:
             yield out, pend_off
-    if in_member and healthy:
+    while in_member and healthy and (out := d.decompress(b"", CHUNK)):  # output held back by max_length
+        yield out, pend_off
+    if in_member and healthy and not d.eof:
         yield Corrupt(member_off, f"truncated gzip member at byte {member_off}")
 
 
-ZSTD_PIECE = 1 << 14  # compressed bytes per decompress call: damage costs at most the blocks of one piece
+# Compressed bytes per decompress call. zstandard's decompressobj has no max_length, so the piece bounds
+# the output: a 128 KiB block can be encoded in 4 bytes, so 512 bytes decode to at most 16 MiB (a bomb
+# is never held in memory). Damage costs at most the blocks of one piece.
+ZSTD_PIECE = 512
 
 
 def _unzstd(f: BinaryIO) -> Iterator[tuple[bytes, int] | Corrupt]:
@@ -101,16 +108,16 @@ def _unzstd(f: BinaryIO) -> Iterator[tuple[bytes, int] | Corrupt]:
     pending, pend_off = b"", 0  # unconsumed raw input and its file offset
     d, frame_off, in_frame, healthy = new(), 0, False, True
     out: list[bytes] = []
-    size = 0
+    size = at = 0  # bytes decoded and not yet yielded; index of the next piece in `pending`
     while True:
-        if not pending:
-            pending = f.read(CHUNK)
+        if at >= len(pending):
+            pending, at = f.read(CHUNK), 0
             if not pending:
                 break
-        if not in_frame and not pending.strip(b"\x00"):  # zero padding after the last frame
-            pend_off, pending = pend_off + len(pending), b""
+        if not in_frame and not pending[at:].strip(b"\x00"):  # zero padding after the last frame
+            pend_off, at = pend_off + len(pending) - at, len(pending)
             continue
-        piece = pending[:ZSTD_PIECE]
+        piece = memoryview(pending)[at:at + ZSTD_PIECE]
         try:
             data = d.decompress(piece)
         except zstandard.ZstdError as exc:
@@ -120,19 +127,19 @@ def _unzstd(f: BinaryIO) -> Iterator[tuple[bytes, int] | Corrupt]:
             if healthy:  # one event per damaged region, not one per false resync
                 yield Corrupt(frame_off, f"corrupt zstd frame at byte {frame_off}: {exc}")
             healthy = False
-            found = _seek_magic(f, pending, pend_off, max(frame_off + 1 - pend_off, 0), ZSTD_MAGIC)
+            found = _seek_magic(f, pending[at:], pend_off, max(frame_off + 1 - pend_off, 0), ZSTD_MAGIC)
             if found is None:
                 return
-            pend_off, pending = found
+            (pend_off, pending), at = found, 0
             d, frame_off, in_frame = new(), pend_off, False
             continue
         in_frame = True
         if d.eof:
             used = len(piece) - len(d.unused_data)
-            pend_off, pending = pend_off + used, pending[used:]
+            pend_off, at = pend_off + used, at + used
             d, frame_off, in_frame, healthy = new(), pend_off, False, True
         else:
-            pend_off, pending = pend_off + len(piece), pending[len(piece):]
+            pend_off, at = pend_off + len(piece), at + len(piece)
         if data:
             out.append(data)
             size += len(data)

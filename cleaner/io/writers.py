@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 from typing import BinaryIO
 
-from cleaner.core.cleaner import LONE_SURROGATES
+from cleaner.core.cleaner import LONE_SURROGATES, printable
 
 from ._extras import require
 from .compression import Compressor, suffix
@@ -47,6 +47,28 @@ def sweep_temporaries(root: Path) -> int:
                 os.unlink(os.path.join(dirpath, name))
                 n += 1
     return n
+
+
+def sweep_orphaned_temporaries(directory: Path) -> int:
+    """Delete the temporary files in `directory` (not below) whose writing process is gone, a killed
+    run's; a live run's stay. Returns how many."""
+    n = 0
+    for path in directory.glob("." + "*" + TMP_MARK):
+        pid = path.name[: -len(TMP_MARK)].rpartition(".")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            path.unlink(missing_ok=True)
+            n += 1
+    return n
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's: alive
+        return True
+    return True
 
 
 class EncodeError(ValueError):
@@ -132,7 +154,10 @@ class AtomicFile:
         os.replace(self.tmp, self.path)
 
     def discard(self) -> None:
-        self.f.close()
+        try:
+            self.f.close()
+        except OSError:  # the data a full disk or a size limit refused fails again on close
+            pass
         self.tmp.unlink(missing_ok=True)
 
 
@@ -318,7 +343,7 @@ class StreamWriter:
                     self.stream.write(b"\n")
                 self.first = False
                 if self.headers:
-                    self.stream.write(b"==> " + utf8(name)[0] + b" <==\n")
+                    self.stream.write(b"==> " + printable(name).encode() + b" <==\n")
                 self.stream.write(body)
         self.stream.flush()
 

@@ -12,12 +12,11 @@ in, as `<directory>.local` (a rule file's site must look like a domain; `.local`
 from __future__ import annotations
 
 import json
-import multiprocessing as mp
 import os
 import re
 import resource
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections import deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
@@ -35,6 +34,7 @@ SAMPLE_PAGES = 20  # pages kept per site that has a hand-written file, to check 
 # A learned file's top-level `signatures:` block (block style: its lines go on indented or as "- " items).
 _SIGNATURES_BLOCK = re.compile(r"^signatures:[^\n]*\n(?:[ -][^\n]*(?:\n|$))*", re.M)
 REPORT = "learned.json"  # written last into a rules directory: what was learned, and the conflicts
+JOURNAL = ".learned-writing"  # the files a pass is writing, each named before it is written
 
 @dataclass(frozen=True)
 class LearnOptions:
@@ -121,12 +121,16 @@ class ChunkResult:
     peak_rss: int = 0  # of the worker that made it (bytes)
 
 
-def profile_chunk(seq: int, items: list, opts: LearnOptions) -> ChunkResult:
-    """One chunk of feed items (Record or Reject) -> per-site profiles (runs in a worker, or inline)."""
+def profile_chunk(seq: int, items: list, opts: LearnOptions, on_item: Callable[[int], None] | None = None
+                  ) -> ChunkResult:
+    """One chunk of feed items (Record or Reject) -> per-site profiles (runs in a worker, or inline);
+    `on_item(i)` is called before item i."""
     from cleaner.io.readers import load_record
 
     res = ChunkResult(seq, {})
-    for item in items:
+    for i, item in enumerate(items):
+        if on_item is not None:
+            on_item(i)
         rec = item if isinstance(item, Reject) else load_record(item, opts.fields, opts.max_doc_bytes)
         res.docs += 1
         if isinstance(rec, Reject):
@@ -226,17 +230,20 @@ def _inline(tasks: Iterable, opts: LearnOptions):
         yield profile_chunk(t.seq, t.items, opts)
 
 
-def _init_worker() -> None:
-    import signal
+def _chunk_in_worker(_cleaner, task, job: tuple[LearnOptions, bytes | None], state, _schema) -> ChunkResult:
+    """A learning worker's task (`work` of cleaner.batch.pool's WorkerPool): items that killed a worker
+    before are rejects; `state` says which item is being read, so that a crash costs only that item.
+    `job`: the options and the parent's fault marker (a fork server does not see the parent's environment)."""
+    opts, poison = job
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    def on_item(i: int) -> None:
+        state[0], state[1], state[2] = task.seq, i, time.monotonic()
+        if poison is not None and i not in task.skip and poison in _item_bytes(task.items[i]):
+            os.kill(os.getpid(), 9)  # a test's simulated worker crash on a record
 
-
-def _chunk_in_worker(seq, items, opts):
-    poison = _fault_marker()
-    if poison is not None and any(poison in _item_bytes(i) for i in items):
-        os.kill(os.getpid(), 9)  # a test's simulated worker crash on a record
-    res = profile_chunk(seq, items, opts)
+    items = [Reject.of(it, *task.skip[i]) if i in task.skip and isinstance(it, Record) else it
+             for i, it in enumerate(task.items)]
+    res = profile_chunk(task.seq, items, opts, on_item)
     res.peak_rss = _worker_rss()
     return res
 
@@ -246,94 +253,54 @@ def _item_bytes(item) -> bytes:
     return data if isinstance(data, bytes) else str(data).encode("utf-8", "replace")
 
 
-def _context():
-    import threading
-
-    if threading.active_count() == 1 and "fork" in mp.get_all_start_methods():
-        return mp.get_context("fork")  # starts at once; safe with no other thread in this process
-    ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["cleaner.learn.driver"])
-    return ctx
-
-
 def _parallel(tasks: Iterable, opts: LearnOptions, n: int):
-    """Chunks profiled by `n` processes; yielded in input order, at most 2 x n in flight.
+    """Chunks profiled by `n` processes; yielded in input order, at most 2 x n in flight."""
+    return _ordered(_chunk_in_worker, tasks, (opts, _fault_marker()), n)
 
-    A worker that dies (killed, out of memory, a crash in a C extension) takes the pool down: the chunks in
-    flight run again in a new pool, and a chunk that was in flight twice runs record by record, each in
-    its own process, so that only the record that kills its process is lost (a `worker_crash` reject).
+
+def _ordered(work, tasks: Iterable, opts, n: int):
+    """`work(None, task, opts, state, None)` of each task in `n` processes, yielded in input order, at
+    most 2 x n in flight.
+
+    The workers are `clean`'s (cleaner.batch.pool): one that dies (killed, out of memory, a crash in a C
+    extension) is replaced and its task runs again without the item it died on (a `worker_crash`
+    reject); a worker whose parent dies exits.
     """
-    from concurrent.futures.process import BrokenProcessPool
+    from cleaner.batch.pool import Failure, WorkerPool, retry
 
-    ctx = _context()
-    window = 2 * n
+    # a fork server's workers, as `clean`'s: a forked child would hold its own pipe's other end open
+    # and never see its parent die
+    pool = WorkerPool(n, None, opts, hard_timeout=None, work=work, preload=("cleaner.learn.driver",))
+    pending: deque = deque()  # chunks to send, retried ones first
+    order: deque[int] = deque()  # chunks not yet yielded, in input order
     done: dict[int, ChunkResult] = {}
-    inflight: dict[Future, object] = {}
-    order: list[int] = []
-    tries: dict[int, int] = {}
-    pool = ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker)
-
-    def submit(t) -> None:
-        inflight[pool.submit(_chunk_in_worker, t.seq, t.items, opts)] = t
-
+    it, exhausted = iter(tasks), False
     try:
-        it = iter(tasks)
-        exhausted = False
         while True:
-            while not exhausted and len(inflight) < window:
+            while not exhausted and len(order) < 2 * n:
                 t = next(it, None)
                 if t is None:
                     exhausted = True
                     break
                 order.append(t.seq)
-                submit(t)
-            if not inflight and not done:
+                pending.append(t)
+            for w in pool.idle():
+                if not pending:
+                    break
+                pool.submit(w, pending.popleft())
+            if not order:
                 break
-            if inflight:
-                finished, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
-                broken = False
-                for f in finished:
-                    t = inflight.pop(f)
-                    try:
-                        done[t.seq] = f.result()
-                    except BrokenProcessPool:
-                        broken = True
-                        inflight[f] = t  # retried below with the others the dead pool took down
-                if broken:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    pool = ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker)
-                    again = sorted(inflight.values(), key=lambda t: t.seq)
-                    inflight.clear()
-                    for t in again:
-                        tries[t.seq] = tries.get(t.seq, 0) + 1
-                        if tries[t.seq] >= 2:
-                            done[t.seq] = _isolated(t, opts, ctx)
-                        else:
-                            submit(t)
+            for ev in pool.poll(0.5 if pool.busy else 0.0):
+                if isinstance(ev, Failure):
+                    retry(ev, pending)
+                else:
+                    done[ev.seq] = ev
             while order and order[0] in done:
-                yield done.pop(order.pop(0))
-    except BaseException:  # Ctrl-C, the consumer stopping: do not wait for the window
-        pool.shutdown(wait=False, cancel_futures=True)
+                yield done.pop(order.popleft())
+    except BaseException:  # Ctrl-C, the consumer stopping: do not wait for the chunks in flight
+        pool.terminate()
         raise
-    pool.shutdown()
-
-
-def _isolated(task, opts: LearnOptions, ctx) -> ChunkResult:
-    """A chunk whose worker died twice, profiled one record per process; a record that kills its process
-    is a `worker_crash` reject."""
-    from concurrent.futures.process import BrokenProcessPool
-
-    run = LearnRun({}, {})
-    for i, item in enumerate(task.items):
-        with ProcessPoolExecutor(1, mp_context=ctx, initializer=_init_worker) as pool:
-            try:
-                res = pool.submit(_chunk_in_worker, task.seq, [item], opts).result()
-            except BrokenProcessPool:
-                res = ChunkResult(task.seq, {}, 1, rejects=[Reject(
-                    item.source, item.offset, "worker_crash", "the learning worker died on this record",
-                    item.unit).to_dict()])
-        _merge(run, res)
-    return ChunkResult(task.seq, run.profiles, run.docs, run.bytes, run.rejects, run.samples, run.peak_rss)
+    pool.close()
 
 
 def _merge(run: LearnRun, res: ChunkResult) -> None:
@@ -371,24 +338,38 @@ def learn_all(profiles: dict[str, SiteProfile], *, min_pages: int = MIN_PAGES,
               workers: int = 1) -> list[tuple[LearnedSite, str | None]]:
     """(`learn_site`, `check_learned`) for every site, in sorted order; sites in parallel with `workers`
     (compiling and checking a learned file costs more than learning it)."""
+    from cleaner.batch.feed import Task
+
     sites = sorted(profiles)
     # a site below the page minimum is told so at once, here: it is never sent to a worker
     big = [s for s in sites if profiles[s].pages >= min_pages and len(profiles[s].sample) >= min_pages]
     if workers <= 1 or len(big) < 2:
         return [_induce(profiles[s], min_pages) for s in sites]
-    pool = ProcessPoolExecutor(min(workers, len(big)), mp_context=_context(), initializer=_init_worker)
-    try:
-        chunk = max(1, min(64, len(big) // (8 * workers)))  # fewer round trips; still balanced
-        learned = dict(zip(big, pool.map(_induce, (profiles[s] for s in big), [min_pages] * len(big),
-                                         chunksize=chunk)))
-    finally:
-        pool.shutdown(cancel_futures=True)
+    tasks = (Task(i, 0, [profiles[s]], 0, 0) for i, s in enumerate(big))
+    learned = {}
+    for seq, induced in _ordered(_induce_in_worker, tasks, min_pages, min(workers, len(big))):
+        if induced is None:
+            raise RuntimeError(f"a learning worker died on site {big[seq]}")
+        learned[big[seq]] = induced
     return [learned[s] if s in learned else _induce(profiles[s], min_pages) for s in sites]
 
 
 def _induce(profile: SiteProfile, min_pages: int) -> tuple[LearnedSite, str | None]:
     learned = learn_site(profile, min_pages=min_pages)
     return learned, check_learned(learned)
+
+
+class _Induced(tuple):
+    """(seq, (learned, why) or None when the site killed its worker): a result `_ordered` can place."""
+
+    @property
+    def seq(self) -> int:
+        return self[0]
+
+
+def _induce_in_worker(_cleaner, task, min_pages: int, state, _schema) -> _Induced:
+    state[0], state[1], state[2] = task.seq, 0, time.monotonic()
+    return _Induced((task.seq, None if task.skip else _induce(task.items[0], min_pages)))
 
 
 def check_learned(learned: LearnedSite) -> str | None:
@@ -461,8 +442,12 @@ def _write_atomic(path: Path, data: bytes) -> None:
     from cleaner.io.writers import AtomicFile
 
     f = AtomicFile(path)
-    f.write(data)
-    f.commit()
+    try:
+        f.write(data)
+        f.commit()
+    except BaseException:  # a full disk, a file size limit: no temporary file left behind
+        f.discard()
+        raise
 
 
 def report_bytes(outcomes: list[SiteOutcome], run: LearnRun | None = None) -> bytes:
@@ -514,24 +499,44 @@ def learn_outcomes(run: LearnRun, write: Callable[[str, bytes], str | None], *, 
 
 def learn_to_dir(run: LearnRun, out_dir: Path, *, min_pages: int = MIN_PAGES, hand=None,
                  workers: int | None = None) -> list[SiteOutcome]:
-    """Learn every site of `run` into `out_dir`: the rule files, then `learned.json` (see `learn_outcomes`)."""
+    """Learn every site of `run` into `out_dir`: the rule files, then `learned.json` (see `learn_outcomes`).
+
+    Each file is named in `JOURNAL` before it is written, so that the files of a pass killed midway are
+    known as learned ones (replaced or removed by the next pass, never refused as hand-written), and the
+    temporary files of a killed pass are removed."""
+    from cleaner.io.writers import sweep_orphaned_temporaries
+
     out_dir.mkdir(parents=True, exist_ok=True)
-    earlier = _files_of_report(out_dir / REPORT)
+    journal = out_dir / JOURNAL
+    earlier = _files_of_report(out_dir / REPORT) | _files_of_journal(journal)
+    sweep_orphaned_temporaries(out_dir)
 
-    def write(name: str, data: bytes) -> str | None:
-        if name not in earlier and (out_dir / name).exists():
-            return (f"{out_dir / name} exists and was not learned here (a hand-written file?); "
-                    f"learn into another directory")
-        _write_atomic(out_dir / name, data)
-        return None
+    with open(journal, "a", encoding="utf-8") as names:
+        def write(name: str, data: bytes) -> str | None:
+            if name not in earlier and (out_dir / name).exists():
+                return (f"{out_dir / name} exists and was not learned here (a hand-written file?); "
+                        f"learn into another directory")
+            names.write(name + "\n")
+            names.flush()  # in the file system before the file is: a kill loses neither
+            _write_atomic(out_dir / name, data)
+            return None
 
-    workers = run.workers if workers is None else workers  # a run too small for a pool learns inline too
-    outcomes = learn_outcomes(run, write, min_pages=min_pages, hand=hand, workers=workers)
-    _write_atomic(out_dir / REPORT, report_bytes(outcomes, run))
+        workers = run.workers if workers is None else workers  # a run too small for a pool learns inline too
+        outcomes = learn_outcomes(run, write, min_pages=min_pages, hand=hand, workers=workers)
+        _write_atomic(out_dir / REPORT, report_bytes(outcomes, run))
     for name in earlier - {o.file for o in outcomes}:  # learned before, not now: remove (never other files)
         (out_dir / name).unlink(missing_ok=True)
+    journal.unlink(missing_ok=True)
     write_index(out_dir)  # what loading on demand reads (checked against each file's size and mtime)
     return outcomes
+
+
+def _files_of_journal(path: Path) -> set[str]:
+    try:
+        names = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, ValueError):
+        return set()
+    return {n for n in names if n.endswith(".yaml") and "/" not in n and not n.startswith(".")}
 
 
 def _files_of_report(path: Path) -> set[str]:

@@ -3,7 +3,8 @@
 The pass writes into `OUT/.cleaner/learned.tmp-<pid>/` and renames it to `learned/` after its last file,
 `learned.json`: a `learned/` directory is always complete. A pass killed midway leaves only a temporary
 directory, removed by the next run, which learns again; a finished pass is reused by every later run
-(`--restart` learns again).
+(`--restart` learns again). The pass holds `OUT/.cleaner.lock`, as cleaning does: a second run into the
+same OUT is refused and never removes the first one's live temporary directory.
 """
 from __future__ import annotations
 
@@ -26,18 +27,24 @@ def ensure_learned(paths: list[str], out: Path, opts: LearnOptions, *, workers: 
                    hand=None, progress=None) -> tuple[Path, LearnRun | None, list[SiteOutcome] | None]:
     """The learned rules for `paths` under OUT: (directory, run, outcomes); run and outcomes are None
     when a finished earlier pass is reused."""
+    from cleaner.batch.resume import RunLock
+
     final = learned_dir(out)
     if is_learned_dir(final) and not restart:
         return final, None, None
     final.parent.mkdir(parents=True, exist_ok=True)
-    for stale in final.parent.glob(_TMP + "*"):  # a killed pass
-        shutil.rmtree(stale, ignore_errors=True)
-    tmp = final.parent / f"{_TMP}{os.getpid()}"
-    run = build_profiles(paths, opts, workers=workers, progress=progress)
-    outcomes = learn_to_dir(run, tmp, min_pages=opts.min_pages, hand=hand)  # learned.json last
-    if final.exists():
-        shutil.rmtree(final)
-    os.replace(tmp, final)
+    lock = RunLock(out)  # OutputInUse while another run holds OUT: its temporary directory is live
+    try:
+        for stale in final.parent.glob(_TMP + "*"):  # a killed pass
+            shutil.rmtree(stale, ignore_errors=True)
+        tmp = final.parent / f"{_TMP}{os.getpid()}"
+        run = build_profiles(paths, opts, workers=workers, progress=progress)
+        outcomes = learn_to_dir(run, tmp, min_pages=opts.min_pages, hand=hand)  # learned.json last
+        if final.exists():
+            shutil.rmtree(final)
+        os.replace(tmp, final)
+    finally:
+        lock.release()
     return final, run, outcomes
 
 

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from cleaner.api import Cleaner
 from cleaner.io import Fields, Record, Reject, discover, read_records
+from cleaner.io.readers import DEFAULT_MAX_DOC_BYTES
 from cleaner.report.explain import LineRow, explain_document, line_rows
 from cleaner.report.rulesets import RuleSetInfo
 
@@ -25,6 +26,10 @@ EXAMPLES = 3  # example lines kept per rule
 EXAMPLE_CHARS = 300
 TOP, TOP_CHARS = 5, 120  # the lines a rule takes most often, as many characters of each
 DIFF_CONTEXT = 1  # unchanged output paragraphs shown around a change
+# What the page keeps of one document: its lines up to this many characters (the rest counted, not
+# shown), and as much of its output diff. A sample of huge documents costs memory and page size by
+# these, not by the documents' size.
+DOC_CHARS = 200_000
 
 
 @dataclass
@@ -45,20 +50,22 @@ class Options:
     site: str | None = None
     input_format: str | None = None
     fields: Fields = field(default_factory=Fields)
+    max_doc_bytes: int = DEFAULT_MAX_DOC_BYTES  # larger documents are `too_large` rejects, as in `clean`
 
 
 def iter_records(paths: Iterable[str], opts: Options) -> Iterator[Record | Reject]:
     """Every record of every input, in order: files, directories (recursive), or - (stdin, JSONL)."""
     for p in paths:
         if p == "-":
-            yield from read_records("-", opts.input_format or "jsonl", opts.fields, source="-")
+            yield from read_records("-", opts.input_format or "jsonl", opts.fields, source="-",
+                                    max_bytes=opts.max_doc_bytes)
             continue
         root = Path(p)
         if not root.exists():
             raise FileNotFoundError(f"{p}: no such file or directory")
         files, _skipped = discover(root, input_format=opts.input_format)
         for f in files:
-            yield from read_records(f.path, f.format, opts.fields, source=str(f.path))
+            yield from read_records(f.path, f.format, opts.fields, source=str(f.path), max_bytes=opts.max_doc_bytes)
 
 
 def reservoir(items: Iterable, k: int, seed: int) -> tuple[list[tuple[int, object]], int]:
@@ -95,16 +102,21 @@ def collect(paths: list[str], rules: Rules, opts: Options, against: Rules | None
 
     sample, seen = reservoir(records(), opts.sample, opts.seed)
     catalogue = _Catalogue(rules, against)
+    tally: Counter = Counter()
+    site_docs: dict[str, int] = defaultdict(int)
     docs = []
-    for _, rec in sample:
+    for j in range(len(sample)):
+        rec = sample[j][1]
+        sample[j] = None  # one document at a time: what the page keeps of it is bounded (DOC_CHARS)
         doc = _document(rec, rules, opts, catalogue, "new", rejects)
         if doc is None:
             continue
         if against is not None:
             old = _document(rec, against, opts, catalogue, "old", None)
             _compare(doc, old)
-        docs.append(doc)
-    return _assemble(paths, rules, opts, against, catalogue, docs, seen, rejects)
+        docs.append(_summarize(len(docs), doc, catalogue, tally, site_docs))
+        del rec, doc
+    return _assemble(paths, rules, opts, against, catalogue, docs, seen, rejects, tally, site_docs)
 
 
 class _Catalogue:
@@ -202,52 +214,84 @@ def _diff(a: list[str], b: list[str]) -> tuple[list, int]:
     return out, score
 
 
-def _assemble(paths, rules: Rules, opts: Options, against: Rules | None, cat: _Catalogue, docs: list[dict],
-              seen: int, rejects: list[dict]) -> dict:
-    site_docs: dict[str, int] = defaultdict(int)
-    out_docs = []
-    chars_in = chars_out = empty = warned = 0
-    for i, d in enumerate(docs):
-        res, rec = d["result"], d["rec"]
-        site = res.site or _host(rec.url) or GENERIC
-        site_docs[site] += 1
-        # characters of text lines, line breaks not counted (the body's blank lines would count as added)
-        doc_in = sum(len(r.text) for r in d["rows"])
-        doc_out = len(res.text) - res.text.count("\n")
-        chars_in += doc_in
-        chars_out += doc_out
-        empty += not res.text
-        warned += bool(res.warnings)
-        by_n = {r.n: r.text for r in d["rows"]}
-        for key, n in sorted(d["hits"]):
-            entry = cat.rules[key]
-            entry["hits"]["new"] = entry["hits"].get("new", 0) + 1
-            entry["docs"].setdefault("new", set()).add(i)
-            text = by_n.get(n, "")
-            entry.setdefault("texts", Counter())[text[:TOP_CHARS]] += 1
-            if entry["action"] not in ("change", "rewrite") and len(text) > len(entry.get("longest", (0, 0, ""))[2]):
-                # the longest line a rule removed: where an over-eager rule shows first
-                entry["longest"] = [i, n, text]
-            if len(entry["examples"]) < EXAMPLES and all(e[0] != i and e[2] != text[:EXAMPLE_CHARS]
-                                                          for e in entry["examples"]):
-                entry["examples"].append([i, n, text[:EXAMPLE_CHARS]])
-        out = {
-            "id": rec.id or rec.default_id(),
-            "url": rec.url,
-            "site": site,
-            "ruled": res.site is not None,  # the site has rules (else the generic rules alone ran)
-            "why": res.site_reason,  # why that site: url, signature, or the rules that fired
-            "title": res.title,
-            "meta": res.metadata,
-            "warn": res.warnings,
-            "in": doc_in,
-            "out": doc_out,
-            "rows": [_row(r, cat, "new", res.site) for r in d["rows"]],
-        }
-        old = d.get("old")
-        if old is not None:
-            out.update(_impact(d, old, cat, i))
-        out_docs.append(out)
+def _summarize(i: int, d: dict, cat: _Catalogue, tally: Counter, site_docs: dict[str, int]) -> dict:
+    """Document `i` as the page shows it (its lines up to DOC_CHARS), counted into the rules it hit."""
+    res, rec = d["result"], d["rec"]
+    site = res.site or _host(rec.url) or GENERIC
+    site_docs[site] += 1
+    # characters of text lines, line breaks not counted (the body's blank lines would count as added)
+    doc_in = sum(len(r.text) for r in d["rows"])
+    doc_out = len(res.text) - res.text.count("\n")
+    tally.update(chars_in=doc_in, chars_out=doc_out, empty=not res.text, warned=bool(res.warnings))
+    rows, cut = _bounded_rows(d["rows"])
+    by_n = {r.n: r.text for r in rows}
+    for key, n in sorted(d["hits"]):
+        entry = cat.rules[key]
+        entry["hits"]["new"] = entry["hits"].get("new", 0) + 1
+        entry["docs"].setdefault("new", set()).add(i)
+        if n not in by_n:  # a line past what the page shows of the document
+            continue
+        text = by_n[n]
+        entry.setdefault("texts", Counter())[text[:TOP_CHARS]] += 1
+        if entry["action"] not in ("change", "rewrite") and len(text) > len(entry.get("longest", (0, 0, ""))[2]):
+            # the longest line a rule removed: where an over-eager rule shows first
+            entry["longest"] = [i, n, text]
+        if len(entry["examples"]) < EXAMPLES and all(e[0] != i and e[2] != text[:EXAMPLE_CHARS]
+                                                      for e in entry["examples"]):
+            entry["examples"].append([i, n, text[:EXAMPLE_CHARS]])
+    out = {
+        "id": rec.id or rec.default_id(),
+        "url": rec.url,
+        "site": site,
+        "ruled": res.site is not None,  # the site has rules (else the generic rules alone ran)
+        "why": res.site_reason,  # why that site: url, signature, or the rules that fired
+        "title": res.title,
+        "meta": res.metadata,
+        "warn": res.warnings,
+        "in": doc_in,
+        "out": doc_out,
+        "rows": [_row(r, cat, "new", res.site) for r in rows],
+    }
+    if cut:
+        out["rows_cut"] = cut  # lines not shown (the document is longer than DOC_CHARS)
+    old = d.get("old")
+    if old is not None:
+        out.update(_impact(d, old, cat, i))
+        if cut:
+            shown = set(by_n)
+            out["old_rows"] = [r for r in out.get("old_rows", []) if r[0] in shown]
+            out["diff"] = _bounded_diff(out["diff"])
+    return out
+
+
+def _bounded_rows(rows: list[LineRow]) -> tuple[list[LineRow], int]:
+    """The first rows of a document up to DOC_CHARS characters (a longer line cut to fit), and how many
+    rows are left out."""
+    shown, chars = [], 0
+    for r in rows:
+        if chars >= DOC_CHARS:
+            break
+        if len(r.text) > DOC_CHARS - chars or (r.new is not None and len(r.new) > DOC_CHARS):
+            r = r._replace(text=r.text[:DOC_CHARS - chars] + "…", new=None if r.new is None else r.new[:DOC_CHARS] + "…")
+        shown.append(r)
+        chars += len(r.text)
+    return shown, len(rows) - len(shown)
+
+
+def _bounded_diff(diff: list) -> list:
+    out, chars = [], 0
+    for op, text in diff:
+        if chars >= DOC_CHARS:
+            break
+        if isinstance(text, str):
+            text = text[:DOC_CHARS - chars]
+            chars += len(text)
+        out.append([op, text])
+    return out
+
+
+def _assemble(paths, rules: Rules, opts: Options, against: Rules | None, cat: _Catalogue, out_docs: list[dict],
+              seen: int, rejects: list[dict], tally: Counter, site_docs: dict[str, int]) -> dict:
     for entry in cat.rules.values():
         entry["docs"] = {k: len(v) for k, v in entry["docs"].items()}
         if "longest" in entry:
@@ -271,8 +315,9 @@ def _assemble(paths, rules: Rules, opts: Options, against: Rules | None, cat: _C
             "read": seen,
         },
         "summary": {
-            "docs": len(out_docs), "read": seen, "sites": len(site_docs), "chars_in": chars_in,
-            "chars_out": chars_out, "empty": empty, "warned": warned, "rejected": len(rejects),
+            "docs": len(out_docs), "read": seen, "sites": len(site_docs), "chars_in": tally["chars_in"],
+            "chars_out": tally["chars_out"], "empty": tally["empty"], "warned": tally["warned"],
+            "rejected": len(rejects),
         },
         "sets": sets,
         "old_sets": [dict(vars(s), source=_shown_path(s.source)) for s in against.sets] if against is not None else None,
@@ -351,5 +396,8 @@ def _host(url: str | None) -> str | None:
     """The host of a URL, `www.` dropped: how documents without site rules are grouped."""
     if not url:
         return None
-    host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    try:
+        host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    except ValueError:  # "Invalid IPv6 URL": a hostile or broken URL groups with no host
+        return None
     return host.removeprefix("www.") or None

@@ -6,6 +6,8 @@ import gzip
 import json
 from importlib import resources
 
+from cleaner.core.cleaner import LONE_SURROGATES, printable
+
 _ASSETS = resources.files("cleaner.report") / "assets"
 
 
@@ -13,6 +15,7 @@ def render_html(data: dict) -> str:
     """One HTML file: inline CSS and script, the data as gzip'd JSON (base64) that the page unpacks
     with the browser's DecompressionStream and renders lazily. No network, opens from disk."""
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+    payload = LONE_SURROGATES.sub("\ufffd", payload)  # ids, URLs and paths may hold them (JSON escapes)
     packed = base64.b64encode(gzip.compress(payload.encode("utf-8"), compresslevel=9, mtime=0)).decode("ascii")
     page = (_ASSETS / "page.html").read_text(encoding="utf-8")
     # str.replace, not format(): CSS and script are full of braces; base64 has no "*"
@@ -70,7 +73,7 @@ def render_text(data: dict, *, top: int = 0) -> str:
         for i in changed[:10]:
             d = data["docs"][i]
             out.append(f"  {d['score']:>8,} chars  {d['id']}" + (f"  {d['url']}" if d.get("url") else ""))
-    return "\n".join(out) + "\n"
+    return "\n".join(map(printable, out)) + "\n"  # ids, URLs and paths: no terminal escapes
 
 
 def _sets_line(sets: list[dict], most: int = 6) -> str:

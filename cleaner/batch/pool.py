@@ -34,10 +34,10 @@ class Failure:
 
 
 class _Worker:
-    def __init__(self, ctx, cleaner, opts: BatchConfig):
+    def __init__(self, ctx, cleaner, opts: BatchConfig, work=None):
         self.state = ctx.RawArray("d", 3)  # task seq, item index, start time (0: idle)
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=worker_main, args=(child, self.state, cleaner, opts), daemon=True)
+        self.proc = ctx.Process(target=worker_main, args=(child, self.state, cleaner, opts, work), daemon=True)
         self.proc.start()
         child.close()
         self.task: Task | None = None
@@ -45,12 +45,16 @@ class _Worker:
 
 
 class WorkerPool:
-    def __init__(self, n: int, cleaner, opts: BatchConfig, *, hard_timeout: float | None):
+    """`n` workers that run `work(cleaner, task, opts, state, schema)` on each task submitted (default:
+    the batch runner's `process_task`; `cleaner report` runs its own). `work` must be a module-level
+    function (it is pickled by name) returning an object with the task's `seq`."""
+
+    def __init__(self, n: int, cleaner, opts: BatchConfig, *, hard_timeout: float | None, work=None):
         self.ctx = mp.get_context("forkserver")
         # imported once in the fork server, so replacement workers start in milliseconds
         self.ctx.set_forkserver_preload(["cleaner", "cleaner.batch.worker", "cleaner.batch._forkserver"])
-        self.cleaner, self.opts, self.hard_timeout = cleaner, opts, hard_timeout
-        self.workers = [_Worker(self.ctx, cleaner, opts) for _ in range(n)]
+        self.cleaner, self.opts, self.hard_timeout, self.work = cleaner, opts, hard_timeout, work
+        self.workers = [_Worker(self.ctx, cleaner, opts, work) for _ in range(n)]
         self.peak_rss: list[int] = []
         self.replaced = 0
 
@@ -109,7 +113,7 @@ class WorkerPool:
             raise PoolError(f"a worker failed to start: {reason}")
         w.proc.join(5)
         w.conn.close()
-        self.workers[self.workers.index(w)] = _Worker(self.ctx, self.cleaner, self.opts)
+        self.workers[self.workers.index(w)] = _Worker(self.ctx, self.cleaner, self.opts, self.work)
         self.replaced += 1
         return [Failure(task, index, kind, reason)] if task is not None else []
 
@@ -141,6 +145,19 @@ class WorkerPool:
                 w.proc.kill()
         for w in self.workers:
             w.proc.join()
+
+
+def requeue(f: Failure, pending) -> None:
+    """Put a failed task back at the front of `pending` (a deque): the item it failed on becomes a
+    reject of its kind; a task that fails three times before reaching any item is given up whole."""
+    task = f.task
+    task.attempts += 1
+    if f.index is not None:
+        task.skip[f.index] = (f.kind, f.reason)
+    elif task.attempts >= 3:  # dies before reaching any document: give the whole task up
+        for i in range(len(task.items)):
+            task.skip.setdefault(i, (f.kind, f.reason))
+    pending.appendleft(task)
 
 
 def _drain(fd: int) -> None:

@@ -25,7 +25,7 @@ from ..io.writers import sweep_temporaries
 from .feed import End, Start, Task, _size, feed
 from .options import BatchConfig
 from .plan import Plan, PlanError, make_plan
-from .pool import Failure, PoolError, WorkerPool, default_workers
+from .pool import Failure, PoolError, WorkerPool, default_workers, requeue
 from .resume import Manifest, RunLock
 from .sink import Sink
 from .stats import Stats
@@ -299,11 +299,4 @@ class _Runner:
 
     @staticmethod
     def _retry(f: Failure, pending: deque) -> None:
-        task = f.task
-        task.attempts += 1
-        if f.index is not None:
-            task.skip[f.index] = (f.kind, f.reason)
-        elif task.attempts >= 3:  # dies before reaching any document: give the whole task up
-            for i in range(len(task.items)):
-                task.skip.setdefault(i, (f.kind, f.reason))
-        pending.appendleft(task)
+        requeue(f, pending)

@@ -163,15 +163,16 @@ def install_alarm() -> bool:
     return True
 
 
-def worker_main(conn, state, cleaner, opts: BatchConfig) -> None:
-    """Loop of a worker process: receive tasks, send results; None ends it."""
+def worker_main(conn, state, cleaner, opts: BatchConfig, work=None) -> None:
+    """Loop of a worker process: receive tasks, send results (`work`, default `process_task`); None ends it."""
+    work = work or process_task
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     install_alarm()
     try:
         conn.send(("ready", os.getpid()))
         while (msg := conn.recv()) is not None:
             task, schema = msg
-            conn.send(("done", process_task(cleaner, task, opts, state, schema)))
+            conn.send(("done", work(cleaner, task, opts, state, schema)))
         conn.send(("bye", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024))
     except (EOFError, OSError, KeyboardInterrupt):  # the parent is gone (even SIGKILLed): exit quietly
         pass

@@ -38,6 +38,12 @@ def report(
     url_field: UrlFieldOpt = "url",
     id_field: IdFieldOpt = "id",
     top: Annotated[int, typer.Option(help="text format: show only the N rules with most lines (0: all).", min=0)] = 0,
+    workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes cleaning the sample "
+                                         "(0: all cores).", min=0)] = 0,
+    progress: Annotated[Optional[bool], typer.Option(
+        "--progress/--no-progress",
+        help="Progress on stderr while the sample is cleaned (default: a bar on a terminal; a plain line "
+             "every 5 s when stderr is not a terminal).", show_default=False)] = None,
 ) -> None:
     """Show what the rules do across a sample of a dump: per rule (lines, documents, examples, rules that
     never fired) and per document (every line kept, dropped, cut, changed or taken as metadata).
@@ -74,8 +80,15 @@ def report(
         err.print(f"note: {note}", markup=False, soft_wrap=True)
     opts = Options(sample=sample, seed=seed, site=site, input_format=input_format,
                    fields=Fields(text_field, html_field, url_field, id_field))
+    from cleaner.batch.pool import PoolError, default_workers
+    from cleaner.batch.report import PlainProgress, RichProgress
+
+    show = progress if progress is not None else True
+    bar = (RichProgress(err) if err.is_terminal else PlainProgress(err)) if show else None
     try:
-        data = collect(paths, new, opts, old)
+        data = collect(paths, new, opts, old, workers=workers or default_workers(), progress=bar)
+    except PoolError as exc:
+        raise fail(str(exc), EXIT_RUN_FAILED) from None
     except MissingExtra as exc:
         raise fail(str(exc)) from None
     except (OSError, ValueError) as exc:

@@ -94,3 +94,30 @@ def test_html_report_shows_the_dropped_blocks_and_who_dropped_them(tmp_path):
     dropped = [(data["rules"][r[2]]["key"], r[3]) for r in doc["rows"] if r[0] < 0]
     assert ("html/html: nav", "Home News") in dropped and ("html/html: footer", "© 2024 Example Media. All rights reserved.") in dropped
     assert doc["how"].startswith("extractor") and all(r[1] == "d" for r in doc["rows"] if r[0] < 0)
+
+
+def test_the_report_page_shows_dropped_blocks_and_says_when_a_linked_document_is_outside_the_filter(tmp_path):
+    from urllib.parse import quote
+
+    from test_report import CHROMIUM, _chromium, _page_data
+
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (.ci/run installs Debian's chromium)")
+    dump, _ = html_dump(tmp_path)
+    page = tmp_path / "r.html"
+    assert RUN.invoke(app, ["report", str(dump), "-o", str(page), "--no-progress", "--workers", "1"]).exit_code == 0
+    data = _page_data(page.read_text(encoding="utf-8"))
+    i = next(i for i, d in enumerate(data["docs"]) if d["id"] == "page-0")
+    view = _chromium(tmp_path, "--dump-dom", f"{page.as_uri()}#doc={i}")
+    view = view[view.index('id="doc-view"'):]
+    dropped = re.findall(r'<div class="ln s-d"[^>]*><span class="no"[^>]*>html</span><span class="st">dropped</span>'
+                         r'<span class="ru"><span class="ru-k"[^>]*>([^<]+)</span></span><span class="tx">([^<]*)</span>', view)
+    assert ("html: nav", "Home News") in dropped and ("extractor: outside main content", "Subscribe to our newsletter") in dropped
+    assert re.search(r"<dt>extraction</dt><dd>extractor trafilatura", view)
+
+    nav = next(r for r in data["rules"] if r["key"] == "html/html: nav")
+    other = next(j for j, d in enumerate(data["docs"]) if not any(data["rules"][r[2]] is nav for r in d["rows"] if r[0] < 0))
+    dom = _chromium(tmp_path, "--dump-dom", f"{page.as_uri()}#rule={quote(nav['key'])}&doc={other}")
+    view = dom[dom.index('id="doc-view"'):]
+    assert "outside the current filters" in view and f'data-doc="{other}"' not in dom
+    assert f"<h3>{data['docs'][other]['title']}" in view  # the linked document, not the filter's first

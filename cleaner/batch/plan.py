@@ -82,7 +82,6 @@ class Shard:
     group: FileGroup | None = None  # kind "files": the documents
     digest: str = ""  # kind "files": fingerprint of the group's names, sizes and mtimes, taken when planned
     size: int = 0  # raw input bytes, for progress
-    forced_text: bool = False  # --input-format text: no HTML sniffing
     stdin_format: str | None = None  # kind "stdin": "jsonl" | "warc" | "text" | "html" | "auto" (one document)
 
     @property
@@ -212,8 +211,7 @@ def _shards_for(d: Path, rel: str, files: list[tuple[str, str, os.stat_result]],
         group = FileGroup(d, rel, k, k + len(part), len(docs), input_format, planned=planned)
         shards.append(Shard(str(PurePosixPath(rel) / f"texts-{k // FILES_PER_SHARD:05d}"), "files", str(d),
                             group=group, digest=_hash_files((key, st.st_size, st.st_mtime_ns) for key, st in part),
-                            size=sum(st.st_size for _, st in part),
-                            forced_text=input_format == "text"))
+                            size=sum(st.st_size for _, st in part)))
     return shards
 
 
@@ -225,7 +223,7 @@ def _container_or_group(path: Path, f: InputFile, input_format: str | None) -> l
     # named for the file, so that several files given by themselves do not share an output
     return [Shard(split_name(path.name)[0], "files", str(path), group=group,
                   digest=_hash_files([(f.rel, f.size, f.mtime_ns)]),
-                  size=f.size, forced_text=input_format == "text")]
+                  size=f.size)]
 
 
 def _disambiguate(singles: list[tuple[Shard, Path]]) -> None:

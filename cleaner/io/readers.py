@@ -302,7 +302,7 @@ def read_records(
     source = source or str(path)
     fmt = fmt or detect_format(path)
     if fmt in ("text", "html"):
-        yield read_file_record(path, source, "html" if fmt == "html" else "auto", max_bytes=max_bytes)
+        yield read_file_record(path, source, fmt, max_bytes=max_bytes)  # the name says which: no sniffing
     elif fmt == "jsonl":
         with open_input(path) as f:
             for item in JsonlLines(f, source, max_bytes=max_bytes):

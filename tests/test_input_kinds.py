@@ -42,3 +42,14 @@ def test_text_file_and_jsonl_text_keep_every_prose_line(tmp_path):
         assert all(f"Paragraph {i} " in res.text for i in range(12)), name
     res = RUN.invoke(app, ["clean", str(tmp_path / "page.txt")])
     assert res.exit_code == 0 and res.stdout.count("Paragraph ") == 12
+
+
+def test_a_wrong_text_field_is_one_early_error_naming_the_fields_there(tmp_path):
+    dump = tmp_path / "d.jsonl"
+    dump.write_text("".join(json.dumps({"id": str(i), "url": "u", "body": "text"}) + "\n" for i in range(50)))
+    for cmd in (["clean", str(dump), "-o", str(tmp_path / "out")], ["report", str(dump), "-f", "text"],
+                ["learn", str(dump), "-o", str(tmp_path / "learned")]):
+        res = RUN.invoke(app, [*cmd, "--text-field", "content"])
+        assert res.exit_code == 2, (cmd, res.output)
+        assert res.output.count("\n") == 1 and "'content'" in res.output and "body, id, url" in res.output, res.output
+    assert RUN.invoke(app, ["clean", str(dump), "--text-field", "body", "-q"]).exit_code == 0

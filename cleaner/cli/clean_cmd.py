@@ -90,6 +90,12 @@ def clean(
     if output is not None and output.exists() and not output.is_dir():
         raise fail(f"{output} exists and is not a directory")
 
+    from cleaner.io.probe import FieldError, check_fields
+
+    try:
+        check_fields(paths, Fields(text_field, html_field), input_format)
+    except FieldError as exc:
+        raise fail(str(exc)) from None
     learned = None
     if learn:
         from cleaner.cli.learn_cmd import learn_pass

@@ -47,9 +47,15 @@ def learn(
     from cleaner.io import Fields
     from cleaner.learn.driver import LearnOptions, build_profiles, hand_sites, learn_to_dir
 
+    from cleaner.io.probe import FieldError, check_fields
+
     check_input_format(input_format)
     if output.exists() and not output.is_dir():
         raise fail(f"{output} exists and is not a directory")
+    try:
+        check_fields(paths, Fields(text_field, html_field), input_format)
+    except FieldError as exc:
+        raise fail(str(exc)) from None
     hand = load_cleaner(rules)
     opts = LearnOptions(
         fields=Fields(text_field, html_field, url_field, id_field), input_format=input_format, site=site,

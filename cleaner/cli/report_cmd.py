@@ -80,6 +80,12 @@ def report(
         err.print(f"note: {note}", markup=False, soft_wrap=True)
     opts = Options(sample=sample, seed=seed, site=site, input_format=input_format,
                    fields=Fields(text_field, html_field, url_field, id_field))
+    from cleaner.io.probe import FieldError, check_fields
+
+    try:
+        check_fields(paths, opts.fields, input_format)
+    except FieldError as exc:
+        raise fail(str(exc)) from None
     from cleaner.batch.pool import PoolError, default_workers
     from cleaner.batch.report import PlainProgress, RichProgress
 

@@ -3,6 +3,8 @@
 import gzip
 import json
 
+import pytest
+
 from typer.testing import CliRunner
 
 from cleaner import Cleaner
@@ -53,3 +55,57 @@ def test_a_wrong_text_field_is_one_early_error_naming_the_fields_there(tmp_path)
         assert res.exit_code == 2, (cmd, res.output)
         assert res.output.count("\n") == 1 and "'content'" in res.output and "body, id, url" in res.output, res.output
     assert RUN.invoke(app, ["clean", str(dump), "--text-field", "body", "-q"]).exit_code == 0
+
+
+def _warc_record(kind: str, uri: str, body: bytes, ctype: str | None, rid: str) -> bytes:
+    if kind == "response":
+        body = f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
+        ctype = "application/http; msgtype=response"
+    head = (f"WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\nWARC-Record-ID: <urn:uuid:{rid}>\r\n"
+            f"WARC-Date: 2024-01-01T00:00:00Z\r\n" + (f"Content-Type: {ctype}\r\n" if ctype else "")
+            + f"Content-Length: {len(body)}\r\n\r\n").encode()
+    return gzip.compress(head + body + b"\r\n\r\n")
+
+
+def test_a_gzipped_warc_on_stdin_is_read_as_warc(tmp_path):
+    import subprocess
+    import sys
+
+    pytest.importorskip("fastwarc")
+    html = b"<html><body><article><p>" + b"The tram line opens next spring after three years of work. " * 3 + b"</p></article></body></html>"
+    warc = b"".join(_warc_record("response", f"http://a.com/{i}", html, "text/html", str(i)) for i in range(3))
+    run = subprocess.run([sys.executable, "-m", "cleaner.cli.main", "clean", "-", "-f", "jsonl"], input=warc,
+                         capture_output=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    out = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [r["url"] for r in out] == [f"http://a.com/{i}" for i in range(3)] and "tram line" in out[0]["text"]
+    assert b"malformed" not in run.stderr
+
+
+def test_warc_resource_records_are_read_or_said_not_text(tmp_path):
+    pytest.importorskip("fastwarc")
+    p = tmp_path / "r.warc.gz"
+    p.write_bytes(_warc_record("resource", "http://a.com/page", b"<html><body><p>A page.</p></body></html>", "text/html", "1")
+                  + _warc_record("resource", "http://a.com/notes.txt", b"Plain notes <b> here.", "text/plain; charset=utf-8", "2")
+                  + _warc_record("resource", "http://a.com/logo.png", b"\x89PNG\r\n\x1a\n\x00\x00", "image/png", "3"))
+    out = list(read_records(p))
+    assert [(getattr(r, "format", None), getattr(r, "kind", None)) for r in out] == \
+        [("html", None), ("text", None), (None, "bad_warc_record")]
+    assert "image/png" in out[2].reason and out[1].url == "http://a.com/notes.txt"
+    res = RUN.invoke(app, ["clean", str(p), "-o", str(tmp_path / "out"), "--max-reject-rate", "1"])
+    assert res.exit_code == 0 and "documents in" in res.output and "3" in res.output
+
+
+def test_explain_picks_a_record_of_a_dump_by_id_or_line(tmp_path):
+    dump = tmp_path / "d.jsonl.gz"
+    with gzip.open(dump, "wt") as f:
+        for i in range(3):
+            f.write(json.dumps({"id": f"doc-{i}", "url": f"https://x{i}.com/a", "text": f"Body of document {i}."}) + "\n")
+    by_id = RUN.invoke(app, ["explain", str(dump), "--id", "doc-1"])
+    assert by_id.exit_code == 0 and "Body of document 1." in by_id.output and "document 0" not in by_id.output
+    by_line = RUN.invoke(app, ["explain", str(dump), "--line", "3"])
+    assert by_line.exit_code == 0 and "Body of document 2." in by_line.output
+    several = RUN.invoke(app, ["explain", str(dump)])
+    assert several.exit_code == 2 and "--id" in several.output and "doc-0, doc-1" in several.output
+    missing = RUN.invoke(app, ["explain", str(dump), "--id", "nope"])
+    assert missing.exit_code == 2 and "no record with id 'nope' (3 record(s) read)" in missing.output

@@ -181,17 +181,23 @@ def make_plan(
 
 
 def sniff_stdin() -> str:
-    """stdin's format from its first bytes (not consumed): WARC, JSONL (compressed, or starting with
-    "{"), else one document."""
-    from ..io.compression import sniff
+    """stdin's format from its first bytes (not consumed): WARC (plain or gzip'd), JSONL (starting with
+    "{", or any other compressed stream), else one document."""
+    from ..io.compression import peek_decompressed, sniff
     from ..io.readers import stdin_stream
 
-    head = stdin_stream().peek(64)[:64]
+    head = stdin_stream().peek(_STDIN_SNIFF)[:_STDIN_SNIFF]
+    compression = sniff(head)
+    if compression:
+        head = peek_decompressed(head, compression)
     if head.startswith(b"WARC/"):
         return "warc"
-    if sniff(head) or head.lstrip().startswith(b"{"):
+    if compression or head.lstrip().startswith(b"{"):
         return "jsonl"
     return "auto"
+
+
+_STDIN_SNIFF = 4096  # bytes of stdin looked at (decompressed, a WARC header shows in the first few dozen)
 
 
 def _shards_for(d: Path, rel: str, files: list[tuple[str, str, os.stat_result]], input_format: str | None,

@@ -257,8 +257,16 @@ def _name_outputs(shards: list[Shard], fmt: str, compression: str | None) -> Non
         elif s.kind == "files":
             s.out = s.key + ext  # text: the documents are mirrored one by one, see `text_names`
         else:
-            stem = split_name(PurePosixPath(s.key).name)[0]
-            s.out = str(PurePosixPath(s.key).parent / stem) + ext
+            s.out = str(PurePosixPath(s.key).parent / _output_stem(PurePosixPath(s.key).name)) + ext
+
+
+def _output_stem(name: str) -> str:
+    """The output name of a container, without suffix: `a.jsonl.gz` -> `a`; a Common Crawl WET file
+    `a.warc.wet.gz` -> `a.wet` (not `a.warc`: it holds no WARC; beside `a.warc.gz`'s `a`)."""
+    stem = split_name(name)[0]
+    if name[len(stem) + 1:].lower().split(".")[0] == "wet":  # the suffix after the stem: "wet.gz"
+        return (stem[:-5] if stem.lower().endswith(".warc") else stem) + ".wet"
+    return stem
 
 
 def _text_names(names: list[str]) -> list[str]:

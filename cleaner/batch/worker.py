@@ -51,6 +51,8 @@ def process_task(cleaner, task: Task, opts: BatchConfig, state=None, schema=None
         if isinstance(rec, Reject):
             _reject(stats, rejects, rec)
             continue
+        if opts.url and not rec.url:
+            rec.url = opts.url
         data = rec.data
         stats.bytes_in += len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
         if state is not None:

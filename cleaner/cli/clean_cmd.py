@@ -18,6 +18,7 @@ from cleaner.cli.common import (
     EXIT_FAILED, EXIT_INTERRUPTED, EXIT_RUN_FAILED, EXIT_USAGE, check_input_format, err, fail, load_cleaner,
     HtmlFieldOpt, IdFieldOpt, InputFormatOpt, TextFieldOpt, UrlFieldOpt,
 )
+from cleaner.cli.checks import check_date
 from cleaner.io.writers import OUTPUTS
 
 _OUT_FORMATS = ("auto", *OUTPUTS)
@@ -46,6 +47,8 @@ def clean(
         help="JSONL/Parquet field with the document's date (picks a site's layout; kept in the output).")] = "date",
     date: Annotated[Optional[str], typer.Option(
         help="Every document's date (yyyy-mm-dd): picks a site's layout, before the date field.")] = None,
+    url: Annotated[Optional[str], typer.Option(
+        help="The page URL of documents that have none (stdin, files): chooses the site's rules.")] = None,
     workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes (0: all cores).", min=0)] = 0,
     timeout: Annotated[float, typer.Option(
         help="Seconds one document may take; slower ones are rejected (0: no limit).", min=0)] = 5.0,
@@ -85,6 +88,7 @@ def clean(
     if compression not in _COMPRESSIONS:
         raise fail(f"--compression {compression!r}; allowed: none, gzip, zstd")
     check_input_format(input_format)
+    check_date(date)
     if paths.count("-") > 1:
         raise fail("stdin (-) can be read only once")
     if output is not None and output.exists() and not output.is_dir():
@@ -107,7 +111,7 @@ def clean(
     cfg = BatchConfig(
         paths=paths, out=output, out_format=format, compression=_COMPRESSIONS[compression],
         input_format=input_format, fields=Fields(text_field, html_field, url_field, id_field, date_field), site=site,
-        date=date,
+        date=date, url=url,
         trace=trace, workers=workers, timeout=timeout or None, drop_empty=drop_empty, restart=restart,
         rules=",".join(str(r.resolve()) for r in rules) if rules else None, max_doc_bytes=max_doc_bytes,
         site_from_directory=learn and not site,

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 
+from cleaner.cli.checks import check_date
 from cleaner.cli.common import (
     HtmlFieldOpt, IdFieldOpt, TextFieldOpt, UrlFieldOpt, err, fail, load_cleaner, out,
 )
@@ -52,6 +53,7 @@ def explain(
     """
     if input_format not in ("auto", *INPUT_FORMATS):
         raise fail(f"--input-format {input_format!r}; allowed: auto, {', '.join(INPUT_FORMATS)}")
+    check_date(date)
     cleaner = load_cleaner(rules)
     if str(file) == "-":
         fmt = input_format if input_format in DOC_FORMATS else "auto"

@@ -22,7 +22,10 @@ class FieldError(ValueError):
 def check_fields(paths: list[str], fields: Fields, input_format: str | None = None) -> None:
     """Raise FieldError when the first records of the first JSONL or Parquet input (stdin is not
     looked at) have neither `fields.text` nor `fields.html`; the message names the fields they have."""
-    found = _first_dump(paths, input_format)
+    try:
+        found = _first_dump(paths, input_format)
+    except OSError:  # a directory we may not list: the run says so
+        return
     if found is None:
         return
     path, fmt = found
@@ -44,6 +47,8 @@ def _first_dump(paths: list[str], input_format: str | None) -> tuple[Path, str] 
             fmt = input_format or detect_format(root)
             if fmt in _FIELD_FORMATS:
                 return root, fmt
+            continue
+        if not root.is_dir():  # a FIFO, a device: never opened here (the run says why it cannot read it)
             continue
         for d, _rel, files, _skipped in walk_inputs(root, input_format=input_format):
             for name, fmt, _st in files:

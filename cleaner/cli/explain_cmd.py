@@ -92,7 +92,9 @@ def explain(
         err.print(f"\nextraction: {how}; {dropped} block(s) of the page left out", markup=False, soft_wrap=True)
     err.print(f"\nsite: {result.site or 'generic'}{layout}{reason}   title: {json.dumps(result.title, ensure_ascii=False)}"
               f"   metadata: {json.dumps(result.metadata, ensure_ascii=False)}", markup=False, soft_wrap=True)
-    err.print(f"lines: {summary or 'none'}", markup=False, soft_wrap=True)
+    st = result.stats
+    chars = f"; characters: {st.get('chars_in', 0):,} in -> {st.get('chars_out', 0):,} out (as clean counts them)"
+    err.print(f"lines: {summary or 'none'}{chars}", markup=False, soft_wrap=True)
     for w in result.warnings:
         err.print(f"[yellow]warning:[/] {escape(w)}", soft_wrap=True)
 

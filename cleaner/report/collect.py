@@ -53,7 +53,10 @@ def iter_records(paths: Iterable[str], opts: Options) -> Iterator[Record | Rejec
     """Every record of every input, in order: files, directories (recursive), or - (stdin, JSONL)."""
     for p in paths:
         if p == "-":
-            yield from read_records("-", opts.input_format or "jsonl", opts.fields, source="-")
+            from cleaner.batch.plan import sniff_stdin
+
+            fmt = opts.input_format or ("warc" if sniff_stdin() == "warc" else "jsonl")  # as `clean -` reads it
+            yield from read_records("-", fmt, opts.fields, source="-")
             continue
         root = Path(p)
         if not root.exists():

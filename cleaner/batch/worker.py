@@ -51,8 +51,6 @@ def process_task(cleaner, task: Task, opts: BatchConfig, state=None, schema=None
         if isinstance(rec, Reject):
             _reject(stats, rejects, rec)
             continue
-        if opts.url and not rec.url:
-            rec.url = opts.url
         data = rec.data
         stats.bytes_in += len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
         if state is not None:
@@ -110,6 +108,8 @@ def _clean(cleaner, rec: Record, opts: BatchConfig):
     from .. import RuleTimeout  # the core; imported here so io/ and batch/ load without it
 
     alarm = opts.timeout is not None and _can_alarm()
+    if opts.url and not rec.url:  # --url: the record (and its output) takes it
+        rec.url = opts.url
     try:
         if alarm:
             signal.setitimer(signal.ITIMER_REAL, opts.timeout)

@@ -55,19 +55,7 @@ def explain(
         raise fail(f"--input-format {input_format!r}; allowed: auto, {', '.join(INPUT_FORMATS)}")
     check_date(date)
     cleaner = load_cleaner(rules)
-    if str(file) == "-":
-        fmt = input_format if input_format in DOC_FORMATS else "auto"
-        rec = Record("-", 0, typer.get_binary_stream("stdin").read(), fmt, unit="file")
-    else:
-        kind = input_format if input_format != "auto" else detect_format(file)
-        if kind in DOC_FORMATS or kind is None:
-            rec = read_file_record(file, str(file), kind or "auto")
-        else:
-            rec = _pick(file, kind, Fields(text_field, html_field, url_field, id_field), record_id, record_line)
-        if isinstance(rec, Reject):
-            raise fail(f"{file}: {rec.reason}")
-    if (record_id is not None or record_line is not None) and rec.unit == "file":
-        raise fail(f"--id and --line pick a record of a dump (JSONL, WARC, Parquet); {file} is one document")
+    rec = _read(file, input_format, Fields(text_field, html_field, url_field, id_field), record_id, record_line)
     rec_date = rec.extra.get("date")
     # Line numbers of an HTML document refer to the text taken from the page.
     lines, result = explain_document(cleaner, rec.data, url=url or rec.url, site=site, format=rec.format,
@@ -83,6 +71,11 @@ def explain(
         number = "html" if n < 0 else n  # a block of the page the HTML stage left out
         out.print(f"[dim]{number:>5}[/] [{style}]{_LABEL[status]:<8}[/] [bold]{escape(rule):<28}[/] "
                   f"[{style}]{escape(shown)}[/]", soft_wrap=True)
+    _summary(result, counts)
+
+
+def _summary(result, counts: dict[str, int]) -> None:
+    """After the lines, on stderr: the extraction, site, title, metadata (JSON), counts and warnings."""
     summary = ", ".join(f"{v} {_LABEL[k]}" for k, v in sorted(counts.items()))
     layout = f" (layout {result.layout})" if result.layout else ""
     reason = f"   by: {result.site_reason}" if result.site and result.site_reason else ""
@@ -98,6 +91,23 @@ def explain(
     for w in result.warnings:
         err.print(f"[yellow]warning:[/] {escape(w)}", soft_wrap=True)
 
+
+def _read(file: Path, input_format: str, fields: Fields, record_id: str | None, line: int | None) -> Record:
+    """The document to explain: stdin, a text or HTML file, or the record of a dump that --id/--line names."""
+    if str(file) == "-":
+        fmt = input_format if input_format in DOC_FORMATS else "auto"
+        rec = Record("-", 0, typer.get_binary_stream("stdin").read(), fmt, unit="file")
+    else:
+        kind = input_format if input_format != "auto" else detect_format(file)
+        if kind in DOC_FORMATS or kind is None:
+            rec = read_file_record(file, str(file), kind or "auto")
+        else:
+            rec = _pick(file, kind, fields, record_id, line)
+        if isinstance(rec, Reject):
+            raise fail(f"{file}: {rec.reason}")
+    if (record_id is not None or line is not None) and rec.unit == "file":
+        raise fail(f"--id and --line pick a record of a dump (JSONL, WARC, Parquet); {file} is one document")
+    return rec
 
 
 def _pick(file: Path, kind: str, fields: Fields, record_id: str | None, line: int | None) -> Record | Reject:

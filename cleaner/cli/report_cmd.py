@@ -51,8 +51,8 @@ def report(
     With --against OLD: what changes from OLD to --rules. The HTML page is self-contained (no network) and
     opens from disk; --format text prints the per-rule summary.
     """
-    from cleaner.io import Fields, MissingExtra
-    from cleaner.report.collect import Options, Rules, collect
+    from cleaner.io import Fields
+    from cleaner.report.collect import Options, Rules
     from cleaner.report.render import render_html, render_text
     from cleaner.report.rulesets import RuleError, describe, load_rules
 
@@ -80,25 +80,7 @@ def report(
         err.print(f"note: {note}", markup=False, soft_wrap=True)
     opts = Options(sample=sample, seed=seed, site=site, input_format=input_format,
                    fields=Fields(text_field, html_field, url_field, id_field))
-    from cleaner.io.probe import FieldError, check_fields
-
-    try:
-        check_fields(paths, opts.fields, input_format)
-    except FieldError as exc:
-        raise fail(str(exc)) from None
-    from cleaner.batch.pool import PoolError, default_workers
-    from cleaner.batch.report import PlainProgress, RichProgress
-
-    show = progress if progress is not None else True
-    bar = (RichProgress(err) if err.is_terminal else PlainProgress(err)) if show else None
-    try:
-        data = collect(paths, new, opts, old, workers=workers or default_workers(), progress=bar)
-    except PoolError as exc:
-        raise fail(str(exc), EXIT_RUN_FAILED) from None
-    except MissingExtra as exc:
-        raise fail(str(exc)) from None
-    except (OSError, ValueError) as exc:
-        raise fail(str(exc)) from None
+    data = _sample(paths, new, opts, old, workers=workers, progress=progress)
     page = render_html(data) if format == "html" else render_text(data, top=top)
     if output is None:
         sys.stdout.write(page)
@@ -110,3 +92,24 @@ def report(
     s = data["summary"]
     err.print(f"wrote {output} ({len(page.encode('utf-8')) / 1e6:.2f} MB): {s['docs']:,} documents "
               f"(of {s['read']:,} read), {s['sites']:,} site(s)", markup=False, soft_wrap=True)
+
+
+def _sample(paths: list[str], new, opts, old, *, workers: int, progress: bool | None) -> dict:
+    """The report's data: the fields checked on the first records, then the sample cleaned (`workers`
+    processes, 0: all cores) with `clean`'s progress; every failure is one line."""
+    from cleaner.batch.pool import PoolError, default_workers
+    from cleaner.batch.report import PlainProgress, RichProgress
+    from cleaner.io import MissingExtra
+    from cleaner.io.probe import FieldError, check_fields
+    from cleaner.report.collect import collect
+
+    bar = None
+    if progress is not False:
+        bar = RichProgress(err) if err.is_terminal else PlainProgress(err)
+    try:
+        check_fields(paths, opts.fields, opts.input_format)
+        return collect(paths, new, opts, old, workers=workers or default_workers(), progress=bar)
+    except PoolError as exc:
+        raise fail(str(exc), EXIT_RUN_FAILED) from None
+    except (FieldError, MissingExtra, OSError, ValueError) as exc:
+        raise fail(str(exc)) from None

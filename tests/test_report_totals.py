@@ -121,3 +121,14 @@ def test_the_report_page_shows_dropped_blocks_and_says_when_a_linked_document_is
     view = dom[dom.index('id="doc-view"'):]
     assert "outside the current filters" in view and f'data-doc="{other}"' not in dom
     assert f"<h3>{data['docs'][other]['title']}" in view  # the linked document, not the filter's first
+
+
+def test_explain_lists_the_blocks_the_selectors_dropped_and_the_body_selector():
+    case = FIXTURES / "vietnam.vn" / "html-en-hanoi-metro"
+    res = RUN.invoke(app, ["explain", str(case / "input.html"), "--url", (case / "url.txt").read_text().strip(),
+                           "--width", "0"])
+    assert res.exit_code == 0, res.output
+    dropped = [line.split(None, 2)[2] for line in res.output.splitlines() if line.lstrip().startswith("html dropped")]
+    assert any(d.startswith("html-strip .comment-box") and d.endswith("Comment (0)") for d in dropped)
+    assert any(d.startswith("html-body .detail-page") and d.endswith("© Vietnam.vn") for d in dropped)
+    assert "extraction: body selector '.detail-page'" in res.output and "page blocks left out" in res.output

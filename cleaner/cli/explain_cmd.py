@@ -63,7 +63,8 @@ def explain(
                                      content_type=rec.extra.get("content_type"))
     counts: dict[str, int] = {}
     for n, status, rule, line in line_statuses(lines, result):
-        counts[status] = counts.get(status, 0) + 1
+        key = "html" if n < 0 else status  # counted apart: page blocks, not lines the rules saw
+        counts[key] = counts.get(key, 0) + 1
         if removed_only and status == "kept":
             continue
         shown = line if width <= 0 or len(line) <= width else line[: width - 1] + "…"
@@ -76,7 +77,7 @@ def explain(
 
 def _summary(result, counts: dict[str, int]) -> None:
     """After the lines, on stderr: the extraction, site, title, metadata (JSON), counts and warnings."""
-    summary = ", ".join(f"{v} {_LABEL[k]}" for k, v in sorted(counts.items()))
+    summary = ", ".join(f"{v} {_LABEL.get(k, 'page blocks left out')}" for k, v in sorted(counts.items()))
     layout = f" (layout {result.layout})" if result.layout else ""
     reason = f"   by: {result.site_reason}" if result.site and result.site_reason else ""
     how = result.extraction.how if result.extraction is not None else None

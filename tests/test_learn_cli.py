@@ -268,7 +268,7 @@ def test_wet_files_are_read_as_text_in_clean_and_learn(tmp_path):
     assert recs[0].id.endswith("000000000001>") and recs[0].extra["warc_refers_to"]
     res = RUN.invoke(app, ["clean", str(wet), "-o", str(tmp_path / "out")])
     assert res.exit_code == 0, res.output
-    docs = [json.loads(line) for line in (tmp_path / "out" / "CC-MAIN-1.warc.jsonl").read_text().splitlines()]
+    docs = [json.loads(line) for line in (tmp_path / "out" / "CC-MAIN-1.wet.jsonl").read_text().splitlines()]
     assert len(docs) == 5 and docs[0]["url"] == recs[0].url and "council met" in docs[0]["text"]
     res = learn_cli(str(tmp_path / "crawl"), "-o", str(tmp_path / "learned"))
     assert res.exit_code == 0 and "example.org: 5 pages" in res.stdout

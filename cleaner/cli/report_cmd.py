@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from cleaner.cli.common import (
-    EXIT_RUN_FAILED, check_input_format, err, fail,
+    EXIT_INTERRUPTED, EXIT_RUN_FAILED, check_input_format, err, fail,
     HtmlFieldOpt, IdFieldOpt, InputFormatOpt, TextFieldOpt, UrlFieldOpt,
 )
 
@@ -113,3 +113,6 @@ def _sample(paths: list[str], new, opts, old, *, workers: int, progress: bool | 
         raise fail(str(exc), EXIT_RUN_FAILED) from None
     except (FieldError, MissingExtra, OSError, ValueError) as exc:
         raise fail(str(exc)) from None
+    except KeyboardInterrupt:
+        err.print("interrupted", markup=False)
+        raise typer.Exit(EXIT_INTERRUPTED) from None

@@ -132,3 +132,20 @@ def test_explain_lists_the_blocks_the_selectors_dropped_and_the_body_selector():
     assert any(d.startswith("html-strip .comment-box") and d.endswith("Comment (0)") for d in dropped)
     assert any(d.startswith("html-body .detail-page") and d.endswith("© Vietnam.vn") for d in dropped)
     assert "extraction: body selector '.detail-page'" in res.output and "page blocks left out" in res.output
+
+
+def test_the_worker_pool_explains_as_the_parent_does(tmp_path):
+    from cleaner import Cleaner
+    from cleaner.io import read_records
+    from cleaner.report.collect import Options
+    from cleaner.report.work import explain_all
+
+    dump, _ = html_dump(tmp_path)
+    recs = list(read_records(dump))
+    cleaner = Cleaner.from_rules()
+    inline = explain_all(recs, cleaner, None, Options(), workers=1)
+    pooled = explain_all(recs, cleaner, cleaner, Options(), workers=2, light_bytes=0)
+    assert len(inline) == len(pooled) == len(recs) > 4
+    for (a, _), (b, old) in zip(inline, pooled):
+        assert (a.lines, a.result.text, a.result.stats, a.result.extraction) == \
+            (b.lines, b.result.text, b.result.stats, b.result.extraction) and old.result.text == b.result.text

@@ -63,10 +63,13 @@ def explain_task(cleaners, task, opts, state=None, schema=None) -> ExplainedTask
     return ExplainedTask(task.seq, docs)
 
 
-def explain_all(records: list[Record], new, old, opts, *, workers: int = 1, progress=None) -> list:
-    """(new, old) Explained per record, in order. `workers` > 1 runs the batch runner's worker pool;
-    `progress` gets `clean`'s progress callbacks (documents and bytes done)."""
+def explain_all(records: list[Record], new, old, opts, *, workers: int = 1, progress=None,
+                light_bytes: int | None = None) -> list:
+    """(new, old) Explained per record, in order. `workers` > 1 runs the batch runner's worker pool,
+    unless the sample is under `light_bytes` (default: the runner's, 1 MB: cleaned inline sooner than
+    workers start); `progress` gets `clean`'s progress callbacks (documents and bytes done)."""
     from cleaner.batch.feed import Task
+    from cleaner.batch.runner import LIGHT_BYTES
     from cleaner.batch.stats import Stats
 
     tasks = [Task(seq, 0, records[i:i + TASK_DOCS], i, 0) for seq, i in enumerate(range(0, len(records), TASK_DOCS))]
@@ -86,7 +89,8 @@ def explain_all(records: list[Record], new, old, opts, *, workers: int = 1, prog
             progress.advance(done_bytes, stats)
 
     try:
-        if workers <= 1 or len(tasks) <= 1:
+        light = sum(sizes) <= (LIGHT_BYTES if light_bytes is None else light_bytes)
+        if workers <= 1 or len(tasks) <= 1 or light:
             for t in tasks:
                 finished(explain_task((new, old), t, opts))
         else:

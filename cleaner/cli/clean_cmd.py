@@ -18,7 +18,7 @@ from cleaner.cli.common import (
     EXIT_FAILED, EXIT_INTERRUPTED, EXIT_RUN_FAILED, EXIT_USAGE, check_input_format, err, fail, load_cleaner,
     HtmlFieldOpt, IdFieldOpt, InputFormatOpt, TextFieldOpt, UrlFieldOpt,
 )
-from cleaner.cli.checks import check_date
+from cleaner.cli.checks import check_date, check_dump_fields
 from cleaner.io.writers import OUTPUTS
 
 _OUT_FORMATS = ("auto", *OUTPUTS)
@@ -94,12 +94,7 @@ def clean(
     if output is not None and output.exists() and not output.is_dir():
         raise fail(f"{output} exists and is not a directory")
 
-    from cleaner.io.probe import FieldError, check_fields
-
-    try:
-        check_fields(paths, Fields(text_field, html_field), input_format)
-    except FieldError as exc:
-        raise fail(str(exc)) from None
+    check_dump_fields(paths, Fields(text_field, html_field), input_format)
     learned = None
     if learn:
         from cleaner.cli.learn_cmd import learn_pass

@@ -100,18 +100,18 @@ def _sample(paths: list[str], new, opts, old, *, workers: int, progress: bool | 
     from cleaner.batch.pool import PoolError, default_workers
     from cleaner.batch.report import PlainProgress, RichProgress
     from cleaner.io import MissingExtra
-    from cleaner.io.probe import FieldError, check_fields
+    from cleaner.cli.checks import check_dump_fields
     from cleaner.report.collect import collect
 
     bar = None
     if progress is not False:
         bar = RichProgress(err) if err.is_terminal else PlainProgress(err)
     try:
-        check_fields(paths, opts.fields, opts.input_format)
+        check_dump_fields(paths, opts.fields, opts.input_format)
         return collect(paths, new, opts, old, workers=workers or default_workers(), progress=bar)
     except PoolError as exc:
         raise fail(str(exc), EXIT_RUN_FAILED) from None
-    except (FieldError, MissingExtra, OSError, ValueError) as exc:
+    except (MissingExtra, OSError, ValueError) as exc:
         raise fail(str(exc)) from None
     except KeyboardInterrupt:
         err.print("interrupted", markup=False)

@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from cleaner.core.cleaner import TextCleaner, check_arguments, check_input, sanitize_text, stats
-from cleaner.core.result import Result
+from cleaner.core.result import Extraction, Result, trace_entry
 
 FORMATS = ("auto", "text", "html")
 
@@ -63,7 +63,7 @@ class Cleaner(TextCleaner):
 
     def clean(self, data: str | bytes, url: str | None = None, site: str | None = None,
               *, format: str = "auto", content_type: str | None = None, date: str | None = None,
-              layout: str | None = None) -> Result:
+              layout: str | None = None, explain: bool = False) -> Result:
         """Clean one document (text or HTML, str or bytes).
 
         Bad content never raises: an empty, binary, undecodable or all-chrome document gives an empty
@@ -72,7 +72,9 @@ class Cleaner(TextCleaner):
         the one valid on `date` (ISO; for HTML also the page's date), else the one whose rules fit. Bytes
         are decoded by `cleaner.decode`: BOM, then the charset of `content_type` (the HTTP header) or an
         HTML page's meta charset, then UTF-8, then a detector. Lone surrogates in a str become U+FFFD,
-        with a warning.
+        with a warning. `explain`: also say what the input stages took and dropped (`Result.extraction`:
+        for HTML the body selector or extractor and every block it left out); the result is otherwise
+        the same.
         Raises TypeError if `data` is neither str nor bytes-like (bytes, bytearray, memoryview) or
         another argument is neither str nor None, ValueError for an unknown `format` or a `layout` the
         document's site does not declare, RuleTimeout if a rule's regex exceeds its budget.
@@ -85,30 +87,38 @@ class Cleaner(TextCleaner):
         if text is None:  # binary bytes
             return Result("", warnings=warnings, stats=stats(0, 0, 0, 0, 0))
         if not is_html:
-            return self.clean_text(text, url, site, warnings=warnings, date=date, layout=layout)
+            result = self.clean_text(text, url, site, warnings=warnings, date=date, layout=layout)
+            if explain:
+                result.extraction = Extraction("text", text)
+            return result
         printable = check_input(text, warnings)
         if printable is None:
             return Result("", warnings=warnings, stats=stats(len(text), 0, 0, 0, 0))
         text = sanitize_text(text, printable, warnings)
-        lines, page_meta, ruleset = self._extract_html(text, url, warnings)
-        return self.clean_text(lines, url, site, ruleset=ruleset, page_meta=page_meta, warnings=warnings,
-                               printable=False, chars_in=len(text), date=date, layout=layout)
+        ext, ruleset = self._extract_html(text, url, warnings, explain)
+        result = self.clean_text(ext.text, url, site, ruleset=ruleset, page_meta=dict(ext.metadata),
+                                 warnings=warnings, printable=False, chars_in=len(text), date=date, layout=layout)
+        if explain:
+            result.extraction = Extraction(ext.how, ext.text, tuple(
+                trace_entry((step, "drop", None, block, None)) for step, block in ext.dropped))
+        return result
 
     def extracted_text(self, data: str | bytes, url: str | None = None) -> tuple[str, str | None]:
         """(the text the HTML path takes from a page before any rule runs, the site whose selectors it
         used or None): what `explain` numbers."""
         html = decode(data, "html", None, [])[0] or ""
-        text, _, ruleset = self._extract_html(html, url, [])
-        return text, ruleset.name if ruleset is not None else None
+        ext, ruleset = self._extract_html(html, url, [])
+        return ext.text, ruleset.name if ruleset is not None else None
 
-    def _extract_html(self, html: str, url: str | None, warnings: list[str]):
-        """Extract stage: (the page's text as lines, its metadata, the site whose selectors were used)."""
+    def _extract_html(self, html: str, url: str | None, warnings: list[str], trace: bool = False):
+        """Extract stage: (the extraction: the page's text as lines, its metadata, with `trace` what it
+        dropped; the site whose selectors were used)."""
         h = _html()
         ruleset = self.index.by_url(url if url is not None else h.page_url(html))
         config = h.HtmlConfig(**ruleset.html) if ruleset is not None and ruleset.html else None
-        ext = h.extract_html(html, url=url, config=config)
+        ext = h.extract_html(html, url=url, config=config, trace=trace)
         warnings.extend(ext.warnings)
-        return ext.text, dict(ext.metadata), ruleset
+        return ext, ruleset
 
 
 def decode(data: str | bytes, format: str, content_type: str | None, warnings: list[str]) -> tuple[str | None, bool]:

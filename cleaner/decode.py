@@ -286,14 +286,26 @@ def _reads_western(data: bytes) -> bool:
 
 
 def looks_like_html(text: str) -> bool:
-    """True when the first few KB look like HTML markup rather than plain text."""
+    """True when the first few KB look like HTML markup rather than plain text: a document-level tag
+    (doctype, <html>, <head>, <body>, <meta>, <title>), or markup at the start, or tags on at least half
+    of the lines."""
     head = text[:_SNIFF]
     if not head or "<" not in head:
         return False
     if _STRONG_RE.search(head):
         return True
     tags = _TAG_RE.findall(head)
-    return len(tags) >= 3 or (bool(tags) and head.lstrip("\ufeff \t\r\n").startswith("<"))
+    if not tags:
+        return False
+    if head.lstrip("\ufeff \t\r\n").startswith("<"):
+        return True
+    if len(tags) < 3:
+        return False
+    # Tags all over the text, not a few inside prose (a comment form's "You may use these HTML tags: <a> <b>
+    # ..." line, a quoted snippet): at least half the lines hold one.
+    lines = [line for line in head.splitlines() if line.strip()]
+    tagged = sum(1 for line in lines if _TAG_RE.search(line))
+    return tagged * 2 >= len(lines)
 
 
 def sniff_text(data: bytes) -> str:

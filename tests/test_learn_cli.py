@@ -267,7 +267,7 @@ def test_wet_files_are_read_as_text_in_clean_and_learn(tmp_path):
     assert recs[0].id.endswith("000000000001>") and recs[0].extra["warc_refers_to"]
     res = RUN.invoke(app, ["clean", str(wet), "-o", str(tmp_path / "out")])
     assert res.exit_code == 0, res.output
-    docs = [json.loads(line) for line in (tmp_path / "out" / "CC-MAIN-1.warc.jsonl").read_text().splitlines()]
+    docs = [json.loads(line) for line in (tmp_path / "out" / "CC-MAIN-1.wet.jsonl").read_text().splitlines()]
     assert len(docs) == 5 and docs[0]["url"] == recs[0].url and "council met" in docs[0]["text"]
     res = learn_cli(str(tmp_path / "crawl"), "-o", str(tmp_path / "learned"))
     assert res.exit_code == 0 and "example.org: 5 pages" in res.stdout
@@ -397,4 +397,4 @@ def test_learn_into_a_directory_recovers_from_a_killed_pass(tmp_path):
     assert killed.returncode == -9 and len(list(out.glob("*.yaml"))) == 2
     res = subprocess.run(cmd, env=env, capture_output=True, text=True)
     assert res.returncode == 0 and "not learned here" not in res.stdout, res.stdout
-    assert sorted(p.name for p in out.iterdir()) == ["learned.json", *(f"site{i}.org.yaml" for i in range(4))]
+    assert sorted(p.name for p in out.iterdir()) == ["index.json", "learned.json", *(f"site{i}.org.yaml" for i in range(4))]

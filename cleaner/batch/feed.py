@@ -116,11 +116,11 @@ class _Files:
         self.shard, self.pos = shard, 0
 
     def __iter__(self):
-        fmt_default = "text" if self.shard.forced_text else "auto"
         files = self.shard.group.files()
         for i, (path, fmt) in enumerate(files, 1):
             self.pos = self.shard.size * i // len(files)  # progress in bytes, pro rata (sizes were planned)
-            yield Record(str(path), 0, str(path), "html" if fmt == "html" else fmt_default, unit="file", raw="file")
+            # a text or HTML file, by its name or --input-format: no sniffing
+            yield Record(str(path), 0, str(path), "html" if fmt == "html" else "text", unit="file", raw="file")
 
 
 def _reader(shard: Shard, opts: BatchConfig):

@@ -23,6 +23,7 @@ class BatchConfig:
     fields: Fields = Fields()
     site: str | None = None
     date: str | None = None  # every document's date (yyyy-mm-dd): picks a site's layout (else the date field)
+    url: str | None = None  # the URL of documents that have none (--url)
     site_from_directory: bool = False  # --learn: a record without URL falls back to its directory's site
     trace: bool = False
     workers: int = 0  # 0: all cores
@@ -46,4 +47,5 @@ class BatchConfig:
             "out_format": self.out_format, "compression": self.compression, "input_format": self.input_format,
             "fields": [f.text, f.html, f.url, f.id, f.date], "site": self.site, "date": self.date, "trace": self.trace,
             "drop_empty": self.drop_empty, "rules": self.rules,
+            **({"url": self.url} if self.url else {}),  # absent unless given: earlier runs' OUT still resume
         }

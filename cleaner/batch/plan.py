@@ -82,7 +82,6 @@ class Shard:
     group: FileGroup | None = None  # kind "files": the documents
     digest: str = ""  # kind "files": fingerprint of the group's names, sizes and mtimes, taken when planned
     size: int = 0  # raw input bytes, for progress
-    forced_text: bool = False  # --input-format text: no HTML sniffing
     stdin_format: str | None = None  # kind "stdin": "jsonl" | "warc" | "text" | "html" | "auto" (one document)
 
     @property
@@ -182,17 +181,23 @@ def make_plan(
 
 
 def sniff_stdin() -> str:
-    """stdin's format from its first bytes (not consumed): WARC, JSONL (compressed, or starting with
-    "{"), else one document."""
-    from ..io.compression import sniff
+    """stdin's format from its first bytes (not consumed): WARC (plain or gzip'd), JSONL (starting with
+    "{", or any other compressed stream), else one document."""
+    from ..io.compression import peek_decompressed, sniff
     from ..io.readers import stdin_stream
 
-    head = stdin_stream().peek(64)[:64]
+    head = stdin_stream().peek(_STDIN_SNIFF)[:_STDIN_SNIFF]
+    compression = sniff(head)
+    if compression:
+        head = peek_decompressed(head, compression)
     if head.startswith(b"WARC/"):
         return "warc"
-    if sniff(head) or head.lstrip().startswith(b"{"):
+    if compression or head.lstrip().startswith(b"{"):
         return "jsonl"
     return "auto"
+
+
+_STDIN_SNIFF = 4096  # bytes of stdin looked at (decompressed, a WARC header shows in the first few dozen)
 
 
 def _shards_for(d: Path, rel: str, files: list[tuple[str, str, os.stat_result]], input_format: str | None,
@@ -212,8 +217,7 @@ def _shards_for(d: Path, rel: str, files: list[tuple[str, str, os.stat_result]],
         group = FileGroup(d, rel, k, k + len(part), len(docs), input_format, planned=planned)
         shards.append(Shard(str(PurePosixPath(rel) / f"texts-{k // FILES_PER_SHARD:05d}"), "files", str(d),
                             group=group, digest=_hash_files((key, st.st_size, st.st_mtime_ns) for key, st in part),
-                            size=sum(st.st_size for _, st in part),
-                            forced_text=input_format == "text"))
+                            size=sum(st.st_size for _, st in part)))
     return shards
 
 
@@ -225,7 +229,7 @@ def _container_or_group(path: Path, f: InputFile, input_format: str | None) -> l
     # named for the file, so that several files given by themselves do not share an output
     return [Shard(split_name(path.name)[0], "files", str(path), group=group,
                   digest=_hash_files([(f.rel, f.size, f.mtime_ns)]),
-                  size=f.size, forced_text=input_format == "text")]
+                  size=f.size)]
 
 
 def _disambiguate(singles: list[tuple[Shard, Path]]) -> None:
@@ -253,8 +257,16 @@ def _name_outputs(shards: list[Shard], fmt: str, compression: str | None) -> Non
         elif s.kind == "files":
             s.out = s.key + ext  # text: the documents are mirrored one by one, see `text_names`
         else:
-            stem = split_name(PurePosixPath(s.key).name)[0]
-            s.out = str(PurePosixPath(s.key).parent / stem) + ext
+            s.out = str(PurePosixPath(s.key).parent / _output_stem(PurePosixPath(s.key).name)) + ext
+
+
+def _output_stem(name: str) -> str:
+    """The output name of a container, without suffix: `a.jsonl.gz` -> `a`; a Common Crawl WET file
+    `a.warc.wet.gz` -> `a.wet` (not `a.warc`: it holds no WARC; beside `a.warc.gz`'s `a`)."""
+    stem = split_name(name)[0]
+    if name[len(stem) + 1:].lower().split(".")[0] == "wet":  # the suffix after the stem: "wet.gz"
+        return (stem[:-5] if stem.lower().endswith(".warc") else stem) + ".wet"
+    return stem
 
 
 def _text_names(names: list[str]) -> list[str]:

@@ -117,7 +117,8 @@ def summary_rows(report: RunReport, top: int = 10) -> list[tuple[str, str]]:
     if report.workers_replaced:
         row("workers replaced", f"{report.workers_replaced}")
     if s.sites:
-        row("sites", ", ".join(f"{k} {v:,}" for k, v in s.sites.most_common(top)))
+        # "-" in the stats: documents no site's rules matched (the generic rules alone ran)
+        row("sites", ", ".join(f"{'no site' if k == '-' else k} {v:,}" for k, v in s.sites.most_common(top)))
     if s.rules:
         row("top rules", ", ".join(f"{k} {v:,}" for k, v in s.rules.most_common(top)))
     if report.rejects_file is not None:

@@ -108,6 +108,8 @@ def _clean(cleaner, rec: Record, opts: BatchConfig):
     from .. import RuleTimeout  # the core; imported here so io/ and batch/ load without it
 
     alarm = opts.timeout is not None and _can_alarm()
+    if opts.url and not rec.url:  # --url: the record (and its output) takes it
+        rec.url = opts.url
     try:
         if alarm:
             signal.setitimer(signal.ITIMER_REAL, opts.timeout)

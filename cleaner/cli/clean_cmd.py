@@ -19,6 +19,7 @@ from cleaner.cli.common import (
     load_cleaner,
     HtmlFieldOpt, IdFieldOpt, InputFormatOpt, MaxDocBytesOpt, TextFieldOpt, UrlFieldOpt,
 )
+from cleaner.cli.checks import check_date, check_dump_fields
 from cleaner.core.cleaner import printable
 from cleaner.io.writers import OUTPUTS
 
@@ -48,6 +49,8 @@ def clean(
         help="JSONL/Parquet field with the document's date (picks a site's layout; kept in the output).")] = "date",
     date: Annotated[Optional[str], typer.Option(
         help="Every document's date (yyyy-mm-dd): picks a site's layout, before the date field.")] = None,
+    url: Annotated[Optional[str], typer.Option(
+        help="The page URL of documents that have none (stdin, files): chooses the site's rules.")] = None,
     workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes (0: all cores).", min=0)] = 0,
     timeout: Annotated[float, typer.Option(
         help="Seconds one document may take; slower ones are rejected (0: no limit).", min=0)] = 5.0,
@@ -85,10 +88,12 @@ def clean(
     if compression not in _COMPRESSIONS:
         raise fail(f"--compression {compression!r}; allowed: none, gzip, zstd")
     check_input_format(input_format)
+    check_date(date)
     if paths.count("-") > 1:
         raise fail("stdin (-) can be read only once")
     check_output(output, paths, directory=True)
 
+    check_dump_fields(paths, Fields(text_field, html_field), input_format)
     learned = lock = None
     if learn:
         from cleaner.cli.learn_cmd import hold_output, learn_pass
@@ -105,7 +110,7 @@ def clean(
     cfg = BatchConfig(
         paths=paths, out=output, out_format=format, compression=_COMPRESSIONS[compression],
         input_format=input_format, fields=Fields(text_field, html_field, url_field, id_field, date_field), site=site,
-        date=date,
+        date=date, url=url,
         trace=trace, workers=workers, timeout=timeout or None, drop_empty=drop_empty, restart=restart,
         rules=",".join(str(r.resolve()) for r in rules) if rules else None, max_doc_bytes=max_doc_bytes,
         site_from_directory=learn and not site,

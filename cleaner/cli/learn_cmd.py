@@ -47,11 +47,13 @@ def learn(
 
     Records are grouped by site: --site, else --site-field, else the URL's registrable domain, else the directory the input file lies in (as <directory>.local). HTML records are learned from the page's block lines. Prints per site what was learned or why nothing was; learned.json in OUT says the same, with learned rules that would remove lines the hand-written rules keep.
     """
+    from cleaner.cli.checks import check_dump_fields
     from cleaner.io import Fields
     from cleaner.learn.driver import LearnOptions, build_profiles, hand_sites, learn_to_dir
 
     check_input_format(input_format)
     check_output(output, paths, directory=True)
+    check_dump_fields(paths, Fields(text_field, html_field), input_format)
     hand = load_cleaner(rules)
     opts = LearnOptions(
         fields=Fields(text_field, html_field, url_field, id_field), input_format=input_format, site=site,

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from cleaner.cli.help import plain_help
 from cleaner.cli.clean_cmd import clean
 from cleaner.cli.explain_cmd import explain
 from cleaner.cli.report_cmd import report
@@ -13,6 +14,7 @@ from cleaner.cli.learn_cmd import learn
 from cleaner.cli.rules_cmd import rules_app
 from cleaner.cli.test_cmd import test
 
+plain_help()
 app = typer.Typer(
     help="Turn scraper output into clean article bodies with per-site YAML rules.",
     no_args_is_help=True,

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from cleaner.cli.common import (
-    EXIT_RUN_FAILED, check_input_format, check_output, err, fail,
+    EXIT_INTERRUPTED, EXIT_RUN_FAILED, check_input_format, check_output, err, fail,
     HtmlFieldOpt, IdFieldOpt, InputFormatOpt, MaxDocBytesOpt, TextFieldOpt, UrlFieldOpt,
 )
 
@@ -39,6 +39,12 @@ def report(
     id_field: IdFieldOpt = "id",
     max_doc_bytes: MaxDocBytesOpt = 64 << 20,
     top: Annotated[int, typer.Option(help="text format: show only the N rules with most lines (0: all).", min=0)] = 0,
+    workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes cleaning the sample "
+                                         "(0: all cores).", min=0)] = 0,
+    progress: Annotated[Optional[bool], typer.Option(
+        "--progress/--no-progress",
+        help="Progress on stderr while the sample is cleaned (default: a bar on a terminal; a plain line "
+             "every 5 s when stderr is not a terminal).", show_default=False)] = None,
 ) -> None:
     """Show what the rules do across a sample of a dump: per rule (lines, documents, examples, rules that
     never fired) and per document (every line kept, dropped, cut, changed or taken as metadata).
@@ -46,8 +52,8 @@ def report(
     With --against OLD: what changes from OLD to --rules. The HTML page is self-contained (no network) and
     opens from disk; --format text prints the per-rule summary.
     """
-    from cleaner.io import Fields, MissingExtra
-    from cleaner.report.collect import Options, Rules, collect
+    from cleaner.io import Fields
+    from cleaner.report.collect import Options, Rules
     from cleaner.report.render import render_html, render_text
     from cleaner.report.rulesets import RuleError, describe, load_rules
 
@@ -76,12 +82,7 @@ def report(
         err.print(f"note: {note}", markup=False, soft_wrap=True)
     opts = Options(sample=sample, seed=seed, site=site, input_format=input_format,
                    fields=Fields(text_field, html_field, url_field, id_field), max_doc_bytes=max_doc_bytes)
-    try:
-        data = collect(paths, new, opts, old)
-    except MissingExtra as exc:
-        raise fail(str(exc)) from None
-    except (OSError, ValueError) as exc:
-        raise fail(str(exc)) from None
+    data = _sample(paths, new, opts, old, workers=workers, progress=progress)
     page = render_html(data) if format == "html" else render_text(data, top=top)
     if output is None:
         sys.stdout.write(page)
@@ -93,3 +94,27 @@ def report(
     s = data["summary"]
     err.print(f"wrote {output} ({len(page.encode('utf-8')) / 1e6:.2f} MB): {s['docs']:,} documents "
               f"(of {s['read']:,} read), {s['sites']:,} site(s)", markup=False, soft_wrap=True)
+
+
+def _sample(paths: list[str], new, opts, old, *, workers: int, progress: bool | None) -> dict:
+    """The report's data: the fields checked on the first records, then the sample cleaned (`workers`
+    processes, 0: all cores) with `clean`'s progress; every failure is one line."""
+    from cleaner.batch.pool import PoolError, default_workers
+    from cleaner.batch.report import PlainProgress, RichProgress
+    from cleaner.io import MissingExtra
+    from cleaner.cli.checks import check_dump_fields
+    from cleaner.report.collect import collect
+
+    bar = None
+    if progress is not False:
+        bar = RichProgress(err) if err.is_terminal else PlainProgress(err)
+    try:
+        check_dump_fields(paths, opts.fields, opts.input_format)
+        return collect(paths, new, opts, old, workers=workers or default_workers(), progress=bar)
+    except PoolError as exc:
+        raise fail(str(exc), EXIT_RUN_FAILED) from None
+    except (MissingExtra, OSError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    except KeyboardInterrupt:
+        err.print("interrupted", markup=False)
+        raise typer.Exit(EXIT_INTERRUPTED) from None

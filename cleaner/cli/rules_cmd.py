@@ -2,6 +2,7 @@
 print the vocabulary."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -66,12 +67,17 @@ def list_rules(
     names = [rs.name for rs in rulesets]
     if site and site not in names:
         raise fail(f"no rules for site {site!r}; known sites: {', '.join(sorted(names))}")
+    rows = [(rs.name, rule.id, rule.action, rule.description)
+            for rs in rulesets if not (site and rs.name != site) for rule in rs.all_rules()]
+    if not out.is_terminal:  # piped: aligned plain lines, nothing after the last column
+        widths = [max(len(r[i]) for r in [("site", "id", "action", ""), *rows]) for i in range(3)]
+        for row in [("site", "id", "action", "description"), *rows]:
+            line = "  ".join(c.ljust(w) for c, w in zip(row, widths)) + "  " + row[3]
+            sys.stdout.write(line.rstrip() + "\n")
+        return
     table = Table("site", "id", "action", "description", box=None, pad_edge=False)
-    for rs in rulesets:
-        if site and rs.name != site:
-            continue
-        for rule in rs.all_rules():
-            table.add_row(escape(rs.name), escape(rule.id), rule.action, escape(rule.description))
+    for row in rows:
+        table.add_row(*map(escape, row))
     out.print(table)
 
 

@@ -23,6 +23,20 @@ def trace_entry(fields: tuple) -> TraceEntry:
     return tuple.__new__(TraceEntry, fields)
 
 
+class Extraction(NamedTuple):
+    """How an input adapter got the text the rules saw (made only when explaining: `clean(explain=True)`).
+
+    `how`: the body selector or extractor used ("text" for a text document); `text`: what the rules saw,
+    numbered as the trace numbers its lines; `dropped`: the blocks the adapter left out, each a TraceEntry
+    whose rule is the step that dropped it (`html-strip <selector>`, `extractor: outside main content`),
+    action "drop" and line None.
+    """
+
+    how: str
+    text: str
+    dropped: tuple[TraceEntry, ...] = ()
+
+
 @dataclass(slots=True)
 class Result:
     """The clean body plus what was learned and done on the way."""
@@ -38,6 +52,7 @@ class Result:
     # why `site` was chosen: "url", "signature <n>", "rules <id>, <id>, ..." (the site's rules that fired
     # on the document), "site option"; None with no site
     site_reason: str | None = None
+    extraction: Extraction | None = None  # only when explaining: what the input adapter took and dropped
 
     @property
     def paragraphs(self) -> list[str]:

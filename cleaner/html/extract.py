@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from cleaner.html import generic
@@ -42,8 +44,53 @@ def _outermost(nodes: list[LexborNode]) -> list[LexborNode]:
     return kept
 
 
-def _selector_lines(tree: LexborHTMLParser, config: HtmlConfig, warnings: list[str]) -> list[str] | None:
+# A page line the extractor did not give back verbatim counts as kept when it lies inside the extractor's
+# text (trafilatura splits and joins some blocks) and is at least this long: shorter ones ("Share", "Home")
+# recur in prose and would pass for kept.
+MIN_INSIDE_CHARS = 20
+
+
+class _Trace:
+    """What the extraction left out, step by step (made only with `extract_html(trace=True)`: the clean
+    path pays nothing)."""
+
+    def __init__(self) -> None:
+        self.dropped: list[tuple[str, str]] = []
+        self.how = ""
+
+    def removed(self, step: str | None, nodes: list[LexborNode]) -> None:
+        """The text of `nodes` (about to be removed), under `step` (None: `html: <tag>` per node)."""
+        for node in _outermost(nodes):
+            name = step or f"html: {'hidden' if 'hidden' in node.attributes else node.tag}"
+            self.dropped.extend((name, line) for line in block_lines(node))
+
+    def outside(self, step: str, page: list[str], kept: list[str], *, inside: bool = False) -> None:
+        """The page's lines that are not among the `kept` ones (with `inside`, the extractor's: nor long
+        and within them)."""
+        left = Counter(kept)
+        flat = " ".join(" ".join(kept).split()) if inside else ""
+        for line in page:
+            probe = generic.tidy_line(line) if inside else line  # as the extractor's own lines are tidied
+            if left[probe] > 0:
+                left[probe] -= 1
+            elif not (inside and len(probe) >= MIN_INSIDE_CHARS and probe in flat):
+                self.dropped.append((step, line))
+
+
+def block_lines(node: LexborNode | None) -> list[str]:
+    """The text lines of a subtree as the extractor reads them, from a copy (the page is not touched)."""
+    if node is None:
+        return []
+    copy = LexborHTMLParser(node.html or "")
+    strip_never_text(copy)
+    root = copy.body or copy.root
+    return lines_of(root) if root is not None else []
+
+
+def _selector_lines(tree: LexborHTMLParser, config: HtmlConfig, warnings: list[str],
+                    trace: _Trace | None = None) -> list[str] | None:
     """Lines of the first body selector that matches; None when none matches or all are empty."""
+    page = block_lines(tree.body or tree.root) if trace is not None else []
     for sel in config.body:
         nodes = _css(tree, sel, warnings)
         if not nodes:
@@ -56,12 +103,16 @@ def _selector_lines(tree: LexborHTMLParser, config: HtmlConfig, warnings: list[s
             strip_never_text(node)  # only inside the body: cheaper than the whole page
             lines.extend(lines_of(node))
         if lines:
+            if trace is not None:
+                trace.how = f"body selector {sel!r}"
+                trace.outside(f"html-body {sel}", page, lines)
             return lines
         warnings.append(f"html: body selector {sel!r} matched only empty elements")
     return None
 
 
-def _generic_lines(tree: LexborHTMLParser, url: str | None, warnings: list[str]) -> list[str]:
+def _generic_lines(tree: LexborHTMLParser, url: str | None, warnings: list[str],
+                   trace: _Trace | None = None) -> list[str]:
     pre = tree.html or ""
     lines: list[str] = []
     if len(pre) > generic.MAX_TRAFILATURA_CHARS:
@@ -78,14 +129,27 @@ def _generic_lines(tree: LexborHTMLParser, url: str | None, warnings: list[str])
         else:
             if not lines:
                 warnings.append("html: no main content found; used whole-page text")
-    return lines or generic.page_text_lines(tree)
+    if trace is None:
+        return lines or generic.page_text_lines(tree)
+    page = block_lines(tree.body or tree.root)
+    if lines:
+        trace.how = "extractor trafilatura (main content)"
+        trace.outside("extractor: outside main content", page, lines, inside=True)
+        return lines
+    lines = generic.page_text_lines(tree)
+    trace.how = "whole-page text (no main content found)"
+    trace.outside("html: page chrome (nav, header, footer, form)", page, lines)
+    return lines
 
 
-def extract_html(html: str, *, url: str | None = None, config: HtmlConfig | None = None) -> HtmlExtraction:
+def extract_html(html: str, *, url: str | None = None, config: HtmlConfig | None = None,
+                 trace: bool = False) -> HtmlExtraction:
     """Main text (one block per line) and metadata of an HTML page.
 
     With ``config.body`` selectors the selector path is used; otherwise, or when no body selector
-    matches, the generic path (trafilatura, precision mode) with a warning.
+    matches, the generic path (trafilatura, precision mode) with a warning. With ``trace`` the result
+    also says which selector or extractor gave the text and which step dropped which block (`how`,
+    `dropped`); the text is the same.
     """
     if isinstance(html, (bytes, bytearray)):
         html = decode_html(bytes(html))[0]
@@ -94,23 +158,37 @@ def extract_html(html: str, *, url: str | None = None, config: HtmlConfig | None
         return HtmlExtraction("", {}, ["html: empty document"], "generic")
     tree = parse(html)
     metadata = page_metadata(tree, url)
+    tr = _Trace() if trace else None
     if config is not None:
         metadata.update(selector_metadata(tree, config, warnings))
         for sel in config.strip:
-            remove(_css(tree, sel, warnings))
+            nodes = _css(tree, sel, warnings)
+            if tr is not None:
+                tr.removed(f"html-strip {sel}", nodes)
+            remove(nodes)
         if config.body:
-            lines = _selector_lines(tree, config, warnings)
+            lines = _selector_lines(tree, config, warnings, tr)
             if lines is not None:  # no htmldate here: the site's date selectors and <meta> suffice
-                return HtmlExtraction("\n".join(lines), metadata, warnings, "selectors")
+                return _extraction(lines, metadata, warnings, "selectors", tr)
             warnings.append(
                 f"html: body selector(s) {_quote(config.body)} matched nothing; used generic extraction"
             )
-    remove(tree.css(generic.PRESTRIP))
-    lines = _generic_lines(tree, url, warnings)
+    chrome = tree.css(generic.PRESTRIP)
+    if tr is not None:
+        tr.removed(None, chrome)
+    remove(chrome)
+    lines = _generic_lines(tree, url, warnings, tr)
     _add_date(metadata, html, url)
     if not lines:
         warnings.append("html: no text found")
-    return HtmlExtraction("\n".join(lines), metadata, warnings, "generic")
+    return _extraction(lines, metadata, warnings, "generic", tr)
+
+
+def _extraction(lines: list[str], metadata: dict, warnings: list[str], method: str, tr: _Trace | None) -> HtmlExtraction:
+    ext = HtmlExtraction("\n".join(lines), metadata, warnings, method)
+    if tr is not None:
+        ext.how, ext.dropped = tr.how, tr.dropped
+    return ext
 
 
 def _add_date(metadata: dict, html: str, url: str | None) -> None:

@@ -29,16 +29,16 @@ logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 
 def _tidy(text: str) -> list[str]:
     """trafilatura's txt output as plain lines: no list markers, table rows without pipes."""
-    out = []
-    for line in text.splitlines():
-        line = line.strip()
-        row = _ROW_RE.match(line)
-        if row:
-            line = " ".join(c.strip() for c in row.group(1).split("|") if c.strip().strip("-:"))
-        line = _ITEM_RE.sub("", line)
-        if line:
-            out.append(line)
-    return out
+    return [line for line in map(tidy_line, text.splitlines()) if line]
+
+
+def tidy_line(line: str) -> str:
+    """One line of trafilatura's txt output as a plain line (also how a page's own line compares with it)."""
+    line = line.strip()
+    row = _ROW_RE.match(line)
+    if row:
+        line = " ".join(c.strip() for c in row.group(1).split("|") if c.strip().strip("-:"))
+    return _ITEM_RE.sub("", line)
 
 
 def trafilatura_lines(html: str, url: str | None, *, precision: bool = True) -> list[str]:

@@ -22,9 +22,17 @@ class HtmlConfig:
 
 @dataclass
 class HtmlExtraction:
-    """Text lines of the main content plus page metadata, warnings and the method used."""
+    """Text lines of the main content plus page metadata, warnings and the method used.
+
+    With `extract_html(..., trace=True)`: `how` names the body selector or extractor that gave the text,
+    and `dropped` lists the page's text blocks left out, each as (the step that dropped it, its text),
+    in page order within each step: `html-strip <selector>`, `html-body <selector>` (outside the body),
+    `html: <tag>` (page chrome removed before the extractor), `extractor: outside main content`.
+    """
 
     text: str
     metadata: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     method: str = "generic"
+    how: str = ""
+    dropped: list[tuple[str, str]] = field(default_factory=list)

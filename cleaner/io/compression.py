@@ -38,6 +38,19 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+def peek_decompressed(head: bytes, compression: str) -> bytes:
+    """The first bytes that `head` (the start of a gzip or zstd stream) decompresses to; b"" when they
+    cannot be had (too little input, damage, no zstandard)."""
+    try:
+        if compression == "gzip":
+            return zlib.decompressobj(wbits=31).decompress(head)
+        import zstandard
+
+        return zstandard.ZstdDecompressor().decompressobj().decompress(head)
+    except Exception:
+        return b""
+
+
 def iter_chunks(f: BinaryIO, compression: str | None) -> Iterator[tuple[bytes, int] | Corrupt]:
     """Decompressed chunks of `f` as (data, raw_offset_after) pairs, or `Corrupt` events."""
     if compression == "gzip":

@@ -157,8 +157,9 @@ class _Prefixed(io.RawIOBase):
 
 
 class WarcRecords:
-    """Documents from a WARC file (plain or per-record gzip): HTML from its response records, and the
-    whole-page text of `conversion` records (Common Crawl WET files).
+    """Documents from a WARC file (plain or per-record gzip): HTML from its response records, the
+    whole-page text of `conversion` records (Common Crawl WET files), and `resource` records (a file
+    archived as it is) whose Content-Type is text or HTML; other resources are rejects saying so.
 
     Responses are given to the cleaner as HTML bytes with their Content-Type, conversions as text; url is
     WARC-Target-URI and id the WARC-Record-ID. Non-HTTP responses and unparsable data are rejects; after
@@ -171,6 +172,7 @@ class WarcRecords:
     def __iter__(self) -> Iterator[Record | Reject]:
         warc = require("fastwarc.warc", "WARC input")
         self._conversion_type = warc.WarcRecordType.conversion
+        self._resource_type = warc.WarcRecordType.resource
         with open_input(self.path) as f:
             seekable = f.seekable()
             if not seekable:
@@ -180,7 +182,8 @@ class WarcRecords:
                 last = None
                 try:
                     it = warc.ArchiveIterator(
-                        f, record_types=warc.WarcRecordType.response | warc.WarcRecordType.conversion,
+                        f, record_types=warc.WarcRecordType.response | warc.WarcRecordType.conversion
+                        | warc.WarcRecordType.resource,
                         parse_http=True, auto_decode="all",
                     )
                     for rec in it:
@@ -207,6 +210,8 @@ class WarcRecords:
         rid = rec.record_id
         if rec.record_type == self._conversion_type:
             return self._conversion(rec, offset, rid)
+        if rec.record_type == self._resource_type:
+            return self._resource(rec, offset, rid)
         if not rec.is_http or rec.http_headers is None or rec.http_headers.status_code is None:
             return Reject(self.source, offset, "bad_warc_record", "response record without an HTTP response", "byte", rid)
         if rec.content_length > self.max_bytes:
@@ -227,6 +232,34 @@ class WarcRecords:
             extra["warc_refers_to"] = rec.headers.get("WARC-Refers-To")
         return Record(self.source, offset, rec.reader.read(), "text", rec.headers.get("WARC-Target-URI"), rid, extra,
                       "byte")
+
+
+    def _resource(self, rec, offset: int, rid) -> Record | Reject:
+        ctype = rec.headers.get("Content-Type") or ""
+        fmt = _resource_format(ctype)
+        if fmt is None:
+            return Reject(self.source, offset, "bad_warc_record", f"resource record of type {ctype}: not text or HTML",
+                          "byte", rid)
+        if rec.content_length > self.max_bytes:
+            return Reject(self.source, offset, "too_large", f"record longer than {self.max_bytes} bytes", "byte", rid)
+        extra = {"warc_date": rec.headers.get("WARC-Date")}
+        if ctype:
+            extra["content_type"] = ctype
+        return Record(self.source, offset, rec.reader.read(), fmt, rec.headers.get("WARC-Target-URI"), rid, extra,
+                      "byte")
+
+
+def _resource_format(content_type: str) -> str | None:
+    """How a resource record is cleaned, by its Content-Type: html, text, auto (none given: sniffed), or
+    None (not text)."""
+    mime = content_type.split(";")[0].strip().lower()
+    if not mime:
+        return "auto"
+    if mime in ("text/html", "application/xhtml+xml"):
+        return "html"
+    if mime.startswith("text/"):
+        return "text"
+    return None
 
 
 def _find_next_record(f: BinaryIO, start: int, *, compressed: bool) -> int | None:
@@ -325,7 +358,7 @@ def read_records(
     source = source or str(path)
     fmt = fmt or detect_format(path)
     if fmt in ("text", "html"):
-        yield read_file_record(path, source, "html" if fmt == "html" else "auto", max_bytes=max_bytes)
+        yield read_file_record(path, source, fmt, max_bytes=max_bytes)  # the name says which: no sniffing
     elif fmt == "jsonl":
         with open_input(path) as f:
             for item in JsonlLines(f, source, max_bytes=max_bytes):

@@ -108,7 +108,7 @@ def record_from_mapping(obj: dict, source: str, offset: int, unit: str, fields: 
     if html is not None and html != "" and html != b"":
         data, fmt = html, "html"
     else:
-        data, fmt = obj.get(fields.text), "auto"
+        data, fmt = obj.get(fields.text), "text"  # a text field is text, whatever it holds
         if data is None:
             data = html
     if not isinstance(data, (str, bytes)):

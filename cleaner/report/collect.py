@@ -15,13 +15,15 @@ from urllib.parse import urlsplit
 from cleaner.api import Cleaner
 from cleaner.io import Fields, Record, Reject, discover, read_records
 from cleaner.io.readers import DEFAULT_MAX_DOC_BYTES
-from cleaner.report.explain import LineRow, explain_document, line_rows
+from cleaner.report.explain import LineRow, line_rows
 from cleaner.report.rulesets import RuleSetInfo
+from cleaner.report.work import Explained, explain_all
 
 #: one-letter codes of line statuses in the embedded data
 CODES = {"kept": "k", "changed": "c", "drop": "d", "cut": "x", "extract": "m", "extract-kept": "M"}
 GENERIC = "generic"
 STEP = "step"  # built-in steps (repair, line preparation, finishing) that trace changes
+HTML = "html"  # the input stage's steps: blocks of a page the body selector or the extractor left out
 EXAMPLES = 3  # example lines kept per rule
 EXAMPLE_CHARS = 300
 TOP, TOP_CHARS = 5, 120  # the lines a rule takes most often, as many characters of each
@@ -57,8 +59,10 @@ def iter_records(paths: Iterable[str], opts: Options) -> Iterator[Record | Rejec
     """Every record of every input, in order: files, directories (recursive), or - (stdin, JSONL)."""
     for p in paths:
         if p == "-":
-            yield from read_records("-", opts.input_format or "jsonl", opts.fields, source="-",
-                                    max_bytes=opts.max_doc_bytes)
+            from cleaner.batch.plan import sniff_stdin
+
+            fmt = opts.input_format or ("warc" if sniff_stdin() == "warc" else "jsonl")  # as `clean -` reads it
+            yield from read_records("-", fmt, opts.fields, source="-", max_bytes=opts.max_doc_bytes)
             continue
         root = Path(p)
         if not root.exists():
@@ -87,8 +91,10 @@ def reservoir(items: Iterable, k: int, seed: int) -> tuple[list[tuple[int, objec
     return res, n
 
 
-def collect(paths: list[str], rules: Rules, opts: Options, against: Rules | None = None) -> dict:
-    """Sample, clean and count: the report's data as a JSON-ready dict (see `render`)."""
+def collect(paths: list[str], rules: Rules, opts: Options, against: Rules | None = None, *,
+            workers: int = 1, progress=None) -> dict:
+    """Sample, clean and count: the report's data as a JSON-ready dict (see `render`). `workers` > 1
+    cleans the sample in the batch runner's worker pool; `progress`: `clean`'s progress callbacks."""
     rejects: list[dict] = []
 
     def records() -> Iterator[Record]:
@@ -102,18 +108,20 @@ def collect(paths: list[str], rules: Rules, opts: Options, against: Rules | None
 
     sample, seen = reservoir(records(), opts.sample, opts.seed)
     catalogue = _Catalogue(rules, against)
+    recs = [rec for _, rec in sample]
+    del sample
+    explained = explain_all(recs, rules.cleaner, against.cleaner if against is not None else None, opts,
+                            workers=workers, progress=progress)
     tally: Counter = Counter()
     site_docs: dict[str, int] = defaultdict(int)
     docs = []
-    for j in range(len(sample)):
-        rec = sample[j][1]
-        sample[j] = None  # one document at a time: what the page keeps of it is bounded (DOC_CHARS)
-        doc = _document(rec, rules, opts, catalogue, "new", rejects)
+    for j, (new, old) in enumerate(explained):
+        rec, recs[j], explained[j] = recs[j], None, None  # one document at a time: bounded (DOC_CHARS)
+        doc = _document(rec, new, catalogue, "new", rejects)
         if doc is None:
             continue
-        if against is not None:
-            old = _document(rec, against, opts, catalogue, "old", None)
-            _compare(doc, old)
+        if old is not None:
+            _compare(doc, _document(rec, old, catalogue, "old", None))
         docs.append(_summarize(len(docs), doc, catalogue, tally, site_docs))
         del rec, doc
     return _assemble(paths, rules, opts, against, catalogue, docs, seen, rejects, tally, site_docs)
@@ -142,16 +150,22 @@ class _Catalogue:
         self.order = list(self.rules)
         self.pos = {k: i for i, k in enumerate(self.order)}
 
-    def key(self, side: str, site: str | None, rule_id: str) -> str:
+    def key(self, side: str, site: str | None, rule_id: str, n: int = 0) -> str:
+        """The catalogue key of a rule that took line `n` (n < 0: a block the HTML stage dropped)."""
+        if n < 0:
+            return self._builtin(HTML, rule_id, "drop", "HTML extraction: a block of the page that the site's "
+                                 "selectors or the main-content extractor left out.")
         ids = self.ids[side]
         if site is not None and rule_id in ids.get(site, ()):
             return f"{site}/{rule_id}"
         if rule_id in ids.get(GENERIC, ()):
             return f"{GENERIC}/{rule_id}"
-        key = f"{STEP}/{rule_id}"
+        return self._builtin(STEP, rule_id, "change", "Built-in step (repair, line preparation or finishing).")
+
+    def _builtin(self, group: str, rule_id: str, action: str, description: str) -> str:
+        key = f"{group}/{rule_id}"
         if key not in self.rules:
-            self.rules[key] = {"id": rule_id, "site": STEP, "action": "change",
-                               "description": "Built-in step (repair, line preparation or finishing).",
+            self.rules[key] = {"id": rule_id, "site": group, "action": action, "description": description,
                                "source": "cleaner", "in": [], "hits": {}, "docs": {}, "examples": []}
             self.pos[key] = len(self.order)
             self.order.append(key)
@@ -161,23 +175,19 @@ class _Catalogue:
         return self.pos[key]
 
 
-def _document(rec: Record, rules: Rules, opts: Options, cat: _Catalogue, side: str,
-              rejects: list[dict] | None) -> dict | None:
-    try:
-        date = rec.extra.get(opts.fields.date)
-        lines, result = explain_document(rules.cleaner, rec.data, url=rec.url, site=opts.site, format=rec.format,
-                                         content_type=rec.extra.get("content_type"),
-                                         date=date if isinstance(date, str) and date else None)
-    except Exception as exc:  # RuleTimeout, or a bug: the document is reported, never lost silently
+def _document(rec: Record, done: Explained, cat: _Catalogue, side: str, rejects: list[dict] | None) -> dict | None:
+    if done.error is not None:  # RuleTimeout, or a bug: the document is reported, never lost silently
         if rejects is not None:
-            rejects.append(Reject.of(rec, "error", f"{type(exc).__name__}: {exc}".splitlines()[0]).to_dict())
+            rejects.append(Reject.of(rec, "error", done.error).to_dict())
             return None
-        return {"error": f"{type(exc).__name__}: {exc}".splitlines()[0], "rows": [], "text": "", "hits": set()}
+        return {"error": done.error, "rows": [], "text": "", "hits": set()}
+    lines, result = done.lines, done.result
     rows = line_rows(lines, result)
     hits: set[tuple[str, int]] = set()
     for t in result.trace:
         if t.line is not None:
             hits.add((cat.key(side, result.site, t.rule), t.line))
+    hits.update((cat.key(side, result.site, r.rule, r.n), r.n) for r in rows if r.n < 0)
     return {"rec": rec, "result": result, "rows": rows, "text": result.text, "hits": hits, "side": side}
 
 
@@ -219,9 +229,8 @@ def _summarize(i: int, d: dict, cat: _Catalogue, tally: Counter, site_docs: dict
     res, rec = d["result"], d["rec"]
     site = res.site or _host(rec.url) or GENERIC
     site_docs[site] += 1
-    # characters of text lines, line breaks not counted (the body's blank lines would count as added)
-    doc_in = sum(len(r.text) for r in d["rows"])
-    doc_out = len(res.text) - res.text.count("\n")
+    # counted as `clean` counts them (for HTML the page's characters, markup included)
+    doc_in, doc_out = res.stats.get("chars_in", 0), res.stats.get("chars_out", 0)
     tally.update(chars_in=doc_in, chars_out=doc_out, empty=not res.text, warned=bool(res.warnings))
     rows, cut = _bounded_rows(d["rows"])
     by_n = {r.n: r.text for r in rows}
@@ -250,6 +259,7 @@ def _summarize(i: int, d: dict, cat: _Catalogue, tally: Counter, site_docs: dict
         "warn": res.warnings,
         "in": doc_in,
         "out": doc_out,
+        "how": res.extraction.how if res.extraction is not None else None,
         "rows": [_row(r, cat, "new", res.site) for r in rows],
     }
     if cut:
@@ -334,7 +344,9 @@ def _assemble(paths, rules: Rules, opts: Options, against: Rules | None, cat: _C
 
 def _row(r: LineRow, cat: _Catalogue, side: str, site: str | None) -> list:
     """[n, status code, rule index or list of indices or -1, text(, new text)]."""
-    if r.rule:
+    if r.n < 0:
+        rule = cat.index(cat.key(side, site, r.rule, r.n))
+    elif r.rule:
         keys = [cat.index(cat.key(side, site, rid)) for rid in r.rule.split(", ")]
         rule = keys[0] if len(keys) == 1 else keys
     else:
@@ -353,15 +365,15 @@ def _impact(d: dict, old: dict, cat: _Catalogue, i: int) -> dict:
         return out
     ores = old["result"]
     out["old_site"] = ores.site or "no site rules"
-    out["old_out"] = len(ores.text) - ores.text.count("\n")
+    out["old_out"] = ores.stats.get("chars_out", 0)
     if [r.n for r in old["rows"]] == [r.n for r in d["rows"]] and all(
             a.text == b.text for a, b in zip(old["rows"], d["rows"])):
         new_rows = {r.n: r for r in d["rows"]}
         changed = []
         for r in old["rows"]:
             nr = new_rows[r.n]
-            if (r.status, r.new) != (nr.status, nr.new) or _rule_keys(cat, "old", ores.site, r.rule) != \
-                    _rule_keys(cat, "new", d["result"].site, nr.rule):
+            if (r.status, r.new) != (nr.status, nr.new) or _rule_keys(cat, "old", ores.site, r) != \
+                    _rule_keys(cat, "new", d["result"].site, nr):
                 row = _row(r, cat, "old", ores.site)
                 changed.append([r.n, row[1], row[2]] + row[4:])
         out["old_rows"] = changed
@@ -380,8 +392,10 @@ def _impact(d: dict, old: dict, cat: _Catalogue, i: int) -> dict:
     return out
 
 
-def _rule_keys(cat: _Catalogue, side: str, site: str | None, rules: str) -> list[str]:
-    return [cat.key(side, site, r) for r in rules.split(", ")] if rules else []
+def _rule_keys(cat: _Catalogue, side: str, site: str | None, row: LineRow) -> list[str]:
+    if row.n < 0:
+        return [cat.key(side, site, row.rule, row.n)]
+    return [cat.key(side, site, r) for r in row.rule.split(", ")] if row.rule else []
 
 
 def _shown_path(path: str) -> str:

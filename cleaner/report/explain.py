@@ -19,7 +19,8 @@ STATUSES = ("kept", "changed", "drop", "cut", "extract", "extract-kept")
 
 class LineRow(NamedTuple):
     """One non-blank input line: its number, status, the rule ids that set it, its text and, for a
-    changed line, the text it became."""
+    changed line, the text it became. A block the input stage dropped (HTML outside the body or the
+    main content) comes before the lines, numbered -1, -2, ... with the step that dropped it as rule."""
 
     n: int
     status: str
@@ -35,15 +36,11 @@ def explain_document(cleaner: Cleaner, data: str | bytes, *, url: str | None = N
     the result).
 
     The lines are the decoded text (none for binary input); for HTML, the text taken from the page,
-    which the rules then clean.
+    which the rules then clean. `result.extraction` says how that text was taken and what was dropped.
     """
-    from cleaner.api import decode
-
-    result = cleaner.clean(data, url=url, site=site, format=format, date=date, content_type=content_type)
-    text, is_html = decode(data, format, content_type, [])
-    text = text or ""
-    if is_html and text.strip():
-        text = cleaner.extracted_text(text, url=url)[0]
+    result = cleaner.clean(data, url=url, site=site, format=format, date=date, content_type=content_type,
+                           explain=True)
+    text = result.extraction.text if result.extraction is not None else ""
     return normalize_newlines(strip_bom(text)).split("\n"), result
 
 
@@ -61,6 +58,8 @@ def line_rows(lines: list[str], result: Result) -> list[LineRow]:
             changed.setdefault(t.line, []).append(t.rule)
             final[t.line] = t.new
     rows = []
+    if result.extraction is not None:
+        rows.extend(LineRow(-i, "drop", t.rule, t.text) for i, t in enumerate(result.extraction.dropped, 1))
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue

@@ -4,7 +4,7 @@ const T0 = performance.now();
 const $ = (id) => document.getElementById(id);
 const LABEL = { k: "kept", c: "changed", d: "dropped", x: "cut", m: "metadata", M: "kept+meta" };
 const LIST_CHUNK = 150, LINE_CHUNK = 600;
-let D = null, IMPACT = false, shown = [], listDrawn = 0, sortKey = null, sortDir = -1;
+let D = null, IMPACT = false, notice = "", shown = [], listDrawn = 0, sortKey = null, sortDir = -1;
 const state = { rule: "", site: "", doc: "", q: "", empty: false, warn: false, changed: false, line: "" };
 const fmt = (n) => (n || 0).toLocaleString("en-US");
 const plural = (n, word) => `${fmt(n)} ${word}${n === 1 ? "" : "s"}`;
@@ -125,7 +125,7 @@ function drawRules() {
   const cols = COLS(), q = $("rule-q").value.trim().toLowerCase();
   let rules = D.rules.map((r, i) => [r, i]).filter(([r]) => fired(r));
   if (q) rules = rules.filter(([r]) => (r.key + " " + r.action + " " + r.description).toLowerCase().includes(q));
-  if (state.site) rules = rules.filter(([r]) => r.site === state.site || r.site === "generic" || r.site === "step");
+  if (state.site) rules = rules.filter(([r]) => r.site === state.site || ["generic", "step", "html"].includes(r.site));
   const key = sortKey || (IMPACT ? "impact" : "lines");
   const get = key === "impact" ? (r) => (r.gained || 0) + (r.lost || 0) + (r.hits.new || 0) / 1e6 : cols.find((c) => c[0] === key)[2];
   const dir = sortKey ? sortDir : -1;
@@ -162,7 +162,7 @@ function ruleDetail(r, span) {
 }
 function exampleLink([di, n, text]) {
   return h("a", { class: "ex", href: "#", onclick: (e) => { e.preventDefault(); e.stopPropagation(); openDoc(di, n); } },
-    h("span", { class: "dim" }, `${shortId(D.docs[di].id)}:${n} `), h("span", { class: "mono" }, text));
+    h("span", { class: "dim" }, `${shortId(D.docs[di].id)}:${n < 0 ? "html" : n} `), h("span", { class: "mono" }, text));
 }
 
 // ---- documents
@@ -238,12 +238,14 @@ const shortId = (id) => (id.length > 40 && id.includes("/") ? "…/" + id.split(
 function renderDoc() {
   const view = $("doc-view");
   const i = state.doc === "" ? -1 : Number(state.doc), d = D.docs[i];
-  if (!d) { view.replaceChildren(h("p", { class: "dim" }, shown.length ? "Choose a document." : "")); return; }
+  const note = notice ? h("div", { class: "warnings notice" }, notice) : "";
+  if (!d) { view.replaceChildren(note, h("p", { class: "dim" }, shown.length ? "Choose a document." : "")); return; }
   const q = state.q.toLowerCase(), ri = state.rule ? ruleKeys().indexOf(state.rule) : -1, mark = Number(state.line || 0);
   const meta = [["id", d.id], ["url", d.url], ["site", d.ruled ? d.site + (d.why ? ` (${d.why})` : "") : `${d.site} (no site rules)`], ["characters", `${fmt(d.in)} in → ${fmt(d.out)} out`],
+    ["extraction", d.how && d.how !== "text" ? d.how : null],
     ["title", d.title], ...Object.entries(d.meta || {})];
   if (IMPACT) meta.push(["before", d.old_error ? "error: " + d.old_error : `${fmt(d.old_out)} chars out` + (d.old_site !== d.site ? ` (${d.old_site})` : "")]);
-  const parts = [h("h3", {}, docName(d)),
+  const parts = [note, h("h3", {}, docName(d)),
     h("dl", { class: "kv" }, meta.filter(([, v]) => v !== null && v !== undefined && v !== "").map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
     d.warn.length ? h("div", { class: "warnings" }, d.warn.map((w) => h("div", {}, "⚠ " + w))) : ""];
   if (IMPACT) {
@@ -259,7 +261,7 @@ function renderDoc() {
     for (const row of d.rows.slice(0, upTo)) {
       const [n, s, , text, nw] = row, before = old.get(n);
       lines.append(h("div", { class: `ln s-${s}` + (ri >= 0 && rowRules(row).includes(ri) ? " hit" : "") + (n === mark ? " mark" : ""), "data-n": n },
-        h("span", { class: "no" }, n), h("span", { class: "st" }, LABEL[s]), h("span", { class: "ru" }, ruleLabel(row)),
+        h("span", { class: "no", title: n < 0 ? "a block of the page the HTML extraction left out" : null }, n < 0 ? "html" : n), h("span", { class: "st" }, LABEL[s]), h("span", { class: "ru" }, ruleLabel(row)),
         h("span", { class: "tx" }, nw !== undefined ? changeView(text, nw, q) : highlight(text, q),
           before ? h("span", { class: "before" }, ` ← was ${LABEL[before[1]]}`, rowRules(before).length ? [" by ", ruleLabel(before)] : "",
             before[3] !== undefined ? `: ${before[3]}` : "") : "")));
@@ -268,7 +270,8 @@ function renderDoc() {
   };
   const markAt = mark ? d.rows.findIndex((r) => r[0] === mark) + 1 : 0;
   drawLines(Math.max(LINE_CHUNK, markAt + 50));
-  parts.push(h("h3", {}, `Lines (${fmt(d.rows.length)})`), lines);
+  const dropped = d.rows.filter((r) => r[0] < 0).length;
+  parts.push(h("h3", {}, `Lines (${fmt(d.rows.length)})` + (dropped ? `: ${fmt(dropped)} page block${dropped === 1 ? "" : "s"} the extraction left out, then the text the rules saw` : "")), lines);
   view.replaceChildren(...parts);
   const target = view.querySelector(".ln.mark") || (ri >= 0 && view.querySelector(".ln.hit"));
   // scroll the document pane only, never the page
@@ -276,13 +279,21 @@ function renderDoc() {
 }
 
 // ---- wiring
-function apply(listToo = true) {
-  writeHash();
+function apply(listToo = true, fromLink = false) {
+  // a link (#doc=N) names a document: open it even outside the filters, and say so (never open another)
+  notice = "";
   $("f-site").value = state.site; $("f-rule").value = state.rule; $("f-q").value = state.q;
   $("f-empty").checked = state.empty; $("f-warn").checked = state.warn; $("f-changed").checked = state.changed;
   drawRules();
   if (listToo) renderList();
-  if (state.doc === "" || (listToo && !shown.includes(Number(state.doc)))) state.doc = shown.length ? String(shown[0]) : "";
+  const linked = fromLink && state.doc !== "";
+  if (linked && !D.docs[Number(state.doc)]) {
+    notice = `This report has no document ${state.doc} (it has ${fmt(D.docs.length)}, numbered from 0).`;
+  } else if (linked && !shown.includes(Number(state.doc))) {
+    notice = "This document is outside the current filters: it is not in the list on the left.";
+  } else if (state.doc === "" || (listToo && !shown.includes(Number(state.doc)))) {
+    state.doc = shown.length ? String(shown[0]) : "";
+  }
   writeHash();
   for (const el of $("doc-list").querySelectorAll(".doc.on")) el.classList.remove("on");
   $("doc-list").querySelector(`[data-doc="${state.doc}"]`)?.classList.add("on");
@@ -307,7 +318,7 @@ function init() {
   let timer;
   on("f-q", "input", (e) => { clearTimeout(timer); timer = setTimeout(() => { state.q = e.target.value.trim(); apply(); }, 200); });
   on("rule-q", "input", drawRules);
-  window.addEventListener("hashchange", () => { readHash(); apply(); });
+  window.addEventListener("hashchange", () => { readHash(); apply(true, true); });
   renderSummary();
   renderRules();
 }
@@ -315,7 +326,7 @@ unpack().then((data) => {
   D = data;
   init();
   readHash();
-  apply();
+  apply(true, true);
   document.body.dataset.loaded = Math.round(performance.now());  // since navigation started
   document.body.dataset.ready = Math.round(performance.now() - T0);  // since this script started
 }).catch((e) => {

@@ -141,6 +141,15 @@ class _Page:
             i -= 1
         return found
 
+    def heading_top(self) -> int:
+        """The first line of the article's heading zone: `title_window` lines of headline size above the
+        article, the short lines between them (share bars, "Print") passed over."""
+        P, i, seen = self.params, self.start, 0
+        while i > 0 and seen < P.title_window:
+            i -= 1
+            seen += not self.chrome[i] or len(_WORD.findall(self.lines[i])) >= P.headline_words
+        return i
+
     def removed(self, i: int, head: bool) -> tuple[float, float]:
         """(non-article, article) page-specific words that a cut at line i removes (head: lines[:i+1])."""
         if head:
@@ -210,9 +219,15 @@ def _article(page: _Page) -> tuple[int, int]:
 
 
 def _copies(pages: list[_Page], P: LearnParams) -> list[int]:
-    """For each page, the first page it is a copy of (itself if none): pages whose prose lines are
-    mostly the same (Jaccard >= `COPY_SHARE`), whatever their chrome, counters and comments."""
-    bodies = [{t for t, w in zip(p.tmpls, p.weights) if w >= P.prose_words} for p in pages]
+    """For each page, the first page it is a copy of (itself if none): pages whose page-specific prose
+    lines are mostly the same (Jaccard >= `copy_share`), whatever their chrome, counters and comments.
+
+    Prose on nearly every sampled page (`shared_prose_share`: sidebar headlines, blurbs) says nothing
+    about the article, and is left out, unless a page has no other prose (all copies of one page)."""
+    prose = [{t for t, w in zip(p.tmpls, p.weights) if w >= P.prose_words} for p in pages]
+    on = Counter(t for body in prose for t in body)
+    shared = {t for t, k in on.items() if k >= P.shared_prose_share * len(pages)}
+    bodies = [(body - shared) or body for body in prose]
     out: list[int] = []
     for i, body in enumerate(bodies):
         out.append(next((out[j] for j in range(i) if body and bodies[j]
@@ -260,6 +275,15 @@ class _Site:
             self._mark(chrome)
         self.chrome = chrome
         self.kept_prose = len(article_prose)
+        # Templates in an article or just above it (`title_window`: a title, a byline) on some sampled
+        # page: never a marker. Those of headline size (`headline_words`) are never a global drop either:
+        # a sidebar headline is the title of its own page, and a global drop would take it there.
+        near = Counter(t for p in self.pages if p.start >= 0 for t in {p.tmpls[i] for i in range(p.heading_top(), p.end)})
+        self.near = set(near)
+        self.left_out = 0  # article-bound lines that no rule drops
+        self.article_bound = {t for t in chrome & self.near if len(_WORD.findall(self.line[t])) >= P.headline_words
+                              and len(self.line[t]) <= SHORT_LINE  # (a flattened menu is no headline)
+                              and near[t] < P.own_page_share * seen_on[t]}
 
     def _mark(self, chrome: set[str]) -> None:
         for p in self.pages:
@@ -388,7 +412,8 @@ def _choose_markers(site: _Site, head: bool) -> tuple[set[str], float, float, in
             after[t] += i >= p.end
     side = before if head else after
     cands = sorted(t for t in total if total[t] >= site.min_pages and side[t] >= P.marker_consistency * total[t]
-                   and len(_LETTERS.findall(t)) >= 3 and len(site.line[t]) <= SHORT_LINE)
+                   and len(_LETTERS.findall(t)) >= 3 and len(site.line[t]) <= SHORT_LINE
+                   and t not in site.near and _specific(site, t, side[t] == total[t]))
     cut = [-1] * len(live)  # per page, where the markers chosen so far cut
     chosen: set[str] = set()
     best, score = (0.0, 0.0, 0), 0.0
@@ -414,6 +439,15 @@ def _choose_markers(site: _Site, head: bool) -> tuple[set[str], float, float, in
         if head:
             break  # cut-head cuts at the first marker it meets: more markers would only cut less
     return (chosen, *best)
+
+
+def _specific(site: _Site, t: str, one_sided: bool) -> bool:
+    """A marker names something (`marker_min_words` words: "19 comments", "Related posts"); a single word
+    ("Apple", "Search") may occur anywhere, unless it is on most pages and always on its side."""
+    P = site.params
+    if len(_WORD.findall(site.line[t])) >= P.marker_min_words:
+        return True
+    return one_sided and site.count[t] >= P.single_word_marker_share * site.n
 
 
 def _cut_rule(site: _Site, head: bool) -> dict | None:
@@ -652,7 +686,11 @@ _SIDES = (("before", "header, menus: lines that lie before the article"),
 
 def _drop_rules(site: _Site) -> list[dict]:
     """Drop rules for the chrome lines, one per side of the article where most of their occurrences lie:
-    a `literal` list, and a regex of shapes for lines with numbers (digits match any number)."""
+    a `literal` list, and a regex of shapes for lines with numbers (digits match any number).
+
+    Headline-size lines bound to an article (`_Site.article_bound`) are no global drop: where most of
+    them lie after the article, a drop bound to the text's far side (`side: after-text`) takes them
+    there and leaves a page's own title above its text; elsewhere they stay."""
     P = site.params
     side: dict[str, Counter] = {}
     for p in site.pages:
@@ -663,36 +701,48 @@ def _drop_rules(site: _Site) -> list[dict]:
     # (A line of thousands of characters, a page flattened to one line, makes no rule.)
     ranked = sorted((t for t in side if len(site.line[t]) <= P.max_rule_line), key=lambda t: (-site.count[t], t))
     ranked = ranked[:3 * P.max_list]
-    article = _article_line(site)
     rules = []
     for key, label in _SIDES:
         group = [t for t in ranked if max(("before", "after", "within"), key=side[t].__getitem__) == key]
-        if not group:
+        bound = [t for t in group if t in site.article_bound]
+        rules += _drop_group(site, [t for t in group if t not in site.article_bound], key, label)
+        if key == "after":
+            rules += _drop_group(site, bound, "headlines-after", "headlines of the site's pages listed after the "
+                                 "text (on its own page, a headline is the title above the text: it stays there)")
+        else:
+            site.left_out += len(bound)
+    return rules
+
+
+def _drop_group(site: _Site, group: list[str], key: str, label: str) -> list[dict]:
+    """`learned-lines-KEY` (literals) and `learned-shapes-KEY` (lines with numbers) for `group`."""
+    if not group:
+        return []
+    P, article = site.params, _article_line(site)
+    counts = [site.count[t] for t in group]
+    lo, hi = min(counts), max(counts)
+    evidence = (f"each on {lo} of {site.n} pages ({lo / site.n:.0%})" if lo == hi else
+                f"each on {lo} to {hi} of {site.n} pages ({lo / site.n:.0%} to {hi / site.n:.0%})")
+    plain = sorted({site.line[t] for t in group if not _DIGIT_RUN.search(t) and len(site.line[t]) <= SHORT_LINE})
+    shaped = sorted({site.line[t] for t in group if _DIGIT_RUN.search(t) or len(site.line[t]) > SHORT_LINE})
+    shapes = list(dict.fromkeys(map(_shape, shaped)))[:P.max_list]
+    bound = key == "headlines-after"
+    rules = []
+    for kind, lines, match in (("lines", plain, {"literal": plain[:P.max_list]}),
+                               ("shapes", shaped, {"regex": "^(?i:" + "|".join(shapes) + ")$"})):
+        if not lines:
             continue
-        counts = [site.count[t] for t in group]
-        lo, hi = min(counts), max(counts)
-        evidence = (f"each on {lo} of {site.n} pages ({lo / site.n:.0%})" if lo == hi else
-                    f"each on {lo} to {hi} of {site.n} pages ({lo / site.n:.0%} to {hi / site.n:.0%})")
-        plain = sorted({site.line[t] for t in group if not _DIGIT_RUN.search(t) and len(site.line[t]) <= SHORT_LINE})
-        shaped = sorted({site.line[t] for t in group if _DIGIT_RUN.search(t) or len(site.line[t]) > SHORT_LINE})
-        shapes = list(dict.fromkeys(map(_shape, shaped)))[:P.max_list]
-        if plain:
-            rules.append({
-                "id": f"learned-lines-{key}",
-                "description": f"Drops {len(plain)} {label}, {evidence}.",
-                "action": "drop",
-                "match": {"literal": plain[:P.max_list]},
-                "examples": [{"input": _text(_beside(plain[0], article, key)), "output": _text([article])}],
-            })
-        if shaped:
-            rules.append({
-                "id": f"learned-shapes-{key}",
-                "description": f"Drops {len(shapes)} line shapes (digits match any number) of {label}, "
-                               f"{evidence}.",
-                "action": "drop",
-                "match": {"regex": "^(?i:" + "|".join(shapes) + ")$"},
-                "examples": [{"input": _text(_beside(shaped[0], article, key)), "output": _text([article])}],
-            })
+        what = f"{len(plain)} {label}" if kind == "lines" else \
+            f"{len(shapes)} line shapes (digits match any number) of {label}"
+        rule = {"id": f"learned-{kind}-{key}", "description": f"Drops {what}, {evidence}.", "action": "drop",
+                "match": match}
+        if bound:
+            rule["side"] = "after-text"
+            example = {"input": _text([lines[0], article, lines[0]]), "output": _text([lines[0], article])}
+        else:
+            example = {"input": _text(_beside(lines[0], article, key)), "output": _text([article])}
+        rule["examples"] = [example]
+        rules.append(rule)
     return rules
 
 

@@ -20,6 +20,11 @@ class LearnParams:
     copy_share: float = 0.7  # pages sharing this share (Jaccard) of their prose lines are copies of one page
     prose_words: int = 12  # a line this long (in words) is prose: chrome only if it lies outside the article
     article_prose_share: float = 0.5  # repeated prose stays where it lies inside the article on this share of pages
+    shared_prose_share: float = 0.8  # prose on this share of sampled pages is shared chrome: copies are judged without it
+    title_window: int = 3  # headline-size lines just above the article (short chrome between skipped): its title, byline
+    headline_words: int = 4  # a line this long (in words) seen in an article or its heading is never a global drop
+    own_page_share: float = 0.5  # ... where it lies there on fewer than this share of its pages (a site's tagline
+    #   above every article is chrome; a headline is the title of one page, a sidebar item on the others)
     # --- the article on each sampled page ---
     short_line_cost: float = 6.0  # subtracted from every page-specific line: short lines (menus) score < 0
     chrome_line_cost: float = 20.0  # a chrome line weighs at least this against the article
@@ -34,6 +39,8 @@ class LearnParams:
     marker_consistency: float = 0.75  # a marker lies on the same side of the article on this share of its pages
     marker_cost: float = 8.0  # a marker's article words lost weigh this many times the other words it removes
     marker_min_gain: float = 2.0  # a cut is learned where its gain is this many times its weighted cost
+    marker_min_words: int = 2  # a marker has this many words (a single common word may be anywhere) ...
+    single_word_marker_share: float = 0.5  # ... unless it is on this share of the pages, always on its side
     # --- labels, blocks, metadata ---
     label_consistency: float = 0.9  # a label line lies outside the article on this share of its occurrences
     label_max_words: int = 3  # a label ("Tag:", "Source:") has at most this many words

@@ -55,3 +55,20 @@ def test_a_headline_listed_in_a_sidebar_stays_the_title_of_its_own_page(tmp_path
         lines = out.text.splitlines()
         assert headline(i) in lines or out.title == headline(i), (i, out.text)
         assert sum(s.startswith("The ") for s in lines) <= 1  # the sidebar's headlines are gone
+
+
+def test_a_site_whose_chrome_dwarfs_its_articles_still_learns(tmp_path):
+    """Class 1: 5 pages of 155 lines, 145 of them prose-like chrome on every page, a 100-word article
+    each: judged on all their prose, the pages looked like copies of one page and nothing was learned."""
+    rng = random.Random(7)
+    chrome = [sentence(rng, 14) for _ in range(145)]
+    texts = []
+    for i in range(5):
+        r = random.Random(50 + i)
+        article = [sentence(r, 20) for _ in range(5)]
+        texts.append("\n".join([*chrome[:70], headline(i), *article, *chrome[70:]]) + "\n")
+    learned = learn_site(profile(texts))
+    assert learned.yaml_text is not None, learned.reason
+    out = cleaner_with(tmp_path, learned).clean(texts[2], url="https://example.org/2").text
+    assert all(s in out for s in texts[2].splitlines()[71:76])
+    assert sum(s in out for s in chrome) <= 10

@@ -171,6 +171,34 @@ def print_vietnam(v: dict) -> None:
           f"(which the hand rules extract) is the same on {v['same_title']} of {v['titles']} documents")
 
 
+def article_loss(pages: list[dict], plain: dict[str, str], cleaned: dict[str, str]) -> tuple[int, int]:
+    """(lost, kept): hand-marked article words (gold tokens, as multisets) that the shipped rules alone
+    keep, summed over pages, and how many of them the learned rules remove."""
+    lost = kept = 0
+    for p in pages:
+        gold = Counter(sitesdev.tokens(p["gold"]))
+        alone, learned = gold & Counter(sitesdev.tokens(plain[p["id"]])), gold & Counter(sitesdev.tokens(cleaned[p["id"]]))
+        kept += sum(alone.values())
+        lost += sum((alone - learned).values())
+    return lost, kept
+
+
+def article_drop_literals(pages: list[dict], learned: dict) -> list[tuple[str, str]]:
+    """(site, line): literals of learned `drop` rules with five or more words that equal a line of one of
+    the site's hand-marked articles."""
+    import yaml
+
+    gold: dict[str, set[str]] = defaultdict(set)
+    for p in pages:
+        gold[p["site"]].update(s.strip() for s in p["gold"].splitlines() if s.strip())
+    found = []
+    for site, result in sorted(learned.items()):
+        for rule in (yaml.safe_load(result.yaml_text)["rules"] if result.yaml_text else []):
+            if rule["action"] == "drop" and "side" not in rule:  # (a side-bound drop leaves the title)
+                found += [(site, s) for s in rule["match"].get("literal", []) if len(s.split()) >= 5 and s in gold[site]]
+    return found
+
+
 def _removed(result) -> set[int]:
     """The input line numbers a result removed."""
     return {e.line for e in result.trace if e.action in ("drop", "cut", "extract") and e.line}
@@ -248,6 +276,10 @@ def main() -> None:
           f"rules learned for {sum(r.yaml_text is not None for r in learned.values())} sites")
     for name, fn in systems:
         print("{:44} P {:.3f}  R {:.3f}  F1 {:.3f}".format(name, *sitesdev.evaluate(pages, fn)))
+    lost, kept = article_loss(pages, plain, cleaned)
+    print(f"article words the learned rules remove of those the shipped rules keep: {lost} of {kept} "
+          f"({lost / kept:.1%}); drop literals of >= 5 words that are a line of an article: "
+          f"{len(article_drop_literals(pages, learned))}")
     print(f"learning (page_lines + add_page)  {mb / t_profile:6.1f} MB/s per core")
     per_site = 1000 * t_learn / len(learned)
     print(f"learn_site (all {len(learned)} sites)       {t_learn:6.2f} s ({per_site:.0f} ms a site)")

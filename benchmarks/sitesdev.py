@@ -32,6 +32,11 @@ def load_pages(path: Path = PAGES) -> list[dict]:
         return [json.loads(line) for line in f]
 
 
+def tokens(text: str) -> list[str]:
+    """The metric's tokens: lowercase `\\w+`."""
+    return _TOKEN.findall(text.lower())
+
+
 def score_page(output: str, gold: str) -> tuple[float, float, float]:
     """(precision, recall, F1) of one page's output against its gold text."""
     out, ref = Counter(_TOKEN.findall(output.lower())), Counter(_TOKEN.findall(gold.lower()))

@@ -23,7 +23,8 @@ from typing import Callable, Iterable
 
 from cleaner.core.sites import site_name, url_host  # noqa: F401  (site_name: re-exported)
 from cleaner.io.records import Fields, Record, Reject, directory_site  # noqa: F401
-from cleaner.learn.induce import MIN_PAGES, LearnedSite, learn_site
+from cleaner.learn.induce import LearnedSite, learn_site
+from cleaner.learn.params import DEFAULT_PARAMS, MIN_PAGES, LearnParams
 from cleaner.learn.profile import SiteProfile, page_lines
 
 CHUNK_DOCS = 1000  # records per chunk (a worker's unit of work)
@@ -40,6 +41,7 @@ class LearnOptions:
     site_field: str | None = None  # a record field naming the site
     default_site: str | None = None  # the site of records without URL (instead of their directory)
     min_pages: int = MIN_PAGES
+    params: LearnParams = DEFAULT_PARAMS  # the learner's tunables
     max_doc_bytes: int = 64 << 20
     sample_sites: frozenset[str] = frozenset()  # sites whose first pages are kept (hand-written files)
     chunk_docs: int = CHUNK_DOCS
@@ -362,22 +364,24 @@ class SiteOutcome:
                 "conflicts": self.conflicts}
 
 
-def learn_all(profiles: dict[str, SiteProfile], *, min_pages: int = MIN_PAGES,
-              workers: int = 1) -> list[tuple[LearnedSite, str | None]]:
+def learn_all(profiles: dict[str, SiteProfile], *, min_pages: int = MIN_PAGES, workers: int = 1,
+              params: LearnParams = DEFAULT_PARAMS) -> list[tuple[LearnedSite, str | None]]:
     """(`learn_site`, `check_learned`) for every site, in sorted order; sites in parallel with `workers`
     (compiling and checking a learned file costs more than learning it)."""
     sites = sorted(profiles)
     if workers <= 1 or len(sites) < 2:
-        return [_induce(profiles[s], min_pages) for s in sites]
+        return [_induce(profiles[s], min_pages, params) for s in sites]
     pool = ProcessPoolExecutor(min(workers, len(sites)), mp_context=_context(), initializer=_init_worker)
     try:
-        return list(pool.map(_induce, (profiles[s] for s in sites), [min_pages] * len(sites)))
+        return list(pool.map(_induce, (profiles[s] for s in sites), [min_pages] * len(sites),
+                             [params] * len(sites)))
     finally:
         pool.shutdown(cancel_futures=True)
 
 
-def _induce(profile: SiteProfile, min_pages: int) -> tuple[LearnedSite, str | None]:
-    learned = learn_site(profile, min_pages=min_pages)
+def _induce(profile: SiteProfile, min_pages: int,
+            params: LearnParams = DEFAULT_PARAMS) -> tuple[LearnedSite, str | None]:
+    learned = learn_site(profile, min_pages=min_pages, params=params)
     return learned, check_learned(learned)
 
 
@@ -418,7 +422,7 @@ def report_bytes(outcomes: list[SiteOutcome], run: LearnRun | None = None) -> by
 
 
 def learn_outcomes(run: LearnRun, write: Callable[[str, bytes], str | None], *, min_pages: int = MIN_PAGES,
-                   hand=None, workers: int = 1) -> list[SiteOutcome]:
+                   hand=None, workers: int = 1, params: LearnParams = DEFAULT_PARAMS) -> list[SiteOutcome]:
     """Learn every site of `run` in sorted order and `write(name, data)` each `<site>.yaml` (it returns
     why it did not write the file, or None).
 
@@ -430,7 +434,7 @@ def learn_outcomes(run: LearnRun, write: Callable[[str, bytes], str | None], *, 
 
     outcomes = []
     kill_after = _fault("learn-write")
-    for learned, problem in learn_all(run.profiles, min_pages=min_pages, workers=workers):
+    for learned, problem in learn_all(run.profiles, min_pages=min_pages, workers=workers, params=params):
         if problem:  # never write a file that `rules check` (or loading it for cleaning) would reject
             learned = _unwritten(learned, problem)
         file = None
@@ -452,7 +456,7 @@ def learn_outcomes(run: LearnRun, write: Callable[[str, bytes], str | None], *, 
 
 
 def learn_to_dir(run: LearnRun, out_dir: Path, *, min_pages: int = MIN_PAGES, hand=None,
-                 workers: int | None = None) -> list[SiteOutcome]:
+                 workers: int | None = None, params: LearnParams = DEFAULT_PARAMS) -> list[SiteOutcome]:
     """Learn every site of `run` into `out_dir`: the rule files, then `learned.json` (see `learn_outcomes`)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     earlier = _files_of_report(out_dir / REPORT)
@@ -465,7 +469,7 @@ def learn_to_dir(run: LearnRun, out_dir: Path, *, min_pages: int = MIN_PAGES, ha
         return None
 
     workers = run.workers if workers is None else workers  # a run too small for a pool learns inline too
-    outcomes = learn_outcomes(run, write, min_pages=min_pages, hand=hand, workers=workers)
+    outcomes = learn_outcomes(run, write, min_pages=min_pages, hand=hand, workers=workers, params=params)
     _write_atomic(out_dir / REPORT, report_bytes(outcomes, run))
     for name in earlier - {o.file for o in outcomes}:  # learned before, not now: remove (never other files)
         (out_dir / name).unlink(missing_ok=True)

@@ -47,27 +47,7 @@ from cleaner.ruleset.examples import check_example, iter_examples
 from cleaner.ruleset.loader import RuleError, _compile, validate
 from cleaner.ruleset.model import SHORT_LINE, RuleTimeout
 
-MIN_PAGES = 3
-MIN_SHARE = 0.02  # chrome: on at least this share of pages (and at least `min_pages` pages)
-PROSE_WORDS = 12  # a line this long (in words) is prose: chrome only if it lies outside the article
-SHORT_COST = 6.0  # subtracted from every page-specific line: short lines (menus, link lists) score < 0
-CHROME_COST = 20.0  # a chrome line weighs at least this against the article
-FIRST_SHARE = 0.3  # the article is the first run scoring this share of the best one
-GAP_LINES = 6  # an insert this short between two heavy runs leaves them one article
-GALLERY_LINES = 15  # so does a list (a gallery) this short before text half as heavy as the article
-SHAPE_CHARS = 10  # list item headers: short lines whose last characters repeat 3+ times on the page
-LEAD_LINES = 6  # prose this close above the article is its lead
-HEADING_LINES = 2  # short lines just above the article count as its heading (a cut must not take them)
-CONSISTENT = 0.75  # a marker lies on the same side of the article on this share of its pages
-COST = 8.0  # a marker's article words lost weigh this many times the non-article words it removes
-MAX_LIST = 400  # literal/regex entries per rule
-MAX_RULE_LINE = 2000  # longest line a rule spells out
-COPY_SHARE = 0.7  # pages sharing this share of their prose lines are copies of one page
-TITLE_SHARE = 0.6  # the first line is a title on this share of sampled pages (it stays in the text)
-CONSISTENT_LABEL = 0.9  # a label line lies outside the article on this share of its occurrences
-MAX_FOLLOWERS = 8  # lines of an insert block
-HEADLINE_WORDS = 18  # a block's lines (headlines) are shorter than this
-END_SHARE = 0.6  # a block's lines end alike where this share of them ends in the same character
+from cleaner.learn.params import DEFAULT_PARAMS, MIN_PAGES, LearnParams  # noqa: F401  (MIN_PAGES: re-exported)
 
 _LABEL = re.compile(r"^([^:：|/]{1,24}?) ?[:：] ?(\S.*)$")
 _YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
@@ -112,9 +92,10 @@ def weight(line: str) -> float:
 class _Page:
     """A sampled page: lines, templates, weights; which lines are chrome and where its article lies."""
 
-    __slots__ = ("lines", "tmpls", "weights", "chrome", "start", "end", "first", "outside", "inside")
+    __slots__ = ("params", "lines", "tmpls", "weights", "chrome", "start", "end", "first", "outside", "inside")
 
-    def __init__(self, raw: tuple[str, ...]):
+    def __init__(self, raw: tuple[str, ...], params: LearnParams):
+        self.params = params
         # Templates of the lines as counted (`page_lines`), lines as the rules see them (`rule_lines`).
         pairs = [(t, s) for t, s in zip(templates("\n".join(raw)), rule_lines(list(raw))) if s]
         self.tmpls = [t for t, _ in pairs]
@@ -129,6 +110,7 @@ class _Page:
 
     def mark(self, chrome: set[str]) -> None:
         """Mark the chrome lines, find the article, and sum the words around it."""
+        P = self.params
         self.chrome = [t in chrome for t in self.tmpls]
         self.start, self.end = _article(self)
         self.first = {}
@@ -140,7 +122,7 @@ class _Page:
                 w = 0.0  # chrome is dropped anyway: cutting it gains nothing
             # Just above the article, prose is a lead or standfirst: a cut-head must not take it either.
             inside = (self.start <= i < self.end or i in heading
-                      or (self.start - LEAD_LINES <= i < self.start and w >= PROSE_WORDS))
+                      or (self.start - P.lead_lines <= i < self.start and w >= P.prose_words))
             out.append(out[-1] + (0.0 if inside else w))
             ins.append(ins[-1] + (w if inside else 0.0))
         self.outside, self.inside = out, ins
@@ -148,15 +130,25 @@ class _Page:
     def _heading(self) -> set[int]:
         """The article's heading, as far as a cut is concerned: the last `HEADING_LINES` short
         page-specific lines before it, among chrome lines only (a title, a dateline, a byline)."""
+        P = self.params
         found: set[int] = set()
         i = self.start - 1
-        while i >= 0 and len(found) < HEADING_LINES:
+        while i >= 0 and len(found) < P.heading_lines:
             if not self.chrome[i]:
-                if self.weights[i] >= PROSE_WORDS:
+                if self.weights[i] >= P.prose_words:
                     break
                 found.add(i)
             i -= 1
         return found
+
+    def heading_top(self) -> int:
+        """The first line of the article's heading zone: `title_window` lines of headline size above the
+        article, the short lines between them (share bars, "Print") passed over."""
+        P, i, seen = self.params, self.start, 0
+        while i > 0 and seen < P.title_window:
+            i -= 1
+            seen += not self.chrome[i] or len(_WORD.findall(self.lines[i])) >= P.headline_words
+        return i
 
     def removed(self, i: int, head: bool) -> tuple[float, float]:
         """(non-article, article) page-specific words that a cut at line i removes (head: lines[:i+1])."""
@@ -171,18 +163,20 @@ class _Page:
 
 def _article(page: _Page) -> tuple[int, int]:
     """(start, end) of the article (see the module doc); (-1, -1) when no run scores above zero."""
+    P = page.params
     runs: list[tuple[float, int, int]] = []
     breaks: list[int] = []  # list separators: lines that end a run outright
     best, best_at, run, run_start = 0.0, (-1, -1), 0.0, 0
     repeats = Counter(t for t, c in zip(page.tmpls, page.chrome) if c)
-    ends = Counter(t[-SHAPE_CHARS:] for t in page.tmpls if len(t) > SHAPE_CHARS)
+    ends = Counter(t[-P.list_shape_chars:] for t in page.tmpls if len(t) > P.list_shape_chars)
     for i, (w, chrome, t) in enumerate(zip(page.weights, page.chrome, page.tmpls)):
         if chrome:
-            score = -math.inf if repeats[t] >= 3 else -max(CHROME_COST, w)
-        elif w < 2 * PROSE_WORDS and len(t) > SHAPE_CHARS and ends[t[-SHAPE_CHARS:]] >= 3 and _LIST_SIGN.search(t):
+            score = -math.inf if repeats[t] >= P.list_shape_repeats else -max(P.chrome_line_cost, w)
+        elif (w < 2 * P.prose_words and len(t) > P.list_shape_chars and ends[t[-P.list_shape_chars:]] >= P.list_shape_repeats
+              and _LIST_SIGN.search(t)):
             score = -math.inf
         else:
-            score = w - SHORT_COST
+            score = w - P.short_line_cost
         if score == -math.inf:
             breaks.append(i)
         if run <= 0:
@@ -198,7 +192,7 @@ def _article(page: _Page) -> tuple[int, int]:
     if not runs:
         return -1, -1
     top = max(r[0] for r in runs)
-    k = next(k for k, r in enumerate(runs) if r[0] >= FIRST_SHARE * top)
+    k = next(k for k, r in enumerate(runs) if r[0] >= P.first_run_share * top)
     _, start, end = runs[k]
     # A run that ends at a list separator may have taken the list's first item after a chrome line
     # ("19 comments", then the first comment): it ends at that chrome line, where less follows it.
@@ -214,34 +208,41 @@ def _article(page: _Page) -> tuple[int, int]:
     anchor = runs[k][0]
     for score, a, b in runs[k + 1:]:
         listed = any(end <= x < a for x in breaks)
-        if a - end > (GALLERY_LINES if listed else GAP_LINES):
+        if a - end > (P.gallery_lines if listed else P.gap_lines):
             break
         if listed:
             if score >= anchor / 2 and not any(b <= x < b + 3 for x in breaks):
                 end = b
-        elif score >= FIRST_SHARE * top:
+        elif score >= P.first_run_share * top:
             end = b
     return start, end
 
 
-def _copies(pages: list[_Page]) -> list[int]:
-    """For each page, the first page it is a copy of (itself if none): pages whose prose lines are
-    mostly the same (Jaccard >= `COPY_SHARE`), whatever their chrome, counters and comments."""
-    bodies = [{t for t, w in zip(p.tmpls, p.weights) if w >= PROSE_WORDS} for p in pages]
+def _copies(pages: list[_Page], P: LearnParams) -> list[int]:
+    """For each page, the first page it is a copy of (itself if none): pages whose page-specific prose
+    lines are mostly the same (Jaccard >= `copy_share`), whatever their chrome, counters and comments.
+
+    Prose on nearly every sampled page (`shared_prose_share`: sidebar headlines, blurbs) says nothing
+    about the article, and is left out, unless a page has no other prose (all copies of one page)."""
+    prose = [{t for t, w in zip(p.tmpls, p.weights) if w >= P.prose_words} for p in pages]
+    on = Counter(t for body in prose for t in body)
+    shared = {t for t, k in on.items() if k >= P.shared_prose_share * len(pages)}
+    bodies = [(body - shared) or body for body in prose]
     out: list[int] = []
     for i, body in enumerate(bodies):
         out.append(next((out[j] for j in range(i) if body and bodies[j]
-                         and len(body & bodies[j]) >= COPY_SHARE * len(body | bodies[j])), i))
+                         and len(body & bodies[j]) >= P.copy_share * len(body | bodies[j])), i))
     return out
 
 
 class _Site:
     """What learning knows about one site: sampled pages, counts, chrome, one example line per template."""
 
-    def __init__(self, profile: SiteProfile, min_pages: int):
+    def __init__(self, profile: SiteProfile, min_pages: int, params: LearnParams):
+        P = self.params = params
         self.name, self.n, self.min_pages = profile.site, profile.pages, min_pages
-        self.pages = [_Page(lines) for lines in profile.sample_pages()]
-        self.support = max(min_pages, math.ceil(MIN_SHARE * self.n))
+        self.pages = [_Page(lines, params) for lines in profile.sample_pages()]
+        self.support = max(min_pages, math.ceil(P.chrome_min_share * self.n))
         self.count = {t: profile.count(t) for p in self.pages for t in p.tmpls}
         self.line: dict[str, str] = {}  # template -> its first line in the sample
         for p in self.pages:
@@ -249,7 +250,7 @@ class _Site:
                 self.line.setdefault(t, s)
         # Support across pages with different bodies: the sampled pages a line occurs on must not all be
         # copies of one page (the same article under several URLs).
-        copies = _copies(self.pages)
+        copies = _copies(self.pages, P)
         owners: dict[str, set[int]] = {}
         for p, c in zip(self.pages, copies):
             for t in set(p.tmpls):
@@ -264,16 +265,25 @@ class _Site:
         for p in self.pages:
             last = len(p.tmpls) - 1
             for i, (t, w) in enumerate(zip(p.tmpls, p.weights)):
-                if t in chrome and w >= PROSE_WORDS:
+                if t in chrome and w >= P.prose_words:
                     seen[t] += 1
                     inside[t] += p.start <= i < p.end and (
                         (i > 0 and not p.chrome[i - 1]) or (i < last and not p.chrome[i + 1]))
-        article_prose = {t for t in seen if 2 * inside[t] >= seen[t]}
+        article_prose = {t for t in seen if inside[t] >= P.article_prose_share * seen[t]}
         if article_prose:
             chrome -= article_prose
             self._mark(chrome)
         self.chrome = chrome
         self.kept_prose = len(article_prose)
+        # Templates in an article or just above it (`title_window`: a title, a byline) on some sampled
+        # page: never a marker. Those of headline size (`headline_words`) are never a global drop either:
+        # a sidebar headline is the title of its own page, and a global drop would take it there.
+        near = Counter(t for p in self.pages if p.start >= 0 for t in {p.tmpls[i] for i in range(p.heading_top(), p.end)})
+        self.near = set(near)
+        self.left_out = 0  # article-bound lines that no rule drops
+        self.article_bound = {t for t in chrome & self.near if len(_WORD.findall(self.line[t])) >= P.headline_words
+                              and len(self.line[t]) <= SHORT_LINE  # (a flattened menu is no headline)
+                              and near[t] < P.own_page_share * seen_on[t]}
 
     def _mark(self, chrome: set[str]) -> None:
         for p in self.pages:
@@ -284,15 +294,17 @@ class _Site:
         return f"{len(self.pages)} sampled pages of {self.n}"
 
 
-def learn_site(profile: SiteProfile, *, min_pages: int = MIN_PAGES) -> LearnedSite:
-    """Learn the chrome of one site from its merged profile. Deterministic: same profile, same bytes."""
+def learn_site(profile: SiteProfile, *, min_pages: int = MIN_PAGES,
+               params: LearnParams = DEFAULT_PARAMS) -> LearnedSite:
+    """Learn the chrome of one site from its merged profile, with the tunables `params`.
+    Deterministic: same profile and params, same bytes."""
     name, n = profile.site, profile.pages
     if n < min_pages:
         return LearnedSite(name, n, 0, None, f"{n} pages, fewer than {min_pages}: nothing learned")
     if len(profile.sample) < min_pages:
         return LearnedSite(name, n, 0, None,
                            f"{len(profile.sample)} distinct pages, fewer than {min_pages}: nothing learned")
-    site = _Site(profile, min_pages)
+    site = _Site(profile, min_pages, params)
     if not site.chrome:
         return LearnedSite(name, n, 0, None, f"{n} pages: no line repeats on {site.support} of them")
     head = _cut_rule(site, True)
@@ -390,6 +402,7 @@ def _shipped_generic():
 def _choose_markers(site: _Site, head: bool) -> tuple[set[str], float, float, int]:
     """Greedily, the chrome templates whose cut (at the first of them) gains most against its cost:
     (markers, non-article words removed, article words removed, pages cut) over the sample."""
+    P = site.params
     live = [p for p in site.pages if p.start >= 0]
     before, after, total = Counter(), Counter(), Counter()
     for p in live:
@@ -398,8 +411,9 @@ def _choose_markers(site: _Site, head: bool) -> tuple[set[str], float, float, in
             before[t] += i < p.start
             after[t] += i >= p.end
     side = before if head else after
-    cands = sorted(t for t in total if total[t] >= site.min_pages and side[t] >= CONSISTENT * total[t]
-                   and len(_LETTERS.findall(t)) >= 3 and len(site.line[t]) <= SHORT_LINE)
+    cands = sorted(t for t in total if total[t] >= site.min_pages and side[t] >= P.marker_consistency * total[t]
+                   and len(_LETTERS.findall(t)) >= 3 and len(site.line[t]) <= SHORT_LINE
+                   and t not in site.near and _specific(site, t, side[t] == total[t]))
     cut = [-1] * len(live)  # per page, where the markers chosen so far cut
     chosen: set[str] = set()
     best, score = (0.0, 0.0, 0), 0.0
@@ -416,8 +430,8 @@ def _choose_markers(site: _Site, head: bool) -> tuple[set[str], float, float, in
                 if i >= 0:
                     g, c = p.removed(i, head)
                     gain, cost, pages = gain + g, cost + c, pages + 1
-            if gain - COST * cost > score + 1e-9:
-                score, pick, best = gain - COST * cost, t, (gain, cost, pages)
+            if gain - P.marker_cost * cost > score + 1e-9:
+                score, pick, best = gain - P.marker_cost * cost, t, (gain, cost, pages)
         if pick is None:
             break
         chosen.add(pick)
@@ -427,9 +441,19 @@ def _choose_markers(site: _Site, head: bool) -> tuple[set[str], float, float, in
     return (chosen, *best)
 
 
+def _specific(site: _Site, t: str, one_sided: bool) -> bool:
+    """A marker names something (`marker_min_words` words: "19 comments", "Related posts"); a single word
+    ("Apple", "Search") may occur anywhere, unless it is on most pages and always on its side."""
+    P = site.params
+    if len(_WORD.findall(site.line[t])) >= P.marker_min_words:
+        return True
+    return one_sided and site.count[t] >= P.single_word_marker_share * site.n
+
+
 def _cut_rule(site: _Site, head: bool) -> dict | None:
+    P = site.params
     markers, gain, cost, cut = _choose_markers(site, head)
-    if not markers or gain < 2 * COST * cost:
+    if not markers or gain < P.marker_min_gain * P.marker_cost * cost:
         return None
     example = _cut_example(site, markers, head)
     if example is None:
@@ -468,10 +492,12 @@ def _cut_example(site: _Site, markers: set[str], head: bool) -> dict | None:
 
 def _extract_rule(site: _Site) -> dict | None:
     """A chrome line shape with a numeric date in it, on many pages: the page's date (the line goes)."""
+    P = site.params
     best = None
     for t in sorted(site.chrome):
         line = site.line[t]
-        if len(line) > 120 or site.count[t] < max(site.min_pages, 0.3 * site.n) or not _NUMERIC_DATE.search(line):
+        if (len(line) > P.date_line_chars or site.count[t] < max(site.min_pages, P.date_line_share * site.n)
+                or not _NUMERIC_DATE.search(line)):
             continue
         if best is None or site.count[t] > site.count[best]:
             best = t
@@ -505,17 +531,18 @@ def _title_rule(site: _Site) -> dict | None:
     """The first line left by the chrome rules is the title where, on nearly every sampled page, it is
     page-specific, title-sized and above the article (dumps of an article's region; whole-page dumps
     start with menus). Runs after the drop rules, so that it sees that line first."""
+    P = site.params
     live = [p for p in site.pages if p.start >= 0]
     hits = []
     for p in live:
         i = next((i for i, c in enumerate(p.chrome) if not c), len(p.lines))
         # ... and the only short page-specific line above the article (a category line, a breadcrumb
         # before the heading would make the first line no title).
-        if (i < p.start and p.weights[i] < 2 * PROSE_WORDS and len(p.lines[i]) <= SHORT_LINE
+        if (i < p.start and p.weights[i] < 2 * P.prose_words and len(p.lines[i]) <= SHORT_LINE
                 and not (p.weights[i] <= 5 and _YEAR.search(p.lines[i]))  # a dateline
-                and all(p.chrome[j] or p.weights[j] >= PROSE_WORDS for j in range(i + 1, p.start))):
+                and all(p.chrome[j] or p.weights[j] >= P.prose_words for j in range(i + 1, p.start))):
             hits.append((p, i))
-    if len(hits) < max(site.min_pages, TITLE_SHARE * len(live)):
+    if len(hits) < max(site.min_pages, P.title_share * len(live)):
         return None
     p, i = hits[0]
     return {
@@ -534,22 +561,23 @@ def _title_rule(site: _Site) -> dict | None:
 def _label_rules(site: _Site) -> list[dict]:
     """Lines that start with the same short label ("Tag: ...", "Source: <url>") on many pages, outside the
     article: a drop rule, or an extract rule (`source_url`) where what follows the label is a URL."""
+    P = site.params
     seen: dict[str, list] = {}
     for p in site.pages:
         for i, (line, c) in enumerate(zip(p.lines, p.chrome)):
             m = None if c else _LABEL.match(line)
-            if (m and _LETTERS.search(m.group(1)) and len(m.group(1).split()) <= 3
+            if (m and _LETTERS.search(m.group(1)) and len(m.group(1).split()) <= site.params.label_max_words
                     and not m.group(1).lower().endswith(("http", "https"))):
                 outside = p.start < 0 or not p.start <= i < p.end
                 seen.setdefault(m.group(1).lower(), []).append((id(p), outside, m, line))
     urls, others = [], []
-    need = max(site.min_pages, MIN_SHARE * len(site.pages))
+    need = max(site.min_pages, P.chrome_min_share * len(site.pages))
     for label, hits in sorted(seen.items()):
         pages = len({h[0] for h in hits})
         outside = sum(h[1] for h in hits)
-        if pages < need or outside < CONSISTENT_LABEL * len(hits) or len({h[2].group(2) for h in hits}) < 2:
+        if pages < need or outside < P.label_consistency * len(hits) or len({h[2].group(2) for h in hits}) < 2:
             continue
-        is_url = sum(bool(_URL.match(h[2].group(2))) for h in hits) >= CONSISTENT_LABEL * len(hits)
+        is_url = sum(bool(_URL.match(h[2].group(2))) for h in hits) >= P.label_consistency * len(hits)
         (urls if is_url else others).append((label, pages, hits[0][3], hits[0][2].group(1)))
     rules = []
     article = _article_line(site)
@@ -580,13 +608,14 @@ def _block_rules(site: _Site) -> list[dict]:
 
     Where most of a label's lines end alike (headlines ending in "."), its block is the run of lines
     that do, and followers must: a subheading that opens the next section after the block stays."""
+    P = site.params
     found: dict[str, list[list[str]]] = {}
     for p in site.pages:
         for t, i in p.first.items():
             if p.start < 0 or i < p.start:
                 continue
             j = i + 1
-            while (j < len(p.lines) and not p.chrome[j] and p.weights[j] < HEADLINE_WORDS
+            while (j < len(p.lines) and not p.chrome[j] and p.weights[j] < P.block_headline_words
                    and len(p.lines[j]) <= SHORT_LINE):
                 j += 1
             found.setdefault(t, []).append(p.lines[i + 1:j])
@@ -596,15 +625,15 @@ def _block_rules(site: _Site) -> list[dict]:
         end = ""
         if ends:
             c, n = ends.most_common(1)[0]
-            end = c if n >= END_SHARE * sum(ends.values()) and not c.isalnum() else ""
+            end = c if n >= P.block_end_share * sum(ends.values()) and not c.isalnum() else ""
         if end:
             hits = [block[:next((k for k, s in enumerate(block) if not s.endswith(end)), len(block))]
                     for block in hits]
         blocks = [b for b in hits if b]
-        if (len(blocks) >= site.min_pages and len(blocks) >= CONSISTENT * len(hits)
+        if (len(blocks) >= site.min_pages and len(blocks) >= P.marker_consistency * len(hits)
                 and len(_LETTERS.findall(t)) >= 3 and len(site.line[t]) <= SHORT_LINE):
             # As many lines as most of the label's blocks have; one rule per size and ending.
-            k = min(MAX_FOLLOWERS, sorted(map(len, blocks))[len(blocks) // 2])
+            k = min(P.block_max_followers, sorted(map(len, blocks))[len(blocks) // 2])
             sizes.setdefault((k, end), {})[t] = blocks
     rules = []
     # Longer blocks first: a label shape shared with a shorter block must not leave its lines behind.
@@ -657,7 +686,12 @@ _SIDES = (("before", "header, menus: lines that lie before the article"),
 
 def _drop_rules(site: _Site) -> list[dict]:
     """Drop rules for the chrome lines, one per side of the article where most of their occurrences lie:
-    a `literal` list, and a regex of shapes for lines with numbers (digits match any number)."""
+    a `literal` list, and a regex of shapes for lines with numbers (digits match any number).
+
+    Headline-size lines bound to an article (`_Site.article_bound`) are no global drop: where most of
+    them lie after the article, a drop bound to the text's far side (`side: after-text`) takes them
+    there and leaves a page's own title above its text; elsewhere they stay."""
+    P = site.params
     side: dict[str, Counter] = {}
     for p in site.pages:
         for i, t in enumerate(p.tmpls):
@@ -665,38 +699,50 @@ def _drop_rules(site: _Site) -> list[dict]:
                 where = "within" if p.start < 0 or p.start <= i < p.end else "before" if i < p.start else "after"
                 side.setdefault(t, Counter())[where] += 1
     # (A line of thousands of characters, a page flattened to one line, makes no rule.)
-    ranked = sorted((t for t in side if len(site.line[t]) <= MAX_RULE_LINE), key=lambda t: (-site.count[t], t))
-    ranked = ranked[:3 * MAX_LIST]
-    article = _article_line(site)
+    ranked = sorted((t for t in side if len(site.line[t]) <= P.max_rule_line), key=lambda t: (-site.count[t], t))
+    ranked = ranked[:3 * P.max_list]
     rules = []
     for key, label in _SIDES:
         group = [t for t in ranked if max(("before", "after", "within"), key=side[t].__getitem__) == key]
-        if not group:
+        bound = [t for t in group if t in site.article_bound]
+        rules += _drop_group(site, [t for t in group if t not in site.article_bound], key, label)
+        if key == "after":
+            rules += _drop_group(site, bound, "headlines-after", "headlines of the site's pages listed after the "
+                                 "text (on its own page, a headline is the title above the text: it stays there)")
+        else:
+            site.left_out += len(bound)
+    return rules
+
+
+def _drop_group(site: _Site, group: list[str], key: str, label: str) -> list[dict]:
+    """`learned-lines-KEY` (literals) and `learned-shapes-KEY` (lines with numbers) for `group`."""
+    if not group:
+        return []
+    P, article = site.params, _article_line(site)
+    counts = [site.count[t] for t in group]
+    lo, hi = min(counts), max(counts)
+    evidence = (f"each on {lo} of {site.n} pages ({lo / site.n:.0%})" if lo == hi else
+                f"each on {lo} to {hi} of {site.n} pages ({lo / site.n:.0%} to {hi / site.n:.0%})")
+    plain = sorted({site.line[t] for t in group if not _DIGIT_RUN.search(t) and len(site.line[t]) <= SHORT_LINE})
+    shaped = sorted({site.line[t] for t in group if _DIGIT_RUN.search(t) or len(site.line[t]) > SHORT_LINE})
+    shapes = list(dict.fromkeys(map(_shape, shaped)))[:P.max_list]
+    bound = key == "headlines-after"
+    rules = []
+    for kind, lines, match in (("lines", plain, {"literal": plain[:P.max_list]}),
+                               ("shapes", shaped, {"regex": "^(?i:" + "|".join(shapes) + ")$"})):
+        if not lines:
             continue
-        counts = [site.count[t] for t in group]
-        lo, hi = min(counts), max(counts)
-        evidence = (f"each on {lo} of {site.n} pages ({lo / site.n:.0%})" if lo == hi else
-                    f"each on {lo} to {hi} of {site.n} pages ({lo / site.n:.0%} to {hi / site.n:.0%})")
-        plain = sorted({site.line[t] for t in group if not _DIGIT_RUN.search(t) and len(site.line[t]) <= SHORT_LINE})
-        shaped = sorted({site.line[t] for t in group if _DIGIT_RUN.search(t) or len(site.line[t]) > SHORT_LINE})
-        shapes = list(dict.fromkeys(map(_shape, shaped)))[:MAX_LIST]
-        if plain:
-            rules.append({
-                "id": f"learned-lines-{key}",
-                "description": f"Drops {len(plain)} {label}, {evidence}.",
-                "action": "drop",
-                "match": {"literal": plain[:MAX_LIST]},
-                "examples": [{"input": _text(_beside(plain[0], article, key)), "output": _text([article])}],
-            })
-        if shaped:
-            rules.append({
-                "id": f"learned-shapes-{key}",
-                "description": f"Drops {len(shapes)} line shapes (digits match any number) of {label}, "
-                               f"{evidence}.",
-                "action": "drop",
-                "match": {"regex": "^(?i:" + "|".join(shapes) + ")$"},
-                "examples": [{"input": _text(_beside(shaped[0], article, key)), "output": _text([article])}],
-            })
+        what = f"{len(plain)} {label}" if kind == "lines" else \
+            f"{len(shapes)} line shapes (digits match any number) of {label}"
+        rule = {"id": f"learned-{kind}-{key}", "description": f"Drops {what}, {evidence}.", "action": "drop",
+                "match": match}
+        if bound:
+            rule["side"] = "after-text"
+            example = {"input": _text([lines[0], article, lines[0]]), "output": _text([lines[0], article])}
+        else:
+            example = {"input": _text(_beside(lines[0], article, key)), "output": _text([article])}
+        rule["examples"] = [example]
+        rules.append(rule)
     return rules
 
 
@@ -712,7 +758,7 @@ def _signature(site: _Site) -> dict | None:
     best = None
     for t in site.chrome:
         line = site.line[t]
-        if site.count[t] < 0.8 * site.n or not 20 <= len(line) <= SHORT_LINE:
+        if site.count[t] < site.params.signature_share * site.n or not 20 <= len(line) <= SHORT_LINE:
             continue
         named = any(x in line.casefold().replace(" ", "") for x in names)
         if named or len(line) >= 40:
@@ -756,10 +802,11 @@ def _quote(line: str) -> str:
 def _article_line(site: _Site) -> str:
     """A page-specific prose line from the sample, for examples (one that table-pipe stripping and label
     rules leave alone)."""
+    P = site.params
     for p in site.pages:
         for j in range(max(p.start, 0), max(p.end, 0)):
             line = p.lines[j]
-            if not p.chrome[j] and p.weights[j] >= PROSE_WORDS and "|" not in line and not _LABEL.match(line):
+            if not p.chrome[j] and p.weights[j] >= P.prose_words and "|" not in line and not _LABEL.match(line):
                 return line
     return "Article text."
 

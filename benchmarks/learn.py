@@ -8,9 +8,15 @@ cleans every page with the shipped rules plus the learned ones. Prints, for the 
   dropped; the same, then a C4-style filter: terminal punctuation and >= 3 words);
 - learning MB/s (page_lines + SiteProfile.add_page: the streaming pass), learn_site seconds per site
   (the merge stage), cleaning MB/s without and with learned rules, peak RSS, the largest pickled profile;
-- per site, with --sites: pages learned from, F1 before and after, the rules learned.
+- per site, with --sites: pages learned from, F1 before and after, the rules learned;
+- article words the learned rules remove, drop literals that are article lines, and the date check
+  (`learn_checks.py`: each learned date against the page's date as a person reads it);
+- with --folds K: cross-validation by site of the learner's tunables (`learn_folds.py`);
+- with --stress: the stress set, sites-dev transformed into the failure classes of unseen sites
+  (`learn_stress.py`), each class beside its untransformed pages.
 
     python benchmarks/learn.py [--sites] [--html] [--min-pages 3] [--repeat 3] [--out DIR]
+                               [--folds 5] [--stress [--seed 17]]
 """
 from __future__ import annotations
 
@@ -37,8 +43,9 @@ from cleaner.learn import SiteProfile, learn_site, page_lines  # noqa: E402
 from cleaner.learn.profile import templates  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("sitesdev", Path(__file__).with_name("sitesdev.py"))
-sitesdev = importlib.util.module_from_spec(_spec)
+sitesdev = sys.modules["sitesdev"] = importlib.util.module_from_spec(_spec)  # (its siblings import it)
 _spec.loader.exec_module(sitesdev)
+learn_checks, learn_folds, learn_stress = map(sitesdev.sibling, ("learn_checks", "learn_folds", "learn_stress"))
 
 ROOT = Path(__file__).resolve().parents[1]
 _TERMINAL = re.compile(r"[.!?\"'”’)]$")
@@ -219,6 +226,10 @@ def main() -> None:
     ap.add_argument("--min-pages", type=int, default=3)
     ap.add_argument("--repeat", type=int, default=3, help="timing runs (the best counts)")
     ap.add_argument("--out", type=Path, help="keep the learned rule files here")
+    ap.add_argument("--folds", type=int, default=0, metavar="K",
+                    help="cross-validation by site: tunables chosen on K-1 folds of sites, scored on the other")
+    ap.add_argument("--stress", action="store_true", help="the stress set: sites-dev transformed, per class")
+    ap.add_argument("--seed", type=int, default=learn_stress.SEED, help="the stress set's seed")
     ap.add_argument("--html", action="store_true",
                     help="also the `html` field: the HTML path (trafilatura) with and without learned rules")
     args = ap.parse_args()
@@ -280,6 +291,7 @@ def main() -> None:
     print(f"article words the learned rules remove of those the shipped rules keep: {lost} of {kept} "
           f"({lost / kept:.1%}); drop literals of >= 5 words that are a line of an article: "
           f"{len(article_drop_literals(pages, learned))}")
+    learn_checks.print_dates(pages, {p["id"]: with_learned.clean(p["text"], url=p["url"]) for p in pages}, learned)
     print(f"learning (page_lines + add_page)  {mb / t_profile:6.1f} MB/s per core")
     per_site = 1000 * t_learn / len(learned)
     print(f"learn_site (all {len(learned)} sites)       {t_learn:6.2f} s ({per_site:.0f} ms a site)")
@@ -310,6 +322,11 @@ def main() -> None:
         shutil.rmtree(rules_dir)
     print()
     print_vietnam(vietnam(args.min_pages))
+    untransformed = {p["id"]: sitesdev.score_page(cleaned[p["id"]], p["gold"]) for p in pages}
+    if args.folds:
+        learn_folds.print_folds(learn_folds.cross_validate(pages, args.folds))
+    if args.stress:
+        learn_stress.print_stress(pages, untransformed, seed=args.seed)
 
 
 if __name__ == "__main__":

@@ -122,16 +122,19 @@ def article_widget(pages: list[dict], rng: random.Random) -> list[dict]:
     return out
 
 
-def _random_date(rng: random.Random) -> date:
-    return date(2012, 1, 1) + timedelta(days=rng.randrange(366))
+def _random_date(rng: random.Random, ambiguous: bool) -> date:
+    """A day of 2012; `ambiguous`: one whose day is at most 12 (it reads as a month too)."""
+    day = date(2012, 1, 1) + timedelta(days=rng.randrange(366))
+    return day.replace(day=1 + (day.day - 1) % 12) if ambiguous else day
 
 
 def _dateline(pages: list[dict], rng: random.Random, shape: Callable[[date], str]) -> list[dict]:
-    """A dateline "Posted on <date>" under each page's headline, a random day of 2012 per page, written
-    by `shape`; each page records the date (`date`, ISO) for the date check."""
-    out = []
+    """A dateline "Posted on <date>" under each page's headline, a random day of 2012 per page written by
+    `shape`; each page records the date (`date`, ISO) for the date check. On half the sites (drawn) every
+    day is at most 12: nothing on the page tells day from month, and a learner must not guess."""
+    ambiguous, out = rng.random() < 0.5, []
     for p in pages:
-        day, at = _random_date(rng), _after_heading(p)
+        day, at = _random_date(rng, ambiguous), _after_heading(p)
         text = sitesdev.lines_of(p["text"])
         out.append(_page(p, text[:at] + [f"Posted on {shape(day)}"] + text[at:], date=day.isoformat()))
     return out
@@ -186,7 +189,8 @@ def giant_footer(pages: list[dict], rng: random.Random) -> list[dict]:
         s for p in pages for s in sitesdev.lines_of(p["gold"])})
     words = " | ".join(shared) or "Home | About | Contact"
     footer = (words + " | ") * (FOOTER_CHARS // (len(words) + 3) + 1)
-    line = footer[:FOOTER_CHARS - 40] + " | Copyright 2012, all rights reserved."
+    legal = " | Copyright 2012, all rights reserved."
+    line = footer[:FOOTER_CHARS - len(legal)] + legal
     return [_page(p, sitesdev.lines_of(p["text"]) + [line]) for p in pages]
 
 
@@ -219,10 +223,10 @@ TRANSFORMS: dict[str, Callable[[list[dict], random.Random], list[dict]]] = {
 
 
 def _teasers(pages: list[dict], exclude: str, rng: random.Random, n: int) -> list[str]:
-    """`n` prose-like chrome lines: the first words of article paragraphs of other sites' pages."""
+    """Up to `n` prose-like chrome lines: the first words of article paragraphs of other sites' pages."""
     pool = sorted({s for p in pages if p["site"] != exclude for s in sitesdev.lines_of(p["gold"])
                    if len(s.split()) >= TEASER_WORDS[1]})
-    return [" ".join(s.split()[:rng.randint(*TEASER_WORDS)]) + " ..." for s in rng.sample(pool, n)]
+    return [" ".join(s.split()[:rng.randint(*TEASER_WORDS)]) + " ..." for s in rng.sample(pool, min(n, len(pool)))]
 
 
 def _short_article(page: dict) -> list[str]:
@@ -274,18 +278,6 @@ def _rng(seed: int, name: str, site: str) -> random.Random:
 # --- scoring ---------------------------------------------------------------------------------------------
 
 
-def learn_and_clean(pages: list[dict], params=None) -> tuple[dict[str, object], dict[str, object]]:
-    """Learn each site of `pages` from those pages and clean them: (page id -> `Result`, site ->
-    `LearnedSite`)."""
-    results, learned = {}, {}
-    for site, ps in sitesdev.by_site(pages).items():
-        learned[site] = sitesdev.learn(site, (p["text"] for p in ps), params=params)
-        cleaner = sitesdev.learned_cleaner(learned[site])
-        for p in ps:
-            results[p["id"]] = cleaner.clean(p["text"], url=p["url"])
-    return results, learned
-
-
 def _dateline_reads(pages: list[dict], results: dict, learned: dict) -> Counter:
     """Of the pages with a dateline: how many a learned date rule read it on, and how many right."""
     out = Counter()
@@ -305,7 +297,7 @@ def _dateline_reads(pages: list[dict], results: dict, learned: dict) -> Counter:
 def score_class(pages: list[dict], untransformed: dict[str, tuple], params=None) -> dict:
     """One class: macro (P, R, F1) of its pages and of their untransformed originals (`untransformed`:
     page id -> scores), sites that learned rules, and for datelines the dates read against the true ones."""
-    results, learned = learn_and_clean(pages, params)
+    results, learned = sitesdev.learn_and_clean(pages, params)
     scores = [sitesdev.score_page(results[p["id"]].text, p["gold"]) for p in pages]
     originals = {p["id"].split("~")[0] for p in pages}
     return {

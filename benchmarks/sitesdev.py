@@ -161,6 +161,18 @@ def learned_cleaner(learned):
     return Cleaner([*(s for s in sites if s.name != mine.name), mine], generic)
 
 
+def learn_and_clean(pages: list[dict], params=None) -> tuple[dict[str, object], dict[str, object]]:
+    """Learn each site of `pages` from those pages and clean them: (page id -> `Result`, site ->
+    `LearnedSite`)."""
+    results, learned = {}, {}
+    for site, ps in by_site(pages).items():
+        learned[site] = learn(site, (p["text"] for p in ps), params=params)
+        cleaner = learned_cleaner(learned[site])
+        for p in ps:
+            results[p["id"]] = cleaner.clean(p["text"], url=p["url"])
+    return results, learned
+
+
 def date_rules(learned) -> dict[str, tuple]:
     """A learned file's date rules: rule id -> (compiled regex with a `date` group, date order)."""
     import regex

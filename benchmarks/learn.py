@@ -211,6 +211,21 @@ def _removed(result) -> set[int]:
     return {e.line for e in result.trace if e.action in ("drop", "cut", "extract") and e.line}
 
 
+def clean_results(cleaner, pages: list[dict]) -> dict:
+    """Page id -> the `Result` of cleaning its text."""
+    return {p["id"]: cleaner.clean(p["text"], url=p["url"]) for p in pages}
+
+
+def print_generalisation(args, pages: list[dict], cleaned: dict[str, str]) -> None:
+    """With --folds, the cross-validation by site; with --stress, the stress set beside `cleaned`
+    (page id -> text cleaned with the rules learned on the whole set)."""
+    if args.folds:
+        learn_folds.print_folds(learn_folds.cross_validate(pages, args.folds))
+    if args.stress:
+        untransformed = {p["id"]: sitesdev.score_page(cleaned[p["id"]], p["gold"]) for p in pages}
+        learn_stress.print_stress(pages, untransformed, seed=args.seed)
+
+
 def best_of(repeat: int, fn):
     best, result = float("inf"), None
     for _ in range(repeat):
@@ -291,7 +306,7 @@ def main() -> None:
     print(f"article words the learned rules remove of those the shipped rules keep: {lost} of {kept} "
           f"({lost / kept:.1%}); drop literals of >= 5 words that are a line of an article: "
           f"{len(article_drop_literals(pages, learned))}")
-    learn_checks.print_dates(pages, {p["id"]: with_learned.clean(p["text"], url=p["url"]) for p in pages}, learned)
+    learn_checks.print_dates(pages, clean_results(with_learned, pages), learned)
     print(f"learning (page_lines + add_page)  {mb / t_profile:6.1f} MB/s per core")
     per_site = 1000 * t_learn / len(learned)
     print(f"learn_site (all {len(learned)} sites)       {t_learn:6.2f} s ({per_site:.0f} ms a site)")
@@ -322,11 +337,7 @@ def main() -> None:
         shutil.rmtree(rules_dir)
     print()
     print_vietnam(vietnam(args.min_pages))
-    untransformed = {p["id"]: sitesdev.score_page(cleaned[p["id"]], p["gold"]) for p in pages}
-    if args.folds:
-        learn_folds.print_folds(learn_folds.cross_validate(pages, args.folds))
-    if args.stress:
-        learn_stress.print_stress(pages, untransformed, seed=args.seed)
+    print_generalisation(args, pages, cleaned)
 
 
 if __name__ == "__main__":

@@ -92,23 +92,36 @@ def judge(iso: str, page: dict, extracted_line: str) -> tuple[str, str]:
     """("agrees" | "contradicted" | "unverifiable", the evidence that decided), in this order: the same
     date on the page or in the URL; the URL's year and month; the year and month of the page's dates."""
     on_page, url_days, url_months = page_evidence(page, extracted_line)
+    where = {**{d: "on the page" for d in on_page}, **{d: "in the URL" for d in url_days}}
     other = _other_reading(iso)
-    if iso in on_page or iso in url_days:
-        return "agrees", iso
-    if other and (other in on_page or other in url_days):
-        return "contradicted", f"{other} on the page" if other in on_page else f"{other} in the URL"
     url_months |= {d[:7] for d in url_days}  # (a URL's day may be the day before: time zones)
-    if url_months:
-        if iso[:7] in url_months:
-            return "agrees", f"{iso[:7]} in the URL"
-        return "contradicted", f"{min(url_months)} in the URL"
-    page_months = {d[:7] for d in on_page}
-    mine, theirs = iso[:7] in page_months, bool(other) and other[:7] in page_months
+    return (_same_date(iso, other, where) or _url_month(iso, url_months)
+            or _page_month(iso, other, {d[:7] for d in on_page}) or ("unverifiable", ""))
+
+
+def _same_date(iso: str, other: str | None, where: dict[str, str]) -> tuple[str, str] | None:
+    if iso in where:
+        return "agrees", f"{iso} {where[iso]}"
+    if other in where:
+        return "contradicted", f"{other} {where[other]}"
+    return None
+
+
+def _url_month(iso: str, months: set[str]) -> tuple[str, str] | None:
+    if not months:
+        return None
+    if iso[:7] in months:
+        return "agrees", f"{iso[:7]} in the URL"
+    return "contradicted", f"{min(months)} in the URL"
+
+
+def _page_month(iso: str, other: str | None, months: set[str]) -> tuple[str, str] | None:
+    mine, theirs = iso[:7] in months, other is not None and other[:7] in months
     if mine and not theirs:
         return "agrees", f"{iso[:7]} on the page"
     if theirs and not mine:
         return "contradicted", f"{other[:7]} on the page"
-    return "unverifiable", ""
+    return None
 
 
 def check_dates(pages: list[dict], results: dict, learned: dict) -> tuple[Counter, list[tuple]]:

@@ -72,3 +72,33 @@ def test_a_site_whose_chrome_dwarfs_its_articles_still_learns(tmp_path):
     out = cleaner_with(tmp_path, learned).clean(texts[2], url="https://example.org/2").text
     assert all(s in out for s in texts[2].splitlines()[71:76])
     assert sum(s in out for s in chrome) <= 10
+
+
+def test_examples_use_an_article_line_that_the_whole_file_keeps(tmp_path):
+    """Class 2: every example showed the first article line of the sample, a credited photo caption
+    that the shipped rules drop: every rule's example failed and the rules were left out, unexplained."""
+    from tests.test_learn import page
+
+    texts = []
+    for i in range(8):
+        lines = page(i).splitlines()
+        lines.insert(7, f"Delegates at the {WORDS[i]} hall wait for the opening of the session today. (AP Photo/Anna Berg)")
+        texts.append("\n".join(lines) + "\n")
+    learned = learn_site(profile(texts))
+    assert learned.yaml_text is not None and learned.rules >= 4, learned.reason
+    assert "example fails" not in learned.reason
+    assert "(AP Photo" not in learned.yaml_text
+
+
+def test_a_failing_example_is_reported_with_what_came_out_and_what_was_expected():
+    """Class 2: a rule left out for its example says which example, what came out and what was expected."""
+    from cleaner.learn.verify import verify
+
+    text = ("site: example.org\ndescription: d\nrules:\n- id: learned-lines-after\n  description: d\n  action: drop\n"
+            "  match: {literal: [Share this]}\n  examples:\n  - input: \"Text of the article.\\nShare this\\n\"\n"
+            "    output: \"Share this\\n\"\n")
+    verdict = verify(text, [], 0.05)
+    (left,) = verdict.left_out
+    assert left["rule"] == "learned-lines-after" and "example fails" in left["why"]
+    assert left["expected"] == "Share this\n" and left["got"].strip() == "Text of the article."
+    assert "Share this" in left["example"]

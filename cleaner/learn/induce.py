@@ -31,11 +31,10 @@ Everything is sorted: the same profile gives the same bytes, whatever order its 
 """
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import regex
@@ -43,9 +42,10 @@ import yaml
 
 from cleaner.core.dates import to_iso_date
 from cleaner.learn.profile import SiteProfile, rule_lines, templates
-from cleaner.ruleset.examples import check_example, iter_examples
-from cleaner.ruleset.loader import RuleError, _compile, validate
+from cleaner.learn.verify import Sample, Verdict, shipped_generic, verify
+from cleaner.ruleset.loader import RuleError, _compile
 from cleaner.ruleset.model import SHORT_LINE, RuleTimeout
+from cleaner.ruleset.vocabulary import ARTICLE_LINE
 
 from cleaner.learn.params import DEFAULT_PARAMS, MIN_PAGES, LearnParams  # noqa: F401  (MIN_PAGES: re-exported)
 
@@ -57,9 +57,6 @@ _LETTERS = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"\w+")
 _DIGIT_RUN = re.compile(r"[0-9]+")
 _NUMERIC_DATE = re.compile(r"(?<![0-9])[0-9]{1,4}[./-][0-9]{1,2}[./-][0-9]{1,4}(?![0-9])")
-
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # (reads the same; libyaml is 10 times faster)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -79,6 +76,7 @@ class LearnedSite:
     rules: int
     yaml_text: str | None
     reason: str
+    confidence: dict = field(default_factory=dict, compare=False)  # see `_confidence` (learned.json)
 
 
 def weight(line: str) -> float:
@@ -244,6 +242,8 @@ class _Site:
         self.pages = [_Page(lines, params) for lines in profile.sample_pages()]
         self.support = max(min_pages, math.ceil(P.chrome_min_share * self.n))
         self.count = {t: profile.count(t) for p in self.pages for t in p.tmpls}
+        self.example: str | None = None  # the article line of the examples (`_pick_example_line`)
+        self.checker = None  # a Cleaner with the first-guess file, which examples are chosen to hold with
         self.line: dict[str, str] = {}  # template -> its first line in the sample
         for p in self.pages:
             for s, t in zip(p.lines, p.tmpls):
@@ -307,6 +307,23 @@ def learn_site(profile: SiteProfile, *, min_pages: int = MIN_PAGES,
     site = _Site(profile, min_pages, params)
     if not site.chrome:
         return LearnedSite(name, n, 0, None, f"{n} pages: no line repeats on {site.support} of them")
+    doc = _rule_file(site)
+    if _pick_example_line(site, doc):
+        doc = _rule_file(site)  # the examples again, around an article line that the whole file keeps
+    verdict = verify(_dump(doc), _samples(site), params.rule_loss_bound)
+    _explain(verdict)
+    confidence = _confidence(site, verdict)
+    kept = f"; {site.kept_prose} repeated paragraphs kept as article text" if site.kept_prose else ""
+    left = "; left out: " + "; ".join(f"{x['rule']} ({x['why']})" for x in verdict.left_out) if verdict.left_out else ""
+    if not verdict.doc["rules"]:
+        return LearnedSite(name, n, 0, None, f"{n} pages: no rule holds{left}", confidence)
+    what = ", ".join(r["id"] for r in verdict.doc["rules"])
+    return LearnedSite(name, n, len(verdict.doc["rules"]), _dump(verdict.doc),
+                       f"{n} pages: {len(site.chrome)} chrome lines{kept}; rules: {what}{left}", confidence)
+
+
+def _rule_file(site: _Site) -> dict:
+    """Stage 3, choose rules: the learned file (markers, metadata, labels, blocks, drops, title, signature)."""
     head = _cut_rule(site, True)
     rules = [r for r in (head, _cut_rule(site, False), _extract_rule(site)) if r]
     rules += _label_rules(site)
@@ -314,86 +331,97 @@ def learn_site(profile: SiteProfile, *, min_pages: int = MIN_PAGES,
     rules += _drop_rules(site)
     title = None if head else _title_rule(site)
     rules += [title] if title else []
-    doc: dict = {"site": name,
-                 "description": f"Learned by `cleaner learn` from {n} pages of {name} ({len(site.pages)} "
+    doc: dict = {"site": site.name,
+                 "description": f"Learned by `cleaner learn` from {site.n} pages of {site.name} ({len(site.pages)} "
                                 f"sampled for positions); review, edit and commit like any rule file.",
-                 "domains": [name]}
+                 "domains": [site.name]}
     sig = _signature(site)
     if sig:
         doc["signatures"] = [sig]
     doc["rules"] = rules
-    text = _dump(doc)
-    doc, failed = _verified(text)
-    kept = f"; {site.kept_prose} repeated paragraphs kept as article text" if site.kept_prose else ""
-    if failed:
-        text = _dump(doc)
-    failed = f"; left out, their examples failing: {', '.join(failed)}" if failed else ""
-    if not doc["rules"]:
-        return LearnedSite(name, n, 0, None, f"{n} pages: no rule holds{failed}")
-    what = ", ".join(r["id"] for r in doc["rules"])
-    return LearnedSite(name, n, len(doc["rules"]), text,
-                       f"{n} pages: {len(site.chrome)} chrome lines{kept}; rules: {what}{failed}")
+    return doc
 
 
 def _dump(doc: dict) -> str:
     return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
 
 
-def _verified(text: str) -> tuple[dict, list[str]]:
-    """The file as it reads back, with only the rules (and signature) that compile and whose examples
-    hold as `cleaner rules check` runs them (through `Cleaner.clean`, with the file's other rules and the
-    shipped generic rules loaded); and the ids of the rules left out."""
-    doc = yaml.load(text, Loader=_Loader)
-    path = Path(f"{doc['site']}.yaml")
-    bare = {k: v for k, v in doc.items() if k not in ("rules", "signatures")}
-    plain = {k: v for k, v in bare.items() if k != "domains"}  # (checking a domain loads the suffix list)
-    if "signatures" in doc:
-        try:
-            _compile(path, {**plain, "signatures": doc["signatures"]}, {}, doc["site"])
-            bare["signatures"] = doc["signatures"]
-        except RuleError:
-            pass
-    kept, failed = [], []
-    for rule in doc["rules"]:  # each rule must compile on its own
-        try:
-            one = {**plain, "rules": [rule]}
-            validate(path, one)
-            _compile(path, one, {}, doc["site"])
-            kept.append(rule)
-        except RuleError:
-            failed.append(rule["id"])
-    while kept:  # then hold its examples beside the others; leaving a rule out can change the rest
-        bad = failing_examples(_compile(path, {**plain, "rules": kept}, {}, doc["site"]))
-        if not bad:
-            break
-        failed.extend(r["id"] for r in kept if r["id"] in bad)
-        kept = [r for r in kept if r["id"] not in bad]
-    return {**bare, "rules": kept}, failed
+def _samples(site: _Site) -> list[Sample]:
+    """The sampled pages verification cleans: lines, and the article words of each line (its heading and
+    lead count as article, as they do for a cut)."""
+    out = []
+    for p in site.pages[:site.params.verify_pages]:
+        ins = p.inside
+        out.append(Sample(p.lines, [ins[i + 1] - ins[i] for i in range(len(p.lines))]))
+    return out
 
 
-def failing_examples(ruleset) -> set[str]:
-    """Ids of the rules of `ruleset` with an example that does not hold (a regex over its budget too)."""
+def _explain(verdict: Verdict) -> None:
+    """Each kept rule's description says what it removes inside the articles of the sampled pages."""
+    total = max(verdict.article_words, 1.0)
+    for rule in verdict.doc["rules"]:
+        lost = verdict.lost.get(rule["id"], 0.0)
+        rule["description"] += (f" With the whole file applied to the sampled pages, it removes {lost:.0f} of their "
+                                f"{verdict.article_words:.0f} article words ({lost / total:.1%}).")
+
+
+def _confidence(site: _Site, verdict: Verdict) -> dict:
+    """How far to trust what was learned: pages used, share of each page kept, article words lost on
+    the sample, rules left out and why; `weak` names what makes it weak."""
+    P, kept = site.params, sorted(verdict.kept_shares)
+    lost = sum(verdict.lost.get(r["id"], 0.0) for r in verdict.doc["rules"])
+    share = lost / max(verdict.article_words, 1.0)
+    found = sum(p.start >= 0 for p in site.pages)
+    weak = []
+    if not verdict.doc["rules"]:
+        weak.append("no rule holds")
+    if found < len(site.pages) / 2:
+        weak.append(f"an article found on {found} of {len(site.pages)} sampled pages only")
+    if kept and kept[0] < P.weak_kept_share:
+        weak.append(f"a page keeps {kept[0]:.1%} of its words")
+    if share > P.weak_loss_share:
+        weak.append(f"{share:.1%} of the article words lost on the sample")
+    return {"pages": site.n, "sampled": len(site.pages), "verified": len(verdict.kept_shares),
+            "articles_found": found,
+            "kept_share": {"min": _r(kept[0]), "median": _r(kept[len(kept) // 2]), "max": _r(kept[-1])} if kept else None,
+            "article_words": round(verdict.article_words), "article_words_lost": round(lost), "loss_share": _r(share),
+            "left_out": verdict.left_out, "weak": weak}
+
+
+def _r(x: float) -> float:
+    return round(x, 4)
+
+
+def _pick_example_line(site: _Site, doc: dict) -> bool:
+    """Choose the article line that examples show: the first page-specific prose line of an article,
+    shorter than `example_line_chars` where one is, that the whole file and the shipped rules keep as it
+    is; and keep the first-guess file as `site.checker`, that examples are chosen to hold with. True when
+    the examples must be made again."""
     from cleaner.api import Cleaner
 
-    bad = set()
-    for case in iter_examples(Cleaner([ruleset], _shipped_generic(), regex_timeout=5.0)):
-        if case.rule.id in bad or case.rule.source != ruleset.source:
-            continue
-        try:
-            if check_example(case):
-                bad.add(case.rule.id)
-        except RuleTimeout:
-            bad.add(case.rule.id)
-    return bad
+    cands = _example_lines(site)
+    try:
+        plain = {k: v for k, v in doc.items() if k not in ("domains", "signatures")}
+        cleaner = Cleaner([_compile(Path(f"{site.name}.yaml"), plain, {}, site.name)], shipped_generic())
+    except RuleError:
+        return False
+    site.checker = cleaner
+    for line in cands[:site.params.example_tries]:
+        if _holds(site, {"input": line + "\n", "output": line + "\n"}):
+            site.example = line
+            break
+    return True
 
 
-@functools.lru_cache(maxsize=1)
-def _shipped_generic():
-    """The shipped generic rules, which run after a learned file's rules wherever it is used."""
-    from cleaner.api import default_rules_dir
-    from cleaner.ruleset.loader import load_dir
-
-    return load_dir(default_rules_dir())[1]
+def _holds(site: _Site, example: dict) -> bool:
+    """Whether an example holds with the whole first-guess file (`site.checker`; True before there is one)."""
+    if site.checker is None:
+        return True
+    try:
+        out = site.checker.clean(example["input"], site=site.name, format="text").text
+    except RuleTimeout:
+        return False
+    return out.split() == example["output"].split()
 
 
 # --- cut-head / cut-tail at learned markers --------------------------------------------------------------
@@ -474,17 +502,27 @@ def _cut_rule(site: _Site, head: bool) -> dict | None:
 
 
 def _cut_example(site: _Site, markers: set[str], head: bool) -> dict | None:
+    """The marker on one of its pages with up to two short lines it cuts, beside the examples' article line."""
+    keep = _article_line(site)
     for p in site.pages:
         i = p.cut_at(markers)
         if p.start < 0 or i < 0:
             continue
+        example = None
         if head and i < p.start:
-            keep = p.lines[p.start]
-            return {"input": _text([*p.lines[max(0, i - 2):i + 1], keep]), "output": _text([keep])}
+            example = {"input": _text([*_short_lines(site, p.lines[max(0, i - 2):i]), p.lines[i], keep]),
+                       "output": _text([keep])}
         if not head and i >= p.end:
-            keep = p.lines[p.end - 1]
-            return {"input": _text([keep, *p.lines[i:i + 3]]), "output": _text([keep])}
+            example = {"input": _text([keep, p.lines[i], *_short_lines(site, p.lines[i + 1:i + 3])]),
+                       "output": _text([keep])}
+        if example and _holds(site, example):
+            return example
     return None
+
+
+def _short_lines(site: _Site, lines: list[str]) -> list[str]:
+    """The lines an example shows around a marker: those shorter than `example_line_chars`."""
+    return [s for s in lines if len(s) < site.params.example_line_chars]
 
 
 # --- metadata, drop rules, signature ---------------------------------------------------------------------
@@ -553,8 +591,8 @@ def _title_rule(site: _Site) -> dict | None:
         "match": {"regex": "^(?P<title>.+)$", "max_chars": SHORT_LINE},
         "region": {"head": 1},
         "keep": True,
-        "examples": [{"input": _text([p.lines[i], p.lines[p.start]]),
-                      "output": _text([p.lines[i], p.lines[p.start]]), "title": p.lines[i]}],
+        "examples": [{"input": _text([p.lines[i], _article_line(site)]),
+                      "output": _text([p.lines[i], _article_line(site)]), "title": p.lines[i]}],
     }
 
 
@@ -661,8 +699,15 @@ def _insert_rule(site: _Site, markers: dict[str, list], max_lines: int, end: str
                 follows is None or follows.search(p.lines[j])):
             j += 1
         if j > i + 1 and j < len(p.lines) and not p.chrome[j]:
-            example = {"input": _text(p.lines[i:j + 1]), "output": _text([p.lines[j]])}
-            break
+            # After the block, the examples' article line where the block cannot take it (it is full,
+            # or the line does not fit), else the line after the block on its page.
+            after = _article_line(site)
+            fits = len(after) <= max_chars and (follows is None or follows.search(after))
+            after = p.lines[j] if fits and j - i <= max_lines else after
+            example = {"input": _text([*p.lines[i:j], after]), "output": _text([after])}
+            if _holds(site, example):
+                break
+            example = None
     if example is None:
         return None
     shown = ", ".join(_quote(site.line[t]) for t in sorted(markers)[:3])
@@ -738,12 +783,23 @@ def _drop_group(site: _Site, group: list[str], key: str, label: str) -> list[dic
                 "match": match}
         if bound:
             rule["side"] = "after-text"
-            example = {"input": _text([lines[0], article, lines[0]]), "output": _text([lines[0], article])}
-        else:
-            example = {"input": _text(_beside(lines[0], article, key)), "output": _text([article])}
-        rule["examples"] = [example]
+        rule["examples"] = [_drop_example(site, lines, article, key)]
         rules.append(rule)
     return rules
+
+
+def _drop_example(site: _Site, lines: list[str], article: str, key: str) -> dict:
+    """An example of a drop rule: the first of its (short) lines whose example holds with the whole file."""
+    shown = sorted(lines, key=lambda s: len(s) >= site.params.example_line_chars)[:site.params.example_tries]
+    example = {}
+    for line in shown:
+        if key == "headlines-after":  # its own page's title stays above the text
+            example = {"input": _text([line, article, line]), "output": _text([line, article])}
+        else:
+            example = {"input": _text(_beside(line, article, key)), "output": _text([article])}
+        if _holds(site, example):
+            break
+    return example
 
 
 def _beside(line: str, article: str, side: str) -> list[str]:
@@ -800,15 +856,26 @@ def _quote(line: str) -> str:
 
 
 def _article_line(site: _Site) -> str:
-    """A page-specific prose line from the sample, for examples (one that table-pipe stripping and label
-    rules leave alone)."""
+    """The article line of the examples: the one `_pick_example_line` chose, else the first of
+    `_article_lines`."""
+    return site.example or next(iter(_example_lines(site)), "Article text.")
+
+
+def _example_lines(site: _Site) -> list[str]:
+    """`_article_lines`, those between article-sized (a drop bound to a side of the text needs one) and
+    `example_line_chars` first (readable evidence)."""
+    return sorted(_article_lines(site), key=lambda s: not ARTICLE_LINE < len(s) < site.params.example_line_chars)
+
+
+def _article_lines(site: _Site):
+    """Page-specific prose lines of the sampled articles, in order (lines that table-pipe stripping and
+    label rules leave alone): candidates for the examples."""
     P = site.params
     for p in site.pages:
         for j in range(max(p.start, 0), max(p.end, 0)):
             line = p.lines[j]
             if not p.chrome[j] and p.weights[j] >= P.prose_words and "|" not in line and not _LABEL.match(line):
-                return line
-    return "Article text."
+                yield line
 
 
 def _text(lines) -> str:

@@ -51,6 +51,13 @@ class LearnParams:
     date_line_share: float = 0.3  # a date line is on at least this share of the site's pages
     date_line_chars: int = 120  # and at most this long
     signature_share: float = 0.8  # a signature line is on at least this share of the site's pages
+    # --- verification ---
+    rule_loss_bound: float = 0.05  # a rule removing more than this share of the sample's article words is left out
+    verify_pages: int = 40  # sampled pages cleaned with the whole file to measure each rule's article loss
+    example_line_chars: int = 300  # an example's article line is shorter than this where one exists
+    example_tries: int = 20  # article lines tried for one the whole file keeps, for the examples
+    weak_kept_share: float = 0.05  # learning is weak where the learned file keeps less than this of a page ...
+    weak_loss_share: float = 0.005  # ... or loses more than this share of the sample's article words
     # --- size limits of a learned file ---
     max_list: int = 400  # literal/regex entries per rule
     max_rule_line: int = 2000  # longest line a rule spells out

@@ -102,3 +102,38 @@ def test_a_failing_example_is_reported_with_what_came_out_and_what_was_expected(
     assert left["rule"] == "learned-lines-after" and "example fails" in left["why"]
     assert left["expected"] == "Share this\n" and left["got"].strip() == "Text of the article."
     assert "Share this" in left["example"]
+
+
+def test_broken_text_in_one_sites_chrome_never_stops_learning(monkeypatch):
+    """Issue 18, fault 1: a lone surrogate in a site's chrome made its learned file unloadable (libyaml
+    rejects the escape), and learning stopped for every site. Now the line is learned as the cleaner
+    reads it (U+FFFD), terminal escapes and control characters do not reach the file, and a site whose
+    learning fails is that site's outcome only."""
+    import yaml
+
+    from cleaner.learn import driver
+    from tests.test_learn import page
+
+    broken = [page(i).replace("Share this story", "Share this story \ud800").replace(
+        "Most read", "Most \x1b[31mread\x07") for i in range(8)]
+    profiles = {"broken.example": profile(broken, "broken.example"), "fine.example": profile(
+        [page(i) for i in range(8)], "fine.example")}
+    results = driver.learn_all(profiles)
+    assert [r.site for r, _ in results] == ["broken.example", "fine.example"]
+    for learned, problem in results:
+        assert learned.yaml_text is not None and problem is None, learned.reason
+        assert "\x1b" not in learned.yaml_text and "\\e" not in learned.yaml_text
+        yaml.load(learned.yaml_text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    assert "Share this story \ufffd" in results[0][0].yaml_text
+
+    def fails_on_one(p, **kw):
+        if p.site == "broken.example":
+            raise ValueError("boom \ud800")
+        return learn_site(p, **kw)
+
+    monkeypatch.setattr(driver, "learn_site", fails_on_one)
+    (bad, _), (good, _) = driver.learn_all(profiles)
+    assert bad.yaml_text is None and bad.reason.startswith("learning failed: ValueError: boom")
+    assert good.yaml_text is not None
+    report = driver.report_bytes([driver.SiteOutcome(bad, None), driver.SiteOutcome(good, "fine.example.yaml")])
+    assert b"learning failed" in report and report.decode("utf-8")

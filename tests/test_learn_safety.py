@@ -137,3 +137,33 @@ def test_broken_text_in_one_sites_chrome_never_stops_learning(monkeypatch):
     assert good.yaml_text is not None
     report = driver.report_bytes([driver.SiteOutcome(bad, None), driver.SiteOutcome(good, "fine.example.yaml")])
     assert b"learning failed" in report and report.decode("utf-8")
+
+
+def test_learn_verbose_explain_and_clean_learn_name_weak_sites(tmp_path):
+    """No silent failure: `learn -v` shows each site's confidence, `learn --explain SITE` each line's
+    verdict and reason, `clean --learn` one line per site that learned nothing or weakly, counted."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from cleaner.cli.main import app
+    from tests.test_learn_cli import site_records, write_jsonl
+
+    run = CliRunner()
+    dump = write_jsonl(tmp_path / "dump.jsonl", site_records("example.org", 6)
+                       + site_records("tiny.net", 2, head=["Tiny"], tail=["Tiny footer"]))
+    res = run.invoke(app, ["learn", str(dump), "-o", str(tmp_path / "rules"), "-v"])
+    assert res.exit_code == 0, res.output
+    assert "confidence: 6 of 6 pages sampled" in res.stdout and "1 site(s) learned nothing" in res.stderr
+    report = json.loads((tmp_path / "rules" / "learned.json").read_text(encoding="utf-8"))
+    conf = {s["site"]: s["confidence"] for s in report["sites"]}
+    assert conf["example.org"]["pages"] == 6 and conf["example.org"]["kept_share"]["min"] > 0
+    assert "left_out" in conf["example.org"] and "article_words_lost" in conf["example.org"]
+    res = run.invoke(app, ["learn", str(dump), "--explain", "example.org"])
+    assert res.exit_code == 0, res.output
+    assert "page 1 of 6" in res.stdout and " article " in res.stdout and "repeats on 6 of 6 pages" in res.stdout
+    assert run.invoke(app, ["learn", str(dump), "--explain", "nowhere.org"]).exit_code == 2
+    res = run.invoke(app, ["clean", str(dump), "-o", str(tmp_path / "out"), "--learn"])
+    assert res.exit_code == 0, res.output
+    assert "tiny.net: learned nothing: 2 pages, fewer than 3" in res.stderr
+    assert "1 site(s) learned nothing" in res.stderr

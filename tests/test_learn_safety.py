@@ -167,3 +167,39 @@ def test_learn_verbose_explain_and_clean_learn_name_weak_sites(tmp_path):
     assert res.exit_code == 0, res.output
     assert "tiny.net: learned nothing: 2 pages, fewer than 3" in res.stderr
     assert "1 site(s) learned nothing" in res.stderr
+
+
+def dated_page(i: int, numeric: str, named: str | None, first: str | None = None) -> str:
+    rng = random.Random(300 + i)
+    return "\n".join(["Home", "News", *( [first] if first else []), headline(i), f"Posted at {numeric}",
+                      *(sentence(rng) for _ in range(5)), *([f"Filed on {named}."] if named else []),
+                      "Share this", "Copyright Example Blog."]) + "\n"
+
+
+def test_dates_are_read_in_the_order_the_site_writes_them_or_not_at_all():
+    """Class 4: "Posted at 11/07/2012" was read day-first on a US site whose pages also say "November 7,
+    2012". The order now comes from evidence (month names on the same pages, a field above 12); where
+    nothing decides, no date is learned and the reason says why."""
+    import yaml
+
+    us = [dated_page(i, f"11/{i + 1:02d}/2012", f"November {i + 1}, 2012") for i in range(6)]
+    rule = next(r for r in yaml.safe_load(learn_site(profile(us)).yaml_text)["rules"] if r["id"] == "learned-date-line")
+    assert rule["date_order"] == "mdy" and "month names" in rule["description"]
+    assert rule["examples"][0]["metadata"]["date"].startswith("2012-11-")
+    day_first = [dated_page(i, f"{i + 20}.11.2012", None) for i in range(6)]
+    rule = next(r for r in yaml.safe_load(learn_site(profile(day_first)).yaml_text)["rules"]
+                if r["id"] == "learned-date-line")
+    assert rule["date_order"] == "dmy" and "above 12" in rule["description"]
+    undecided = learn_site(profile([dated_page(i, f"{i + 1:02d}/0{i + 2}/2012", None) for i in range(6)]))
+    assert "learned-date-line" not in (undecided.yaml_text or "")
+    assert "undecided" in undecided.reason and "undecided" in undecided.confidence["notes"][0]
+
+
+def test_an_agency_line_is_never_the_learned_title(tmp_path):
+    """Class 4: `learned-title` took "Agence France-Presse" as a title where it came first on a page."""
+    texts = [dated_page(i, f"{i + 20}.11.2012", None) for i in range(6)]
+    texts = [t.replace("Home\nNews\n", "") for t in texts]
+    texts[2] = "Agence France-Presse\n" + texts[2]
+    learned = learn_site(profile(texts))
+    out = cleaner_with(tmp_path, learned).clean("Agence France-Presse\n" + texts[4], url="https://example.org/x")
+    assert out.title != "Agence France-Presse"

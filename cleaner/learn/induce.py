@@ -47,6 +47,7 @@ from cleaner.ruleset.loader import RuleError, _compile
 from cleaner.ruleset.model import SHORT_LINE, RuleTimeout
 from cleaner.ruleset.vocabulary import ARTICLE_LINE
 
+from cleaner.learn.dates import date_order
 from cleaner.learn.params import DEFAULT_PARAMS, MIN_PAGES, LearnParams  # noqa: F401  (MIN_PAGES: re-exported)
 
 _LABEL = re.compile(r"^([^:：|/]{1,24}?) ?[:：] ?(\S.*)$")
@@ -56,6 +57,10 @@ _LIST_SIGN = re.compile(r"[0-9#:|»]")
 _LETTERS = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"\w+")
 _DIGIT_RUN = re.compile(r"[0-9]+")
+# A byline or a news agency's name is never a title (nor is a line that starts like one).
+_NOT_TITLE_SOURCE = (r"(?!(?i:(?:by|von|par|por|di|door)\s|(?:agence france[- ]presse|afp|reuters|associated press|ap"
+                     r"|dpa|efe|ansa|xinhua|kyodo|upi|press association|bloomberg)\W*$))")
+_NOT_TITLE = regex.compile(_NOT_TITLE_SOURCE.replace("(?!", "(?=", 1))
 _NUMERIC_DATE = re.compile(r"(?<![0-9])[0-9]{1,4}[./-][0-9]{1,2}[./-][0-9]{1,4}(?![0-9])")
 
 
@@ -244,6 +249,7 @@ class _Site:
         self.count = {t: profile.count(t) for p in self.pages for t in p.tmpls}
         self.example: str | None = None  # the article line of the examples (`_pick_example_line`)
         self.checker = None  # a Cleaner with the first-guess file, which examples are chosen to hold with
+        self.notes: list[str] = []  # what was not learned and why (the reason, learned.json)
         self.line: dict[str, str] = {}  # template -> its first line in the sample
         for p in self.pages:
             for s, t in zip(p.lines, p.tmpls):
@@ -314,6 +320,7 @@ def learn_site(profile: SiteProfile, *, min_pages: int = MIN_PAGES,
     _explain(verdict)
     confidence = _confidence(site, verdict)
     kept = f"; {site.kept_prose} repeated paragraphs kept as article text" if site.kept_prose else ""
+    kept += "".join(f"; {note}" for note in dict.fromkeys(site.notes))
     left = "; left out: " + "; ".join(f"{x['rule']} ({x['why']})" for x in verdict.left_out) if verdict.left_out else ""
     if not verdict.doc["rules"]:
         return LearnedSite(name, n, 0, None, f"{n} pages: no rule holds{left}", confidence)
@@ -385,7 +392,7 @@ def _confidence(site: _Site, verdict: Verdict) -> dict:
             "articles_found": found,
             "kept_share": {"min": _r(kept[0]), "median": _r(kept[len(kept) // 2]), "max": _r(kept[-1])} if kept else None,
             "article_words": round(verdict.article_words), "article_words_lost": round(lost), "loss_share": _r(share),
-            "left_out": verdict.left_out, "weak": weak}
+            "left_out": verdict.left_out, "notes": list(dict.fromkeys(site.notes)), "weak": weak}
 
 
 def _r(x: float) -> float:
@@ -545,18 +552,18 @@ def _extract_rule(site: _Site) -> dict | None:
     m = _NUMERIC_DATE.search(line)
     source = "^(?i:" + _shape(line[:m.start()]) + "(?P<date>" + _shape(m.group()) + ")" + _shape(line[m.end():]) + ")$"
     pattern = regex.compile(source)
-    lines = [s for p in site.pages for s, t in zip(p.lines, p.tmpls) if t == best]
-    for order in ("dmy", "mdy", "ymd"):
-        found = [pattern.match(s) for s in lines]
-        if all(d and to_iso_date(d.group("date"), order) for d in found):
-            break
-    else:
+    found = [(pattern.match(s), p.lines) for p in site.pages for s, t in zip(p.lines, p.tmpls) if t == best]
+    if not all(d for d, _ in found):
+        return None
+    order, why = date_order([(d.group("date"), lines) for d, lines in found])
+    if order is None or not all(to_iso_date(d.group("date"), order) for d, _ in found):
+        site.notes.append(f"no date learned from {_quote(line)}: {why}")
         return None
     k = site.count[best]
     return {
         "id": "learned-date-line",
         "description": f"Takes the date from a line of this shape and drops the line: on {k} of {site.n} "
-                       f"pages ({k / site.n:.0%}).",
+                       f"pages ({k / site.n:.0%}). Day/month order {order}: {why}.",
         "action": "extract",
         "match": {"regex": source},
         "date_order": order,
@@ -578,6 +585,7 @@ def _title_rule(site: _Site) -> dict | None:
         # before the heading would make the first line no title).
         if (i < p.start and p.weights[i] < 2 * P.prose_words and len(p.lines[i]) <= SHORT_LINE
                 and not (p.weights[i] <= 5 and _YEAR.search(p.lines[i]))  # a dateline
+                and not _NOT_TITLE.match(p.lines[i]) and site.count[p.tmpls[i]] <= 1  # a byline, an agency
                 and all(p.chrome[j] or p.weights[j] >= P.prose_words for j in range(i + 1, p.start))):
             hits.append((p, i))
     if len(hits) < max(site.min_pages, P.title_share * len(live)):
@@ -588,7 +596,7 @@ def _title_rule(site: _Site) -> dict | None:
         "description": f"Takes the first line left as the title (and keeps it: it is the article's heading): on "
                        f"{len(hits)} of {len(live)} sampled pages it is a line of its own above the article.",
         "action": "extract",
-        "match": {"regex": "^(?P<title>.+)$", "max_chars": SHORT_LINE},
+        "match": {"regex": "^" + _NOT_TITLE_SOURCE + "(?P<title>.+)$", "max_chars": SHORT_LINE},
         "region": {"head": 1},
         "keep": True,
         "examples": [{"input": _text([p.lines[i], _article_line(site)]),

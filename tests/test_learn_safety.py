@@ -203,3 +203,24 @@ def test_an_agency_line_is_never_the_learned_title(tmp_path):
     learned = learn_site(profile(texts))
     out = cleaner_with(tmp_path, learned).clean("Agence France-Presse\n" + texts[4], url="https://example.org/x")
     assert out.title != "Agence France-Presse"
+
+
+def recipe_page(i: int) -> str:
+    rng = random.Random(500 + i)
+    items = [f"{k + 1} cups of {rng.choice(WORDS)}" for k in range(4)]
+    steps = [sentence(rng, 14) for _ in range(3)]
+    return "\n".join(["Home", "Recipes", "About", headline(i), sentence(rng), "Ingredients:", *items,
+                      "Directions:", *steps, sentence(rng), "Share this recipe", "Copyright Example Kitchen."]) + "\n"
+
+
+def test_list_labels_of_an_article_are_structure_not_chrome(tmp_path):
+    """Class 3: "Ingredients:" and "Directions:" are on every recipe page, so they looked like chrome: a
+    drop took "Directions:" and a drop-block took the ingredient list with "Ingredients:"."""
+    texts = [recipe_page(i) for i in range(6)]
+    learned = learn_site(profile(texts))
+    assert learned.yaml_text is not None and "Ingredients:" not in learned.yaml_text
+    assert "Directions:" not in learned.yaml_text and "2 repeated list labels kept" in learned.reason
+    out = cleaner_with(tmp_path, learned).clean(texts[3], url="https://example.org/3").text
+    for line in texts[3].splitlines()[4:15]:
+        assert line in out
+    assert "Share this recipe" not in out

@@ -61,6 +61,7 @@ _DIGIT_RUN = re.compile(r"[0-9]+")
 _NOT_TITLE_SOURCE = (r"(?!(?i:(?:by|von|par|por|di|door)\s|(?:agence france[- ]presse|afp|reuters|associated press|ap"
                      r"|dpa|efe|ansa|xinhua|kyodo|upi|press association|bloomberg)\W*$))")
 _NOT_TITLE = regex.compile(_NOT_TITLE_SOURCE.replace("(?!", "(?=", 1))
+_STRUCTURE = re.compile(r"^(?:[^\W\d_][\w'’-]*(?: [\w'’-]+){0,2} ?[:：]|step 0[.:]?)$")  # (templates: digits are 0)
 _NUMERIC_DATE = re.compile(r"(?<![0-9])[0-9]{1,4}[./-][0-9]{1,2}[./-][0-9]{1,4}(?![0-9])")
 
 
@@ -276,11 +277,13 @@ class _Site:
                     inside[t] += p.start <= i < p.end and (
                         (i > 0 and not p.chrome[i - 1]) or (i < last and not p.chrome[i + 1]))
         article_prose = {t for t in seen if inside[t] >= P.article_prose_share * seen[t]}
-        if article_prose:
-            chrome -= article_prose
+        structure = self._structure(chrome)
+        if article_prose or structure:
+            chrome -= article_prose | structure
             self._mark(chrome)
         self.chrome = chrome
         self.kept_prose = len(article_prose)
+        self.kept_labels = len(structure)
         # Templates in an article or just above it (`title_window`: a title, a byline) on some sampled
         # page: never a marker. Those of headline size (`headline_words`) are never a global drop either:
         # a sidebar headline is the title of its own page, and a global drop would take it there.
@@ -290,6 +293,19 @@ class _Site:
         self.article_bound = {t for t in chrome & self.near if len(_WORD.findall(self.line[t])) >= P.headline_words
                               and len(self.line[t]) <= SHORT_LINE  # (a flattened menu is no headline)
                               and near[t] < P.own_page_share * seen_on[t]}
+
+    def _structure(self, chrome: set[str]) -> set[str]:
+        """Repeated list labels of the articles ("Ingredients:", "Directions:", "Step 1"): short chrome lines
+        that end in a colon or are a step number, which lie inside the article with a page-specific line
+        right after them on most of their occurrences. Repetition makes them look like chrome; what
+        follows them makes them the article's structure."""
+        inside, seen = Counter(), Counter()
+        for p in self.pages:
+            for i, t in enumerate(p.tmpls[:-1]):
+                if t in chrome and _STRUCTURE.match(t):
+                    seen[t] += 1
+                    inside[t] += p.start <= i < p.end - 1 and not p.chrome[i + 1]
+        return {t for t in seen if inside[t] >= self.params.structure_share * seen[t]}
 
     def _mark(self, chrome: set[str]) -> None:
         for p in self.pages:
@@ -320,6 +336,7 @@ def learn_site(profile: SiteProfile, *, min_pages: int = MIN_PAGES,
     _explain(verdict)
     confidence = _confidence(site, verdict)
     kept = f"; {site.kept_prose} repeated paragraphs kept as article text" if site.kept_prose else ""
+    kept += f"; {site.kept_labels} repeated list labels kept as article structure" if site.kept_labels else ""
     kept += "".join(f"; {note}" for note in dict.fromkeys(site.notes))
     left = "; left out: " + "; ".join(f"{x['rule']} ({x['why']})" for x in verdict.left_out) if verdict.left_out else ""
     if not verdict.doc["rules"]:

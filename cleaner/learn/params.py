@@ -20,6 +20,8 @@ class LearnParams:
     copy_share: float = 0.7  # pages sharing this share (Jaccard) of their prose lines are copies of one page
     prose_words: int = 12  # a line this long (in words) is prose: chrome only if it lies outside the article
     article_prose_share: float = 0.5  # repeated prose stays where it lies inside the article on this share of pages
+    structure_share: float = 0.75  # a list label ("Ingredients:", "Step 1") inside the article before page-specific
+    #   lines on this share of its occurrences is article structure, not chrome
     shared_prose_share: float = 0.8  # prose on this share of sampled pages is shared chrome: copies are judged without it
     title_window: int = 3  # headline-size lines just above the article (short chrome between skipped): its title, byline
     headline_words: int = 4  # a line this long (in words) seen in an article or its heading is never a global drop

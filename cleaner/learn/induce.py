@@ -42,7 +42,7 @@ import yaml
 
 from cleaner.core.dates import to_iso_date
 from cleaner.learn.profile import SiteProfile, rule_lines, templates
-from cleaner.learn.verify import Sample, Verdict, shipped_generic, verify
+from cleaner.learn.verify import Sample, Verdict, checker, verify
 from cleaner.ruleset.loader import RuleError, _compile
 from cleaner.ruleset.model import SHORT_LINE, RuleTimeout
 from cleaner.ruleset.vocabulary import ARTICLE_LINE
@@ -421,12 +421,10 @@ def _pick_example_line(site: _Site, doc: dict) -> bool:
     shorter than `example_line_chars` where one is, that the whole file and the shipped rules keep as it
     is; and keep the first-guess file as `site.checker`, that examples are chosen to hold with. True when
     the examples must be made again."""
-    from cleaner.api import Cleaner
-
     cands = _example_lines(site)
     try:
         plain = {k: v for k, v in doc.items() if k not in ("domains", "signatures")}
-        cleaner = Cleaner([_compile(Path(f"{site.name}.yaml"), plain, {}, site.name)], shipped_generic())
+        cleaner = checker(_compile(Path(f"{site.name}.yaml"), plain, {}, site.name))
     except RuleError:
         return False
     site.checker = cleaner

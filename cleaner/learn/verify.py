@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from cleaner.ruleset.examples import check_example, iter_examples
+from cleaner.ruleset.examples import Case, check_example
 from cleaner.ruleset.loader import RuleError, _compile, validate
 from cleaner.ruleset.model import RuleTimeout
 
@@ -69,12 +69,13 @@ def verify(text: str, samples: list[Sample], loss_bound: float) -> Verdict:
             verdict.left_out.append({"rule": rule["id"], "why": "does not compile"})
     while kept:  # leaving a rule out can change what the others do: check again after each
         ruleset = _compile(path, {**plain, "rules": kept}, {}, site)
-        bad = failing_examples(ruleset)
+        cleaner = checker(ruleset)
+        bad = failing_examples(ruleset, cleaner)
         if bad:
             verdict.left_out += [{"rule": r["id"], **bad[r["id"]]} for r in kept if r["id"] in bad]
             kept = [r for r in kept if r["id"] not in bad]
             continue
-        worst = _measure(verdict, ruleset, samples, site)
+        worst = _measure(verdict, cleaner, samples, site)
         if worst is None or verdict.lost[worst] <= loss_bound * max(verdict.article_words, 1.0):
             break
         share = verdict.lost[worst] / max(verdict.article_words, 1.0)
@@ -99,13 +100,17 @@ def _compiles(path: Path, doc: dict, site: str, check: bool = False) -> bool:
     return True
 
 
-def _measure(verdict: Verdict, ruleset, samples: list[Sample], site: str) -> str | None:
-    """Clean the samples with the whole file: article words each rule removes, the share of each page
-    kept; the rule that removes most article words (None if none removes any)."""
+def checker(ruleset):
+    """A Cleaner with a learned rule set and the shipped generic rules, as `cleaner rules check` runs it."""
     from cleaner.api import Cleaner
 
-    cleaner = Cleaner([ruleset], shipped_generic(), regex_timeout=5.0)
-    ids = {r.id for r in ruleset.rules}
+    return Cleaner([ruleset], shipped_generic(), regex_timeout=5.0)
+
+
+def _measure(verdict: Verdict, cleaner, samples: list[Sample], site: str) -> str | None:
+    """Clean the samples with the whole file: article words each rule removes, the share of each page
+    kept; the rule that removes most article words (None if none removes any)."""
+    ids = {r.id for r in cleaner.index.rulesets[0].rules}
     lost = dict.fromkeys(sorted(ids), 0.0)
     verdict.kept_shares, verdict.article_words = [], 0.0
     for s in samples:
@@ -121,14 +126,15 @@ def _measure(verdict: Verdict, ruleset, samples: list[Sample], site: str) -> str
     return worst if worst is not None and lost[worst] > 0 else None
 
 
-def failing_examples(ruleset) -> dict[str, dict]:
+def failing_examples(ruleset, cleaner=None) -> dict[str, dict]:
     """Rule id -> why its first failing example fails (`why`, and the example's `example`, `expected`
-    and `got`), for the rules of `ruleset` (a regex over its budget fails too)."""
-    from cleaner.api import Cleaner
-
+    and `got`), for the rules of `ruleset` (a regex over its budget fails too), each run by `cleaner`
+    (default: `checker(ruleset)`) as `cleaner rules check` runs it."""
+    cleaner = cleaner or checker(ruleset)
     bad: dict[str, dict] = {}
-    for case in iter_examples(Cleaner([ruleset], shipped_generic(), regex_timeout=5.0)):
-        if case.rule.id in bad or case.rule.source != ruleset.source:
+    cases = (Case(rule.id, rule, n, ex, cleaner) for rule in ruleset.rules for n, ex in enumerate(rule.examples, 1))
+    for case in cases:
+        if case.rule.id in bad:
             continue
         try:
             problems = check_example(case)

@@ -18,18 +18,32 @@ _DAY_MONTH = re.compile(r"\b([0-9]{1,2})(?:st|nd|rd|th)?\.?\s+" + _MONTH + r",?\
 def date_order(dates: list[tuple[str, list[str]]]) -> tuple[str | None, str]:
     """(order, why) for numeric dates, each with the lines of its page; order is None where the
     evidence does not decide (why says so)."""
+    dates = [(d, lines) for d, lines in dates if len(_FIELDS.findall(d)) == 3]
+    if not dates:
+        return None, "no date of three numbers"
     fields = [[int(x) for x in _FIELDS.findall(d)] for d, _ in dates]
-    shown = dates[0][0] if dates else ""
-    if fields and all(len(f) == 3 for f in fields) and all(len(_FIELDS.findall(d)[0]) == 4 for d, _ in dates):
+    shown = dates[0][0]
+    if all(len(_FIELDS.findall(d)[0]) == 4 for d, _ in dates):
         return "ymd", f"the year comes first ({shown!r})"
-    first = next((d for (d, _), f in zip(dates, fields) if len(f) == 3 and f[0] > 12), None)
-    second = next((d for (d, _), f in zip(dates, fields) if len(f) == 3 and f[1] > 12), None)
-    if first and not second:
-        return "dmy", f"a first field above 12 ({first!r}) is the day"
-    if second and not first:
-        return "mdy", f"a second field above 12 ({second!r}) is the day"
+    order, why = _by_large_field(dates, fields)
+    return (order, why) if why else _by_month_names(dates, fields, shown)
+
+
+def _by_large_field(dates, fields) -> tuple[str | None, str]:
+    """The order a field above 12 (a day) says; why is "" where no field is above 12."""
+    first = next((d for (d, _), f in zip(dates, fields) if f[0] > 12), None)
+    second = next((d for (d, _), f in zip(dates, fields) if f[1] > 12), None)
     if first and second:
         return None, f"fields above 12 come first ({first!r}) and second ({second!r})"
+    if first:
+        return "dmy", f"a first field above 12 ({first!r}) is the day"
+    if second:
+        return "mdy", f"a second field above 12 ({second!r}) is the day"
+    return None, ""
+
+
+def _by_month_names(dates, fields, shown: str) -> tuple[str | None, str]:
+    """The order that dates with month names on the same pages agree with."""
     votes = {"dmy": 0, "mdy": 0}
     for (d, lines), f in zip(dates, fields):
         for month, day in _named_dates(lines):

@@ -166,21 +166,41 @@ class _Page:
 
 
 def _article(page: _Page) -> tuple[int, int]:
-    """(start, end) of the article (see the module doc); (-1, -1) when no run scores above zero."""
+    """Stage 1, find the article: (start, end) on one page (see the module doc); (-1, -1) when no run
+    scores above zero."""
+    runs, breaks = _runs(page)
+    if not runs:
+        return -1, -1
+    top = max(r[0] for r in runs)
+    k = next(k for k, r in enumerate(runs) if r[0] >= page.params.first_run_share * top)
+    _, start, end = runs[k]
+    end = _before_list(page, start, end, breaks)
+    return start, _continued(page, runs, k, end, breaks, top)
+
+
+def _line_scores(page: _Page):
+    """Each line's score for the article: its words less `short_line_cost`, chrome against it, and -inf
+    for a list separator (a chrome line repeated on the page, a list item's header)."""
     P = page.params
-    runs: list[tuple[float, int, int]] = []
-    breaks: list[int] = []  # list separators: lines that end a run outright
-    best, best_at, run, run_start = 0.0, (-1, -1), 0.0, 0
     repeats = Counter(t for t, c in zip(page.tmpls, page.chrome) if c)
     ends = Counter(t[-P.list_shape_chars:] for t in page.tmpls if len(t) > P.list_shape_chars)
-    for i, (w, chrome, t) in enumerate(zip(page.weights, page.chrome, page.tmpls)):
+    for w, chrome, t in zip(page.weights, page.chrome, page.tmpls):
         if chrome:
-            score = -math.inf if repeats[t] >= P.list_shape_repeats else -max(P.chrome_line_cost, w)
+            yield -math.inf if repeats[t] >= P.list_shape_repeats else -max(P.chrome_line_cost, w)
         elif (w < 2 * P.prose_words and len(t) > P.list_shape_chars and ends[t[-P.list_shape_chars:]] >= P.list_shape_repeats
               and _LIST_SIGN.search(t)):
-            score = -math.inf
+            yield -math.inf
         else:
-            score = w - P.short_line_cost
+            yield w - P.short_line_cost
+
+
+def _runs(page: _Page) -> tuple[list[tuple[float, int, int]], list[int]]:
+    """The runs of lines with a positive sum, each as (its best stretch's score, start, end), and the
+    list separators (lines that end a run outright)."""
+    runs: list[tuple[float, int, int]] = []
+    breaks: list[int] = []
+    best, best_at, run, run_start = 0.0, (-1, -1), 0.0, 0
+    for i, score in enumerate(_line_scores(page)):
         if score == -math.inf:
             breaks.append(i)
         if run <= 0:
@@ -193,23 +213,26 @@ def _article(page: _Page) -> tuple[int, int]:
             best, best_at = run, (run_start, i + 1)
     if best > 0:
         runs.append((best, *best_at))
-    if not runs:
-        return -1, -1
-    top = max(r[0] for r in runs)
-    k = next(k for k, r in enumerate(runs) if r[0] >= P.first_run_share * top)
-    _, start, end = runs[k]
-    # A run that ends at a list separator may have taken the list's first item after a chrome line
-    # ("19 comments", then the first comment): it ends at that chrome line, where less follows it.
+    return runs, breaks
+
+
+def _before_list(page: _Page, start: int, end: int, breaks: list[int]) -> int:
+    """A run that ends at a list separator may have taken the list's first item after a chrome line
+    ("19 comments", then the first comment): it ends at that chrome line, where less follows it."""
     if any(end <= x < end + 3 for x in breaks):
         last = next((i for i in range(end - 1, start, -1) if page.chrome[i]), None)
         if last is not None and sum(page.weights[last:end]) < sum(page.weights[start:last]) / 2:
             while last > start and page.chrome[last - 1]:
                 last -= 1
             end = last
-    # An article interrupted by a short insert (a gallery, "you may also like") goes on after it.
-    # So does one interrupted by a gallery (a numbered list), where what follows is as heavy as an
-    # article part and no list item itself.
-    anchor = runs[k][0]
+    return end
+
+
+def _continued(page: _Page, runs, k: int, end: int, breaks: list[int], top: float) -> int:
+    """An article interrupted by a short insert (a gallery, "you may also like") goes on after it. So
+    does one interrupted by a gallery (a numbered list), where what follows is as heavy as an article
+    part and no list item itself."""
+    P, anchor = page.params, runs[k][0]
     for score, a, b in runs[k + 1:]:
         listed = any(end <= x < a for x in breaks)
         if a - end > (P.gallery_lines if listed else P.gap_lines):
@@ -219,7 +242,7 @@ def _article(page: _Page) -> tuple[int, int]:
                 end = b
         elif score >= P.first_run_share * top:
             end = b
-    return start, end
+    return end
 
 
 def _copies(pages: list[_Page], P: LearnParams) -> list[int]:
@@ -255,28 +278,10 @@ class _Site:
         for p in self.pages:
             for s, t in zip(p.lines, p.tmpls):
                 self.line.setdefault(t, s)
-        # Support across pages with different bodies: the sampled pages a line occurs on must not all be
-        # copies of one page (the same article under several URLs).
-        copies = _copies(self.pages, P)
-        owners: dict[str, set[int]] = {}
-        for p, c in zip(self.pages, copies):
-            for t in set(p.tmpls):
-                owners.setdefault(t, set()).add(c)
         seen_on = Counter(t for p in self.pages for t in set(p.tmpls))
-        chrome = {t for t, k in self.count.items()
-                  if k >= self.support and len(owners[t]) >= min(min_pages, seen_on[t])}
+        chrome = self._repeated(seen_on)
         self._mark(chrome)
-        # Prose on several pages stays where, on most pages it occurs on, it lies inside the article next
-        # to page-specific text (a paragraph among the article's own; not a run of repeated blurbs).
-        inside, seen = Counter(), Counter()
-        for p in self.pages:
-            last = len(p.tmpls) - 1
-            for i, (t, w) in enumerate(zip(p.tmpls, p.weights)):
-                if t in chrome and w >= P.prose_words:
-                    seen[t] += 1
-                    inside[t] += p.start <= i < p.end and (
-                        (i > 0 and not p.chrome[i - 1]) or (i < last and not p.chrome[i + 1]))
-        article_prose = {t for t in seen if inside[t] >= P.article_prose_share * seen[t]}
+        article_prose = self._article_prose(chrome)
         structure = self._structure(chrome)
         if article_prose or structure:
             chrome -= article_prose | structure
@@ -293,6 +298,30 @@ class _Site:
         self.article_bound = {t for t in chrome & self.near if len(_WORD.findall(self.line[t])) >= P.headline_words
                               and len(self.line[t]) <= SHORT_LINE  # (a flattened menu is no headline)
                               and near[t] < P.own_page_share * seen_on[t]}
+
+    def _repeated(self, seen_on: Counter) -> set[str]:
+        """Stage 2, mark chrome: templates on `support` pages, with support across pages with different
+        bodies (the sampled pages a line occurs on must not all be copies of one page: the same article
+        under several URLs)."""
+        owners: dict[str, set[int]] = {}
+        for p, c in zip(self.pages, _copies(self.pages, self.params)):
+            for t in set(p.tmpls):
+                owners.setdefault(t, set()).add(c)
+        return {t for t, k in self.count.items()
+                if k >= self.support and len(owners[t]) >= min(self.min_pages, seen_on[t])}
+
+    def _article_prose(self, chrome: set[str]) -> set[str]:
+        """Prose on several pages that stays: on most pages it occurs on, it lies inside the article next
+        to page-specific text (a paragraph among the article's own; not a run of repeated blurbs)."""
+        inside, seen = Counter(), Counter()
+        for p in self.pages:
+            last = len(p.tmpls) - 1
+            for i, (t, w) in enumerate(zip(p.tmpls, p.weights)):
+                if t in chrome and w >= self.params.prose_words:
+                    seen[t] += 1
+                    inside[t] += p.start <= i < p.end and (
+                        (i > 0 and not p.chrome[i - 1]) or (i < last and not p.chrome[i + 1]))
+        return {t for t in seen if inside[t] >= self.params.article_prose_share * seen[t]}
 
     def _structure(self, chrome: set[str]) -> set[str]:
         """Repeated list labels of the articles ("Ingredients:", "Directions:", "Step 1"): short chrome lines
@@ -452,18 +481,8 @@ def _holds(site: _Site, example: dict) -> bool:
 def _choose_markers(site: _Site, head: bool) -> tuple[set[str], float, float, int]:
     """Greedily, the chrome templates whose cut (at the first of them) gains most against its cost:
     (markers, non-article words removed, article words removed, pages cut) over the sample."""
-    P = site.params
     live = [p for p in site.pages if p.start >= 0]
-    before, after, total = Counter(), Counter(), Counter()
-    for p in live:
-        for t, i in p.first.items():
-            total[t] += 1
-            before[t] += i < p.start
-            after[t] += i >= p.end
-    side = before if head else after
-    cands = sorted(t for t in total if total[t] >= site.min_pages and side[t] >= P.marker_consistency * total[t]
-                   and len(_LETTERS.findall(t)) >= 3 and len(site.line[t]) <= SHORT_LINE
-                   and t not in site.near and _specific(site, t, side[t] == total[t]))
+    cands = _marker_candidates(site, live, head)
     cut = [-1] * len(live)  # per page, where the markers chosen so far cut
     chosen: set[str] = set()
     best, score = (0.0, 0.0, 0), 0.0
@@ -472,16 +491,9 @@ def _choose_markers(site: _Site, head: bool) -> tuple[set[str], float, float, in
         for t in cands:
             if t in chosen:
                 continue
-            gain = cost = 0.0
-            pages = 0
-            for j, p in enumerate(live):
-                i = p.first.get(t, -1)
-                i = cut[j] if i < 0 else i if cut[j] < 0 else min(i, cut[j])
-                if i >= 0:
-                    g, c = p.removed(i, head)
-                    gain, cost, pages = gain + g, cost + c, pages + 1
-            if gain - P.marker_cost * cost > score + 1e-9:
-                score, pick, best = gain - P.marker_cost * cost, t, (gain, cost, pages)
+            gain, cost, pages = _cut_effect(live, t, cut, head)
+            if gain - site.params.marker_cost * cost > score + 1e-9:
+                score, pick, best = gain - site.params.marker_cost * cost, t, (gain, cost, pages)
         if pick is None:
             break
         chosen.add(pick)
@@ -489,6 +501,35 @@ def _choose_markers(site: _Site, head: bool) -> tuple[set[str], float, float, in
         if head:
             break  # cut-head cuts at the first marker it meets: more markers would only cut less
     return (chosen, *best)
+
+
+def _marker_candidates(site: _Site, live: list[_Page], head: bool) -> list[str]:
+    """Chrome templates that may be markers: on `min_pages` pages, on their side of the article on
+    `marker_consistency` of them, never in an article or just above it, specific (`_specific`)."""
+    P = site.params
+    before, after, total = Counter(), Counter(), Counter()
+    for p in live:
+        for t, i in p.first.items():
+            total[t] += 1
+            before[t] += i < p.start
+            after[t] += i >= p.end
+    side = before if head else after
+    return sorted(t for t in total if total[t] >= site.min_pages and side[t] >= P.marker_consistency * total[t]
+                  and len(_LETTERS.findall(t)) >= 3 and len(site.line[t]) <= SHORT_LINE
+                  and t not in site.near and _specific(site, t, side[t] == total[t]))
+
+
+def _cut_effect(live: list[_Page], t: str, cut: list[int], head: bool) -> tuple[float, float, int]:
+    """(non-article words, article words, pages) that cutting at `t` as well as where `cut` says removes."""
+    gain = cost = 0.0
+    pages = 0
+    for j, p in enumerate(live):
+        i = p.first.get(t, -1)
+        i = cut[j] if i < 0 else i if cut[j] < 0 else min(i, cut[j])
+        if i >= 0:
+            g, c = p.removed(i, head)
+            gain, cost, pages = gain + g, cost + c, pages + 1
+    return gain, cost, pages
 
 
 def _specific(site: _Site, t: str, one_sided: bool) -> bool:

@@ -664,14 +664,7 @@ def _label_rules(site: _Site) -> list[dict]:
     """Lines that start with the same short label ("Tag: ...", "Source: <url>") on many pages, outside the
     article: a drop rule, or an extract rule (`source_url`) where what follows the label is a URL."""
     P = site.params
-    seen: dict[str, list] = {}
-    for p in site.pages:
-        for i, (line, c) in enumerate(zip(p.lines, p.chrome)):
-            m = None if c else _LABEL.match(line)
-            if (m and _LETTERS.search(m.group(1)) and len(m.group(1).split()) <= site.params.label_max_words
-                    and not m.group(1).lower().endswith(("http", "https"))):
-                outside = p.start < 0 or not p.start <= i < p.end
-                seen.setdefault(m.group(1).lower(), []).append((id(p), outside, m, line))
+    seen = _labelled_lines(site)
     urls, others = [], []
     need = max(site.min_pages, P.chrome_min_share * len(site.pages))
     for label, hits in sorted(seen.items()):
@@ -681,27 +674,41 @@ def _label_rules(site: _Site) -> list[dict]:
             continue
         is_url = sum(bool(_URL.match(h[2].group(2))) for h in hits) >= P.label_consistency * len(hits)
         (urls if is_url else others).append((label, pages, hits[0][3], hits[0][2].group(1)))
-    rules = []
+    return [_label_rule(site, group, url) for group, url in ((urls, True), (others, False)) if group]
+
+
+def _labelled_lines(site: _Site) -> dict[str, list]:
+    """Label (lowercase) -> (page id, outside the article, match, line) of the page-specific lines that
+    start with a short label."""
+    seen: dict[str, list] = {}
+    for p in site.pages:
+        for i, (line, c) in enumerate(zip(p.lines, p.chrome)):
+            m = None if c else _LABEL.match(line)
+            if (m and _LETTERS.search(m.group(1)) and len(m.group(1).split()) <= site.params.label_max_words
+                    and not m.group(1).lower().endswith(("http", "https"))):
+                outside = p.start < 0 or not p.start <= i < p.end
+                seen.setdefault(m.group(1).lower(), []).append((id(p), outside, m, line))
+    return seen
+
+
+def _label_rule(site: _Site, group: list, url: bool) -> dict:
+    """`learned-source-url` (an extract) or `learned-label-lines` (a drop) for a group of labels."""
     article = _article_line(site)
-    for group, url in ((urls, True), (others, False)):
-        if not group:
-            continue
-        labels = "|".join(regex.escape(shown, literal_spaces=True) for *_, shown in group)
-        pages = ", ".join(f"{_quote(shown + ':')} on {k}" for _, k, _, shown in group[:4])
-        line = group[0][2]
-        rule = {
-            "id": "learned-source-url" if url else "learned-label-lines",
-            "description": ("Takes the source URL from a line that starts with a label and drops the line"
-                            if url else "Drops lines that start with a label") +
-                           f" ({pages} of {len(site.pages)} sampled pages), outside the article.",
-            "action": "extract" if url else "drop",
-            "match": {"regex": f"^(?i:{labels}) ?[:：] ?" + ("(?P<source_url>https?://\\S+)$" if url else "")},
-            "examples": [{"input": _text([line, article]), "output": _text([article])}],
-        }
-        if url:
-            rule["examples"][0]["metadata"] = {"source_url": _URL.search(line).group()}
-        rules.append(rule)
-    return rules
+    labels = "|".join(regex.escape(shown, literal_spaces=True) for *_, shown in group)
+    pages = ", ".join(f"{_quote(shown + ':')} on {k}" for _, k, _, shown in group[:4])
+    line = group[0][2]
+    rule = {
+        "id": "learned-source-url" if url else "learned-label-lines",
+        "description": ("Takes the source URL from a line that starts with a label and drops the line"
+                        if url else "Drops lines that start with a label") +
+                       f" ({pages} of {len(site.pages)} sampled pages), outside the article.",
+        "action": "extract" if url else "drop",
+        "match": {"regex": f"^(?i:{labels}) ?[:：] ?" + ("(?P<source_url>https?://\\S+)$" if url else "")},
+        "examples": [{"input": _text([line, article]), "output": _text([article])}],
+    }
+    if url:
+        rule["examples"][0]["metadata"] = {"source_url": _URL.search(line).group()}
+    return rule
 
 
 def _block_rules(site: _Site) -> list[dict]:
@@ -711,23 +718,9 @@ def _block_rules(site: _Site) -> list[dict]:
     Where most of a label's lines end alike (headlines ending in "."), its block is the run of lines
     that do, and followers must: a subheading that opens the next section after the block stays."""
     P = site.params
-    found: dict[str, list[list[str]]] = {}
-    for p in site.pages:
-        for t, i in p.first.items():
-            if p.start < 0 or i < p.start:
-                continue
-            j = i + 1
-            while (j < len(p.lines) and not p.chrome[j] and p.weights[j] < P.block_headline_words
-                   and len(p.lines[j]) <= SHORT_LINE):
-                j += 1
-            found.setdefault(t, []).append(p.lines[i + 1:j])
     sizes: dict[tuple[int, str], dict[str, list[list[str]]]] = {}
-    for t, hits in found.items():
-        ends = Counter(s[-1] for block in hits for s in block)
-        end = ""
-        if ends:
-            c, n = ends.most_common(1)[0]
-            end = c if n >= P.block_end_share * sum(ends.values()) and not c.isalnum() else ""
+    for t, hits in _label_blocks(site).items():
+        end = _common_end(site, hits)
         if end:
             hits = [block[:next((k for k, s in enumerate(block) if not s.endswith(end)), len(block))]
                     for block in hits]
@@ -747,13 +740,59 @@ def _block_rules(site: _Site) -> list[dict]:
     return rules
 
 
+def _label_blocks(site: _Site) -> dict[str, list[list[str]]]:
+    """Chrome template -> on each page where it lies in or after the article, the short page-specific
+    lines right after it."""
+    P = site.params
+    found: dict[str, list[list[str]]] = {}
+    for p in site.pages:
+        for t, i in p.first.items():
+            if p.start < 0 or i < p.start:
+                continue
+            j = i + 1
+            while (j < len(p.lines) and not p.chrome[j] and p.weights[j] < P.block_headline_words
+                   and len(p.lines[j]) <= SHORT_LINE):
+                j += 1
+            found.setdefault(t, []).append(p.lines[i + 1:j])
+    return found
+
+
+def _common_end(site: _Site, hits: list[list[str]]) -> str:
+    """The character most of the blocks' lines end in (not a letter or digit), or ""."""
+    ends = Counter(s[-1] for block in hits for s in block)
+    if not ends:
+        return ""
+    c, n = ends.most_common(1)[0]
+    return c if n >= site.params.block_end_share * sum(ends.values()) and not c.isalnum() else ""
+
+
 def _insert_rule(site: _Site, markers: dict[str, list], max_lines: int, end: str, rule_id: str) -> dict | None:
     max_chars = min(SHORT_LINE, int(1.5 * max(len(s) for bs in markers.values() for b in bs for s in b)))
     follow = {"max_lines": max_lines, "max_chars": max_chars}
     if end:
         follow["match"] = {"regex": regex.escape(end) + "$"}
-    follows = regex.compile(follow["match"]["regex"]) if "match" in follow else None
-    example = None
+    example = _insert_example(site, markers, max_lines, max_chars, end)
+    if example is None:
+        return None
+    follows = bool(end)
+    shown = ", ".join(_quote(site.line[t]) for t in sorted(markers)[:3])
+    pages = sum(len(b) for b in markers.values())
+    return {
+        "id": rule_id,
+        "description": f"Drops a label in or after the article ({shown}) and the up to {max_lines} short lines "
+                       f"after it (headlines of other pages{', ending in ' + repr(end) if follows else ''}), seen "
+                       f"{pages} times on {len(site.pages)} sampled pages.",
+        "action": "drop-block",
+        "match": _match(site, set(markers)),
+        "followers": follow,
+        "examples": [example],
+    }
+
+
+def _insert_example(site: _Site, markers: dict[str, list], max_lines: int, max_chars: int, end: str) -> dict | None:
+    """A block on one of its pages as the engine's drop-block takes it, then the examples' article line
+    where the block cannot take it (it is full, or the line does not fit), else the line after it."""
+    follows = regex.compile(regex.escape(end) + "$") if end else None
     for p in site.pages:
         i = p.cut_at(markers)
         if i < 0 or i < p.start:
@@ -770,22 +809,8 @@ def _insert_rule(site: _Site, markers: dict[str, list], max_lines: int, end: str
             after = p.lines[j] if fits and j - i <= max_lines else after
             example = {"input": _text([*p.lines[i:j], after]), "output": _text([after])}
             if _holds(site, example):
-                break
-            example = None
-    if example is None:
-        return None
-    shown = ", ".join(_quote(site.line[t]) for t in sorted(markers)[:3])
-    pages = sum(len(b) for b in markers.values())
-    return {
-        "id": rule_id,
-        "description": f"Drops a label in or after the article ({shown}) and the up to {max_lines} short lines "
-                       f"after it (headlines of other pages{', ending in ' + repr(end) if follows else ''}), seen "
-                       f"{pages} times on {len(site.pages)} sampled pages.",
-        "action": "drop-block",
-        "match": _match(site, set(markers)),
-        "followers": follow,
-        "examples": [example],
-    }
+                return example
+    return None
 
 
 _SIDES = (("before", "header, menus: lines that lie before the article"),

@@ -82,7 +82,8 @@ def test_examples_use_an_article_line_that_the_whole_file_keeps(tmp_path):
     texts = []
     for i in range(8):
         lines = page(i).splitlines()
-        lines.insert(7, f"Delegates at the {WORDS[i]} hall wait for the opening of the session today. (AP Photo/Anna Berg)")
+        caption = f"Delegates at the {WORDS[i]} hall wait for the opening of the session today. (AP Photo/Anna Berg)"
+        lines.insert(7, caption)
         texts.append("\n".join(lines) + "\n")
     learned = learn_site(profile(texts))
     assert learned.yaml_text is not None and learned.rules >= 4, learned.reason

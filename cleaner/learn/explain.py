@@ -2,9 +2,10 @@
 chrome or uncertain, so that a reviewer sees why a rule exists (or does not)."""
 from __future__ import annotations
 
-from cleaner.learn.induce import _choose_markers, _Site
+from cleaner.learn.chrome import Site
 from cleaner.learn.params import DEFAULT_PARAMS, MIN_PAGES, LearnParams
 from cleaner.learn.profile import SiteProfile
+from cleaner.learn.rules import choose_markers
 
 SHOWN_CHARS = 100  # of each line
 
@@ -15,8 +16,8 @@ def explain_site(profile: SiteProfile, *, pages: int = 3, min_pages: int = MIN_P
     `uncertain`, with the reason (repeats on N pages, lies after marker X, inside the article run)."""
     if len(profile.sample) < min_pages:
         return [f"{profile.site}: {len(profile.sample)} distinct pages, fewer than {min_pages}: nothing learned"]
-    site = _Site(profile, min_pages, params)
-    head, tail = _choose_markers(site, True)[0], _choose_markers(site, False)[0]
+    site = Site(profile, min_pages, params)
+    head, tail = choose_markers(site, True)[0], choose_markers(site, False)[0]
     out = [f"{site.name}: {site.evidence}, {len(site.chrome)} chrome line templates; cut-head markers: "
            f"{_names(site, head)}; cut-tail markers: {_names(site, tail)}"]
     for k, p in enumerate(site.pages[:pages], 1):
@@ -30,7 +31,7 @@ def explain_site(profile: SiteProfile, *, pages: int = 3, min_pages: int = MIN_P
     return out
 
 
-def _verdict(site: _Site, p, i: int, cut_head: int, cut_tail: int) -> tuple[str, str]:
+def _verdict(site: Site, p, i: int, cut_head: int, cut_tail: int) -> tuple[str, str]:
     t = p.tmpls[i]
     where = ("inside the article run" if p.start <= i < p.end else
              "before the article" if i < p.start else "after the article") if p.start >= 0 else "no article"
@@ -48,5 +49,5 @@ def _verdict(site: _Site, p, i: int, cut_head: int, cut_tail: int) -> tuple[str,
     return "uncertain", f"page-specific, {where}"
 
 
-def _names(site: _Site, markers: set[str]) -> str:
+def _names(site: Site, markers: set[str]) -> str:
     return ", ".join(repr(site.line[t][:40]) for t in sorted(markers)) or "none"

@@ -184,7 +184,8 @@ def article_loss(pages: list[dict], plain: dict[str, str], cleaned: dict[str, st
     lost = kept = 0
     for p in pages:
         gold = Counter(sitesdev.tokens(p["gold"]))
-        alone, learned = gold & Counter(sitesdev.tokens(plain[p["id"]])), gold & Counter(sitesdev.tokens(cleaned[p["id"]]))
+        alone = gold & Counter(sitesdev.tokens(plain[p["id"]]))
+        learned = gold & Counter(sitesdev.tokens(cleaned[p["id"]]))
         kept += sum(alone.values())
         lost += sum((alone - learned).values())
     return lost, kept
@@ -202,7 +203,8 @@ def article_drop_literals(pages: list[dict], learned: dict) -> list[tuple[str, s
     for site, result in sorted(learned.items()):
         for rule in (yaml.safe_load(result.yaml_text)["rules"] if result.yaml_text else []):
             if rule["action"] == "drop" and "side" not in rule:  # (a side-bound drop leaves the title)
-                found += [(site, s) for s in rule["match"].get("literal", []) if len(s.split()) >= 5 and s in gold[site]]
+                found += [(site, s) for s in rule["match"].get("literal", [])
+                          if len(s.split()) >= 5 and s in gold[site]]
     return found
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
+from cleaner.core.cleaner import replace_surrogates
 from cleaner.core.sites import site_name, url_host  # noqa: F401  (site_name: re-exported)
 from cleaner.io.records import Fields, Record, Reject, directory_site  # noqa: F401
 from cleaner.learn.induce import LearnedSite, learn_site
@@ -361,7 +362,14 @@ class SiteOutcome:
     def to_dict(self) -> dict:
         s = self.learned
         return {"site": s.site, "pages": s.pages, "rules": s.rules, "file": self.file, "reason": s.reason,
-                "conflicts": self.conflicts}
+                "conflicts": self.conflicts, "confidence": s.confidence}
+
+    @property
+    def weak(self) -> list[str]:
+        """Why this site's learning failed or is weak (empty: neither)."""
+        if self.file is None:
+            return [self.learned.reason]
+        return list(self.learned.confidence.get("weak", []))
 
 
 def learn_all(profiles: dict[str, SiteProfile], *, min_pages: int = MIN_PAGES, workers: int = 1,
@@ -381,8 +389,13 @@ def learn_all(profiles: dict[str, SiteProfile], *, min_pages: int = MIN_PAGES, w
 
 def _induce(profile: SiteProfile, min_pages: int,
             params: LearnParams = DEFAULT_PARAMS) -> tuple[LearnedSite, str | None]:
-    learned = learn_site(profile, min_pages=min_pages, params=params)
-    return learned, check_learned(learned)
+    """One site's learning; a failure is that site's outcome (one line), never every site's."""
+    try:
+        learned = learn_site(profile, min_pages=min_pages, params=params)
+        return learned, check_learned(learned)
+    except Exception as exc:  # noqa: BLE001  (a bug or a line nothing can hold: this site learns nothing)
+        why = f"learning failed: {type(exc).__name__}: {exc}".splitlines()[0]
+        return LearnedSite(profile.site, profile.pages, 0, None, why, {"weak": [why]}), None
 
 
 def check_learned(learned: LearnedSite) -> str | None:
@@ -418,7 +431,8 @@ def report_bytes(outcomes: list[SiteOutcome], run: LearnRun | None = None) -> by
     if run is not None:
         doc["documents"] = run.docs
         doc["rejected"] = run.rejected
-    return (json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+    text = json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    return replace_surrogates(text)[0].encode("utf-8")  # (a reason may quote a page's broken text)
 
 
 def learn_outcomes(run: LearnRun, write: Callable[[str, bytes], str | None], *, min_pages: int = MIN_PAGES,

@@ -20,8 +20,10 @@ class LearnParams:
     copy_share: float = 0.7  # pages sharing this share (Jaccard) of their prose lines are copies of one page
     prose_words: int = 12  # a line this long (in words) is prose: chrome only if it lies outside the article
     article_prose_share: float = 0.5  # repeated prose stays where it lies inside the article on this share of pages
-    shared_prose_share: float = 0.8  # prose on this share of sampled pages is shared chrome: copies are judged without it
-    title_window: int = 3  # headline-size lines just above the article (short chrome between skipped): its title, byline
+    structure_share: float = 0.75  # a list label ("Ingredients:", "Step 1") inside the article before page-specific
+    #   lines on this share of its occurrences is article structure, not chrome
+    shared_prose_share: float = 0.8  # prose on this share of sampled pages is shared: copies are judged without it
+    title_window: int = 3  # headline-size lines above the article (short chrome passed over): title, byline, date
     headline_words: int = 4  # a line this long (in words) seen in an article or its heading is never a global drop
     own_page_share: float = 0.5  # ... where it lies there on fewer than this share of its pages (a site's tagline
     #   above every article is chrome; a headline is the title of one page, a sidebar item on the others)
@@ -51,6 +53,13 @@ class LearnParams:
     date_line_share: float = 0.3  # a date line is on at least this share of the site's pages
     date_line_chars: int = 120  # and at most this long
     signature_share: float = 0.8  # a signature line is on at least this share of the site's pages
+    # --- verification ---
+    rule_loss_bound: float = 0.05  # a rule removing more than this share of the sample's article words is left out
+    verify_pages: int = 40  # sampled pages cleaned with the whole file to measure each rule's article loss
+    example_line_chars: int = 300  # an example's article line is shorter than this where one exists
+    example_tries: int = 20  # article lines tried for one the whole file keeps, for the examples
+    weak_kept_share: float = 0.05  # learning is weak where the learned file keeps less than this of a page ...
+    weak_loss_share: float = 0.005  # ... or loses more than this share of the sample's article words
     # --- size limits of a learned file ---
     max_list: int = 400  # literal/regex entries per rule
     max_rule_line: int = 2000  # longest line a rule spells out

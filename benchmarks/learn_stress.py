@@ -309,7 +309,7 @@ def print_stress(pages: list[dict], untransformed: dict[str, tuple], params=None
     """The stress set's report: per class, recall and F1 transformed against untransformed, and its checks."""
     print(f"\nstress set (seed {seed}): each class learned on its transformed sites, beside the same pages "
           f"untransformed (learned on sites-dev); target: F1 within 0.03")
-    print(f"{'class':22} {'pages':>5} {'learned':>7}  {'transformed':^20}  {'untransformed':^13}  delta R  delta F1")
+    print(f"{'class':22} {'pages':>5} {'learned':>7}  {'transformed':24}  {'untransformed':16}  delta R  delta F1")
     for name, ps in stress_sets(pages, seed).items():
         c = score_class(ps, untransformed, params)
         (p, r, f), (_, r0, f0) = c["score"], c["before"]

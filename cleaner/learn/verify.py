@@ -62,12 +62,7 @@ def verify(text: str, samples: list[Sample], loss_bound: float, cleaner=None) ->
     if "signatures" in doc and _compiles(path, {**plain, "signatures": doc["signatures"]}, site):
         bare["signatures"] = doc["signatures"]
     verdict = Verdict(bare)
-    kept = []
-    for rule in doc["rules"]:  # each rule must compile on its own
-        if _compiles(path, {**plain, "rules": [rule]}, site, check=True):
-            kept.append(rule)
-        else:
-            verdict.left_out.append({"rule": rule["id"], "why": "does not compile"})
+    kept = _each_compiling(verdict, path, plain, doc["rules"])
     while kept:  # leaving a rule out can change what the others do: check again after each
         ruleset = _compile(path, {**plain, "rules": kept}, {}, site)
         cleaner = cleaner if cleaner is not None and len(kept) == len(doc["rules"]) else checker(ruleset)
@@ -91,6 +86,17 @@ def verify(text: str, samples: list[Sample], loss_bound: float, cleaner=None) ->
         verdict.kept_shares = [1.0] * len(samples)
     verdict.doc["rules"] = kept
     return verdict
+
+
+def _each_compiling(verdict: Verdict, path: Path, plain: dict, rules: list[dict]) -> list[dict]:
+    """The rules that compile on their own; the others left out."""
+    kept = []
+    for rule in rules:
+        if _compiles(path, {**plain, "rules": [rule]}, plain["site"], check=True):
+            kept.append(rule)
+        else:
+            verdict.left_out.append({"rule": rule["id"], "why": "does not compile"})
+    return kept
 
 
 def _compiles(path: Path, doc: dict, site: str, check: bool = False) -> bool:

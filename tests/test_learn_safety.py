@@ -1,11 +1,9 @@
 """Learned rules you can trust: the failure classes of issue 17, each on a synthetic site that failed
 before its fix (headline sidebars, copies judged on chrome, markers, structure, dates, evidence)."""
 import random
-import shutil
 
-from cleaner import Cleaner
-from cleaner.api import default_rules_dir
-from cleaner.learn import SiteProfile, learn_site, page_lines
+from cleaner.learn import learn_site
+from tests import test_learn
 
 WORDS = ("river harbour council budget school winter market railway museum doctor farmer bridge election "
          "festival village library storm vaccine teacher orchestra garden tunnel airport factory").split()
@@ -20,18 +18,11 @@ def headline(i: int) -> str:
     return f"The {rng.choice(WORDS)} and the {rng.choice(WORDS)} of {rng.choice(WORDS)} number {i}"
 
 
-def profile(texts, site="example.org") -> SiteProfile:
-    p = SiteProfile(site)
-    for text in texts:
-        p.add_page(page_lines(text))
-    return p
+def profile(texts, site="example.org"):
+    return test_learn.profile(texts, site)
 
 
-def cleaner_with(tmp_path, learned) -> Cleaner:
-    for f in default_rules_dir().glob("*.yaml"):
-        shutil.copy(f, tmp_path)
-    (tmp_path / f"{learned.site}.yaml").write_text(learned.yaml_text, encoding="utf-8")
-    return Cleaner.from_rules(tmp_path)
+cleaner_with = test_learn.learned_cleaner
 
 
 def sidebar_page(i: int, pages: int) -> str:

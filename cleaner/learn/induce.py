@@ -59,9 +59,11 @@ def learn_site(profile: SiteProfile, *, min_pages: int = MIN_PAGES,
     if not site.chrome:
         return LearnedSite(name, n, 0, None, f"{n} pages: no line repeats on {site.support} of them")
     doc = rule_file(site)
+    first = _what_rules_do(doc)
     if _pick_example_line(site, doc):
         doc = rule_file(site)  # the examples again, around an article line that the whole file keeps
-    verdict = verify(_dump(doc), _samples(site), params.rule_loss_bound)
+    same = site.checker if _what_rules_do(doc) == first else None  # (building a Cleaner costs most)
+    verdict = verify(_dump(doc), _samples(site), params.rule_loss_bound, same)
     _explain(verdict)
     confidence = _confidence(site, verdict)
     kept = f"; {site.kept_prose} repeated paragraphs kept as article text" if site.kept_prose else ""
@@ -73,6 +75,11 @@ def learn_site(profile: SiteProfile, *, min_pages: int = MIN_PAGES,
     what = ", ".join(r["id"] for r in verdict.doc["rules"])
     return LearnedSite(name, n, len(verdict.doc["rules"]), _dump(verdict.doc),
                        f"{n} pages: {len(site.chrome)} chrome lines{kept}; rules: {what}{left}", confidence)
+
+def _what_rules_do(doc: dict) -> list[dict]:
+    """The rules of a file as far as cleaning goes: without their examples and descriptions."""
+    return [{k: v for k, v in r.items() if k not in ("examples", "description")} for r in doc["rules"]]
+
 
 def _dump(doc: dict) -> str:
     return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)

@@ -50,9 +50,10 @@ class Verdict:
     kept_shares: list[float] = field(default_factory=list)  # per sampled page: share of its words kept
 
 
-def verify(text: str, samples: list[Sample], loss_bound: float) -> Verdict:
+def verify(text: str, samples: list[Sample], loss_bound: float, cleaner=None) -> Verdict:
     """The learned file `text` with only the rules that compile, whose examples hold and whose article
-    loss on `samples` is within `loss_bound` (see the module doc)."""
+    loss on `samples` is within `loss_bound` (see the module doc). `cleaner`: a `checker` of the same
+    rules (examples and descriptions aside), used for the first pass instead of building one."""
     doc = yaml.load(text, Loader=_Loader)
     site = doc["site"]
     path = Path(f"{site}.yaml")
@@ -61,19 +62,15 @@ def verify(text: str, samples: list[Sample], loss_bound: float) -> Verdict:
     if "signatures" in doc and _compiles(path, {**plain, "signatures": doc["signatures"]}, site):
         bare["signatures"] = doc["signatures"]
     verdict = Verdict(bare)
-    kept = []
-    for rule in doc["rules"]:  # each rule must compile on its own
-        if _compiles(path, {**plain, "rules": [rule]}, site, check=True):
-            kept.append(rule)
-        else:
-            verdict.left_out.append({"rule": rule["id"], "why": "does not compile"})
+    kept = _each_compiling(verdict, path, plain, doc["rules"])
     while kept:  # leaving a rule out can change what the others do: check again after each
         ruleset = _compile(path, {**plain, "rules": kept}, {}, site)
-        cleaner = checker(ruleset)
+        cleaner = cleaner if cleaner is not None and len(kept) == len(doc["rules"]) else checker(ruleset)
         bad = failing_examples(ruleset, cleaner)
         if bad:
             verdict.left_out += [{"rule": r["id"], **bad[r["id"]]} for r in kept if r["id"] in bad]
             kept = [r for r in kept if r["id"] not in bad]
+            cleaner = None
             continue
         worst = _measure(verdict, cleaner, samples, site)
         if worst is None or verdict.lost[worst] <= loss_bound * max(verdict.article_words, 1.0):
@@ -83,11 +80,23 @@ def verify(text: str, samples: list[Sample], loss_bound: float) -> Verdict:
                                  f"{verdict.article_words:.0f} article words on the sampled pages ({share:.1%}), "
                                  f"above the bound of {loss_bound:.0%}"})
         kept = [r for r in kept if r["id"] != worst]
+        cleaner = None
     if not kept:
         verdict.lost = {}
         verdict.kept_shares = [1.0] * len(samples)
     verdict.doc["rules"] = kept
     return verdict
+
+
+def _each_compiling(verdict: Verdict, path: Path, plain: dict, rules: list[dict]) -> list[dict]:
+    """The rules that compile on their own; the others left out."""
+    kept = []
+    for rule in rules:
+        if _compiles(path, {**plain, "rules": [rule]}, plain["site"], check=True):
+            kept.append(rule)
+        else:
+            verdict.left_out.append({"rule": rule["id"], "why": "does not compile"})
+    return kept
 
 
 def _compiles(path: Path, doc: dict, site: str, check: bool = False) -> bool:

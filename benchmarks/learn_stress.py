@@ -4,9 +4,9 @@ Each transform takes one site's pages (dicts with id, url, site, text, gold) and
 generator and returns the transformed pages, with gold that follows from the transform (its docstring
 says how). Nothing is written to disk: the set is rebuilt in memory, the same for the same seed.
 
-`score_classes` learns every transformed site (as `clean --learn` would, from its own pages), cleans its
-pages with the shipped plus the learned rules and scores them against their gold, beside the same sites'
-untransformed pages.
+`score_class` learns every transformed site of a class (as `clean --learn` would, from its own pages),
+cleans its pages with the shipped plus the learned rules and scores them against their gold, beside the
+same pages untransformed; `print_stress` reports every class.
 """
 from __future__ import annotations
 
@@ -242,9 +242,9 @@ def _short_article(page: dict) -> list[str]:
 
 def chrome_dwarfs_site(site_pages: list[dict], all_pages: list[dict], rng: random.Random) -> list[dict]:
     """A site whose chrome dwarfs its articles: `DWARF_PAGES` pages of about 155 lines, a short menu and
-    `DWARF_CHROME` lines of the same prose-like teasers on every page (other sites' article openings, as sidebars of
-    headlines and teasers are), around a ~`DWARF_ARTICLE_WORDS`-word article (the opening of one of the
-    site's pages). Gold: the article lines (headline and paragraphs)."""
+    `DWARF_CHROME` lines of the same prose-like teasers on every page (other sites' article openings, as
+    sidebars of headlines and teasers are), around a ~`DWARF_ARTICLE_WORDS`-word article (the opening of
+    one of the site's pages). Gold: the article lines (headline and paragraphs)."""
     chrome = _teasers(all_pages, site_pages[0]["site"], rng, DWARF_CHROME)
     out = []
     for p in site_pages[:DWARF_PAGES]:

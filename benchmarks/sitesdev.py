@@ -59,7 +59,6 @@ def evaluate(pages: list[dict], clean: Callable[[dict], str]) -> tuple[float, fl
     return macro(score_page(clean(p), p["gold"]) for p in pages)
 
 
-
 def sibling(name: str):
     """Another module of benchmarks/ (`sibling("learn_stress")`), loaded by path: benchmarks/html.py would
     shadow the standard library's `html` were the folder on sys.path. Registered in sys.modules, so that
@@ -181,7 +180,7 @@ def date_rules(learned) -> dict[str, tuple]:
     if learned.yaml_text is None:
         return {}
     rules = yaml.safe_load(learned.yaml_text)["rules"]
-    return {r["id"]: (regex.compile(r["match"]["regex"]), r.get("date_order", "dmy")) for r in rules
+    return {r["id"]: (regex.compile(r["match"]["regex"]), r.get("date_order", "dmy")) for r in rules  # (the default)
             if r["action"] == "extract" and "(?P<date>" in r["match"].get("regex", "")}
 
 
@@ -198,13 +197,6 @@ def extracted_dates(result, rules: dict[str, tuple]) -> list[tuple[str, str, str
             if m:
                 out.append((e.text, m.group("date"), to_iso_date(m.group("date"), order)))
     return out
-
-
-def shipped_cleaner():
-    """A Cleaner with the shipped rules only."""
-    from cleaner import Cleaner
-
-    return Cleaner(*shipped_rules())
 
 
 if __name__ == "__main__":

@@ -74,7 +74,7 @@ def learn(
         if bar:
             bar.stop()
         t0 = time.monotonic()
-        outcomes = learn_to_dir(run, output, min_pages=min_pages, hand=hand)
+        outcomes = learn_to_dir(run, output, min_pages=min_pages, hand=hand, params=opts.params)
         induced = time.monotonic() - t0
     if not quiet:
         print_outcomes(outcomes, verbose)

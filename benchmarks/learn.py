@@ -8,9 +8,15 @@ cleans every page with the shipped rules plus the learned ones. Prints, for the 
   dropped; the same, then a C4-style filter: terminal punctuation and >= 3 words);
 - learning MB/s (page_lines + SiteProfile.add_page: the streaming pass), learn_site seconds per site
   (the merge stage), cleaning MB/s without and with learned rules, peak RSS, the largest pickled profile;
-- per site, with --sites: pages learned from, F1 before and after, the rules learned.
+- per site, with --sites: pages learned from, F1 before and after, the rules learned;
+- article words the learned rules remove, drop literals that are article lines, and the date check
+  (`learn_checks.py`: each learned date against the page's date as a person reads it);
+- with --folds K: cross-validation by site of the learner's tunables (`learn_folds.py`);
+- with --stress: the stress set, sites-dev transformed into the failure classes of unseen sites
+  (`learn_stress.py`), each class beside its untransformed pages.
 
     python benchmarks/learn.py [--sites] [--html] [--min-pages 3] [--repeat 3] [--out DIR]
+                               [--folds 5] [--stress [--seed 17]]
 """
 from __future__ import annotations
 
@@ -37,8 +43,9 @@ from cleaner.learn import SiteProfile, learn_site, page_lines  # noqa: E402
 from cleaner.learn.profile import templates  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("sitesdev", Path(__file__).with_name("sitesdev.py"))
-sitesdev = importlib.util.module_from_spec(_spec)
+sitesdev = sys.modules["sitesdev"] = importlib.util.module_from_spec(_spec)  # (its siblings import it)
 _spec.loader.exec_module(sitesdev)
+learn_checks, learn_folds, learn_stress = map(sitesdev.sibling, ("learn_checks", "learn_folds", "learn_stress"))
 
 ROOT = Path(__file__).resolve().parents[1]
 _TERMINAL = re.compile(r"[.!?\"'”’)]$")
@@ -171,9 +178,54 @@ def print_vietnam(v: dict) -> None:
           f"(which the hand rules extract) is the same on {v['same_title']} of {v['titles']} documents")
 
 
+def article_loss(pages: list[dict], plain: dict[str, str], cleaned: dict[str, str]) -> tuple[int, int]:
+    """(lost, kept): hand-marked article words (gold tokens, as multisets) that the shipped rules alone
+    keep, summed over pages, and how many of them the learned rules remove."""
+    lost = kept = 0
+    for p in pages:
+        gold = Counter(sitesdev.tokens(p["gold"]))
+        alone = gold & Counter(sitesdev.tokens(plain[p["id"]]))
+        learned = gold & Counter(sitesdev.tokens(cleaned[p["id"]]))
+        kept += sum(alone.values())
+        lost += sum((alone - learned).values())
+    return lost, kept
+
+
+def article_drop_literals(pages: list[dict], learned: dict) -> list[tuple[str, str]]:
+    """(site, line): literals of learned `drop` rules with five or more words that equal a line of one of
+    the site's hand-marked articles."""
+    import yaml
+
+    gold: dict[str, set[str]] = defaultdict(set)
+    for p in pages:
+        gold[p["site"]].update(s.strip() for s in p["gold"].splitlines() if s.strip())
+    found = []
+    for site, result in sorted(learned.items()):
+        for rule in (yaml.safe_load(result.yaml_text)["rules"] if result.yaml_text else []):
+            if rule["action"] == "drop" and "side" not in rule:  # (a side-bound drop leaves the title)
+                found += [(site, s) for s in rule["match"].get("literal", [])
+                          if len(s.split()) >= 5 and s in gold[site]]
+    return found
+
+
 def _removed(result) -> set[int]:
     """The input line numbers a result removed."""
     return {e.line for e in result.trace if e.action in ("drop", "cut", "extract") and e.line}
+
+
+def clean_results(cleaner, pages: list[dict]) -> dict:
+    """Page id -> the `Result` of cleaning its text."""
+    return {p["id"]: cleaner.clean(p["text"], url=p["url"]) for p in pages}
+
+
+def print_generalisation(args, pages: list[dict], cleaned: dict[str, str]) -> None:
+    """With --folds, the cross-validation by site; with --stress, the stress set beside `cleaned`
+    (page id -> text cleaned with the rules learned on the whole set)."""
+    if args.folds:
+        learn_folds.print_folds(learn_folds.cross_validate(pages, args.folds))
+    if args.stress:
+        untransformed = {p["id"]: sitesdev.score_page(cleaned[p["id"]], p["gold"]) for p in pages}
+        learn_stress.print_stress(pages, untransformed, seed=args.seed)
 
 
 def best_of(repeat: int, fn):
@@ -191,6 +243,10 @@ def main() -> None:
     ap.add_argument("--min-pages", type=int, default=3)
     ap.add_argument("--repeat", type=int, default=3, help="timing runs (the best counts)")
     ap.add_argument("--out", type=Path, help="keep the learned rule files here")
+    ap.add_argument("--folds", type=int, default=0, metavar="K",
+                    help="cross-validation by site: tunables chosen on K-1 folds of sites, scored on the other")
+    ap.add_argument("--stress", action="store_true", help="the stress set: sites-dev transformed, per class")
+    ap.add_argument("--seed", type=int, default=learn_stress.SEED, help="the stress set's seed")
     ap.add_argument("--html", action="store_true",
                     help="also the `html` field: the HTML path (trafilatura) with and without learned rules")
     args = ap.parse_args()
@@ -248,6 +304,11 @@ def main() -> None:
           f"rules learned for {sum(r.yaml_text is not None for r in learned.values())} sites")
     for name, fn in systems:
         print("{:44} P {:.3f}  R {:.3f}  F1 {:.3f}".format(name, *sitesdev.evaluate(pages, fn)))
+    lost, kept = article_loss(pages, plain, cleaned)
+    print(f"article words the learned rules remove of those the shipped rules keep: {lost} of {kept} "
+          f"({lost / kept:.1%}); drop literals of >= 5 words that are a line of an article: "
+          f"{len(article_drop_literals(pages, learned))}")
+    learn_checks.print_dates(pages, clean_results(with_learned, pages), learned)
     print(f"learning (page_lines + add_page)  {mb / t_profile:6.1f} MB/s per core")
     per_site = 1000 * t_learn / len(learned)
     print(f"learn_site (all {len(learned)} sites)       {t_learn:6.2f} s ({per_site:.0f} ms a site)")
@@ -278,6 +339,7 @@ def main() -> None:
         shutil.rmtree(rules_dir)
     print()
     print_vietnam(vietnam(args.min_pages))
+    print_generalisation(args, pages, cleaned)
 
 
 if __name__ == "__main__":

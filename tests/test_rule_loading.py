@@ -16,7 +16,7 @@ from cleaner import Cleaner
 from cleaner.api import default_rules_dir
 from cleaner.cli.main import app
 from cleaner.learn.driver import LearnOptions, build_profiles, learn_to_dir
-from cleaner.learn.induce import _shape
+from cleaner.learn.rules import _shape
 from cleaner.ruleset.catalog import INDEX, line_key, read_index, signature_key
 from cleaner.ruleset.model import RuleError
 

@@ -27,7 +27,8 @@ _DEF = {k: p.default for k, p in inspect.signature(_clean).parameters.items()}
 def learn(
     paths: Annotated[list[str], typer.Argument(
         help="Files, directories (recursive) or - for stdin.", metavar="PATH...")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Directory to write <site>.yaml files into.")],
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="Directory to write <site>.yaml files into (required unless --explain).")] = None,
     site: Annotated[Optional[str], typer.Option(help="Learn every record as this one site.")] = None,
     site_field: Annotated[Optional[str], typer.Option(
         "--site-field", help="JSONL/Parquet field naming the record's site (a host, URL or name).")] = None,
@@ -42,6 +43,12 @@ def learn(
     workers: _OPT["workers"] = _DEF["workers"],
     progress: _OPT["progress"] = _DEF["progress"],
     quiet: _OPT["quiet"] = _DEF["quiet"],
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Per site also its confidence, and each rule left out: why, its example, what "
+        "came out and what was expected.")] = False,
+    explain: Annotated[Optional[str], typer.Option(
+        "--explain", metavar="SITE", help="Write nothing: show, for a few sampled pages of SITE, each line as "
+        "article / chrome / uncertain, and why.")] = None,
 ) -> None:
     """Learn each site's chrome from a dump: one rule file per site, for a person to review.
 
@@ -52,6 +59,11 @@ def learn(
     from cleaner.learn.driver import LearnOptions, build_profiles, hand_sites, learn_to_dir
 
     check_input_format(input_format)
+    if explain is not None:
+        return _explain(paths, explain, site, site_field, min_pages, input_format,
+                        (text_field, html_field, url_field, id_field), workers)
+    if output is None:
+        raise fail("missing option --output / -o: the directory to write <site>.yaml files into")
     check_output(output, paths, directory=True)
     check_dump_fields(paths, Fields(text_field, html_field), input_format)
     hand = load_cleaner(rules)
@@ -66,19 +78,40 @@ def learn(
         if bar:
             bar.stop()
         t0 = time.monotonic()
-        outcomes = learn_to_dir(run, output, min_pages=min_pages, hand=hand)
+        outcomes = learn_to_dir(run, output, min_pages=min_pages, hand=hand, params=opts.params)
         induced = time.monotonic() - t0
     if not quiet:
-        print_outcomes(outcomes)
+        print_outcomes(outcomes, verbose)
         print_summary(run, outcomes, output, induced)
 
 
-def print_outcomes(outcomes) -> None:
-    """One line per site on stdout (plain text: site names and lines are printed literally)."""
+def _explain(paths, name: str, site, site_field, min_pages: int, input_format, fields, workers) -> None:
+    """`learn --explain SITE`: each line of a few sampled pages of SITE as article / chrome / uncertain."""
+    from cleaner.io import Fields
+    from cleaner.learn.driver import LearnOptions, build_profiles, site_name
+    from cleaner.learn.explain import explain_site
+
+    opts = LearnOptions(fields=Fields(*fields), input_format=input_format, site=site, site_field=site_field,
+                        min_pages=min_pages)
+    with _learning_errors("interrupted", None):
+        run = build_profiles(paths, opts, workers=workers)
+    profile = run.profiles.get(site_name(name)) or run.profiles.get(name)
+    if profile is None:
+        known = ", ".join(sorted(run.profiles)[:10]) or "none"
+        raise fail(f"no pages of site {name!r} in the input (its sites: {known})")
+    for line in explain_site(profile, min_pages=min_pages):
+        out.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def print_outcomes(outcomes, verbose: bool = False) -> None:
+    """One line per site on stdout (plain text: site names and lines are printed literally); with
+    `verbose`, its confidence and each rule left out, with its failing example."""
     for o in outcomes:
         s = o.learned
         where = f" -> {o.file}" if o.file else ""
         out.print(printable(f"{s.site}: {s.reason}{where}"), markup=False, highlight=False, soft_wrap=True)
+        if verbose:
+            _print_confidence(s.confidence)
         for c in o.conflicts:
             if c.get("error"):
                 out.print(f"  conflict check failed: {c['error']}", markup=False, soft_wrap=True)
@@ -88,14 +121,41 @@ def print_outcomes(outcomes) -> None:
                       f"keep, on {c['pages']} sample page(s), e.g. {eg}", markup=False, soft_wrap=True)
 
 
+def _print_confidence(c: dict) -> None:
+    if c.get("kept_share"):
+        k = c["kept_share"]
+        out.print(f"  confidence: {c['sampled']} of {c['pages']} pages sampled, {c['verified']} cleaned with the "
+                  f"learned file: it keeps {k['min']:.0%} to {k['max']:.0%} of a page (median {k['median']:.0%}) "
+                  f"and removes {c['article_words_lost']} of {c['article_words']} article words "
+                  f"({c['loss_share']:.1%}); articles found on {c['articles_found']} pages",
+                  markup=False, highlight=False, soft_wrap=True)
+    for w in c.get("weak", []):
+        out.print(f"  weak: {w}", markup=False, highlight=False, soft_wrap=True)
+    for x in c.get("left_out", []):
+        out.print(f"  left out: {x['rule']}: {x['why']}", markup=False, highlight=False, soft_wrap=True)
+        for key in ("example", "expected", "got"):
+            if key in x:
+                out.print(f"    {key}: {x[key]!r}", markup=False, highlight=False, soft_wrap=True)
+
+
+def weak_sites(outcomes) -> list[str]:
+    """One line per site whose learning failed or is weak."""
+    return [f"{o.learned.site}: {'learned nothing' if o.file is None else 'weak'}: {'; '.join(o.weak)}"
+            for o in outcomes if o.weak]
+
+
 def print_summary(run, outcomes, output: Path, induced: float | None = None) -> None:
     learned = sum(1 for o in outcomes if o.file)
     conflicts = sum(1 for o in outcomes if o.conflicts)
+    failed = sum(1 for o in outcomes if o.file is None)
+    weak = sum(1 for o in outcomes if o.file and o.weak)
     mb = run.bytes / 1e6
     rate = f", {mb / run.elapsed:.1f} MB/s" if run.elapsed > 0 else ""
     sites = f", {len(outcomes)} sites learned and checked in {induced:.1f}s" if induced is not None else ""
     err.print(f"learned rules for {learned} of {len(outcomes)} sites from {run.docs:,} documents into {output} "
               f"({mb:.1f} MB read in {run.elapsed:.1f}s{rate}, {run.workers or 1} worker(s){sites})"
+              + (f"; {failed} site(s) learned nothing" if failed else "")
+              + (f"; {weak} site(s) learned weakly" if weak else "")
               + (f"; {conflicts} site(s) with conflicts" if conflicts else ""), markup=False, soft_wrap=True)
     if run.rejected:
         eg = run.rejects[0]
@@ -172,7 +232,9 @@ def learn_pass(paths: list[str], output: Optional[Path], rules: Optional[list[Pa
             err.print(f"reusing the learned rules in {directory} (--restart learns again)", markup=False,
                       soft_wrap=True)
         else:
-            for o in outcomes:  # conflicts matter here: the learned rules run on this dump right away
+            for line in weak_sites(outcomes):  # the learned rules run on this dump right away
+                err.print(line, markup=False, highlight=False, soft_wrap=True)
+            for o in outcomes:  # conflicts matter here too
                 for c in o.conflicts:
                     err.print(f"conflict: {o.learned.site}: learned rule {c.get('rule')} removes {c.get('lines', 0)} "
                               f"line(s) the hand-written rules keep; see {directory / 'learned.json'}",

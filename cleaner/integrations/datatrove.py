@@ -228,12 +228,12 @@ class LearnMerge(PipelineStep):
     name = "🧠 learn: merge and induce"
     type = "🧹 - LEARN"
 
-    def __init__(self, data_folder, output_folder, *, min_pages: int = 3, rules=None):
+    def __init__(self, data_folder, output_folder, *, min_pages: int = 3, rules=None, params=None):
         from datatrove.io import get_datafolder
 
         super().__init__()
         self.data_folder, self.output_folder = get_datafolder(data_folder), get_datafolder(output_folder)
-        self.min_pages, self.rules = min_pages, rules
+        self.min_pages, self.rules, self.params = min_pages, rules, params  # params: a LearnParams, or defaults
 
     def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         import pickle
@@ -252,7 +252,8 @@ class LearnMerge(PipelineStep):
                 with self.output_folder.open(name, "wb") as f:
                     f.write(data)
 
-            outcomes = learn_outcomes(run, write, min_pages=self.min_pages, hand=_load(self.rules))
+            extra = {"params": self.params} if self.params is not None else {}
+            outcomes = learn_outcomes(run, write, min_pages=self.min_pages, hand=_load(self.rules), **extra)
             write(f"learned-{rank:04d}.json", report_bytes(outcomes, run))
             local = _local_path(self.output_folder)
             if local is not None:  # the index CleanerStep loads sites on demand by (elsewhere: read from the files)

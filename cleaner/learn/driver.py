@@ -21,9 +21,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
+from cleaner.core.cleaner import replace_surrogates
 from cleaner.core.sites import site_name, url_host  # noqa: F401  (site_name: re-exported)
 from cleaner.io.records import Fields, Record, Reject, directory_site  # noqa: F401
-from cleaner.learn.induce import MIN_PAGES, LearnedSite, learn_site
+from cleaner.learn.induce import LearnedSite, learn_site
+from cleaner.learn.params import DEFAULT_PARAMS, MIN_PAGES, LearnParams
 from cleaner.learn.profile import SiteProfile, page_lines
 from cleaner.ruleset.catalog import write_index
 
@@ -44,6 +46,7 @@ class LearnOptions:
     site_field: str | None = None  # a record field naming the site
     default_site: str | None = None  # the site of records without URL (instead of their directory)
     min_pages: int = MIN_PAGES
+    params: LearnParams = DEFAULT_PARAMS  # the learner's tunables
     max_doc_bytes: int = 64 << 20
     sample_sites: frozenset[str] = frozenset()  # sites whose first pages are kept (hand-written files)
     chunk_docs: int = CHUNK_DOCS
@@ -331,11 +334,18 @@ class SiteOutcome:
     def to_dict(self) -> dict:
         s = self.learned
         return {"site": s.site, "pages": s.pages, "rules": s.rules, "file": self.file, "reason": s.reason,
-                "conflicts": self.conflicts}
+                "conflicts": self.conflicts, "confidence": s.confidence}
+
+    @property
+    def weak(self) -> list[str]:
+        """Why this site's learning failed or is weak (empty: neither)."""
+        if self.file is None:
+            return [self.learned.reason]
+        return list(self.learned.confidence.get("weak", []))
 
 
-def learn_all(profiles: dict[str, SiteProfile], *, min_pages: int = MIN_PAGES,
-              workers: int = 1) -> list[tuple[LearnedSite, str | None]]:
+def learn_all(profiles: dict[str, SiteProfile], *, min_pages: int = MIN_PAGES, workers: int = 1,
+              params: LearnParams = DEFAULT_PARAMS) -> list[tuple[LearnedSite, str | None]]:
     """(`learn_site`, `check_learned`) for every site, in sorted order; sites in parallel with `workers`
     (compiling and checking a learned file costs more than learning it)."""
     from cleaner.batch.feed import Task
@@ -344,19 +354,25 @@ def learn_all(profiles: dict[str, SiteProfile], *, min_pages: int = MIN_PAGES,
     # a site below the page minimum is told so at once, here: it is never sent to a worker
     big = [s for s in sites if profiles[s].pages >= min_pages and len(profiles[s].sample) >= min_pages]
     if workers <= 1 or len(big) < 2:
-        return [_induce(profiles[s], min_pages) for s in sites]
+        return [_induce(profiles[s], min_pages, params) for s in sites]
     tasks = (Task(i, 0, [profiles[s]], 0, 0) for i, s in enumerate(big))
     learned = {}
-    for seq, induced in _ordered(_induce_in_worker, tasks, min_pages, min(workers, len(big))):
+    for seq, induced in _ordered(_induce_in_worker, tasks, (min_pages, params), min(workers, len(big))):
         if induced is None:
             raise RuntimeError(f"a learning worker died on site {big[seq]}")
         learned[big[seq]] = induced
-    return [learned[s] if s in learned else _induce(profiles[s], min_pages) for s in sites]
+    return [learned[s] if s in learned else _induce(profiles[s], min_pages, params) for s in sites]
 
 
-def _induce(profile: SiteProfile, min_pages: int) -> tuple[LearnedSite, str | None]:
-    learned = learn_site(profile, min_pages=min_pages)
-    return learned, check_learned(learned)
+def _induce(profile: SiteProfile, min_pages: int,
+            params: LearnParams = DEFAULT_PARAMS) -> tuple[LearnedSite, str | None]:
+    """One site's learning; a failure is that site's outcome (one line), never every site's."""
+    try:
+        learned = learn_site(profile, min_pages=min_pages, params=params)
+        return learned, check_learned(learned)
+    except Exception as exc:  # noqa: BLE001  (a bug or a line nothing can hold: this site learns nothing)
+        why = f"learning failed: {type(exc).__name__}: {exc}".splitlines()[0]
+        return LearnedSite(profile.site, profile.pages, 0, None, why, {"weak": [why]}), None
 
 
 class _Induced(tuple):
@@ -367,9 +383,9 @@ class _Induced(tuple):
         return self[0]
 
 
-def _induce_in_worker(_cleaner, task, min_pages: int, state, _schema) -> _Induced:
+def _induce_in_worker(_cleaner, task, how: tuple[int, LearnParams], state, _schema) -> _Induced:
     state[0], state[1], state[2] = task.seq, 0, time.monotonic()
-    return _Induced((task.seq, None if task.skip else _induce(task.items[0], min_pages)))
+    return _Induced((task.seq, None if task.skip else _induce(task.items[0], *how)))
 
 
 def check_learned(learned: LearnedSite) -> str | None:
@@ -456,11 +472,12 @@ def report_bytes(outcomes: list[SiteOutcome], run: LearnRun | None = None) -> by
     if run is not None:
         doc["documents"] = run.docs
         doc["rejected"] = run.rejected
-    return (json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+    text = json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    return replace_surrogates(text)[0].encode("utf-8")  # (a reason may quote a page's broken text)
 
 
 def learn_outcomes(run: LearnRun, write: Callable[[str, bytes], str | None], *, min_pages: int = MIN_PAGES,
-                   hand=None, workers: int = 1) -> list[SiteOutcome]:
+                   hand=None, workers: int = 1, params: LearnParams = DEFAULT_PARAMS) -> list[SiteOutcome]:
     """Learn every site of `run` in sorted order and `write(name, data)` each `<site>.yaml` (it returns
     why it did not write the file, or None).
 
@@ -472,7 +489,7 @@ def learn_outcomes(run: LearnRun, write: Callable[[str, bytes], str | None], *, 
 
     outcomes = []
     kill_after = _fault("learn-write")
-    results = learn_all(run.profiles, min_pages=min_pages, workers=workers)
+    results = learn_all(run.profiles, min_pages=min_pages, workers=workers, params=params)
     shared = shared_signatures(run.profiles, [learned for learned, _ in results])
     for learned, problem in results:
         if learned.site in shared:
@@ -498,7 +515,7 @@ def learn_outcomes(run: LearnRun, write: Callable[[str, bytes], str | None], *, 
 
 
 def learn_to_dir(run: LearnRun, out_dir: Path, *, min_pages: int = MIN_PAGES, hand=None,
-                 workers: int | None = None) -> list[SiteOutcome]:
+                 workers: int | None = None, params: LearnParams = DEFAULT_PARAMS) -> list[SiteOutcome]:
     """Learn every site of `run` into `out_dir`: the rule files, then `learned.json` (see `learn_outcomes`).
 
     Each file is named in `JOURNAL` before it is written, so that the files of a pass killed midway are
@@ -522,7 +539,7 @@ def learn_to_dir(run: LearnRun, out_dir: Path, *, min_pages: int = MIN_PAGES, ha
             return None
 
         workers = run.workers if workers is None else workers  # a run too small for a pool learns inline too
-        outcomes = learn_outcomes(run, write, min_pages=min_pages, hand=hand, workers=workers)
+        outcomes = learn_outcomes(run, write, min_pages=min_pages, hand=hand, workers=workers, params=params)
         _write_atomic(out_dir / REPORT, report_bytes(outcomes, run))
     for name in earlier - {o.file for o in outcomes}:  # learned before, not now: remove (never other files)
         (out_dir / name).unlink(missing_ok=True)

@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from hashlib import blake2b
 
+from cleaner.core.cleaner import replace_surrogates
 from cleaner.core.normalize import prepare_lines
 from cleaner.core.repair import repair_document
 
@@ -69,8 +70,9 @@ def page_lines(text: str) -> list[str]:
 
 def rule_lines(lines: list[str]) -> list[str]:
     """`lines` (from `page_lines`) as the rules see them: repaired and prepared, one for one (a line
-    that repairs to nothing becomes "")."""
-    repaired, joined = repair_document("\n".join(lines), [])
+    that repairs to nothing becomes ""). Lone surrogates become U+FFFD, as the cleaner reads them (and as
+    a rule file can hold them: libyaml rejects them)."""
+    repaired, joined = repair_document(replace_surrogates("\n".join(lines))[0], [])
     out = [s.strip() for s in prepare_lines(repaired, [], joined)]
     return out if len(out) == len(lines) else [s.strip() for s in lines]  # never misalign
 

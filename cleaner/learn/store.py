@@ -39,7 +39,7 @@ def ensure_learned(paths: list[str], out: Path, opts: LearnOptions, *, workers: 
             shutil.rmtree(stale, ignore_errors=True)
         tmp = final.parent / f"{_TMP}{os.getpid()}"
         run = build_profiles(paths, opts, workers=workers, progress=progress)
-        outcomes = learn_to_dir(run, tmp, min_pages=opts.min_pages, hand=hand)  # learned.json last
+        outcomes = learn_to_dir(run, tmp, min_pages=opts.min_pages, hand=hand, params=opts.params)  # learned.json last
         if final.exists():
             shutil.rmtree(final)
         os.replace(tmp, final)

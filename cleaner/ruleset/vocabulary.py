@@ -119,23 +119,56 @@ def action(cls: type[Action]) -> type[Action]:
 
 @action
 class Drop(Action):
-    """What: removes each matching line.
+    """What: removes each matching line; with `side`, only where it lies before (`before-text`) or
+    after (`after-text`) the first article-sized line of the document (wider than 80 characters).
 
-    Why: most chrome is one line: a site header, a "Source:" line, a photo credit.
+    Why: most chrome is one line: a site header, a "Source:" line, a photo credit. A site's headline
+    repeated in a "recent posts" sidebar is chrome after the text, but the title of its own page
+    above it: `side: after-text` drops the one and keeps the other.
 
     Example:
-        id: advertisement-label
-        description: Drops the "Advertisement" label.
-        action: drop
-        match: {literal: [Advertisement]}
-        example: {input: "Text.\\nAdvertisement\\n", output: "Text.\\n"}
+        - id: advertisement-label
+          description: Drops the "Advertisement" label.
+          action: drop
+          match: {literal: [Advertisement]}
+          example: {input: "Text.\\nAdvertisement\\n", output: "Text.\\n"}
+        - id: recent-headlines
+          description: Drops the site's headlines listed after the text, never the title above it.
+          action: drop
+          match: {literal: [Storm closes the harbour]}
+          side: after-text
+          example: {input: "Storm closes the harbour\\nThe harbour closed on Monday as the storm reached the
+                    coast, and the ferries stayed in port.\\nStorm closes the harbour\\n",
+                    output: "Storm closes the harbour\\nThe harbour closed on Monday as the storm reached the
+                    coast, and the ferries stayed in port.\\n"}
     """
 
     name = "drop"
+    keys = (Key("side", {"enum": ["before-text", "after-text"]},
+                "only where the line lies before (`before-text`) or after (`after-text`) the first "
+                "article-sized line (wider than 80 characters, East Asian wide characters counted twice)"),)
     traces = removes = ("drop",)
 
+    def __init__(self, side: str | None = None):
+        self.side = side
+
+    @property
+    def positional(self) -> bool:
+        return self.side is not None
+
+    @classmethod
+    def build(cls, rule, match, fail, matcher):
+        return cls(rule.get("side"))
+
     def apply(self, rule, doc: Document, lines: Sequence[int]) -> None:
+        first = -1
+        if self.side is not None:
+            first = next((j for j in doc.live() if _width(doc.lines[j]) > ARTICLE_LINE), len(doc.lines))
         for i, _ in doc.matches(rule, lines):
+            if self.side is not None and (i < first) != (self.side == "before-text"):
+                continue  # on the other side of the text (the first article-sized line itself is neither)
+            if self.side == "after-text" and i == first:
+                continue
             doc.kill(i, rule.id, "drop")
             doc.fired.add(rule.id)
 

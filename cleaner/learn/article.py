@@ -1,0 +1,202 @@
+"""Learning, stage 1: find the article on each sampled page.
+
+A page's lines score for the article by their length (page-specific text) or against it (chrome,
+short lines); the runs of lines with a positive sum (each run's best stretch, as in body text
+extraction) are candidates, and the article is the first run that scores `first_run_share` of the best
+(comment threads and galleries below an article can outweigh it), continued across a short insert. A
+chrome line repeated on the page, or a short line whose ending repeats there with a number or
+separator in it ("Anna on 12/10/2012 at 9:59 am. Reply"), ends a run outright: it separates the items
+of a list.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+from cleaner.learn.params import LearnParams
+from cleaner.learn.profile import rule_lines, templates
+
+_URL = re.compile(r"https?://\S+")
+_LIST_SIGN = re.compile(r"[0-9#:|»]")
+WORD = re.compile(r"\w+")
+
+
+def weight(line: str) -> float:
+    """A line's size in words, language-neutral (CJK text has few spaces): max of words and chars / 6;
+    URLs left out."""
+    if "://" in line:
+        line = _URL.sub(" ", line)  # a URL is one word, however long
+    return max(len(WORD.findall(line)), len(line) / 6)
+
+
+class Page:
+    """A sampled page: lines, templates, weights; which lines are chrome and where its article lies."""
+
+    __slots__ = ("params", "lines", "tmpls", "weights", "chrome", "start", "end", "first", "outside", "inside")
+
+    def __init__(self, raw: tuple[str, ...], params: LearnParams):
+        self.params = params
+        # Templates of the lines as counted (`page_lines`), lines as the rules see them (`rule_lines`).
+        pairs = [(t, s) for t, s in zip(templates("\n".join(raw)), rule_lines(list(raw))) if s]
+        self.tmpls = [t for t, _ in pairs]
+        self.lines = [s for _, s in pairs]
+        self.weights = [weight(s) for s in self.lines]
+        self.chrome: list[bool] = []
+        self.start = self.end = -1  # the article: lines[start:end]; -1 when none was found
+        self.first: dict[str, int] = {}  # chrome template -> its first line
+        # prefix sums of page-specific words outside / inside the article: outside[i] = sum over lines[:i]
+        self.outside: list[float] = []
+        self.inside: list[float] = []
+
+    def mark(self, chrome: set[str]) -> None:
+        """Mark the chrome lines, find the article, and sum the words around it."""
+        P = self.params
+        self.chrome = [t in chrome for t in self.tmpls]
+        self.start, self.end = find_article(self)
+        self.first = {}
+        heading = self._heading()
+        out, ins = [0.0], [0.0]
+        for i, (t, w, c) in enumerate(zip(self.tmpls, self.weights, self.chrome)):
+            if c:
+                self.first.setdefault(t, i)
+                w = 0.0  # chrome is dropped anyway: cutting it gains nothing
+            # Just above the article, prose is a lead or standfirst: a cut-head must not take it either.
+            inside = (self.start <= i < self.end or i in heading
+                      or (self.start - P.lead_lines <= i < self.start and w >= P.prose_words))
+            out.append(out[-1] + (0.0 if inside else w))
+            ins.append(ins[-1] + (w if inside else 0.0))
+        self.outside, self.inside = out, ins
+
+    def _heading(self) -> set[int]:
+        """The article's heading, as far as a cut is concerned: the last `HEADING_LINES` short
+        page-specific lines before it, among chrome lines only (a title, a dateline, a byline)."""
+        P = self.params
+        found: set[int] = set()
+        i = self.start - 1
+        while i >= 0 and len(found) < P.heading_lines:
+            if not self.chrome[i]:
+                if self.weights[i] >= P.prose_words:
+                    break
+                found.add(i)
+            i -= 1
+        return found
+
+    def heading_top(self) -> int:
+        """The first line of the article's heading zone: `title_window` lines of headline size above the
+        article, the short lines between them (share bars, "Print") passed over."""
+        P, i, seen = self.params, self.start, 0
+        while i > 0 and seen < P.title_window:
+            i -= 1
+            seen += not self.chrome[i] or len(WORD.findall(self.lines[i])) >= P.headline_words
+        return i
+
+    def removed(self, i: int, head: bool) -> tuple[float, float]:
+        """(non-article, article) page-specific words that a cut at line i removes (head: lines[:i+1])."""
+        if head:
+            return self.outside[i + 1], self.inside[i + 1]
+        return self.outside[-1] - self.outside[i], self.inside[-1] - self.inside[i]
+
+    def cut_at(self, markers) -> int:
+        """The first line that is one of `markers`, or -1."""
+        return min((self.first[t] for t in markers if t in self.first), default=-1)
+
+
+def find_article(page: Page) -> tuple[int, int]:
+    """Stage 1, find the article: (start, end) on one page (see the module doc); (-1, -1) when no run
+    scores above zero."""
+    runs, breaks = _runs(page)
+    if not runs:
+        return -1, -1
+    top = max(r[0] for r in runs)
+    k = next(k for k, r in enumerate(runs) if r[0] >= page.params.first_run_share * top)
+    _, start, end = runs[k]
+    end = _before_list(page, start, end, breaks)
+    return start, _continued(page, runs, k, end, breaks, top)
+
+
+def _line_scores(page: Page):
+    """Each line's score for the article: its words less `short_line_cost`, chrome against it, and -inf
+    for a list separator (a chrome line repeated on the page, a list item's header)."""
+    P = page.params
+    repeats = Counter(t for t, c in zip(page.tmpls, page.chrome) if c)
+    ends = Counter(t[-P.list_shape_chars:] for t in page.tmpls if len(t) > P.list_shape_chars)
+    for w, chrome, t in zip(page.weights, page.chrome, page.tmpls):
+        if chrome:
+            yield -math.inf if repeats[t] >= P.list_shape_repeats else -max(P.chrome_line_cost, w)
+        elif (w < 2 * P.prose_words and len(t) > P.list_shape_chars
+              and ends[t[-P.list_shape_chars:]] >= P.list_shape_repeats
+              and _LIST_SIGN.search(t)):
+            yield -math.inf
+        else:
+            yield w - P.short_line_cost
+
+
+def _runs(page: Page) -> tuple[list[tuple[float, int, int]], list[int]]:
+    """The runs of lines with a positive sum, each as (its best stretch's score, start, end), and the
+    list separators (lines that end a run outright)."""
+    runs: list[tuple[float, int, int]] = []
+    breaks: list[int] = []
+    best, best_at, run, run_start = 0.0, (-1, -1), 0.0, 0
+    for i, score in enumerate(_line_scores(page)):
+        if score == -math.inf:
+            breaks.append(i)
+        if run <= 0:
+            if best > 0:
+                runs.append((best, *best_at))
+            best, run, run_start = 0.0, score, i
+        else:
+            run += score
+        if run > best:
+            best, best_at = run, (run_start, i + 1)
+    if best > 0:
+        runs.append((best, *best_at))
+    return runs, breaks
+
+
+def _before_list(page: Page, start: int, end: int, breaks: list[int]) -> int:
+    """A run that ends at a list separator may have taken the list's first item after a chrome line
+    ("19 comments", then the first comment): it ends at that chrome line, where less follows it."""
+    if any(end <= x < end + 3 for x in breaks):
+        last = next((i for i in range(end - 1, start, -1) if page.chrome[i]), None)
+        if last is not None and sum(page.weights[last:end]) < sum(page.weights[start:last]) / 2:
+            while last > start and page.chrome[last - 1]:
+                last -= 1
+            end = last
+    return end
+
+
+def _continued(page: Page, runs, k: int, end: int, breaks: list[int], top: float) -> int:
+    """An article interrupted by a short insert (a gallery, "you may also like") goes on after it. So
+    does one interrupted by a gallery (a numbered list), where what follows is as heavy as an article
+    part and no list item itself."""
+    P, anchor = page.params, runs[k][0]
+    for score, a, b in runs[k + 1:]:
+        listed = any(end <= x < a for x in breaks)
+        if a - end > (P.gallery_lines if listed else P.gap_lines):
+            break
+        if listed:
+            if score >= anchor / 2 and not any(b <= x < b + 3 for x in breaks):
+                end = b
+        elif score >= P.first_run_share * top:
+            end = b
+    return end
+
+
+def copies(pages: list[Page], P: LearnParams) -> list[int]:
+    """For each page, the first page it is a copy of (itself if none): pages whose page-specific prose
+    lines are mostly the same (Jaccard >= `copy_share`), whatever their chrome, counters and comments.
+
+    Prose on nearly every sampled page (`shared_prose_share`: sidebar headlines, blurbs) says nothing
+    about the article, and is left out, unless a page has no other prose (all copies of one page)."""
+    prose = [{t for t, w in zip(p.tmpls, p.weights) if w >= P.prose_words} for p in pages]
+    on = Counter(t for body in prose for t in body)
+    shared = {t for t, k in on.items() if k >= P.shared_prose_share * len(pages)}
+    bodies = [(body - shared) or body for body in prose]
+    out: list[int] = []
+    for i, body in enumerate(bodies):
+        out.append(next((out[j] for j in range(i) if body and bodies[j]
+                         and len(body & bodies[j]) >= P.copy_share * len(body | bodies[j])), i))
+    return out
+
+

@@ -1,0 +1,108 @@
+"""Learning, stage 2: mark chrome.
+
+Templates (`profile.template`: case, spaces and digit runs folded) on at least `min_pages` pages and
+`chrome_min_share` of them, and not only on copies of one page (`copies`). A prose line is chrome only
+if it does not lie inside the article next to page-specific text on most sampled pages it occurs on (a
+syndicated paragraph, a series intro stays); a list label of the articles ("Ingredients:") followed by
+page-specific lines is their structure; a headline-size line in an article or its heading on some page
+is bound to an article (`article_bound`): never a global drop, nor a marker.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+from cleaner.learn.article import WORD, Page, copies
+from cleaner.learn.params import LearnParams
+from cleaner.learn.profile import SiteProfile
+from cleaner.ruleset.model import SHORT_LINE
+
+# A list label: up to three words and a colon, or a step number (templates: digits are 0).
+_STRUCTURE = re.compile(r"^(?:[^\W\d_][\w'’-]*(?: [\w'’-]+){0,2} ?[:：]|step 0[.:]?)$")
+
+
+class Site:
+    """What learning knows about one site: sampled pages, counts, chrome, one example line per template."""
+
+    def __init__(self, profile: SiteProfile, min_pages: int, params: LearnParams):
+        P = self.params = params
+        self.name, self.n, self.min_pages = profile.site, profile.pages, min_pages
+        self.pages = [Page(lines, params) for lines in profile.sample_pages()]
+        self.support = max(min_pages, math.ceil(P.chrome_min_share * self.n))
+        self.count = {t: profile.count(t) for p in self.pages for t in p.tmpls}
+        self.example: str | None = None  # the article line of the examples (`_pick_example_line`)
+        self.checker = None  # a Cleaner with the first-guess file, which examples are chosen to hold with
+        self.notes: list[str] = []  # what was not learned and why (the reason, learned.json)
+        self.line: dict[str, str] = {}  # template -> its first line in the sample
+        for p in self.pages:
+            for s, t in zip(p.lines, p.tmpls):
+                self.line.setdefault(t, s)
+        seen_on = Counter(t for p in self.pages for t in set(p.tmpls))
+        chrome = self._repeated(seen_on)
+        self._mark(chrome)
+        article_prose = self._article_prose(chrome)
+        structure = self._structure(chrome)
+        if article_prose or structure:
+            chrome -= article_prose | structure
+            self._mark(chrome)
+        self.chrome = chrome
+        self.kept_prose = len(article_prose)
+        self.kept_labels = len(structure)
+        # Templates in an article or just above it (`title_window`: a title, a byline) on some sampled
+        # page: never a marker. Those of headline size (`headline_words`) are never a global drop either:
+        # a sidebar headline is the title of its own page, and a global drop would take it there.
+        near = Counter(t for p in self.pages if p.start >= 0
+                       for t in {p.tmpls[i] for i in range(p.heading_top(), p.end)})
+        self.near = set(near)
+        self.left_out = 0  # article-bound lines that no rule drops
+        self.article_bound = {t for t in chrome & self.near if len(WORD.findall(self.line[t])) >= P.headline_words
+                              and len(self.line[t]) <= SHORT_LINE  # (a flattened menu is no headline)
+                              and near[t] < P.own_page_share * seen_on[t]}
+
+    def _repeated(self, seen_on: Counter) -> set[str]:
+        """Stage 2, mark chrome: templates on `support` pages, with support across pages with different
+        bodies (the sampled pages a line occurs on must not all be copies of one page: the same article
+        under several URLs)."""
+        owners: dict[str, set[int]] = {}
+        for p, c in zip(self.pages, copies(self.pages, self.params)):
+            for t in set(p.tmpls):
+                owners.setdefault(t, set()).add(c)
+        return {t for t, k in self.count.items()
+                if k >= self.support and len(owners[t]) >= min(self.min_pages, seen_on[t])}
+
+    def _article_prose(self, chrome: set[str]) -> set[str]:
+        """Prose on several pages that stays: on most pages it occurs on, it lies inside the article next
+        to page-specific text (a paragraph among the article's own; not a run of repeated blurbs)."""
+        inside, seen = Counter(), Counter()
+        for p in self.pages:
+            last = len(p.tmpls) - 1
+            for i, (t, w) in enumerate(zip(p.tmpls, p.weights)):
+                if t in chrome and w >= self.params.prose_words:
+                    seen[t] += 1
+                    inside[t] += p.start <= i < p.end and (
+                        (i > 0 and not p.chrome[i - 1]) or (i < last and not p.chrome[i + 1]))
+        return {t for t in seen if inside[t] >= self.params.article_prose_share * seen[t]}
+
+    def _structure(self, chrome: set[str]) -> set[str]:
+        """Repeated list labels of the articles ("Ingredients:", "Directions:", "Step 1"): short chrome lines
+        that end in a colon or are a step number, which lie inside the article with a page-specific line
+        right after them on most of their occurrences. Repetition makes them look like chrome; what
+        follows them makes them the article's structure."""
+        inside, seen = Counter(), Counter()
+        for p in self.pages:
+            for i, t in enumerate(p.tmpls[:-1]):
+                if t in chrome and _STRUCTURE.match(t):
+                    seen[t] += 1
+                    inside[t] += p.start <= i < p.end - 1 and not p.chrome[i + 1]
+        return {t for t in seen if inside[t] >= self.params.structure_share * seen[t]}
+
+    def _mark(self, chrome: set[str]) -> None:
+        for p in self.pages:
+            p.mark(chrome)
+
+    @property
+    def evidence(self) -> str:
+        return f"{len(self.pages)} sampled pages of {self.n}"
+
+

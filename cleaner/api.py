@@ -30,9 +30,11 @@ class Cleaner(TextCleaner):
 
     @classmethod
     def from_rules(cls, path: str | Path | Sequence[str | Path] | None = None, *,
-                   regex_timeout: float | None = 2.0, accelerate: bool = True) -> Cleaner:
+                   regex_timeout: float | None = 2.0, accelerate: bool = True,
+                   find_article: bool = True) -> Cleaner:
         """Load a rules directory (default: the shipped rules), or several in order (the first to have a
-        site's file owns it; later ones add rules after its own). Raises RuleError with a one-line message."""
+        site's file owns it; later ones add rules after its own). `find_article=False`: no article finder
+        on texts of sites without rules. Raises RuleError with a one-line message."""
         from cleaner.ruleset.loader import load_dir
 
         if isinstance(path, (list, tuple)):
@@ -41,7 +43,7 @@ class Cleaner(TextCleaner):
             sites, generic = load_dirs(path)
         else:
             sites, generic = load_dir(path if path is not None else default_rules_dir())
-        return cls(sites, generic, regex_timeout=regex_timeout, accelerate=accelerate)
+        return cls(sites, generic, regex_timeout=regex_timeout, accelerate=accelerate, find_article=find_article)
 
     def clean(self, data: str | bytes, url: str | None = None, site: str | None = None,
               *, format: str = "auto", content_type: str | None = None, date: str | None = None,
@@ -50,8 +52,9 @@ class Cleaner(TextCleaner):
 
         Bad content never raises: an empty, binary, undecodable or all-chrome document gives an empty
         body and a warning. Site rules are chosen by the URL's host, else by content signatures, else by
-        `site`; with no match only the generic rules run. A site with layouts runs the layout named, else
-        the one valid on `date` (ISO; for HTML also the page's date), else the one whose rules fit. Bytes
+        `site`; with no match only the generic rules run, then (text only) the article finder. A site with
+        layouts runs the layout named, else the one valid on `date` (ISO; for HTML also the page's date),
+        else the one whose rules fit. Bytes
         are decoded by `cleaner.decode`: BOM, then the charset of `content_type` (the HTTP header) or an
         HTML page's meta charset, then UTF-8, then a detector. Lone surrogates in a str become U+FFFD,
         with a warning.
@@ -72,7 +75,8 @@ class Cleaner(TextCleaner):
         text = sanitize_text(text, printable, warnings)
         lines, page_meta, ruleset = self._extract_html(text, url, warnings)
         return self.clean_text(lines, url, site, ruleset=ruleset, page_meta=page_meta, warnings=warnings,
-                               printable=False, chars_in=len(text), date=date, layout=layout)
+                               printable=False, chars_in=len(text), date=date, layout=layout,
+                               article=False)  # the HTML extraction found the article already
 
     def extracted_text(self, data: str | bytes, url: str | None = None) -> tuple[str, str | None]:
         """(the text the HTML path takes from a page before any rule runs, the site whose selectors it

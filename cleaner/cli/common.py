@@ -29,6 +29,9 @@ TextFieldOpt = Annotated[str, typer.Option(help="JSONL/Parquet field with the te
 HtmlFieldOpt = Annotated[str, typer.Option(help="JSONL/Parquet field with HTML (used when present; '' for none).")]
 UrlFieldOpt = Annotated[str, typer.Option(help="JSONL/Parquet field with the URL.")]
 IdFieldOpt = Annotated[str, typer.Option(help="JSONL/Parquet field with the document id.")]
+ArticleFinderOpt = Annotated[bool, typer.Option(
+    "--article-finder/--no-article-finder",
+    help="On text of a site without rules, keep only the article the finder sees (after the generic rules).")]
 
 
 def check_input_format(value: str | None) -> None:
@@ -63,7 +66,7 @@ def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     return typer.Exit(code)
 
 
-def load_cleaner(rules: Path | list[Path] | None) -> Cleaner:
+def load_cleaner(rules: Path | list[Path] | None, *, find_article: bool = True) -> Cleaner:
     """Cleaner.from_rules with invalid rule files reported as one line and exit code 2. Several
     directories (`--rules A --rules B`) are layered in order (see cleaner.ruleset.layers)."""
     if isinstance(rules, list):
@@ -72,7 +75,7 @@ def load_cleaner(rules: Path | list[Path] | None) -> Cleaner:
         rules = rules_dirs(rules)  # learned directories alone go on the shipped rules
         rules = rules[0] if len(rules) == 1 else (rules or None)
     try:
-        return Cleaner.from_rules(rules)
+        return Cleaner.from_rules(rules, find_article=find_article)
     except RuleError as e:
         raise fail(str(e)) from None
 

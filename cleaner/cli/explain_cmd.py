@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 
-from cleaner.cli.common import err, fail, load_cleaner, out
+from cleaner.cli.common import ArticleFinderOpt, err, fail, load_cleaner, out
 from cleaner.io.formats import detect_format
 from cleaner.io.readers import read_file_record
 from cleaner.io.records import Reject
@@ -30,6 +30,7 @@ def explain(
     input_format: Annotated[str, typer.Option("--input-format", help="auto, text or html.")] = "auto",
     removed_only: Annotated[bool, typer.Option("--removed", help="Show only removed and changed lines.")] = False,
     width: Annotated[int, typer.Option(help="Characters of each line to show (0: all).")] = 120,
+    article_finder: ArticleFinderOpt = True,
 ) -> None:
     """Show which rule removed or changed which line of a document.
 
@@ -38,7 +39,7 @@ def explain(
     """
     if input_format not in ("auto", "text", "html"):
         raise fail(f"--input-format {input_format!r}; allowed: auto, text, html")
-    cleaner = load_cleaner(rules)
+    cleaner = load_cleaner(rules, find_article=article_finder)
     if str(file) == "-":
         fmt = input_format
         data = typer.get_binary_stream("stdin").read()

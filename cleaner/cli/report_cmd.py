@@ -9,7 +9,7 @@ import typer
 
 from cleaner.cli.common import (
     EXIT_RUN_FAILED, check_input_format, err, fail,
-    HtmlFieldOpt, IdFieldOpt, InputFormatOpt, TextFieldOpt, UrlFieldOpt,
+    ArticleFinderOpt, HtmlFieldOpt, IdFieldOpt, InputFormatOpt, TextFieldOpt, UrlFieldOpt,
 )
 
 _FORMATS = ("html", "text")
@@ -38,6 +38,7 @@ def report(
     url_field: UrlFieldOpt = "url",
     id_field: IdFieldOpt = "id",
     top: Annotated[int, typer.Option(help="text format: show only the N rules with most lines (0: all).", min=0)] = 0,
+    article_finder: ArticleFinderOpt = True,
 ) -> None:
     """Show what the rules do across a sample of a dump: per rule (lines, documents, examples, rules that
     never fired) and per document (every line kept, dropped, cut, changed or taken as metadata).
@@ -61,11 +62,11 @@ def report(
         if p != "-" and not Path(p).exists():
             raise fail(f"{p}: no such file or directory")
     try:
-        cleaner, sets, notes = load_rules(rules)
+        cleaner, sets, notes = load_rules(rules, find_article=article_finder)
         new = Rules(cleaner, sets, describe(rules))
         old = None
         if against is not None:
-            old_cleaner, old_sets, old_notes = load_rules(against)
+            old_cleaner, old_sets, old_notes = load_rules(against, find_article=article_finder)
             old = Rules(old_cleaner, old_sets, describe(against))
             notes += old_notes
     except RuleError as e:

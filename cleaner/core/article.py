@@ -37,19 +37,18 @@ class ArticleParams:
     """The finder's constants, each named for what it means (values chosen by cross-validation by site on
     sites-dev: `benchmarks/article.py`)."""
 
-    prose_words: int = 8  # a line of this many words that ends a sentence is prose
-    long_words: int = 25  # a line of this many words is prose whatever its end
+    prose_words: int = 6  # a line of this many words that ends a sentence is prose
+    long_words: int = 15  # a line of this many words is prose whatever its end
     near_words: int = 3  # a line of this many words that ends a sentence is near prose (neutral)
-    function_share: float = 0.15  # share of function words a prose line has, where the language is known
-    line_cost: float = 8.0  # what a line that is not prose costs its run, in words
+    function_share: float = 0.7  # function words of a prose line, as a share of the page's own (language known)
+    line_cost: float = 12.0  # what a line that is not prose costs its run, in words
     run_share: float = 0.3  # a run close to the article joins it when it scores this share of the best
     gap_lines: int = 6  # ... and at most this many lines lie between them
     heading_lines: int = 3  # short lines right above the article kept as its heading
-    tail_lines: int = 1  # lines right after the article kept (a closing line, a signature)
+    tail_lines: int = 0  # lines right after the article kept (a closing line, a signature)
     min_article_words: int = 50  # a page whose best run has fewer words is kept whole
-    bare_head_lines: int = 8  # an article with no more lines above it is a bare one: kept to its end
-    short_tail_lines: int = 3  # no more lines after the article are kept (a closing list, a signature)
-    comment_marks: int = 3  # comment-shaped lines within `comment_window` lines make a thread
+    bare_head_lines: int = 7  # an article with no more lines above it is a bare one: kept to its end
+    comment_marks: int = 2  # comment-shaped lines within `comment_window` lines make a thread
     comment_window: int = 12
     chars_per_word: float = 2.5  # characters of a script without spaces that count as one word
 
@@ -58,7 +57,8 @@ DEFAULT = ArticleParams()
 FUNCTION_SAMPLE = 200  # characters at the start of a line that tell its share of function words
 LANGUAGE_MIN_WORDS = 6  # distinct function words of a language that make it the page's
 LANGUAGE_LINES = 30  # lines from the middle of a page that tell its script and language
-LANGUAGE_CHARS = 3000  # ... at most this many characters of them  # characters from the middle of a page that tell its language
+LANGUAGE_CHARS = 3000  # ... at most this many characters of them
+HEADING_MIN_CHARS = 10  # a shorter heading line (a byline) is no menu entry only if the line above is longer
 COMMENT_WORDS = 20  # a comment's byline or button is at most this long (a longer line is the comment itself)
 
 # Scripts written without spaces between words: Han, kana, Thai, Lao, Khmer, Myanmar.
@@ -82,7 +82,7 @@ _TIME = re.compile(r":\d\d")
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _COMMENT_SHAPES = re.compile(
-    rf"^.{{1,60}}?\b(?:{'|'.join(_SAID)})\s*(?::|\.\.\.|…)"
+    rf"^.{{1,60}}?\b(?:{'|'.join(_SAID)})\s*(?::|\.\.\.|…)\s*$"
     r"|\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b"
     rf"|\b(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})"
     r"\s*(?:at|@|-|,|\|)?\s*\d{1,2}:\d{2}",
@@ -99,7 +99,7 @@ class Page:
     each ends a sentence, the page's language; function-word shares and comment shapes on demand (they
     cost most, and only some lines need them)."""
 
-    __slots__ = ("lines", "words", "ends", "language", "_function", "_comment", "_comment_from")
+    __slots__ = ("lines", "words", "ends", "language", "reference", "_function", "_comment", "_comment_from")
 
     def __init__(self, lines: list[str], params: ArticleParams = DEFAULT):
         self.lines = lines
@@ -114,16 +114,21 @@ class Page:
             self.words = [line.count(" ") + 1 for line in lines]  # lines come with single spaces
         self.ends = [line.rstrip(_CLOSERS)[-1:] in _ENDS for line in lines]
         self.language = page_language(sample, unspaced)
+        sample = sample[:LANGUAGE_CHARS]
+        # the share of function words in the middle of the page: what this language and page call prose
+        self.reference = _function_share(sample, len(sample) / params.chars_per_word if unspaced
+                                         else sample.count(" ") + 1, self.language, len(sample))
         self._function: dict[int, float] = {}
         self._comment: list[int] = []
         self._comment_from = len(lines)
 
     def function(self, i: int) -> float:
-        """The share of line i's words that are function words of the page's language (1.0 when the
-        language is unknown: the test does not apply)."""
+        """The share of line i's words that are function words of the page's language, relative to the
+        middle of the page's (1.0 when the language is unknown: the test does not apply)."""
         share = self._function.get(i)
         if share is None:
-            share = self._function[i] = _function_share(self.lines[i], self.words[i], self.language)
+            share = _function_share(self.lines[i], self.words[i], self.language)
+            share = self._function[i] = share / self.reference if self.reference else 1.0
         return share
 
     def comments(self, first: int) -> list[int]:
@@ -153,9 +158,10 @@ class Page:
         return sorted(found)
 
 
-def _function_share(line: str, words: float, language: str | None) -> float:
-    """The share of function words of `language` among the first words of `line`."""
-    line = line[:FUNCTION_SAMPLE]
+def _function_share(line: str, words: float, language: str | None, sample: int = FUNCTION_SAMPLE) -> float:
+    """The share of function words of `language` among the first words of `line` (its first `sample`
+    characters)."""
+    line = line[:sample]
     if language in SPACED:
         tokens = line.lower().split()
         return sum(map(SPACED[language].__contains__, tokens)) / len(tokens) if tokens else 0.0
@@ -255,7 +261,7 @@ def decide(page: Page, params: ArticleParams = DEFAULT) -> list[str | None]:
     if start <= params.bare_head_lines:  # no page header above it: a bare article, whatever its end
         return [None] * stop + [COMMENTS] * (n - stop)
     start = _heading(page, start, set(marks), params)
-    end = stop if stop - end <= params.short_tail_lines else min(stop, end + params.tail_lines)
+    end = min(stop, end + params.tail_lines)
     return [OUTSIDE] * start + [None] * (end - start) + [OUTSIDE] * (stop - end) + [COMMENTS] * (n - stop)
 
 
@@ -277,11 +283,13 @@ def _extend(runs: list[tuple[float, int, int]], top: int, params: ArticleParams)
 
 
 def _heading(page: Page, start: int, marks: set[int], params: ArticleParams) -> int:
-    """The article's first line with its heading: up to `heading_lines` short lines right above it that
-    are no list item."""
+    """The article's first line with its heading: up to `heading_lines` lines right above it, up to a
+    list item, a comment's line or the last of a block of short lines (a menu, a section label)."""
+    lines = page.lines
     for _ in range(params.heading_lines):
         i = start - 1
-        if i < 0 or _LIST_MARK.match(page.lines[i]) or i in marks:
+        if i < 0 or _LIST_MARK.match(lines[i]) or i in marks or \
+                (len(lines[i]) < HEADING_MIN_CHARS and (i == 0 or len(lines[i - 1]) < HEADING_MIN_CHARS)):
             break
         start = i
     return start

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from cleaner.api import Cleaner
+from cleaner.core.cleaner import ARTICLE_FINDER
 from cleaner.io import Fields, Record, Reject, discover, read_records
 from cleaner.report.explain import LineRow, explain_document, line_rows
 from cleaner.report.rulesets import RuleSetInfo
@@ -20,7 +21,9 @@ from cleaner.report.rulesets import RuleSetInfo
 #: one-letter codes of line statuses in the embedded data
 CODES = {"kept": "k", "changed": "c", "drop": "d", "cut": "x", "extract": "m", "extract-kept": "M"}
 GENERIC = "generic"
-STEP = "step"  # built-in steps (repair, line preparation, finishing) that trace changes
+STEP = "step"
+_FINDER = ("The article finder (cleaner/core/article.py): on text of a site without rules, the lines outside "
+           "the page's article, or in a comment thread after it.")  # built-in steps (repair, line preparation, finishing) that trace changes
 EXAMPLES = 3  # example lines kept per rule
 EXAMPLE_CHARS = 300
 TOP, TOP_CHARS = 5, 120  # the lines a rule takes most often, as many characters of each
@@ -138,8 +141,9 @@ class _Catalogue:
             return f"{GENERIC}/{rule_id}"
         key = f"{STEP}/{rule_id}"
         if key not in self.rules:
-            self.rules[key] = {"id": rule_id, "site": STEP, "action": "change",
-                               "description": "Built-in step (repair, line preparation or finishing).",
+            finder = rule_id.startswith(ARTICLE_FINDER)
+            self.rules[key] = {"id": rule_id, "site": STEP, "action": "drop" if finder else "change",
+                               "description": _FINDER if finder else "Built-in step (repair, line preparation or finishing).",
                                "source": "cleaner", "in": [], "hits": {}, "docs": {}, "examples": []}
             self.pos[key] = len(self.order)
             self.order.append(key)

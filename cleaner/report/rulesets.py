@@ -23,8 +23,9 @@ class RuleSetInfo:
     rules: int
 
 
-def load_rules(specs: list[str] | None) -> tuple[Cleaner, list[RuleSetInfo], list[str]]:
-    """A Cleaner from rule directories given in order (None or []: the shipped rules).
+def load_rules(specs: list[str] | None, *, find_article: bool = True) -> tuple[Cleaner, list[RuleSetInfo], list[str]]:
+    """A Cleaner from rule directories given in order (None or []: the shipped rules; `find_article`: the
+    article finder on text of sites without rules).
 
     `shipped` names the shipped rules and `none` no rules at all. A site defined in two directories
     takes the later one's file; the generic set too. Returns (cleaner, its rule sets, notes about
@@ -50,7 +51,7 @@ def load_rules(specs: list[str] | None) -> tuple[Cleaner, list[RuleSetInfo], lis
             if generic is not None:
                 notes.append(f"generic: {dir_generic.source} replaces {generic.source}")
             generic = dir_generic
-    cleaner = Cleaner(list(sites.values()), generic)
+    cleaner = Cleaner(list(sites.values()), generic, find_article=find_article)
     sets = [*sites.values(), *([generic] if generic is not None else [])]
     return cleaner, [_info(rs) for rs in sets], notes
 

@@ -9,7 +9,7 @@ over pages):
   constants);
 - cross-validation by site: the sites split in `--folds` groups; for each, the constants are chosen on
   the other groups' pages (coordinate search from the shipped values, objective F1 with recall kept
-  >= 0.955) and measured on the group's pages: "choose" (the training figure) and "held out" per fold,
+  >= 0.96) and measured on the group's pages: "choose" (the training figure) and "held out" per fold,
   and the held-out pages pooled; the shipped value of each constant is the median of the folds' choices;
 - CPU time of `clean` on the set's text dumps with and without the finder (best of `--repeat`).
 
@@ -17,7 +17,7 @@ One constant is not tuned here, since sites-dev holds whole pages only: `bare_he
 bare article (no page header above it) pass whole; it is the smallest value with which the no-loss suite
 holds (html-dev's article bodies cleaned as text keep >= 99.8 % of their words).
 
-    python benchmarks/article.py [--folds 5] [--repeat 3] [--no-cv]
+    python benchmarks/article.py [--folds 5] [--repeat 3] [--no-cv] [--no-speed]
 """
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ sitesdev = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(sitesdev)
 
 _TOKEN = re.compile(r"\w+")
-MIN_RECALL = 0.955  # the search keeps recall above the target (0.95) with a margin
+MIN_RECALL = 0.96  # the search keeps recall above the target (0.95) with a margin (held-out recall is lower)
 # The values tried for each constant (coordinate search: one constant at a time, twice over).
 GRID = {
     "line_cost": (3.0, 5.0, 8.0, 12.0, 16.0, 24.0),
@@ -147,6 +147,7 @@ def main() -> None:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-cv", action="store_true", help="skip the cross-validation (slow: a few minutes)")
+    ap.add_argument("--no-speed", action="store_true", help="skip the timing")
     args = ap.parse_args()
     pages = sitesdev.load_pages()
     plain, finder = Cleaner.from_rules(find_article=False), Cleaner.from_rules()
@@ -164,7 +165,8 @@ def main() -> None:
     print(f"  pages whose output changes when cleaned again: {again}")
     if not args.no_cv:
         cross_validate([Scored(p, b) for p, b in zip(pages, bodies)], args.folds)
-    timing(pages, args.repeat)
+    if not args.no_speed:
+        timing(pages, args.repeat)
 
 
 if __name__ == "__main__":

@@ -22,9 +22,10 @@ clean article, whose lines are all inside or right next to its run. Pure: lines 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import accumulate, compress
+from itertools import accumulate, compress, repeat
+from operator import le
 
 from cleaner.core.function_words import SPACED, UNSPACED
 
@@ -37,13 +38,13 @@ class ArticleParams:
     """The finder's constants, each named for what it means (values chosen by cross-validation by site on
     sites-dev: `benchmarks/article.py`)."""
 
-    prose_words: int = 6  # a line of this many words that ends a sentence is prose
+    prose_words: int = 8  # a line of this many words that ends a sentence is prose
     long_words: int = 15  # a line of this many words is prose whatever its end
     near_words: int = 3  # a line of this many words that ends a sentence is near prose (neutral)
     function_share: float = 0.7  # function words of a prose line, as a share of the page's own (language known)
     line_cost: float = 12.0  # what a line that is not prose costs its run, in words
-    run_share: float = 0.3  # a run close to the article joins it when it scores this share of the best
-    gap_lines: int = 6  # ... and at most this many lines lie between them
+    run_share: float = 0.2  # a run close to the article joins it when it scores this share of the best
+    gap_lines: int = 10  # ... and at most this many lines lie between them
     heading_lines: int = 3  # short lines right above the article kept as its heading
     tail_lines: int = 0  # lines right after the article kept (a closing line, a signature)
     min_article_words: int = 50  # a page whose best run has fewer words is kept whole
@@ -57,7 +58,7 @@ DEFAULT = ArticleParams()
 FUNCTION_SAMPLE = 200  # characters at the start of a line that tell its share of function words
 LANGUAGE_MIN_WORDS = 6  # distinct function words of a language that make it the page's
 LANGUAGE_LINES = 30  # lines from the middle of a page that tell its script and language
-LANGUAGE_CHARS = 3000  # ... at most this many characters of them
+LANGUAGE_CHARS = 2000  # ... at most this many characters of them
 HEADING_MIN_CHARS = 10  # a shorter heading line (a byline) is no menu entry only if the line above is longer
 COMMENT_WORDS = 20  # a comment's byline or button is at most this long (a longer line is the comment itself)
 
@@ -71,7 +72,7 @@ _SCRIPTS = (("th", re.compile("[\u0e00-\u0e7f]")), ("lo", re.compile("[\u0e80-\u
             ("km", re.compile("[\u1780-\u17ff]")))
 
 # Comment shapes: "Name says:", "Name said...", a reply or report button, a timestamp, "3 hours ago".
-# Only lines that hold one of _SAID, " ago" or a time (":dd") are tested (a whole-page regex is too slow).
+# Only lines that end like a byline, or hold " ago" or a time (":dd"), are tested (a whole-page regex is too slow).
 _SAID = ("says", "said", "wrote", "writes", "dice", "dit", "schreibt", "sagt", "pisze", "napsal", "viết")
 _BUTTONS = frozenset(form for word in (
     "reply", "reply ↓", "respond", "report", "report abuse", "report comment", "flag", "permalink", "quote",
@@ -81,10 +82,11 @@ _BUTTONS = frozenset(form for word in (
 _TIME = re.compile(r":\d\d")
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-_COMMENT_SHAPES = re.compile(
-    rf"^.{{1,60}}?\b(?:{'|'.join(_SAID)})\s*(?::|\.\.\.|…)\s*$"
-    r"|\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b"
-    rf"|\b(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})"
+_BYLINE = re.compile(rf"\b(?:{'|'.join(_SAID)})\s*(?::|\.\.\.|…)\s*$", re.IGNORECASE)  # "Bob says:"
+_AGO = re.compile(r"\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b",
+                  re.IGNORECASE)
+_TIMESTAMP = re.compile(  # a date, then a time: "March 3, 2012 at 10:15 pm", "3 Mar 2012 - 10:15", "3/3/12 10:15"
+    rf"\b(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})"
     r"\s*(?:at|@|-|,|\|)?\s*\d{1,2}:\d{2}",
     re.IGNORECASE)
 
@@ -113,11 +115,14 @@ class Page:
         else:
             self.words = [line.count(" ") + 1 for line in lines]  # lines come with single spaces
         self.ends = [line.rstrip(_CLOSERS)[-1:] in _ENDS for line in lines]
-        self.language = page_language(sample, unspaced)
         sample = sample[:LANGUAGE_CHARS]
+        tokens = sample.lower().split()
+        self.language = page_language(sample, tokens, unspaced)
         # the share of function words in the middle of the page: what this language and page call prose
-        self.reference = _function_share(sample, len(sample) / params.chars_per_word if unspaced
-                                         else sample.count(" ") + 1, self.language, len(sample))
+        if self.language in SPACED:
+            self.reference = sum(map(SPACED[self.language].__contains__, tokens)) / len(tokens)
+        else:
+            self.reference = _function_share(sample, len(sample) / params.chars_per_word, self.language, len(sample))
         self._function: dict[int, float] = {}
         self._comment: list[int] = []
         self._comment_from = len(lines)
@@ -139,23 +144,27 @@ class Page:
         return self._comment[bisect_left(self._comment, first):]
 
     def _find_comments(self, first: int, stop: int) -> list[int]:
-        lines, words = self.lines, self.words
-        short = [i for i in range(first, stop) if words[i] <= COMMENT_WORDS]
-        text = "\n".join([lines[i] for i in short])
-        lower = text.lower()
-        hits = [m.start() for m in _TIME.finditer(text)]
-        for key in (*_SAID, " ago"):
-            at = lower.find(key)
-            while at >= 0:
-                hits.append(at)
-                at = lower.find(key, at + 1)
-        found = set(compress(short, map(_BUTTONS.__contains__, [lines[i] for i in short])))
-        if hits:
-            starts = list(accumulate((len(lines[i]) + 1 for i in short), initial=0))
-            for k in {bisect_right(starts, at) - 1 for at in hits}:
-                if _COMMENT_SHAPES.search(lines[short[k]]):
-                    found.add(short[k])
+        index = list(compress(range(first, stop), map(le, self.words[first:stop], repeat(COMMENT_WORDS))))
+        short = [self.lines[i] for i in index]
+        text = "\n".join(short) + "\n"
+        found = set(compress(index, map(_BUTTONS.__contains__, short)))
+        # candidates: a byline's end ("says:", "said..."), a time (":dd"), "ago"; then the shape proper
+        for shape, hits in ((_BYLINE, [*_find_all(text, ":\n"), *_find_all(text, "…\n"), *_find_all(text, "...\n")]),
+                            (_TIMESTAMP, [m.start() for m in _TIME.finditer(text)]), (_AGO, _find_all(text, " ago"))):
+            for k in {text.count("\n", 0, at) for at in hits}:
+                if shape.search(short[k]):
+                    found.add(index[k])
         return sorted(found)
+
+
+def _find_all(text: str, needle: str) -> list[int]:
+    """Where `needle` occurs in `text`."""
+    found = []
+    at = text.find(needle)
+    while at >= 0:
+        found.append(at)
+        at = text.find(needle, at + 1)
+    return found
 
 
 def _function_share(line: str, words: float, language: str | None, sample: int = FUNCTION_SAMPLE) -> float:
@@ -170,33 +179,31 @@ def _function_share(line: str, words: float, language: str | None, sample: int =
     return 1.0
 
 
-def page_language(sample: str, unspaced: bool = True) -> str | None:
-    """The language whose function words `sample` uses most (by script for ja zh th lo km); None when it
-    uses fewer than `LANGUAGE_MIN_WORDS` of any language's."""
-    sample = sample[:LANGUAGE_CHARS]
+def page_language(sample: str, tokens: list[str], unspaced: bool = True) -> str | None:
+    """The language whose function words `sample` (its `tokens`: lowercase, split at spaces) uses most (by
+    script for ja zh th lo km); None when it uses fewer than `LANGUAGE_MIN_WORDS` of any language's."""
     if unspaced:
         for lang, script in _SCRIPTS:
             if len(script.findall(sample)) > len(sample) / 4:
                 return lang
         if len(_UNSPACED_CHAR.findall(sample)) > len(sample) / 4:
             return "ja" if _KANA.search(sample) else "zh"
-    tokens = _ANY_FUNCTION_WORD.intersection(sample.lower().split())
-    best, lang = max((len(words & tokens), lang) for lang, words in SPACED.items())
+    found = _ANY_FUNCTION_WORD.intersection(tokens)
+    if len(found) < LANGUAGE_MIN_WORDS:
+        return None
+    best, lang = max((len(words & found), lang) for lang, words in SPACED.items())
     return lang if best >= LANGUAGE_MIN_WORDS else None
 
 
 def line_scores(page: Page, params: ArticleParams = DEFAULT) -> list[float]:
     """Each line's score: its words if prose, 0 if near prose, else minus `line_cost` (comments aside)."""
-    scores = []
     cost = -params.line_cost
-    for i, (words, ends) in enumerate(zip(page.words, page.ends)):
-        if words < params.near_words or not (ends or words >= params.long_words):
-            scores.append(cost)
-        elif words >= params.prose_words and page.function(i) >= params.function_share:
-            scores.append(float(words))
-        else:
-            scores.append(0.0 if ends else cost)
-    return scores
+    near, long, prose, share = params.near_words, params.long_words, params.prose_words, params.function_share
+    function = page.function
+    return [cost if words < near or not (ends or words >= long) else
+            float(words) if words >= prose and function(i) >= share else
+            0.0 if ends else cost
+            for i, (words, ends) in enumerate(zip(page.words, page.ends))]
 
 
 def runs_of(scores: list[float], stop: int) -> list[tuple[float, int, int]]:

@@ -193,13 +193,35 @@ class TextCleaner:
             chosen = pick_layout(ruleset, date or page_meta.get("date"), layout, warnings) or \
                 self.fit_layout(ruleset, lines)
         plan = self._plans[ruleset.name if ruleset is not None else None, chosen.name if chosen else None]
-        body, numbers, doc, fields = self.clean_lines(plan, lines, trace, warnings)
-        if ruleset is None and (self.find_article if article is None else article):
-            body, numbers = keep_article(body, numbers, trace)
+        finder = ruleset is None and (self.find_article if article is None else article)
+        proofs: list | None = [] if finder else None
+        body, numbers, doc, fields = self.clean_lines(plan, lines, trace, warnings, proofs)
+        if finder:
+            body, numbers = self.find_article_in(plan, body, numbers, trace, fields, warnings, proofs)
         result = make_result(body, numbers, doc, fields, ruleset, page_meta, trace, warnings, chars_in)
         result.layout = chosen.name if chosen else None
         result.site_reason = reason
         return result
+
+    def find_article_in(self, plan: RulePlan, body: list[str], numbers: list[int], trace: list[TraceEntry],
+                        fields: dict[str, str], warnings: list[str], proofs: list) -> tuple[list[str], list[int]]:
+        """The article-finder stage, then (where it dropped lines) rules and finder again until nothing
+        changes: the rules may act on what the finder left (a guard now met, a line now at the end).
+        That second pass is spared where the rules' pass proves it would change nothing (`proofs`) and
+        the finder keeps all of its own output."""
+        kept, kept_numbers = keep_article(body, numbers, trace)
+        if len(kept) == len(body):
+            return body, numbers
+        if proofs:
+            at = {n: k for k, n in enumerate(numbers)}
+            if proofs[0]([at[n] for n in kept_numbers]) and not any(find_article(kept)):
+                return kept, kept_numbers
+
+        def one_pass(lines: list[str], sub: list[TraceEntry]):
+            again, idx, doc, _ = self.clean_lines(plan, lines, sub, [])
+            return (*keep_article(again, idx, sub), doc)
+
+        return settle(one_pass, kept, kept_numbers, trace, fields, warnings)
 
     def fit_layout(self, ruleset, lines: list[str]):
         """The layout whose own rules take the most lines of the document (ties: the first declared)."""
@@ -217,10 +239,12 @@ class TextCleaner:
                 best, score = layout, taken
         return best
 
-    def clean_lines(self, plan: RulePlan, lines: list[str], trace: list[TraceEntry], warnings: list[str]):
-        """Rules, finish and settle over prepared lines: (body, line numbers, first Document, fields)."""
+    def clean_lines(self, plan: RulePlan, lines: list[str], trace: list[TraceEntry], warnings: list[str],
+                    proofs: list | None = None):
+        """Rules, finish and settle over prepared lines: (body, line numbers, first Document, fields).
+        `proofs`: see `clean_lines_fast` (the reference engine gives none)."""
         if self.accelerate:
-            return clean_lines_fast(plan, lines, trace, warnings, self.regex_timeout)
+            return clean_lines_fast(plan, lines, trace, warnings, self.regex_timeout, proofs)
 
         def one_pass(lines: list[str], trace: list[TraceEntry]):
             doc = apply_rules(plan, lines, trace, self.regex_timeout)

@@ -54,10 +54,9 @@ class Cleaner(TextCleaner):
         body and a warning. Site rules are chosen by the URL's host, else by content signatures, else by
         `site`; with no match only the generic rules run, then (text only) the article finder. A site with
         layouts runs the layout named, else the one valid on `date` (ISO; for HTML also the page's date),
-        else the one whose rules fit. Bytes
-        are decoded by `cleaner.decode`: BOM, then the charset of `content_type` (the HTTP header) or an
-        HTML page's meta charset, then UTF-8, then a detector. Lone surrogates in a str become U+FFFD,
-        with a warning.
+        else the one whose rules fit. Bytes are decoded by `cleaner.decode`: BOM, then the charset of
+        `content_type` (the HTTP header) or an HTML page's meta charset, then UTF-8, then a detector. Lone
+        surrogates in a str become U+FFFD, with a warning.
         Raises TypeError if `data` is neither str nor bytes-like (bytes, bytearray, memoryview),
         ValueError for an unknown `format`, RuleTimeout if a rule's regex exceeds its budget.
         """

@@ -138,3 +138,14 @@ def test_decisions_are_per_line_and_pure():
     first = find_article(lines)
     assert len(first) == len(lines) and find_article(lines) == first
     assert find_article([]) == [] and find_article(["Home", "News"]) == [None, None]  # no article: kept whole
+
+
+def test_the_option_reaches_batch_and_datatrove():
+    from cleaner.batch import BatchConfig
+
+    assert "find_article" not in BatchConfig().output_config()  # an OUT made before the option still matches
+    assert BatchConfig(find_article=False).output_config()["find_article"] is False
+    pytest.importorskip("datatrove")
+    from cleaner.integrations.datatrove import CleanerStep
+
+    assert CleanerStep().cleaner.find_article and not CleanerStep(find_article=False).cleaner.find_article

@@ -38,18 +38,18 @@ class ArticleParams:
     """The finder's constants, each named for what it means (values chosen by cross-validation by site on
     sites-dev: `benchmarks/article.py`)."""
 
-    prose_words: int = 8  # a line of this many words that ends a sentence is prose
+    prose_words: int = 6  # a line of this many words that ends a sentence is prose
     long_words: int = 15  # a line of this many words is prose whatever its end
     near_words: int = 3  # a line of this many words that ends a sentence is near prose (neutral)
     function_share: float = 0.7  # function words of a prose line, as a share of the page's own (language known)
     line_cost: float = 12.0  # what a line that is not prose costs its run, in words
-    run_share: float = 0.2  # a run close to the article joins it when it scores this share of the best
-    gap_lines: int = 10  # ... and at most this many lines lie between them
+    run_share: float = 0.3  # a run close to the article joins it when it scores this share of the best
+    gap_lines: int = 6  # ... and at most this many lines lie between them
     heading_lines: int = 3  # short lines right above the article kept as its heading
     tail_lines: int = 0  # lines right after the article kept (a closing line, a signature)
     min_article_words: int = 50  # a page whose best run has fewer words is kept whole
     bare_head_lines: int = 7  # an article with no more lines above it is a bare one: kept to its end
-    comment_marks: int = 2  # comment-shaped lines within `comment_window` lines make a thread
+    comment_marks: int = 3  # comment-shaped lines within `comment_window` lines make a thread
     comment_window: int = 12
     chars_per_word: float = 2.5  # characters of a script without spaces that count as one word
 

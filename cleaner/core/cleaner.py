@@ -164,7 +164,8 @@ class TextCleaner:
                    page_meta: dict[str, str] | None = None, warnings: list[str] | None = None,
                    printable: bool | None = None, chars_in: int | None = None, date: str | None = None,
                    layout: str | None = None, article: bool | None = None) -> Result:
-        """Clean one text: check → repair → prepare → detect site (and layout) → rules → finish → settle.
+        """Clean one text: check → repair → prepare → detect site (and layout) → rules → finish → settle
+        (→ find the article: text of a site without rules).
 
         `ruleset`: the site already known (from an HTML page); `page_meta`: metadata the input adapter
         found, used where the rules found none; `printable`: given when the caller ran `check_input`

@@ -65,7 +65,6 @@ COMMENT_WORDS = 20  # a comment's byline or button is at most this long (a longe
 # Scripts written without spaces between words: Han, kana, Thai, Lao, Khmer, Myanmar.
 _UNSPACED_CHAR = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
                             "\u4e00-\u9fff\uf900-\ufaff]")
-# A sentence's end, before closing quotes and brackets: . ! ? … and their CJK, Hindi, Arabic, Khmer forms.
 _LIST_MARK = re.compile(r"^(?:[•·▪►»›◦‣∙*+–—-]\s|\d{1,3}[.)]\s)")
 _KANA = re.compile("[\u3040-\u30ff]")
 _SCRIPTS = (("th", re.compile("[\u0e00-\u0e7f]")), ("lo", re.compile("[\u0e80-\u0eff]")),
@@ -92,6 +91,7 @@ _TIMESTAMP = re.compile(  # a date, then a time: "March 3, 2012 at 10:15 pm", "3
 
 
 _ANY_FUNCTION_WORD = frozenset().union(*SPACED.values())
+# A sentence's end, before closing quotes and brackets: . ! ? … and their CJK, Hindi, Arabic, Khmer forms.
 _CLOSERS = "\"'”’»)]）」』 "
 _ENDS = frozenset(".!?…。！？।؟។")
 
@@ -170,12 +170,13 @@ def _find_all(text: str, needle: str) -> list[int]:
 def _function_share(line: str, words: float, language: str | None, sample: int = FUNCTION_SAMPLE) -> float:
     """The share of function words of `language` among the first words of `line` (its first `sample`
     characters)."""
-    line = line[:sample]
+    part = line[:sample]
     if language in SPACED:
-        tokens = line.lower().split()
+        tokens = part.lower().split()
         return sum(map(SPACED[language].__contains__, tokens)) / len(tokens) if tokens else 0.0
     if language in UNSPACED:
-        return min(1.0, sum(map(line.count, UNSPACED[language])) / words) if words else 0.0
+        words *= len(part) / len(line) if line else 0.0  # the words of the part looked at
+        return min(1.0, sum(map(part.count, UNSPACED[language])) / words) if words else 0.0
     return 1.0
 
 

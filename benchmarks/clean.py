@@ -4,7 +4,11 @@ Builds N documents (default 20,000) from tests/fixtures/*/*/input.txt: each docu
 with its body paragraphs lightly perturbed (a paragraph duplicated or dropped, numbers changed),
 some with CRLF line ends, and a share with mojibake (UTF-8 read as cp1252). Prints MB/s and docs/s.
 
-    python benchmarks/clean.py [--docs 20000] [--mojibake 0.05] [--seed 1] [--source fixtures|seeds] [--repeat 3]
+    python benchmarks/clean.py [--docs 20000] [--mojibake 0.05] [--seed 1] [--source fixtures|seeds|sitesdev]
+                               [--repeat 3] [--no-article-finder]
+
+`--source sitesdev`: the whole-page text dumps of ../shared/sites-dev (sites without rules: the article
+finder runs on them); `--no-article-finder` turns it off, to measure what it costs.
 """
 from __future__ import annotations
 
@@ -25,7 +29,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def load_inputs(source: str) -> list[str]:
-    """Fixture inputs (short synthetic articles, ~2.4 KB) or the real vietnam.vn seeds (7-15 KB)."""
+    """Fixture inputs (short synthetic articles, ~2.4 KB), the real vietnam.vn seeds (7-15 KB) or the
+    sites-dev text dumps (whole pages of 60 sites without rules, ~10 KB)."""
+    if source == "sitesdev":
+        import gzip
+        import json
+
+        with gzip.open(ROOT.parent / "shared" / "sites-dev" / "pages.jsonl.gz", "rt", encoding="utf-8") as f:
+            return [json.loads(line)["text"] for line in f]
     pattern = (ROOT.parent / "shared" / "seeds", "*.txt") if source == "seeds" else \
         (ROOT / "tests" / "fixtures", "*/*/input.txt")
     texts = [p.read_text(encoding="utf-8") for p in sorted(pattern[0].glob(pattern[1]))]
@@ -69,14 +80,16 @@ def main() -> None:
     ap.add_argument("--mojibake", type=float, default=0.05, help="share of documents with mojibake")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=3, help="timed runs; the best is reported")
-    ap.add_argument("--source", choices=("fixtures", "seeds"), default="fixtures",
-                    help="fixtures: tests/fixtures inputs; seeds: the real dumps in ../shared/seeds")
+    ap.add_argument("--source", choices=("fixtures", "seeds", "sitesdev"), default="fixtures",
+                    help="fixtures: tests/fixtures inputs; seeds: the real dumps in ../shared/seeds; "
+                         "sitesdev: the text dumps of ../shared/sites-dev")
+    ap.add_argument("--no-article-finder", action="store_true", help="Cleaner(find_article=False)")
     args = ap.parse_args()
     docs = build(args.docs, args.mojibake, args.seed, args.source)
     plain = [d for d in docs if "Ã" not in d and "Ä" not in d and "á»" not in d]
     size = sum(len(d.encode("utf-8")) for d in docs)
     plain_size = sum(len(d.encode("utf-8")) for d in plain)
-    cleaner = Cleaner.from_rules()
+    cleaner = Cleaner.from_rules(find_article=not args.no_article_finder)
     for d in docs[:200]:  # warm up
         cleaner.clean(d)
     runs, plain_runs = [], []

@@ -37,6 +37,16 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.lower())
 
 
+_C4_END = re.compile(r"[.!?\"'”’)]$")
+
+
+def c4_line_filter(text: str) -> str:
+    """C4's line heuristics: keep lines that end in terminal punctuation, have >= 3 words and do not
+    mention javascript or cookies."""
+    return "\n".join(s for s in text.splitlines() if _C4_END.search(s.strip()) and len(s.split()) >= 3
+                     and "javascript" not in s.lower() and "cookie" not in s.lower())
+
+
 def score_page(output: str, gold: str) -> tuple[float, float, float]:
     """(precision, recall, F1) of one page's output against its gold text."""
     out, ref = Counter(_TOKEN.findall(output.lower())), Counter(_TOKEN.findall(gold.lower()))

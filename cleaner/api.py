@@ -45,16 +45,19 @@ class Cleaner(TextCleaner):
 
     @classmethod
     def from_rules(cls, path: str | Path | Sequence[str | Path] | None = None, *,
-                   regex_timeout: float | None = 2.0, accelerate: bool = True, lazy: bool = True) -> Cleaner:
+                   regex_timeout: float | None = 2.0, accelerate: bool = True, lazy: bool = True,
+                   find_article: bool = True) -> Cleaner:
         """Load a rules directory (default: the shipped rules), or several in order (the first to have a
         site's file owns it; later ones add rules after its own). Learned directories (`cleaner learn`'s,
         with `learned*.json`) given alone go on the shipped rules, and load on demand: each site's file is
         compiled when a document of the site first arrives (`lazy=False`: every file now, as
-        `cleaner rules check` does). Raises RuleError with a one-line message."""
+        `cleaner rules check` does). `find_article=False`: no article finder on texts of sites without
+        rules. Raises RuleError with a one-line message."""
         from cleaner.ruleset.layers import load_layers
 
         sites, generic, catalog = load_layers(rule_dirs(path), lazy=lazy)
-        return cls(sites, generic, regex_timeout=regex_timeout, accelerate=accelerate, catalog=catalog)
+        return cls(sites, generic, regex_timeout=regex_timeout, accelerate=accelerate, catalog=catalog,
+                   find_article=find_article)
 
     def rule_sets(self) -> list:
         """Every site's rule set (those loaded on demand compiled now), then the generic set if any."""
@@ -68,13 +71,13 @@ class Cleaner(TextCleaner):
 
         Bad content never raises: an empty, binary, undecodable or all-chrome document gives an empty
         body and a warning. Site rules are chosen by the URL's host, else by content signatures, else by
-        `site`; with no match only the generic rules run. A site with layouts runs the layout named, else
-        the one valid on `date` (ISO; for HTML also the page's date), else the one whose rules fit. Bytes
-        are decoded by `cleaner.decode`: BOM, then the charset of `content_type` (the HTTP header) or an
-        HTML page's meta charset, then UTF-8, then a detector. Lone surrogates in a str become U+FFFD,
-        with a warning. `explain`: also say what the input stages took and dropped (`Result.extraction`:
-        for HTML the body selector or extractor and every block it left out); the result is otherwise
-        the same.
+        `site`; with no match only the generic rules run, then (text only) the article finder. A site with
+        layouts runs the layout named, else the one valid on `date` (ISO; for HTML also the page's date),
+        else the one whose rules fit. Bytes are decoded by `cleaner.decode`: BOM, then the charset of
+        `content_type` (the HTTP header) or an HTML page's meta charset, then UTF-8, then a detector. Lone
+        surrogates in a str become U+FFFD, with a warning. `explain`: also say what the input stages took
+        and dropped (`Result.extraction`: for HTML the body selector or extractor and every block it left
+        out); the result is otherwise the same.
         Raises TypeError if `data` is neither str nor bytes-like (bytes, bytearray, memoryview) or
         another argument is neither str nor None, ValueError for an unknown `format` or a `layout` the
         document's site does not declare, RuleTimeout if a rule's regex exceeds its budget.
@@ -97,7 +100,8 @@ class Cleaner(TextCleaner):
         text = sanitize_text(text, printable, warnings)
         ext, ruleset = self._extract_html(text, url, warnings, explain)
         result = self.clean_text(ext.text, url, site, ruleset=ruleset, page_meta=dict(ext.metadata),
-                                 warnings=warnings, printable=False, chars_in=len(text), date=date, layout=layout)
+                                 warnings=warnings, printable=False, chars_in=len(text), date=date, layout=layout,
+                                 article=False)  # the HTML extraction found the article already
         if explain:
             result.extraction = Extraction(ext.how, ext.text, tuple(
                 trace_entry((step, "drop", None, block, None)) for step, block in ext.dropped))

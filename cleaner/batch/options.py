@@ -33,6 +33,7 @@ class BatchConfig:
     max_doc_bytes: int = DEFAULT_MAX_DOC_BYTES
     light: bool = True  # clean small inputs inline, without a pool
     rules: str | None = None  # recorded in OUT/.cleaner/config.json only
+    find_article: bool = True  # the article finder on text of sites without rules (recorded when off)
     task_docs: int = 64  # documents per task handed to a worker
     task_bytes: int = 512 << 10  # ... or fewer, when they reach this many bytes
 
@@ -48,4 +49,5 @@ class BatchConfig:
             "fields": [f.text, f.html, f.url, f.id, f.date], "site": self.site, "date": self.date, "trace": self.trace,
             "drop_empty": self.drop_empty, "rules": self.rules,
             **({"url": self.url} if self.url else {}),  # absent unless given: earlier runs' OUT still resume
+            **({} if self.find_article else {"find_article": False}),  # OUTs made before the option still match
         }

@@ -17,7 +17,7 @@ import typer
 from cleaner.cli.common import (
     EXIT_FAILED, EXIT_INTERRUPTED, EXIT_RUN_FAILED, EXIT_USAGE, check_input_format, check_output, err, fail,
     load_cleaner,
-    HtmlFieldOpt, IdFieldOpt, InputFormatOpt, MaxDocBytesOpt, TextFieldOpt, UrlFieldOpt,
+    ArticleFinderOpt, HtmlFieldOpt, IdFieldOpt, InputFormatOpt, MaxDocBytesOpt, TextFieldOpt, UrlFieldOpt,
 )
 from cleaner.cli.checks import check_date, check_dump_fields
 from cleaner.core.cleaner import printable
@@ -72,6 +72,7 @@ def clean(
     learn: Annotated[bool, typer.Option(
         "--learn", help="Two passes: learn each site's chrome into OUT/.cleaner/learned/ (reused once complete), "
         "then clean with the rules plus the learned ones.")] = False,
+    article_finder: ArticleFinderOpt = True,
 ) -> None:
     """Clean documents: text/HTML files, directories, JSONL(.gz/.zst), WARC and Parquet dumps, or stdin.
 
@@ -106,14 +107,14 @@ def clean(
         except BaseException:
             lock.release()
             raise
-    cleaner = load_cleaner(rules)
+    cleaner = load_cleaner(rules, find_article=article_finder)
     cfg = BatchConfig(
         paths=paths, out=output, out_format=format, compression=_COMPRESSIONS[compression],
         input_format=input_format, fields=Fields(text_field, html_field, url_field, id_field, date_field), site=site,
         date=date, url=url,
         trace=trace, workers=workers, timeout=timeout or None, drop_empty=drop_empty, restart=restart,
         rules=",".join(str(r.resolve()) for r in rules) if rules else None, max_doc_bytes=max_doc_bytes,
-        site_from_directory=learn and not site,
+        site_from_directory=learn and not site, find_article=article_finder,
     )
     bar = err.is_terminal
     show_progress = (not quiet) and (progress if progress is not None else (output is not None or not bar))

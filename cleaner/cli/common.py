@@ -33,6 +33,9 @@ IdFieldOpt = Annotated[str, typer.Option(help="JSONL/Parquet field with the docu
 MaxDocBytesOpt = Annotated[int, typer.Option(
     help="Largest document, JSONL line or WARC record, in bytes, also after decompression; larger ones "
          "are rejected (too_large).", min=1)]
+ArticleFinderOpt = Annotated[bool, typer.Option(
+    "--article-finder/--no-article-finder",
+    help="On text of a site without rules, keep only the article the finder sees (after the generic rules).")]
 
 
 def check_input_format(value: str | None) -> None:
@@ -88,12 +91,12 @@ def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     return typer.Exit(code)
 
 
-def load_cleaner(rules: Path | list[Path] | None, *, lazy: bool = True) -> Cleaner:
+def load_cleaner(rules: Path | list[Path] | None, *, lazy: bool = True, find_article: bool = True) -> Cleaner:
     """`Cleaner.from_rules` (the one loader of `--rules` in every command: several directories are
     layered in order, learned ones alone go on the shipped rules), with invalid rule files reported as
     one line and exit code 2. `lazy=False`: every file compiled now (`rules check`, `test`)."""
     try:
-        return Cleaner.from_rules(rules or None, lazy=lazy)
+        return Cleaner.from_rules(rules or None, lazy=lazy, find_article=find_article)
     except RuleError as e:
         raise fail(str(e)) from None
 

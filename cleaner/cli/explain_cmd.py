@@ -10,7 +10,7 @@ from rich.markup import escape
 
 from cleaner.cli.checks import check_date
 from cleaner.cli.common import (
-    HtmlFieldOpt, IdFieldOpt, TextFieldOpt, UrlFieldOpt, err, fail, load_cleaner, out,
+    ArticleFinderOpt, HtmlFieldOpt, IdFieldOpt, TextFieldOpt, UrlFieldOpt, err, fail, load_cleaner, out,
 )
 from cleaner.io.formats import DOC_FORMATS, INPUT_FORMATS, detect_format
 from cleaner.io.readers import read_file_record, read_records
@@ -43,6 +43,7 @@ def explain(
     id_field: IdFieldOpt = "id",
     removed_only: Annotated[bool, typer.Option("--removed", help="Show only removed and changed lines.")] = False,
     width: Annotated[int, typer.Option(help="Characters of each line to show (0: all).")] = 120,
+    article_finder: ArticleFinderOpt = True,
 ) -> None:
     """Show which rule removed or changed which line of a document.
 
@@ -54,7 +55,7 @@ def explain(
     if input_format not in ("auto", *INPUT_FORMATS):
         raise fail(f"--input-format {input_format!r}; allowed: auto, {', '.join(INPUT_FORMATS)}")
     check_date(date)
-    cleaner = load_cleaner(rules)
+    cleaner = load_cleaner(rules, find_article=article_finder)
     rec = _read(file, input_format, Fields(text_field, html_field, url_field, id_field), record_id, record_line)
     rec_date = rec.extra.get("date")
     # Line numbers of an HTML document refer to the text taken from the page.

@@ -9,7 +9,7 @@ import typer
 
 from cleaner.cli.common import (
     EXIT_INTERRUPTED, EXIT_RUN_FAILED, check_input_format, check_output, err, fail,
-    HtmlFieldOpt, IdFieldOpt, InputFormatOpt, MaxDocBytesOpt, TextFieldOpt, UrlFieldOpt,
+    ArticleFinderOpt, HtmlFieldOpt, IdFieldOpt, InputFormatOpt, MaxDocBytesOpt, TextFieldOpt, UrlFieldOpt,
 )
 
 _FORMATS = ("html", "text")
@@ -45,6 +45,7 @@ def report(
         "--progress/--no-progress",
         help="Progress on stderr while the sample is cleaned (default: a bar on a terminal; a plain line "
              "every 5 s when stderr is not a terminal).", show_default=False)] = None,
+    article_finder: ArticleFinderOpt = True,
 ) -> None:
     """Show what the rules do across a sample of a dump: per rule (lines, documents, examples, rules that
     never fired) and per document (every line kept, dropped, cut, changed or taken as metadata).
@@ -69,11 +70,11 @@ def report(
             raise fail(f"{p}: no such file or directory")
     check_output(output, paths, directory=False)
     try:
-        cleaner, sets, notes = load_rules(rules)
+        cleaner, sets, notes = load_rules(rules, find_article=article_finder)
         new = Rules(cleaner, sets, describe(rules))
         old = None
         if against is not None:
-            old_cleaner, old_sets, old_notes = load_rules(against)
+            old_cleaner, old_sets, old_notes = load_rules(against, find_article=article_finder)
             old = Rules(old_cleaner, old_sets, describe(against))
             notes += old_notes
     except RuleError as e:

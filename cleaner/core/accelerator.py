@@ -37,9 +37,11 @@ class RulePlan:
 
 
 def clean_lines_fast(plan: RulePlan, lines: list[str], trace: list[TraceEntry], warnings: list[str],
-                     timeout: float | None):
+                     timeout: float | None, proofs: list | None = None):
     """`TextCleaner.clean_lines` through the accelerator: candidate lines only, and a settling pass only
-    where the first cannot prove it unnecessary (then each pass looks at the lines that changed)."""
+    where the first cannot prove it unnecessary (then each pass looks at the lines that changed).
+    `proofs`: where one pass settled, gets `proof(keep)`, which says whether a fresh cleaning of the
+    body's lines at positions `keep` (a later step dropped the others) is sure to change nothing."""
     seen: list[str] = []
 
     def one_pass(lines: list[str], trace: list[TraceEntry], focus=None):
@@ -65,6 +67,9 @@ def clean_lines_fast(plan: RulePlan, lines: list[str], trace: list[TraceEntry], 
     if not settled(plan, doc, body, numbers, seen):
         body, numbers = settle(next_pass, body, numbers, trace, fields, warnings,
                                lambda doc, body, numbers: settled(plan, doc, body, numbers, seen))
+    elif proofs is not None:
+        proofs.append(lambda keep: settled(plan, doc, [body[k] for k in keep], [numbers[k] for k in keep],
+                                           [seen[k] for k in keep]))
     return body, numbers, doc, fields
 
 

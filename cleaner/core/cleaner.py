@@ -11,6 +11,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 
 from cleaner.core.accelerator import RulePlan, clean_lines_fast, run_rules_fast
+from cleaner.core.article import find_article
 from cleaner.core.dates import parse_date
 from cleaner.core.engine import Document, run_rules, settle
 from cleaner.core.normalize import finish_lines, prepare_lines
@@ -19,6 +20,7 @@ from cleaner.core.result import Result, TraceEntry
 from cleaner.core.sites import SiteIndex, url_host
 
 METADATA_FIELDS = ("author", "publisher", "date", "source_url")
+ARTICLE_FINDER = "article-finder"  # the step's name in the trace
 _CONTROLS = tuple(chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)))
 LONE_SURROGATES = re.compile("[\ud800-\udfff]")  # no UTF-8 encodes them
 KNOWN_SHOWN = 10  # site names a warning lists
@@ -134,6 +136,22 @@ def finish(doc: Document, trace: list[TraceEntry]) -> tuple[list[str], list[int]
     return finish_lines(kept, numbers, trace)
 
 
+def keep_article(body: list[str], numbers: list[int], trace: list[TraceEntry]) -> tuple[list[str], list[int]]:
+    """Article-finder stage (text of a site without rules): the body lines of the article on the page;
+    each line dropped is traced to `article-finder: <why>` (outside the article, comment thread)."""
+    verdicts = find_article(body)
+    if not any(verdicts):
+        return body, numbers
+    kept, kept_numbers = [], []
+    for line, n, why in zip(body, numbers, verdicts):
+        if why is None:
+            kept.append(line)
+            kept_numbers.append(n)
+        else:
+            trace.append(TraceEntry(f"{ARTICLE_FINDER}: {why}", "drop", n, line))
+    return kept, kept_numbers
+
+
 def make_result(body: list[str], numbers: list[int], doc: Document, fields: dict[str, str], ruleset,
                 page_meta: dict[str, str], trace: list[TraceEntry], warnings: list[str], chars_in: int) -> Result:
     """The Result: paragraphs, title and metadata (rules first, then the page's own), trace, stats."""
@@ -159,11 +177,15 @@ class TextCleaner:
 
     `accelerate=False` runs the reference engine (`engine.run_rules`, then `settle` until nothing
     changes); the default runs the accelerated one (`accelerator.py`), which returns the same results.
+    `find_article=False` turns off the article finder (`cleaner.core.article`), which otherwise keeps
+    only the article of a text whose site has no rules, after the generic rules.
     """
 
     def __init__(self, sites: Sequence = (), generic=None, *, regex_timeout: float | None = 2.0,
-                 accelerate: bool = True, catalog=None, cached_sites: int = CACHED_SITES):
+                 accelerate: bool = True, catalog=None, cached_sites: int = CACHED_SITES,
+                 find_article: bool = True):
         self.index = SiteIndex(sites, catalog, self._lazy_site if catalog is not None else None)
+        self.find_article = find_article
         self.generic = generic
         self.regex_timeout = regex_timeout
         self.accelerate = accelerate
@@ -225,14 +247,16 @@ class TextCleaner:
     def clean_text(self, text: str, url: str | None = None, site: str | None = None, *, ruleset=None,
                    page_meta: dict[str, str] | None = None, warnings: list[str] | None = None,
                    printable: bool | None = None, chars_in: int | None = None, date: str | None = None,
-                   layout: str | None = None) -> Result:
-        """Clean one text: check → repair → prepare → detect site (and layout) → rules → finish → settle.
+                   layout: str | None = None, article: bool | None = None) -> Result:
+        """Clean one text: check → repair → prepare → detect site (and layout) → rules → finish → settle
+        (→ find the article: text of a site without rules).
 
         `ruleset`: the site already known (from an HTML page); `page_meta`: metadata the input adapter
         found, used where the rules found none; `printable`: given when the caller ran `check_input`
         itself (False: repair checks every character); `date`: the document's date (ISO), which picks
         the site's layout (else the page's date, else the layout whose rules fit); `layout`: a layout
-        by name. Raises RuleTimeout if a rule's regex exceeds its budget.
+        by name; `article`: whether the article finder runs on a text without site rules (default: the
+        cleaner's `find_article`). Raises RuleTimeout if a rule's regex exceeds its budget.
         """
         check_arguments(url=url, site=site, date=date, layout=layout)
         warnings = [] if warnings is None else warnings
@@ -255,11 +279,35 @@ class TextCleaner:
             chosen = pick_layout(ruleset, date or page_meta.get("date"), layout, warnings) or \
                 self.fit_layout(ruleset, lines)
         plan = self._plan(ruleset, chosen.name if chosen else None)
-        body, numbers, doc, fields = self.clean_lines(plan, lines, trace, warnings)
+        finder = ruleset is None and (self.find_article if article is None else article)
+        proofs: list | None = [] if finder else None
+        body, numbers, doc, fields = self.clean_lines(plan, lines, trace, warnings, proofs)
+        if finder:
+            body, numbers = self.find_article_in(plan, body, numbers, trace, fields, warnings, proofs)
         result = make_result(body, numbers, doc, fields, ruleset, page_meta, trace, warnings, chars_in)
         result.layout = chosen.name if chosen else None
         result.site_reason = reason
         return result
+
+    def find_article_in(self, plan: RulePlan, body: list[str], numbers: list[int], trace: list[TraceEntry],
+                        fields: dict[str, str], warnings: list[str], proofs: list) -> tuple[list[str], list[int]]:
+        """The article-finder stage, then (where it dropped lines) rules and finder again until nothing
+        changes: the rules may act on what the finder left (a guard now met, a line now at the end).
+        That second pass is spared where the rules' pass proves it would change nothing (`proofs`) and
+        the finder keeps all of its own output."""
+        kept, kept_numbers = keep_article(body, numbers, trace)
+        if len(kept) == len(body):
+            return body, numbers
+        if proofs:
+            at = {n: k for k, n in enumerate(numbers)}
+            if proofs[0]([at[n] for n in kept_numbers]) and not any(find_article(kept)):
+                return kept, kept_numbers
+
+        def one_pass(lines: list[str], sub: list[TraceEntry]):
+            again, idx, doc, _ = self.clean_lines(plan, lines, sub, [])
+            return (*keep_article(again, idx, sub), doc)
+
+        return settle(one_pass, kept, kept_numbers, trace, fields, warnings)
 
     def fit_layout(self, ruleset, lines: list[str]):
         """The layout whose own rules take the most lines of the document (ties: the first declared)."""
@@ -277,10 +325,12 @@ class TextCleaner:
                 best, score = layout, taken
         return best
 
-    def clean_lines(self, plan: RulePlan, lines: list[str], trace: list[TraceEntry], warnings: list[str]):
-        """Rules, finish and settle over prepared lines: (body, line numbers, first Document, fields)."""
+    def clean_lines(self, plan: RulePlan, lines: list[str], trace: list[TraceEntry], warnings: list[str],
+                    proofs: list | None = None):
+        """Rules, finish and settle over prepared lines: (body, line numbers, first Document, fields).
+        `proofs`: see `clean_lines_fast` (the reference engine gives none)."""
         if self.accelerate:
-            return clean_lines_fast(plan, lines, trace, warnings, self.regex_timeout)
+            return clean_lines_fast(plan, lines, trace, warnings, self.regex_timeout, proofs)
 
         def one_pass(lines: list[str], trace: list[TraceEntry]):
             doc = apply_rules(plan, lines, trace, self.regex_timeout)

@@ -54,20 +54,22 @@ class CleanerStep(PipelineStep):
     `doc.metadata[date_key]`; the step stores `site`, `title` and the page
     metadata (`cleaner_metadata`: author, publisher, date, ...) in `doc.metadata`. Rule hits are counted
     as `rule:<id>` stats. Documents left empty (and those a rule's regex timed out on) are dropped and,
-    with `exclusion_writer`, written there with `metadata["filter_reason"]`.
+    with `exclusion_writer`, written there with `metadata["filter_reason"]`. `find_article=False` turns
+    off the article finder (on text of sites without rules).
     """
 
     name = "🧹 cleaner"
     type = "✂️ - FORMAT"
 
     def __init__(self, rules: str | Path | list | None = None, *, url_key: str = "url", format: str = "auto",
-                 site: str | None = None, exclusion_writer=None, date_key: str = "date"):
+                 site: str | None = None, exclusion_writer=None, date_key: str = "date", find_article: bool = True):
         super().__init__()
         # a list layers several directories (hand-written, then learned: see cleaner.ruleset.layers)
         self.rules = [str(r) for r in rules] if isinstance(rules, (list, tuple)) else (
             str(rules) if rules is not None else None)
         self.url_key, self.date_key, self.format, self.site = url_key, date_key, format, site
         self.exclusion_writer = exclusion_writer
+        self.find_article = find_article
         self._cleaner = None
 
     @property
@@ -77,7 +79,7 @@ class CleanerStep(PipelineStep):
 
             # the one loader of every command: learned directories go on the shipped rules, and their
             # sites load on demand (a task over 100k learned sites starts in seconds)
-            self._cleaner = Cleaner.from_rules(self.rules)
+            self._cleaner = Cleaner.from_rules(self.rules, find_article=self.find_article)
         return self._cleaner
 
     def __getstate__(self):

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from cleaner.api import Cleaner
+from cleaner.core.cleaner import ARTICLE_FINDER
 from cleaner.io import Fields, Record, Reject, discover, read_records
 from cleaner.io.readers import DEFAULT_MAX_DOC_BYTES
 from cleaner.report.explain import LineRow, line_rows
@@ -24,6 +25,8 @@ CODES = {"kept": "k", "changed": "c", "drop": "d", "cut": "x", "extract": "m", "
 GENERIC = "generic"
 STEP = "step"  # built-in steps (repair, line preparation, finishing) that trace changes
 HTML = "html"  # the input stage's steps: blocks of a page the body selector or the extractor left out
+_FINDER = ("The article finder (cleaner/core/article.py): on text of a site without rules, the lines outside "
+           "the page's article, or in a comment thread after it.")
 EXAMPLES = 3  # example lines kept per rule
 EXAMPLE_CHARS = 300
 TOP, TOP_CHARS = 5, 120  # the lines a rule takes most often, as many characters of each
@@ -160,6 +163,8 @@ class _Catalogue:
             return f"{site}/{rule_id}"
         if rule_id in ids.get(GENERIC, ()):
             return f"{GENERIC}/{rule_id}"
+        if rule_id.startswith(ARTICLE_FINDER):
+            return self._builtin(STEP, rule_id, "drop", _FINDER)
         return self._builtin(STEP, rule_id, "change", "Built-in step (repair, line preparation or finishing).")
 
     def _builtin(self, group: str, rule_id: str, action: str, description: str) -> str:

@@ -1,0 +1,303 @@
+"""The article finder: the article of ONE page of text, for sites with no rules of their own.
+
+Learning finds a site's chrome across its pages; a site with one or two pages has nothing to learn from.
+A person still finds the article at a glance: the long run of prose, with its title and subheadings, and
+around it what is short, list-like or repeated. `find_article(lines)` does the same, line by line:
+
+1. Each line is *prose* (enough words, a sentence's end or a long one, and — where the page's language
+   is known — enough of its function words), *near* prose (a short sentence, a list item that ends like
+   one: neutral), or *other* (menus, headlines, counters, dates, names: each costs the run it is in).
+2. Runs of lines are scored as in body text extraction: prose adds its words, other lines cost
+   `line_cost` each; the best run is the article's core. Runs close by (`gap_lines`) that score a share
+   of it (`run_share`) join it: an article broken by a list, a gallery or an insert goes on after it.
+   Everything between the first and the last run is kept (subheadings, lists, short paragraphs), with
+   near-prose lines right next to it, the heading above it (`heading_lines`: title, byline, date) and
+   `tail_lines` after it.
+3. A comment thread (lines shaped like "Name says:", "Reply", "3 hours ago", "March 3, 2012 at 10:15 pm",
+   `comment_marks` of them within `comment_window` lines) ends the article where it starts.
+
+A page whose best run is short (`min_article_words`) has no article found and is kept whole; so is a
+clean article, whose lines are all inside or right next to its run. Pure: lines in, decisions out.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from itertools import accumulate, compress, repeat
+from operator import le
+
+from cleaner.core.function_words import SPACED, UNSPACED
+
+OUTSIDE = "outside the article"
+COMMENTS = "comment thread"
+
+
+@dataclass(frozen=True)
+class ArticleParams:
+    """The finder's constants, each named for what it means (values chosen by cross-validation by site on
+    sites-dev: `benchmarks/article.py`)."""
+
+    prose_words: int = 6  # a line of this many words that ends a sentence is prose
+    long_words: int = 15  # a line of this many words is prose whatever its end
+    near_words: int = 3  # a line of this many words that ends a sentence is near prose (neutral)
+    function_share: float = 0.7  # function words of a prose line, as a share of the page's own (language known)
+    line_cost: float = 12.0  # what a line that is not prose costs its run, in words
+    run_share: float = 0.3  # a run close to the article joins it when it scores this share of the best
+    gap_lines: int = 6  # ... and at most this many lines lie between them
+    heading_lines: int = 3  # short lines right above the article kept as its heading
+    tail_lines: int = 0  # lines right after the article kept (a closing line, a signature)
+    min_article_words: int = 50  # a page whose best run has fewer words is kept whole
+    bare_head_lines: int = 7  # an article with no more lines above it is a bare one: kept to its end
+    comment_marks: int = 3  # comment-shaped lines within `comment_window` lines make a thread
+    comment_window: int = 12
+    chars_per_word: float = 2.5  # characters of a script without spaces that count as one word
+
+
+DEFAULT = ArticleParams()
+FUNCTION_SAMPLE = 200  # characters at the start of a line that tell its share of function words
+LANGUAGE_MIN_WORDS = 6  # distinct function words of a language that make it the page's
+LANGUAGE_LINES = 30  # lines from the middle of a page that tell its script and language
+LANGUAGE_CHARS = 2000  # ... at most this many characters of them
+HEADING_MIN_CHARS = 10  # a shorter heading line (a byline) is no menu entry only if the line above is longer
+COMMENT_WORDS = 20  # a comment's byline or button is at most this long (a longer line is the comment itself)
+
+# Scripts written without spaces between words: Han, kana, Thai, Lao, Khmer, Myanmar.
+_UNSPACED_CHAR = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
+                            "\u4e00-\u9fff\uf900-\ufaff]")
+_LIST_MARK = re.compile(r"^(?:[•·▪►»›◦‣∙*+–—-]\s|\d{1,3}[.)]\s)")
+_KANA = re.compile("[\u3040-\u30ff]")
+_SCRIPTS = (("th", re.compile("[\u0e00-\u0e7f]")), ("lo", re.compile("[\u0e80-\u0eff]")),
+            ("km", re.compile("[\u1780-\u17ff]")))
+
+# Comment shapes: "Name says:", "Name said...", a reply or report button, a timestamp, "3 hours ago".
+# Only lines that end like a byline, or hold " ago" or a time (":dd"), are tested (a whole-page regex is too slow).
+_SAID = ("says", "said", "wrote", "writes", "dice", "dit", "schreibt", "sagt", "pisze", "napsal", "viết")
+_BUTTONS = frozenset(form for word in (
+    "reply", "reply ↓", "respond", "report", "report abuse", "report comment", "flag", "permalink", "quote",
+    "like", "likes", "recommend", "antworten", "répondre", "responder", "rispondi", "ответить", "odpovědět",
+    "odpowiedz", "trả lời", "balas", "beantwoorden", "yanıtla", "răspunde", "відповісти")
+    for form in (word, word.capitalize(), word.title(), word.upper()))
+_TIME = re.compile(r":\d\d")
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_BYLINE = re.compile(rf"\b(?:{'|'.join(_SAID)})\s*(?::|\.\.\.|…)\s*$", re.IGNORECASE)  # "Bob says:"
+_AGO = re.compile(r"\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b",
+                  re.IGNORECASE)
+_TIMESTAMP = re.compile(  # a date, then a time: "March 3, 2012 at 10:15 pm", "3 Mar 2012 - 10:15", "3/3/12 10:15"
+    rf"\b(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})"
+    r"\s*(?:at|@|-|,|\|)?\s*\d{1,2}:\d{2}",
+    re.IGNORECASE)
+
+
+_ANY_FUNCTION_WORD = frozenset().union(*SPACED.values())
+# A sentence's end, before closing quotes and brackets: . ! ? … and their CJK, Hindi, Arabic, Khmer forms.
+_CLOSERS = "\"'”’»)]）」』 "
+_ENDS = frozenset(".!?…。！？।؟។")
+
+
+class Page:
+    """What the finder knows of a page's lines: their words (estimated for scripts without spaces), whether
+    each ends a sentence, the page's language; function-word shares and comment shapes on demand (they
+    cost most, and only some lines need them)."""
+
+    __slots__ = ("lines", "words", "ends", "language", "reference", "_function", "_comment", "_comment_from")
+
+    def __init__(self, lines: list[str], params: ArticleParams = DEFAULT):
+        self.lines = lines
+        middle = len(lines) // 2  # menus and footers lie at the ends: the middle tells the script and language
+        sample = "\n".join(lines[max(0, middle - LANGUAGE_LINES // 2):middle + LANGUAGE_LINES // 2])
+        unspaced = _UNSPACED_CHAR.search(sample) is not None
+        if unspaced:
+            per_word = params.chars_per_word
+            self.words = [len(_UNSPACED_CHAR.sub(" ", line).split()) + len(_UNSPACED_CHAR.findall(line)) / per_word
+                          for line in lines]
+        else:
+            self.words = [line.count(" ") + 1 for line in lines]  # lines come with single spaces
+        self.ends = [line.rstrip(_CLOSERS)[-1:] in _ENDS for line in lines]
+        sample = sample[:LANGUAGE_CHARS]
+        tokens = sample.lower().split()
+        self.language = page_language(sample, tokens, unspaced)
+        # the share of function words in the middle of the page: what this language and page call prose
+        if self.language in SPACED:
+            self.reference = sum(map(SPACED[self.language].__contains__, tokens)) / len(tokens)
+        else:
+            self.reference = _function_share(sample, len(sample) / params.chars_per_word, self.language, len(sample))
+        self._function: dict[int, float] = {}
+        self._comment: list[int] = []
+        self._comment_from = len(lines)
+
+    def function(self, i: int) -> float:
+        """The share of line i's words that are function words of the page's language, relative to the
+        middle of the page's (1.0 when the language is unknown: the test does not apply)."""
+        share = self._function.get(i)
+        if share is None:
+            share = _function_share(self.lines[i], self.words[i], self.language)
+            share = self._function[i] = share / self.reference if self.reference else 1.0
+        return share
+
+    def comments(self, first: int) -> list[int]:
+        """The lines from `first` on shaped like a comment's byline, timestamp or button (short lines)."""
+        if first < self._comment_from:
+            self._comment = self._find_comments(first, self._comment_from) + self._comment
+            self._comment_from = first
+        return self._comment[bisect_left(self._comment, first):]
+
+    def _find_comments(self, first: int, stop: int) -> list[int]:
+        index = list(compress(range(first, stop), map(le, self.words[first:stop], repeat(COMMENT_WORDS))))
+        short = [self.lines[i] for i in index]
+        text = "\n".join(short) + "\n"
+        found = set(compress(index, map(_BUTTONS.__contains__, short)))
+        # candidates: a byline's end ("says:", "said..."), a time (":dd"), "ago"; then the shape proper
+        for shape, hits in ((_BYLINE, [*_find_all(text, ":\n"), *_find_all(text, "…\n"), *_find_all(text, "...\n")]),
+                            (_TIMESTAMP, [m.start() for m in _TIME.finditer(text)]), (_AGO, _find_all(text, " ago"))):
+            for k in {text.count("\n", 0, at) for at in hits}:
+                if shape.search(short[k]):
+                    found.add(index[k])
+        return sorted(found)
+
+
+def _find_all(text: str, needle: str) -> list[int]:
+    """Where `needle` occurs in `text`."""
+    found = []
+    at = text.find(needle)
+    while at >= 0:
+        found.append(at)
+        at = text.find(needle, at + 1)
+    return found
+
+
+def _function_share(line: str, words: float, language: str | None, sample: int = FUNCTION_SAMPLE) -> float:
+    """The share of function words of `language` among the first words of `line` (its first `sample`
+    characters)."""
+    part = line[:sample]
+    if language in SPACED:
+        tokens = part.lower().split()
+        return sum(map(SPACED[language].__contains__, tokens)) / len(tokens) if tokens else 0.0
+    if language in UNSPACED:
+        words *= len(part) / len(line) if line else 0.0  # the words of the part looked at
+        return min(1.0, sum(map(part.count, UNSPACED[language])) / words) if words else 0.0
+    return 1.0
+
+
+def page_language(sample: str, tokens: list[str], unspaced: bool = True) -> str | None:
+    """The language whose function words `sample` (its `tokens`: lowercase, split at spaces) uses most (by
+    script for ja zh th lo km); None when it uses fewer than `LANGUAGE_MIN_WORDS` of any language's."""
+    if unspaced:
+        for lang, script in _SCRIPTS:
+            if len(script.findall(sample)) > len(sample) / 4:
+                return lang
+        if len(_UNSPACED_CHAR.findall(sample)) > len(sample) / 4:
+            return "ja" if _KANA.search(sample) else "zh"
+    found = _ANY_FUNCTION_WORD.intersection(tokens)
+    if len(found) < LANGUAGE_MIN_WORDS:
+        return None
+    best, lang = max((len(words & found), lang) for lang, words in SPACED.items())
+    return lang if best >= LANGUAGE_MIN_WORDS else None
+
+
+def line_scores(page: Page, params: ArticleParams = DEFAULT) -> list[float]:
+    """Each line's score: its words if prose, 0 if near prose, else minus `line_cost` (comments aside)."""
+    cost = -params.line_cost
+    near, long, prose, share = params.near_words, params.long_words, params.prose_words, params.function_share
+    function = page.function
+    return [cost if words < near or not (ends or words >= long) else
+            float(words) if words >= prose and function(i) >= share else
+            0.0 if ends else cost
+            for i, (words, ends) in enumerate(zip(page.words, page.ends))]
+
+
+def runs_of(scores: list[float], stop: int) -> list[tuple[float, int, int]]:
+    """(score, start, end) of each maximal run of lines[:stop] (a run restarts where its sum falls to 0)."""
+    runs = []
+    best, best_at, run, run_start = 0.0, (0, 0), 0.0, 0
+    for i in range(stop):
+        score = scores[i]
+        if run <= 0:
+            if best > 0:
+                runs.append((best, *best_at))
+            best, run, run_start = 0.0, score, i
+        else:
+            run += score
+        if run > best:
+            best, best_at = run, (run_start, i + 1)
+    if best > 0:
+        runs.append((best, *best_at))
+    return runs
+
+
+def thread_start(marks: list[int], prose: list[float], params: ArticleParams = DEFAULT) -> int | None:
+    """Where a comment thread starts: the first comment-shaped line (of `marks`) with `comment_marks` of
+    them within `comment_window` lines, after an article's worth of prose (`prose`: the prose words
+    before each line); None when there is none."""
+    need = params.comment_marks - 1
+    for k in range(len(marks) - need):
+        i = marks[k]
+        if marks[k + need] < i + params.comment_window and prose[i] >= params.min_article_words:
+            return i
+    return None
+
+
+def find_article(lines: list[str], params: ArticleParams = DEFAULT) -> list[str | None]:
+    """For each line, None if it belongs to the article, else why not (`OUTSIDE`, `COMMENTS`). Lines are
+    a page's non-blank lines in order. A page with no article found is kept whole."""
+    return decide(Page(lines, params), params)
+
+
+def decide(page: Page, params: ArticleParams = DEFAULT) -> list[str | None]:
+    """`find_article` on a described page."""
+    n = len(page.lines)
+    scores = line_scores(page, params)
+    prose = list(accumulate((s if s > 0 else 0.0 for s in scores), initial=0.0))
+    first = bisect_left(prose, params.min_article_words)  # a thread comes after an article's worth of prose
+    if first > n:
+        return [None] * n
+    marks = page.comments(max(0, first - 1))
+    for i in marks:
+        scores[i] = -params.line_cost  # a comment's byline or button is no prose
+    stop = thread_start(marks, prose, params)
+    stop = n if stop is None else stop
+    runs = runs_of(scores, stop)
+    if not runs or max(r[0] for r in runs) < params.min_article_words:
+        return [None] * n
+    top = max(range(len(runs)), key=lambda k: runs[k][0])
+    start, end = _extend(runs, top, params)
+    while start > 0 and scores[start - 1] == 0.0:
+        start -= 1
+    while end < stop and scores[end] == 0.0:
+        end += 1
+    if start <= params.bare_head_lines:  # no page header above it: a bare article, whatever its end
+        return [None] * stop + [COMMENTS] * (n - stop)
+    start = _heading(page, start, set(marks), params)
+    end = min(stop, end + params.tail_lines)
+    return [OUTSIDE] * start + [None] * (end - start) + [OUTSIDE] * (stop - end) + [COMMENTS] * (n - stop)
+
+
+def _extend(runs: list[tuple[float, int, int]], top: int, params: ArticleParams) -> tuple[int, int]:
+    """The article's span: the best run, joined by the runs after and before it that lie within
+    `gap_lines` of it and score `run_share` of it."""
+    best, start, end = runs[top]
+    for score, a, b in runs[top + 1:]:
+        if a - end > params.gap_lines:
+            break
+        if score >= params.run_share * best:
+            end = b
+    for score, a, b in reversed(runs[:top]):
+        if start - b > params.gap_lines:
+            break
+        if score >= params.run_share * best:
+            start = a
+    return start, end
+
+
+def _heading(page: Page, start: int, marks: set[int], params: ArticleParams) -> int:
+    """The article's first line with its heading: up to `heading_lines` lines right above it, up to a
+    list item, a comment's line or the last of a block of short lines (a menu, a section label)."""
+    lines = page.lines
+    for _ in range(params.heading_lines):
+        i = start - 1
+        if i < 0 or _LIST_MARK.match(lines[i]) or i in marks or \
+                (len(lines[i]) < HEADING_MIN_CHARS and (i == 0 or len(lines[i - 1]) < HEADING_MIN_CHARS)):
+            break
+        start = i
+    return start

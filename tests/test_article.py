@@ -1,0 +1,151 @@
+"""The article finder (cleaner/core/article.py): one page of text of a site without rules -> its article."""
+import pytest
+from typer.testing import CliRunner
+
+from cleaner import Cleaner
+from cleaner.cli.main import app
+from cleaner.core.article import COMMENTS, OUTSIDE, find_article
+
+MENU = ["Home", "News", "World", "Politics", "Business", "Technology", "Science", "Health", "Sports", "Opinion"]
+TITLE = "City opens its first floating solar farm on the old quarry lake"
+ARTICLE = [
+    TITLE,
+    "By Anna Berg",
+    "The city switched on its first floating solar farm on Tuesday, covering a third of the old quarry lake with "
+    "more than eleven thousand panels that will supply power to about four thousand homes.",
+    "Engineers chose the lake because the water keeps the panels cool, which raises their output by several per "
+    "cent, and because the quarry had been closed to swimmers for years.",
+    "How it works",
+    "The panels sit on plastic floats anchored to the bottom of the lake, and a cable along the old conveyor track "
+    "carries the power to a substation at the edge of the town.",
+    "The project cost 14 million euros, half of it paid by a regional fund for clean energy, and the council "
+    "expects to earn the money back within twelve years.",
+    "What residents say",
+    "Some residents worried that the floats would harm the birds that nest on the lake, but an ecologist hired by "
+    "the council found no sign of that during the first months of testing.",
+    "The council will hold an open day at the lake in May, when visitors can take a boat out to see the panels.",
+]
+THREAD = [
+    "John Peters says:", "March 3, 2024 at 10:15 pm",
+    "Great news for the town, and about time too. I hope they build a second one on the other lake as well.",
+    "Maria K. says:", "March 4, 2024 at 8:02 am",
+    "I was worried about the birds, so it is good to read that the ecologist found no problem at all.",
+    "Tom says:", "March 4, 2024 at 9:40 am",
+    "Does anyone know whether the open day needs a booking, or can we just turn up?",
+]
+FOOTER = ["Weather", "Crosswords", "Newsletters", "Archive", "Site map", "Jobs at the paper", "Events"]
+PAGE = "\n".join(MENU + ARTICLE + THREAD + FOOTER)
+
+
+@pytest.fixture(scope="module")
+def plain():
+    return Cleaner.from_rules(find_article=False)
+
+
+def test_page_keeps_exactly_the_article_with_title_and_subheadings(cleaner):
+    res = cleaner.clean(PAGE, format="text")
+    assert res.paragraphs == ARTICLE
+    finder = {t.line: t.rule for t in res.trace if t.rule.startswith("article-finder")}
+    assert finder[2] == f"article-finder: {OUTSIDE}"  # a menu entry
+    assert finder[len(MENU) + len(ARTICLE) + 1] == f"article-finder: {COMMENTS}"  # "John Peters says:"
+    assert all(t.action == "drop" for t in res.trace if t.rule.startswith("article-finder"))
+
+
+def test_the_output_is_clean_already(cleaner):
+    text = cleaner.clean(PAGE, format="text").text
+    assert cleaner.clean(text, format="text").text == text
+
+
+def test_short_paragraphs_and_a_list_are_all_kept(cleaner, plain):
+    lines = ["Five things to pack for a day in the mountains",
+             "A day in the hills needs less than you think.",
+             "But a few things matter.",
+             "Water",
+             "A warm layer",
+             "A map and a charged phone",
+             "Sun cream",
+             "Something to eat",
+             "Tell someone where you are going.",
+             "And turn back when the weather turns."]
+    assert cleaner.clean("\n".join(lines), format="text").paragraphs == lines
+    long_lines = MENU + ARTICLE[:4] + ["- water", "- a warm layer", "- a map", "- sun cream"] + ARTICLE[4:] + FOOTER
+    assert cleaner.clean("\n".join(long_lines), format="text").paragraphs == \
+        ARTICLE[:4] + ["- water", "- a warm layer", "- a map", "- sun cream"] + ARTICLE[4:]
+
+
+def test_a_clean_article_is_unchanged(cleaner, plain):
+    text = "\n".join(ARTICLE)
+    assert cleaner.clean(text, format="text").paragraphs == ARTICLE
+    assert not [t for t in cleaner.clean(text, format="text").trace if t.rule.startswith("article-finder")]
+
+
+JA_MENU = ["ホーム", "ニュース", "経済", "政治", "国際", "スポーツ", "エンタメ", "天気", "ランキング", "ログイン"]
+JA_ARTICLE = [
+    "湖に浮かぶ太陽光発電所が稼働",
+    "市は火曜日、古い採石場の湖に初めての水上太陽光発電所を稼働させた。一万一千枚以上のパネルが湖面の三分の一を覆い、約四千世帯に電力を供給する。",
+    "技術者たちがこの湖を選んだのは、水がパネルを冷やして発電量を数パーセント高めるからであり、また採石場が長年遊泳禁止だったからでもある。",
+    "パネルは湖底に固定された浮きの上に設置され、古いベルトコンベアの跡に沿ったケーブルで町の変電所に電力が送られる。",
+    "市は五月に湖で見学会を開き、訪問者はボートでパネルを間近に見ることができる。",
+]
+JA_FOOTER = ["関連記事", "太陽光パネルの価格が下落", "湖の水質調査の結果", "週末の天気", "人気の記事", "読者の声"]
+
+CS_MENU = ["Domů", "Zprávy", "Domácí", "Zahraniční", "Ekonomika", "Sport", "Kultura", "Věda", "Počasí", "Názory"]
+CS_ARTICLE = [
+    "Město spustilo první plovoucí solární elektrárnu na jezeře v lomu",
+    "Město v úterý spustilo svou první plovoucí solární elektrárnu, která pokrývá třetinu starého jezera v lomu a "
+    "bude dodávat elektřinu asi čtyřem tisícům domácností.",
+    "Inženýři vybrali jezero proto, že voda panely chladí, což zvyšuje jejich výkon o několik procent, a protože "
+    "lom byl pro plavce uzavřen už léta.",
+    "Panely stojí na plovácích ukotvených ke dnu jezera a kabel podél staré dopravníkové dráhy vede elektřinu do "
+    "rozvodny na okraji města.",
+    "Radnice v květnu uspořádá u jezera den otevřených dveří, kdy si návštěvníci mohou panely prohlédnout z lodi.",
+]
+CS_FOOTER = ["Další zprávy", "Ceny solárních panelů klesají", "Výsledky rozboru vody v jezeře", "Počasí na víkend",
+             "Nejčtenější", "Dopisy čtenářů"]
+
+
+@pytest.mark.parametrize("menu, article, footer", [(JA_MENU, JA_ARTICLE, JA_FOOTER), (CS_MENU, CS_ARTICLE, CS_FOOTER)],
+                         ids=["ja", "cs"])
+def test_pages_in_other_languages(cleaner, menu, article, footer):
+    res = cleaner.clean("\n".join(menu + article + footer), format="text")
+    assert res.paragraphs == article
+    assert cleaner.clean("\n".join(article), format="text").paragraphs == article
+
+
+def test_the_option_turns_it_off(plain, tmp_path):
+    assert plain.clean(PAGE, format="text").paragraphs[:3] == MENU[1:4]  # "Home" is the generic rules'
+    assert Cleaner(find_article=False).clean(PAGE, format="text").text.count("\n\n") == PAGE.count("\n")
+    path = tmp_path / "page.txt"
+    path.write_text(PAGE, encoding="utf-8")
+    on = CliRunner().invoke(app, ["clean", str(path)])
+    off = CliRunner().invoke(app, ["clean", str(path), "--no-article-finder"])
+    assert on.exit_code == off.exit_code == 0
+    assert "Politics" not in on.stdout and "Politics" in off.stdout
+    shown = CliRunner().invoke(app, ["explain", str(path), "--width", "0"])
+    assert "article-finder: comment thread" in shown.stdout
+    shown = CliRunner().invoke(app, ["explain", str(path), "--no-article-finder"])
+    assert "article-finder" not in shown.stdout
+
+
+def test_it_runs_only_on_text_of_sites_without_rules(cleaner):
+    assert not [t for t in cleaner.clean(PAGE, site="vietnam.vn").trace if t.rule.startswith("article-finder")]
+    html = "<html><body>" + "".join(f"<p>{line}</p>" for line in MENU + ARTICLE) + "</body></html>"
+    assert not [t for t in cleaner.clean(html, format="html").trace if t.rule.startswith("article-finder")]
+
+
+def test_decisions_are_per_line_and_pure():
+    lines = MENU + ARTICLE + THREAD + FOOTER
+    first = find_article(lines)
+    assert len(first) == len(lines) and find_article(lines) == first
+    assert find_article([]) == [] and find_article(["Home", "News"]) == [None, None]  # no article: kept whole
+
+
+def test_the_option_reaches_batch_and_datatrove():
+    from cleaner.batch import BatchConfig
+
+    assert "find_article" not in BatchConfig().output_config()  # an OUT made before the option still matches
+    assert BatchConfig(find_article=False).output_config()["find_article"] is False
+    pytest.importorskip("datatrove")
+    from cleaner.integrations.datatrove import CleanerStep
+
+    assert CleanerStep().cleaner.find_article and not CleanerStep(find_article=False).cleaner.find_article

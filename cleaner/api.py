@@ -70,25 +70,32 @@ class Cleaner(TextCleaner):
         if printable is None:
             return Result("", warnings=warnings, stats=stats(len(text), 0, 0, 0, 0))
         text = sanitize_text(text, printable, warnings)
-        lines, page_meta, ruleset = self._extract_html(text, url, warnings)
-        return self.clean_text(lines, url, site, ruleset=ruleset, page_meta=page_meta, warnings=warnings,
-                               printable=False, chars_in=len(text), date=date, layout=layout)
+        lines, page_meta, ruleset, how = self._extract_html(text, url, warnings)
+        result = self.clean_text(lines, url, site, ruleset=ruleset, page_meta=page_meta, warnings=warnings,
+                                 printable=False, chars_in=len(text), date=date, layout=layout)
+        if how:  # which learned template took the page, or why none did
+            result.site_reason = f"{result.site_reason}; {how}" if result.site_reason else how
+        return result
 
     def extracted_text(self, data: str | bytes, url: str | None = None) -> tuple[str, str | None]:
         """(the text the HTML path takes from a page before any rule runs, the site whose selectors it
         used or None): what `explain` numbers."""
         html = decode(data, "html", None, [])[0] or ""
-        text, _, ruleset = self._extract_html(html, url, [])
+        text, _, ruleset, _ = self._extract_html(html, url, [])
         return text, ruleset.name if ruleset is not None else None
 
     def _extract_html(self, html: str, url: str | None, warnings: list[str]):
-        """Extract stage: (the page's text as lines, its metadata, the site whose selectors were used)."""
+        """Extract stage: (the page's text as lines, its metadata, the site whose selectors were used, and
+        for a learned template "template <selector>" or "generic: <why it did not fit>", else None)."""
         h = _html()
         ruleset = self.index.by_url(url if url is not None else h.page_url(html))
-        config = h.HtmlConfig(**ruleset.html) if ruleset is not None and ruleset.html else None
+        config = h.HtmlConfig.from_section(ruleset.html) if ruleset is not None and ruleset.html else None
         ext = h.extract_html(html, url=url, config=config)
         warnings.extend(ext.warnings)
-        return ext.text, dict(ext.metadata), ruleset
+        how = None
+        if config is not None and config.min_words:
+            how = f"template {ext.selector}" if ext.selector else f"generic: {ext.fallback}"
+        return ext.text, dict(ext.metadata), ruleset, how
 
 
 def decode(data: str | bytes, format: str, content_type: str | None, warnings: list[str]) -> tuple[str | None, bool]:

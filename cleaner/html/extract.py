@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from cleaner.html import generic
@@ -24,6 +26,7 @@ def _css(tree: LexborHTMLParser, sel: str, warnings: list[str]) -> list[LexborNo
 
 
 MAX_BODY_MATCHES = 2000
+_WORD = re.compile(r"\w+")
 _NEVER = frozenset(NEVER_TEXT) - {"head", "title"}
 
 
@@ -42,8 +45,11 @@ def _outermost(nodes: list[LexborNode]) -> list[LexborNode]:
     return kept
 
 
-def _selector_lines(tree: LexborHTMLParser, config: HtmlConfig, warnings: list[str]) -> list[str] | None:
-    """Lines of the first body selector that matches; None when none matches or all are empty."""
+def _selector_lines(tree: LexborHTMLParser, config: HtmlConfig,
+                    warnings: list[str]) -> tuple[list[str] | None, str | None, str]:
+    """(lines, selector) of the first body selector that matches (and, for a learned template, fits);
+    (None, None, why) when none does."""
+    why = "no body selector matches"
     for sel in config.body:
         nodes = _css(tree, sel, warnings)
         if not nodes:
@@ -51,13 +57,38 @@ def _selector_lines(tree: LexborHTMLParser, config: HtmlConfig, warnings: list[s
         if len(nodes) > MAX_BODY_MATCHES:
             warnings.append(f"html: body selector {sel!r} matched {len(nodes)} elements; used the first {MAX_BODY_MATCHES}")
             nodes = nodes[:MAX_BODY_MATCHES]
+        roots = _outermost(nodes)
+        if config.min_words:  # a learned template: its strip selectors act inside the body, then the fit check
+            misfit = _misfit(roots, config, warnings)
+            if misfit:
+                why = f"{sel!r} {misfit}"
+                continue
         lines = []
-        for node in _outermost(nodes):
+        for node in roots:
             strip_never_text(node)  # only inside the body: cheaper than the whole page
             lines.extend(lines_of(node))
         if lines:
-            return lines
+            return lines, sel, ""
         warnings.append(f"html: body selector {sel!r} matched only empty elements")
+    return None, None, why
+
+
+def _misfit(roots: list[LexborNode], config: HtmlConfig, warnings: list[str]) -> str | None:
+    """Why a learned body does not fit the page (too few words, mostly link text), or None."""
+    chars = links = 0
+    words = 0.0
+    for node in roots:
+        for sel in config.strip:
+            remove(_css(node, sel, warnings))
+        strip_never_text(node)
+        text = node.text()
+        chars += len(text) - text.count(" ") - text.count("\n")
+        words += max(len(_WORD.findall(text)), len(text) / 6)
+        links += sum(len("".join(a.text().split())) for a in node.css("a"))
+    if words < config.min_words:
+        return f"holds {int(words)} words, fewer than {config.min_words}"
+    if chars and links > config.max_link_share * chars:
+        return f"is {links / chars:.0%} link text, more than {config.max_link_share:.0%}"
     return None
 
 
@@ -85,32 +116,39 @@ def extract_html(html: str, *, url: str | None = None, config: HtmlConfig | None
     """Main text (one block per line) and metadata of an HTML page.
 
     With ``config.body`` selectors the selector path is used; otherwise, or when no body selector
-    matches, the generic path (trafilatura, precision mode) with a warning.
+    matches, the generic path (trafilatura, precision mode) with a warning. A learned template
+    (``config.min_words``) takes a page only where a body selector fits it; any other page is extracted
+    exactly as without the template, the reason in ``fallback``.
     """
     if isinstance(html, (bytes, bytearray)):
         html = decode_html(bytes(html))[0]
     warnings: list[str] = []
+    fallback = None
     if not html or not html.strip():
         return HtmlExtraction("", {}, ["html: empty document"], "generic")
     tree = parse(html)
     metadata = page_metadata(tree, url)
     if config is not None:
         metadata.update(selector_metadata(tree, config, warnings))
-        for sel in config.strip:
-            remove(_css(tree, sel, warnings))
+        if not config.min_words:  # (a learned template strips inside its body only)
+            for sel in config.strip:
+                remove(_css(tree, sel, warnings))
         if config.body:
-            lines = _selector_lines(tree, config, warnings)
+            lines, sel, fallback = _selector_lines(tree, config, warnings)
             if lines is not None:  # no htmldate here: the site's date selectors and <meta> suffice
-                return HtmlExtraction("\n".join(lines), metadata, warnings, "selectors")
-            warnings.append(
-                f"html: body selector(s) {_quote(config.body)} matched nothing; used generic extraction"
-            )
+                return HtmlExtraction("\n".join(lines), metadata, warnings, "selectors", selector=sel)
+            if config.min_words:  # a learned template that does not fit: the page as the generic path sees it
+                tree = parse(html)
+            else:
+                warnings.append(
+                    f"html: body selector(s) {_quote(config.body)} matched nothing; used generic extraction"
+                )
     remove(tree.css(generic.PRESTRIP))
     lines = _generic_lines(tree, url, warnings)
     _add_date(metadata, html, url)
     if not lines:
         warnings.append("html: no text found")
-    return HtmlExtraction("\n".join(lines), metadata, warnings, "generic")
+    return HtmlExtraction("\n".join(lines), metadata, warnings, "generic", fallback=fallback)
 
 
 def _add_date(metadata: dict, html: str, url: str | None) -> None:

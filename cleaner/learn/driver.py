@@ -23,8 +23,9 @@ from typing import Callable, Iterable
 
 from cleaner.core.sites import site_name, url_host  # noqa: F401  (site_name: re-exported)
 from cleaner.io.records import Fields, Record, Reject, directory_site  # noqa: F401
-from cleaner.learn.induce import MIN_PAGES, LearnedSite, learn_site
+from cleaner.learn.induce import MIN_PAGES, LearnedSite, learn_site  # noqa: F401  (learn_site: re-exported)
 from cleaner.learn.profile import SiteProfile, page_lines
+from cleaner.learn.template import HtmlSample, learn_site_html, page_lines_sampled
 
 CHUNK_DOCS = 1000  # records per chunk (a worker's unit of work)
 CHUNK_BYTES = 4 << 20
@@ -89,19 +90,15 @@ def record_text(rec: Record) -> tuple[str, bool]:
 
 def html_lines(html: str) -> list[str]:
     """An HTML page's block lines: the selector path's extraction applied to the whole <body>."""
-    from cleaner.html.blocks import lines_of, parse, strip_never_text
-
-    tree = parse(html)
-    strip_never_text(tree)
-    root = tree.body or tree.root
-    return lines_of(root) if root is not None else []
+    return page_lines_sampled(html, None)
 
 
-def record_lines(rec: Record) -> list[str]:
-    """The lines a record is learned from: its text, or the block lines of its HTML."""
+def record_lines(rec: Record, html_sample: HtmlSample | None = None) -> list[str]:
+    """The lines a record is learned from: its text, or the block lines of its HTML (an HTML page is
+    offered to `html_sample`, the site's sample for learning its template)."""
     text, is_html = record_text(rec)
     if is_html:
-        text = "\n".join(html_lines(text))
+        text = "\n".join(page_lines_sampled(text, html_sample))
     return page_lines(text)
 
 
@@ -114,6 +111,7 @@ class ChunkResult:
     rejects: list[dict] = field(default_factory=list)
     samples: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)  # site -> [(text, url)]
     peak_rss: int = 0  # of the worker that made it (bytes)
+    html: dict[str, HtmlSample] = field(default_factory=dict)  # site -> sampled HTML pages (its template)
 
 
 def profile_chunk(seq: int, items: list, opts: LearnOptions) -> ChunkResult:
@@ -130,7 +128,7 @@ def profile_chunk(seq: int, items: list, opts: LearnOptions) -> ChunkResult:
         res.bytes += len(rec.data)
         try:
             site = record_site(rec, opts)
-            lines = record_lines(rec)
+            lines = record_lines(rec, res.html.setdefault(site, HtmlSample()))
         except Exception as exc:  # one bad record must not stop the pass
             res.rejects.append(Reject.of(rec, "error", f"{type(exc).__name__}: {exc}".splitlines()[0][:300]).to_dict())
             continue
@@ -160,6 +158,7 @@ class LearnRun:
     elapsed: float = 0.0
     workers: int = 0
     peak_rss: int = 0  # bytes: the largest of the parent's and the workers'
+    html: dict[str, HtmlSample] = field(default_factory=dict)  # site -> sampled HTML pages
 
 
 def _worker_rss() -> int:
@@ -328,7 +327,7 @@ def _isolated(task, opts: LearnOptions, ctx) -> ChunkResult:
                     item.source, item.offset, "worker_crash", "the learning worker died on this record",
                     item.unit).to_dict()])
         _merge(run, res)
-    return ChunkResult(task.seq, run.profiles, run.docs, run.bytes, run.rejects, run.samples, run.peak_rss)
+    return ChunkResult(task.seq, run.profiles, run.docs, run.bytes, run.rejects, run.samples, run.peak_rss, run.html)
 
 
 def _merge(run: LearnRun, res: ChunkResult) -> None:
@@ -343,6 +342,9 @@ def _merge(run: LearnRun, res: ChunkResult) -> None:
             run.profiles[site].merge(prof)
         else:
             run.profiles[site] = prof
+    for site in sorted(res.html):
+        if res.html[site].pages:
+            run.html.setdefault(site, HtmlSample()).merge(res.html[site])
     for site, pages in sorted(res.samples.items()):
         kept = run.samples.setdefault(site, [])
         kept += pages[: max(0, SAMPLE_PAGES - len(kept))]
@@ -355,30 +357,38 @@ class SiteOutcome:
     learned: LearnedSite
     file: str | None
     conflicts: list[dict] = field(default_factory=list)
+    template: dict | None = None  # the learned HTML template: body selectors, how the sampled pages fit
 
     def to_dict(self) -> dict:
         s = self.learned
-        return {"site": s.site, "pages": s.pages, "rules": s.rules, "file": self.file, "reason": s.reason,
-                "conflicts": self.conflicts}
+        out = {"site": s.site, "pages": s.pages, "rules": s.rules, "file": self.file, "reason": s.reason,
+               "conflicts": self.conflicts}
+        if self.template is not None:
+            out["template"] = self.template
+        return out
 
 
-def learn_all(profiles: dict[str, SiteProfile], *, min_pages: int = MIN_PAGES,
-              workers: int = 1) -> list[tuple[LearnedSite, str | None]]:
-    """(`learn_site`, `check_learned`) for every site, in sorted order; sites in parallel with `workers`
-    (compiling and checking a learned file costs more than learning it)."""
+def learn_all(profiles: dict[str, SiteProfile], *, min_pages: int = MIN_PAGES, workers: int = 1,
+              html: dict[str, HtmlSample] | None = None) -> list[tuple[LearnedSite, str | None, dict | None]]:
+    """(`learn_site_html`: the learned site and its template, `check_learned`) for every site, in sorted
+    order; sites in parallel with `workers` (compiling and checking a learned file costs more than
+    learning it). `html`: the sites' sampled HTML pages, for their templates."""
     sites = sorted(profiles)
+    html = html or {}
     if workers <= 1 or len(sites) < 2:
-        return [_induce(profiles[s], min_pages) for s in sites]
+        return [_induce(profiles[s], min_pages, html.get(s)) for s in sites]
     pool = ProcessPoolExecutor(min(workers, len(sites)), mp_context=_context(), initializer=_init_worker)
     try:
-        return list(pool.map(_induce, (profiles[s] for s in sites), [min_pages] * len(sites)))
+        return list(pool.map(_induce, (profiles[s] for s in sites), [min_pages] * len(sites),
+                             [html.get(s) for s in sites]))
     finally:
         pool.shutdown(cancel_futures=True)
 
 
-def _induce(profile: SiteProfile, min_pages: int) -> tuple[LearnedSite, str | None]:
-    learned = learn_site(profile, min_pages=min_pages)
-    return learned, check_learned(learned)
+def _induce(profile: SiteProfile, min_pages: int,
+            html: HtmlSample | None = None) -> tuple[LearnedSite, str | None, dict | None]:
+    learned, template = learn_site_html(profile, html, min_pages=min_pages)
+    return learned, check_learned(learned), template
 
 
 def check_learned(learned: LearnedSite) -> str | None:
@@ -430,7 +440,7 @@ def learn_outcomes(run: LearnRun, write: Callable[[str, bytes], str | None], *, 
 
     outcomes = []
     kill_after = _fault("learn-write")
-    for learned, problem in learn_all(run.profiles, min_pages=min_pages, workers=workers):
+    for learned, problem, template in learn_all(run.profiles, min_pages=min_pages, workers=workers, html=run.html):
         if problem:  # never write a file that `rules check` (or loading it for cleaning) would reject
             learned = _unwritten(learned, problem)
         file = None
@@ -447,7 +457,7 @@ def learn_outcomes(run: LearnRun, write: Callable[[str, bytes], str | None], *, 
         conflicts = []
         if file and hand is not None and hand.index.by_name(learned.site) is not None:
             conflicts = conflicts_with_hand(hand, learned, run.samples.get(learned.site, []))
-        outcomes.append(SiteOutcome(learned, file, conflicts))
+        outcomes.append(SiteOutcome(learned, file, conflicts, template if file else None))
     return outcomes
 
 

@@ -45,7 +45,8 @@ MIN_TEMPLATE_PAGES = 2  # a body selector must be the best fit on this many samp
 MAX_TEMPLATES = 4
 SHORT_COST = 6.0  # words subtracted from each page-specific line: short lines (menus, headlines) score < 0
 REPEAT_COST = 1.0  # a repeated word weighs this much against a page-specific one
-FIT_SHARE = 0.7  # a selector fits a page where it scores this share of the page's best candidate
+FIT_SHARE = 0.8  # a selector fits a page where it scores this share of the page's best candidate
+HELD_COST = 0.0  # words a body selector holds cost this much each, so that the tighter of two fits wins
 MIN_FIT_WORDS = 25  # the fit check never asks fewer words than this of a page
 FIT_WORDS_SHARE = 0.3  # ... and asks this share of the fewest words the template held when learned
 MAX_LINK_SHARE = 0.5  # a body whose words are more than this share link text is a list, not an article
@@ -58,11 +59,28 @@ REPEAT_SHARE = 0.02  # repeated: on this share of the site's pages (and on 2 or 
 _CSS_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{1,39}$")
 _GENERATED_PREFIX = re.compile(r"^(?:css|sc|jsx|emotion|styled|svelte|astro|tw|chakra|mui|ember|ng|v)-", re.I)
 _MIXED = re.compile(r"(?=[A-Za-z0-9]*[0-9])(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{4,}")
+# Names that say chrome wherever they occur in a class or id ("commentlist", "relatedPosts", "sharebar"):
+# such elements are removed before bodies are measured, and stripped inside the body.
 _CHROME_NAME = re.compile(
-    r"(?:^|[-_])(?:share|sharing|social|sharedaddy|addthis|related|recommend(?:ed|ations)?|popular|trending|"
-    r"comments?|disqus|respond|reply|newsletter|subscribe|subscription|signup|promo|advert(?:isement)?|ads?|"
-    r"sponsor(?:ed)?|banner|breadcrumbs?|tags?|tagcloud|author-?bio|bio|about-author|more-stories|"
-    r"read-?more|follow|widget|sidebar|toolbar|print|email|pagination|nav|navigation|menu)(?:$|[-_])", re.I)
+    r"comment|disqus|respond|related|share|sharing|social|addthis|newsletter|subscri|signup|promo|advert|"
+    r"sponsor|sidebar|breadcrumb|recommend|popular|trending|outbrain|taboola", re.I)
+# ... not where a prefix says the element merely sits beside one ("has-sidebar", "no-comments")
+_CHROME_PREFIX = re.compile(r"^(?:has|with|no|show|hide|without|allow|enable|disable)[-_]", re.I)
+# Names that say chrome as a whole segment ("post-tags", "nav-below", "author-bio"): stripped where they
+# hold little of the body's page-specific words.
+_WEAK_CHROME = re.compile(
+    r"(?:^|[-_])(?:tags?|tagcloud|nav|navigation|menu|print|email|follow|pagination|pager|bio|about-author|"
+    r"author-?box|ads?|banner|toolbar|byline|more-stories|read-?more|widget)(?:$|[-_])", re.I)
+MAX_BODY_PARTS = 3
+_ARTICLE_MARK = 'h1,article,main,[itemprop="articleBody"]'  # a chrome-named element around one is a wrapper  # a body selector matching more elements on a page is a layout class ("row", "clearfix")
+
+
+def chrome_name(sel: str) -> bool:
+    """Whether a selector's name says chrome (see `_CHROME_NAME`)."""
+    name = sel.lstrip("#.")
+    return bool(_CHROME_NAME.search(name)) and not _CHROME_PREFIX.match(name)
+
+
 _STRUCTURE = ("aside", "nav", "form", "footer")
 _SEMANTIC = ("article", "main", '[itemprop="articleBody"]')
 _CONTAINERS = frozenset("div section article main td header ul ol aside nav form footer figure".split())
@@ -184,6 +202,21 @@ class _Measured:
         if root is None:
             return
         _prepare(root)
+        # chrome-named selector -> the ancestors (mem_id) of each element of it, removed before measuring
+        self.chrome: dict[str, list[set[int]]] = {}
+        removed = []
+        for node in root.traverse():
+            names = [s for s in node_selectors(node) if s[0] in "#." and chrome_name(s)]
+            if names and node.css_first(_ARTICLE_MARK) is None:  # (not a wrapper around the article)
+                up, p = set(), node.parent
+                while p is not None:
+                    up.add(p.mem_id)
+                    p = p.parent
+                for sel in names:
+                    self.chrome.setdefault(sel, []).append(up)
+                removed.append(node)
+        for node in reversed(removed):  # innermost first
+            node.decompose()
         for node in root.traverse():
             if node.tag not in _CONTAINERS:
                 continue
@@ -299,23 +332,23 @@ def learn_template(profile: SiteProfile, sample: HtmlSample, *, min_pages: int =
 
 def _choose_bodies(measured: list[_Measured]) -> list[str]:
     """Greedy cover of the pages by body selectors (see the module doc), then ordered."""
-    sels = sorted({s for m in measured for s in m.nodes
-                   if s not in _STRUCTURE and not _CHROME_NAME.search(s.lstrip("#."))})
-    table = {s: [m.score(s)[0] if s in m.nodes else 0.0 for m in measured] for s in sels}
+    sels = sorted({s for m in measured for s in m.nodes if s not in _STRUCTURE})
+    table = {s: [m.score(s)[0] if 0 < len(m.outermost(s)) <= MAX_BODY_PARTS else 0.0 for m in measured]
+             for s in sels}
+    held = {s: [sum(m.score(s)[1:]) for m in measured] for s in sels}
     best = [max([table[s][i] for s in sels] or [0.0]) for i in range(len(measured))]
     open_pages = {i for i, b in enumerate(best) if b > 0}
     chosen: list[str] = []
     while open_pages and len(chosen) < MAX_TEMPLATES:
-        def gain(s):
-            fits = [i for i in open_pages if table[s][i] >= FIT_SHARE * best[i]]
-            return (sum(table[s][i] for i in fits), len(fits), s)
-
-        top = max(sels, key=lambda s: gain(s)[:2] + (_neg(s),))
-        value, n, _ = gain(top)
-        if n < MIN_TEMPLATE_PAGES or value <= 0:
+        fits = {s: [i for i in sorted(open_pages) if table[s][i] >= FIT_SHARE * best[i]] for s in sels}
+        if max(len(f) for f in fits.values()) < MIN_TEMPLATE_PAGES:
             break
+        # The most score over the pages it fits, less `HELD_COST` a word held: of a wrapper around the
+        # article (comments, teasers, lists) and the article's own element, the latter.
+        top = max(sels, key=lambda s: (sum(table[s][i] - HELD_COST * held[s][i] for i in fits[s]), len(fits[s]),
+                                       _neg(s)))
         chosen.append(top)
-        open_pages -= {i for i in open_pages if table[top][i] >= FIT_SHARE * best[i]}
+        open_pages -= set(fits[top])
     return _order(chosen, table, best)
 
 
@@ -394,6 +427,9 @@ def _choose_strip(per_body: dict[str, list[_Measured]]) -> tuple[list[str], list
             roots = m.outermost(body)
             spec_total = sum(m.stats(r)[1] for r in roots) or 1.0
             root_ids = {r.mem_id for r in roots}
+            for sel, ups in m.chrome.items():  # removed before measuring: their words are not counted
+                if any(up & root_ids for up in ups):
+                    inside.setdefault(sel, []).append((0.0, 0.0, 0.0, True))
             for sel, nodes in m.nodes.items():
                 if sel in per_body:
                     continue
@@ -402,16 +438,23 @@ def _choose_strip(per_body: dict[str, list[_Measured]]) -> tuple[list[str], list
                     continue
                 spec = sum(m.stats(n)[1] for n in mine)
                 rep = sum(m.stats(n)[2] for n in mine)
-                inside.setdefault(sel, []).append((spec, rep, spec / spec_total))
+                inside.setdefault(sel, []).append((spec, rep, spec / spec_total, False))
     strip, notes = [], []
     for sel in sorted(inside):
         rows = inside[sel]
         spec, rep = sum(r[0] for r in rows), sum(r[1] for r in rows)
-        if spec + rep <= 0 or len(rows) < MIN_TEMPLATE_PAGES:
+        if len(rows) < MIN_TEMPLATE_PAGES:
             continue
-        by_repeat = rep >= STRIP_REPEATED * (spec + rep)
+        if rows[0][3]:
+            strip.append(sel)
+            notes.append({"key": "strip", "selector": sel, "description": (
+                f"Inside the body on {len(rows)} sampled pages; its name says chrome (comments, share, related "
+                f"or promotion blocks), so it is left out when bodies are measured.")})
+            continue
+        by_repeat = spec + rep > 0 and rep >= STRIP_REPEATED * (spec + rep)
         name = sel.lstrip("#.")
-        by_name = (sel in _STRUCTURE or _CHROME_NAME.search(name)) and max(r[2] for r in rows) <= STRIP_MAX_SHARE
+        by_name = spec + rep > 0 and (sel in _STRUCTURE or _WEAK_CHROME.search(name)) \
+            and max(r[2] for r in rows) <= STRIP_MAX_SHARE
         if not (by_repeat or by_name):
             continue
         strip.append(sel)
@@ -437,6 +480,9 @@ def _outermost_selectors(strip: list[str], per_body: dict) -> list[str]:
     """Drop a strip selector whose elements always lie inside another's (it adds nothing)."""
     keep = []
     for sel in strip:
+        if not any(sel in m.nodes for ms in per_body.values() for m in ms):
+            keep.append(sel)  # chrome-named: removed before measuring
+            continue
         covered = True
         for ms in per_body.values():
             for m in ms:

@@ -28,6 +28,7 @@ Deterministic: the same pages give the same section, whatever order they came in
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -75,6 +76,7 @@ MAX_BODY_PARTS = 3
 _ARTICLE_MARK = 'h1,article,main,[itemprop="articleBody"]'  # a chrome-named element around one is a wrapper  # a body selector matching more elements on a page is a layout class ("row", "clearfix")
 
 
+@functools.lru_cache(maxsize=65536)
 def chrome_name(sel: str) -> bool:
     """Whether a selector's name says chrome (see `_CHROME_NAME`)."""
     name = sel.lstrip("#.")
@@ -87,6 +89,7 @@ _CONTAINERS = frozenset("div section article main td header ul ol aside nav form
 _WORD = re.compile(r"\w+")
 
 
+@functools.lru_cache(maxsize=65536)
 def stable_name(token: str) -> bool:
     """A class or id a template can rely on: CSS-safe, not generated (`css-1x2y3z`, `sc-bdVaJa`), not
     hashed or numbered (`post-1234`, `a8f3e2`)."""
@@ -197,6 +200,7 @@ class _Measured:
         self.tree = parse(page.body)
         self.root = root = self.tree.body or self.tree.root
         self.repeated = repeated
+        self.title = _norm(page.meta.get("title") or "")
         self.nodes: dict[str, list] = {}  # selector -> its elements, in document order
         self._stats: dict[int, tuple[float, float, float, float]] = {}
         if root is None:
@@ -204,9 +208,10 @@ class _Measured:
         _prepare(root)
         # chrome-named selector -> the ancestors (mem_id) of each element of it, removed before measuring
         self.chrome: dict[str, list[set[int]]] = {}
-        removed = []
+        removed, named = [], {}
         for node in root.traverse():
-            names = [s for s in node_selectors(node) if s[0] in "#." and chrome_name(s)]
+            sels = named[node.mem_id] = node_selectors(node) if node.attributes else []
+            names = [s for s in sels if s[0] in "#." and chrome_name(s)]
             if names and node.css_first(_ARTICLE_MARK) is None:  # (not a wrapper around the article)
                 up, p = set(), node.parent
                 while p is not None:
@@ -220,10 +225,17 @@ class _Measured:
         for node in root.traverse():
             if node.tag not in _CONTAINERS:
                 continue
-            for sel in node_selectors(node):
+            for sel in named.get(node.mem_id, ()):
                 self.nodes.setdefault(sel, []).append(node)
             if node.tag in _STRUCTURE:
                 self.nodes.setdefault(node.tag, []).append(node)
+
+    def is_title(self, line: str) -> bool:
+        """The page's declared title, or its start (a declared title may add the site's name)."""
+        if not self.title or len(line) > 2 * len(self.title):
+            return False
+        text = _norm(line)
+        return bool(text) and (text == self.title or (text.count(" ") >= 2 and self.title.startswith(text + " ")))
 
     def lines(self, node) -> list[str]:
         from cleaner.html.blocks import SEP, BR
@@ -251,7 +263,8 @@ class _Measured:
                 else:
                     spec += w
                     n += 1
-                    score += w - SHORT_COST
+                    # the headline is article text (a short line, but the page's declared title)
+                    score += w if self.is_title(line) else w - SHORT_COST
             got = self._stats[key] = (score, spec, rep, n)
         return got
 
@@ -332,7 +345,8 @@ def learn_template(profile: SiteProfile, sample: HtmlSample, *, min_pages: int =
 
 def _choose_bodies(measured: list[_Measured]) -> list[str]:
     """Greedy cover of the pages by body selectors (see the module doc), then ordered."""
-    sels = sorted({s for m in measured for s in m.nodes if s not in _STRUCTURE})
+    on = Counter(s for m in measured for s in m.nodes if s not in _STRUCTURE)
+    sels = sorted(s for s, n in on.items() if n >= MIN_TEMPLATE_PAGES)
     table = {s: [m.score(s)[0] if 0 < len(m.outermost(s)) <= MAX_BODY_PARTS else 0.0 for m in measured]
              for s in sels}
     held = {s: [sum(m.score(s)[1:]) for m in measured] for s in sels}
@@ -507,6 +521,10 @@ def _meta_selector(measured: list[_Measured], key: str) -> tuple[str, str] | Non
         tree = parse(page.body)  # (the measured tree has its inline elements unwrapped)
         seen: set[str] = set()
         for node in tree.css(_META_TAGS[key]):
+            attrs = node.attributes
+            if node.tag not in ("h1", "time") and not _META_HINT[key].search(
+                    f"{attrs.get('class') or ''} {attrs.get('id') or ''}"):
+                continue
             for sel in _meta_candidates(node, key):
                 if sel not in seen:
                     seen.add(sel)
@@ -520,7 +538,11 @@ def _meta_selector(measured: list[_Measured], key: str) -> tuple[str, str] | Non
                  f"{len(declared)} sampled pages that declare one.")
 
 
-_META_TAGS = {"title": "h1,h2", "date": "time,span,div,p", "author": "a,span,div,p,address"}
+_META_TAGS = {"title": "h1,h2", "date": "time,span,div,p,abbr", "author": "a,span,div,p,address"}
+# the names a title, date or author element carries (besides <h1> and <time>)
+_META_HINT = {"title": re.compile(r"title|headline|heading", re.I),
+              "date": re.compile(r"date|time|posted|publish|updated|meta|byline", re.I),
+              "author": re.compile(r"author|byline|writer|creator|vcard|fn", re.I)}
 
 
 def _meta_candidates(node, key: str) -> list[str]:
@@ -628,41 +650,25 @@ def _page_html(body: str) -> str:
 
 def _add_examples(doc: dict, sample: HtmlSample) -> None:
     """A short, real example for each body and strip selector: the selector's element with the first
-    paragraphs it held on a sampled page (and, for strip, the stripped block's first line inside it),
-    its expected output computed by the file itself; a selector whose example would not hold keeps
-    its description only."""
+    paragraphs it held on a sampled page (and, for strip, the stripped block's first line inside it);
+    its output is the text the template extracts from it (before the text rules), as `rules check`
+    verifies it. A selector whose snippet the template would not take keeps its description only."""
+    from cleaner.html.extract import extract_html
     from cleaner.html.model import HtmlConfig
 
     section = doc["html"]
     config = HtmlConfig.from_section(section)
     pages = sample.sorted_pages()
-    fit = section["fit"]["min_words"]
-    runner = _runner(doc)
     for note in section["evidence"]:
         if note["key"] not in ("body", "strip"):
             continue
-        snippet = _snippet(note, config, pages, fit)
+        snippet = _snippet(note, config, pages, section["fit"]["min_words"])
         if snippet is None:
             continue
-        res = runner.clean(snippet, url=f"https://{doc['site']}/", format="html")
-        how = res.site_reason or ""
-        if not res.text or f"template {note['selector'] if note['key'] == 'body' else config.body[0]}" not in how:
-            continue
-        note["example"] = {"input": snippet, "output": "\n".join(p for p in res.text.split("\n") if p.strip()) + "\n"}
-
-
-def _runner(doc: dict):
-    """A Cleaner holding the learned file as it will load (and the shipped generic rules)."""
-    from pathlib import Path
-
-    from cleaner.api import Cleaner
-    from cleaner.learn.induce import _shipped_generic
-    from cleaner.ruleset.loader import _compile
-
-    plain = {k: v for k, v in doc.items() if k != "domains"}
-    ruleset = _compile(Path(f"{doc['site']}.yaml"), plain, {}, doc["site"])
-    ruleset = replace(ruleset, domains=(doc["site"],))
-    return Cleaner([ruleset], _shipped_generic(), regex_timeout=5.0, accelerate=False)  # (same output, cheaper to build)
+        ext = extract_html(snippet, config=config)
+        want = note["selector"] if note["key"] == "body" else config.body[0]
+        if ext.selector == want and ext.text:
+            note["example"] = {"input": snippet, "output": ext.text + "\n"}
 
 
 def _snippet(note: dict, config, pages: list[HtmlPage], min_words: int) -> str | None:
@@ -670,7 +676,10 @@ def _snippet(note: dict, config, pages: list[HtmlPage], min_words: int) -> str |
     from cleaner.html.blocks import lines_of, parse, strip_never_text
 
     body_sel = note["selector"] if note["key"] == "body" else None
+    name = note["selector"].lstrip("#.")
     for page in pages:
+        if name not in page.body:  # (cheap: most pages of a strip selector's site lack it)
+            continue
         tree = parse(page.body)
         strip_never_text(tree)
         sels = [body_sel] if body_sel else list(config.body)

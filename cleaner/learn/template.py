@@ -211,7 +211,7 @@ class _Measured:
         removed, named = [], {}
         for node in root.traverse():
             sels = named[node.mem_id] = node_selectors(node) if node.attributes else []
-            names = [s for s in sels if s[0] in "#." and chrome_name(s)]
+            names = [s for s in sels if s[0] in "#." and chrome_name(s)] if node.tag in _CONTAINERS else []
             if names and node.css_first(_ARTICLE_MARK) is None:  # (not a wrapper around the article)
                 up, p = set(), node.parent
                 while p is not None:

@@ -47,6 +47,7 @@ MAX_TEMPLATES = 4
 SHORT_COST = 6.0  # words subtracted from each page-specific line: short lines (menus, headlines) score < 0
 REPEAT_COST = 1.0  # a repeated word weighs this much against a page-specific one
 FIT_SHARE = 0.8  # a selector fits a page where it scores this share of the page's best candidate
+NEAR_BEST = 0.95  # a selector scoring this share of a page's best candidate is (nearly) its best
 HELD_COST = 0.0  # words a body selector holds cost this much each, so that the tighter of two fits wins
 MIN_FIT_WORDS = 25  # the fit check never asks fewer words than this of a page
 FIT_WORDS_SHARE = 0.3  # ... and asks this share of the fewest words the template held when learned
@@ -357,10 +358,13 @@ def _choose_bodies(measured: list[_Measured]) -> list[str]:
         fits = {s: [i for i in sorted(open_pages) if table[s][i] >= FIT_SHARE * best[i]] for s in sels}
         if max(len(f) for f in fits.values()) < MIN_TEMPLATE_PAGES:
             break
-        # The most score over the pages it fits, less `HELD_COST` a word held: of a wrapper around the
-        # article (comments, teasers, lists) and the article's own element, the latter.
-        top = max(sels, key=lambda s: (sum(table[s][i] - HELD_COST * held[s][i] for i in fits[s]), len(fits[s]),
+        # The selector that is (nearly) the best on most pages, then the most score over the pages it
+        # fits: a wrapper fitting every page type loses to the elements that hold each type's article.
+        top = max(sels, key=lambda s: (sum(1 for i in fits[s] if table[s][i] >= NEAR_BEST * best[i]),
+                                       sum(table[s][i] - HELD_COST * held[s][i] for i in fits[s]), len(fits[s]),
                                        _neg(s)))
+        if not any(table[top][i] >= NEAR_BEST * best[i] for i in fits[top]):
+            break
         chosen.append(top)
         open_pages -= set(fits[top])
     return _order(chosen, table, best)

@@ -61,7 +61,7 @@ def _selector_lines(tree: LexborHTMLParser, config: HtmlConfig,
         if config.min_words:  # a learned template: its strip selectors act inside the body, then the fit check
             misfit = _misfit(roots, config, warnings)
             if misfit:
-                why = f"{sel!r} {misfit}"
+                why = f"{misfit[0]} ({sel!r} {misfit[1]})"
                 continue
         lines = []
         for node in roots:
@@ -73,8 +73,9 @@ def _selector_lines(tree: LexborHTMLParser, config: HtmlConfig,
     return None, None, why
 
 
-def _misfit(roots: list[LexborNode], config: HtmlConfig, warnings: list[str]) -> str | None:
-    """Why a learned body does not fit the page (too few words, mostly link text), or None."""
+def _misfit(roots: list[LexborNode], config: HtmlConfig, warnings: list[str]) -> tuple[str, str] | None:
+    """Why a learned body does not fit the page ("too few words" or "mostly link text", and the numbers),
+    or None."""
     chars = links = 0
     words = 0.0
     for node in roots:
@@ -86,9 +87,9 @@ def _misfit(roots: list[LexborNode], config: HtmlConfig, warnings: list[str]) ->
         words += max(len(_WORD.findall(text)), len(text) / 6)
         links += sum(len("".join(a.text().split())) for a in node.css("a"))
     if words < config.min_words:
-        return f"holds {int(words)} words, fewer than {config.min_words}"
+        return "too few words", f"holds {int(words)}, fewer than {config.min_words}"
     if chars and links > config.max_link_share * chars:
-        return f"is {links / chars:.0%} link text, more than {config.max_link_share:.0%}"
+        return "mostly link text", f"is {links / chars:.0%} link text, more than {config.max_link_share:.0%}"
     return None
 
 

@@ -643,9 +643,7 @@ def _no_meta(config):
 
 def _reason_kind(why: str | None) -> str:
     """A fallback reason without its numbers, so that reasons count together."""
-    if not why:
-        return "no body selector matches"
-    return "too few words" if "fewer than" in why else "mostly link text" if "link text" in why else why
+    return (why or "no body selector matches").split(" (", 1)[0]
 
 
 def _page_html(body: str) -> str:

@@ -315,7 +315,6 @@ class Template:
 
     section: dict
     fits: Counter  # selector (or "generic: <reason>") -> sampled pages
-    body_lines: list[list[str]]  # per sampled page that fits: the lines the template yields
 
 
 def repeat_pages(pages: int) -> int:
@@ -346,28 +345,43 @@ def learn_template(profile: SiteProfile, sample: HtmlSample, *, min_pages: int =
 
 def _choose_bodies(measured: list[_Measured]) -> list[str]:
     """Greedy cover of the pages by body selectors (see the module doc), then ordered."""
-    on = Counter(s for m in measured for s in m.nodes if s not in _STRUCTURE)
-    sels = sorted(s for s, n in on.items() if n >= MIN_TEMPLATE_PAGES)
-    table = {s: [m.score(s)[0] if 0 < len(m.outermost(s)) <= MAX_BODY_PARTS else 0.0 for m in measured]
-             for s in sels}
-    held = {s: [sum(m.score(s)[1:]) for m in measured] for s in sels}
+    sels, table, held = _score_table(measured)
     best = [max([table[s][i] for s in sels] or [0.0]) for i in range(len(measured))]
     open_pages = {i for i, b in enumerate(best) if b > 0}
     chosen: list[str] = []
     while open_pages and len(chosen) < MAX_TEMPLATES:
         fits = {s: [i for i in sorted(open_pages) if table[s][i] >= FIT_SHARE * best[i]] for s in sels}
-        if max(len(f) for f in fits.values()) < MIN_TEMPLATE_PAGES:
-            break
-        # The selector that is (nearly) the best on most pages, then the most score over the pages it
-        # fits: a wrapper fitting every page type loses to the elements that hold each type's article.
-        top = max(sels, key=lambda s: (sum(1 for i in fits[s] if table[s][i] >= NEAR_BEST * best[i]),
-                                       sum(table[s][i] - HELD_COST * held[s][i] for i in fits[s]), len(fits[s]),
-                                       _neg(s)))
-        if not any(table[top][i] >= NEAR_BEST * best[i] for i in fits[top]):
+        top = _best_body(sels, fits, table, held, best)
+        if top is None:
             break
         chosen.append(top)
         open_pages -= set(fits[top])
     return _order(chosen, table, best)
+
+
+def _score_table(measured: list[_Measured]) -> tuple[list[str], dict, dict]:
+    """The candidate body selectors (on `MIN_TEMPLATE_PAGES` pages or more), each one's score per page
+    (0 where it matches nothing or more than `MAX_BODY_PARTS` elements), and the words it holds."""
+    on = Counter(s for m in measured for s in m.nodes if s not in _STRUCTURE)
+    sels = sorted(s for s, n in on.items() if n >= MIN_TEMPLATE_PAGES)
+    table = {s: [m.score(s)[0] if 0 < len(m.outermost(s)) <= MAX_BODY_PARTS else 0.0 for m in measured]
+             for s in sels}
+    held = {s: [sum(m.score(s)[1:]) for m in measured] for s in sels}
+    return sels, table, held
+
+
+def _best_body(sels: list[str], fits: dict, table: dict, held: dict, best: list[float]) -> str | None:
+    """The selector that is (nearly) the best on most open pages, then the most score over the pages it
+    fits (a wrapper fitting every page type loses to the elements that hold each type's article); None
+    when none fits `MIN_TEMPLATE_PAGES` pages."""
+    def near(s):
+        return sum(1 for i in fits[s] if table[s][i] >= NEAR_BEST * best[i])
+
+    if max(len(f) for f in fits.values()) < MIN_TEMPLATE_PAGES:
+        return None
+    top = max(sels, key=lambda s: (near(s), sum(table[s][i] - HELD_COST * held[s][i] for i in fits[s]),
+                                   len(fits[s]), _neg(s)))
+    return top if near(top) else None
 
 
 def _neg(s: str) -> tuple:
@@ -434,12 +448,21 @@ def _section(measured: list[_Measured], bodies: list[str]) -> Template:
     min_words = max(MIN_FIT_WORDS, int(FIT_WORDS_SHARE * min(words))) if words else MIN_FIT_WORDS
     section["fit"] = {"min_words": min_words, "max_link_share": MAX_LINK_SHARE}
     section["evidence"] = notes
-    return Template(section, fits, [])
+    return Template(section, fits)
 
 
 def _choose_strip(per_body: dict[str, list[_Measured]]) -> tuple[list[str], list[dict]]:
     """Strip selectors inside the chosen bodies (see the module doc), with their evidence."""
-    inside: dict[str, list] = {}  # selector -> [(page's body specific words, node stats...)]
+    inside = _inside_bodies(per_body)
+    notes = [n for n in (_strip_note(sel, inside[sel]) for sel in sorted(inside)) if n]
+    strip = _outermost_selectors([n["selector"] for n in notes], per_body)
+    return strip, [n for n in notes if n["selector"] in strip]
+
+
+def _inside_bodies(per_body: dict[str, list[_Measured]]) -> dict[str, list[tuple]]:
+    """Selector -> per page where it lies inside the body: (page-specific words, repeated words, share
+    of the body's page-specific words, whether it was removed as chrome before measuring)."""
+    inside: dict[str, list[tuple]] = {}
     for body, ms in per_body.items():
         for m in ms:
             roots = m.outermost(body)
@@ -449,40 +472,33 @@ def _choose_strip(per_body: dict[str, list[_Measured]]) -> tuple[list[str], list
                 if any(up & root_ids for up in ups):
                     inside.setdefault(sel, []).append((0.0, 0.0, 0.0, True))
             for sel, nodes in m.nodes.items():
-                if sel in per_body:
-                    continue
                 mine = [n for n in nodes if n.mem_id not in root_ids and _within(n, root_ids)]
-                if not mine:
-                    continue
-                spec = sum(m.stats(n)[1] for n in mine)
-                rep = sum(m.stats(n)[2] for n in mine)
-                inside.setdefault(sel, []).append((spec, rep, spec / spec_total, False))
-    strip, notes = [], []
-    for sel in sorted(inside):
-        rows = inside[sel]
-        spec, rep = sum(r[0] for r in rows), sum(r[1] for r in rows)
-        if len(rows) < MIN_TEMPLATE_PAGES:
-            continue
-        if rows[0][3]:
-            strip.append(sel)
-            notes.append({"key": "strip", "selector": sel, "description": (
-                f"Inside the body on {len(rows)} sampled pages; its name says chrome (comments, share, related "
-                f"or promotion blocks), so it is left out when bodies are measured.")})
-            continue
-        by_repeat = spec + rep > 0 and rep >= STRIP_REPEATED * (spec + rep)
-        name = sel.lstrip("#.")
-        by_name = spec + rep > 0 and (sel in _STRUCTURE or _WEAK_CHROME.search(name)) \
-            and max(r[2] for r in rows) <= STRIP_MAX_SHARE
-        if not (by_repeat or by_name):
-            continue
-        strip.append(sel)
-        why = "its words repeat across the site's pages" if by_repeat else "its name or tag says chrome"
-        notes.append({"key": "strip", "selector": sel, "description": (
-            f"Inside the body on {len(rows)} sampled pages; {why}: removes {round(rep):,} repeated and "
-            f"{round(spec):,} page-specific words.")})
-    strip = _outermost_selectors(strip, per_body)
-    notes = [n for n in notes if n["selector"] in strip]
-    return strip, notes
+                if mine and sel not in per_body:
+                    spec = sum(m.stats(n)[1] for n in mine)
+                    rep = sum(m.stats(n)[2] for n in mine)
+                    inside.setdefault(sel, []).append((spec, rep, spec / spec_total, False))
+    return inside
+
+
+def _strip_note(sel: str, rows: list[tuple]) -> dict | None:
+    """The evidence of a strip selector, or None where it is no chrome (or on too few pages)."""
+    if len(rows) < MIN_TEMPLATE_PAGES:
+        return None
+    where = f"Inside the body on {len(rows)} sampled pages"
+    if rows[0][3]:
+        return {"key": "strip", "selector": sel, "description": (
+            f"{where}; its name says chrome (comments, share, related or promotion blocks), so it is left out "
+            f"when bodies are measured.")}
+    spec, rep = sum(r[0] for r in rows), sum(r[1] for r in rows)
+    if spec + rep <= 0:
+        return None
+    by_repeat = rep >= STRIP_REPEATED * (spec + rep)
+    by_name = (sel in _STRUCTURE or _WEAK_CHROME.search(sel.lstrip("#."))) and max(r[2] for r in rows) <= STRIP_MAX_SHARE
+    if not (by_repeat or by_name):
+        return None
+    why = "its words repeat across the site's pages" if by_repeat else "its name or tag says chrome"
+    return {"key": "strip", "selector": sel, "description": (
+        f"{where}; {why}: removes {round(rep):,} repeated and {round(spec):,} page-specific words.")}
 
 
 def _within(node, ids: set[int]) -> bool:

@@ -140,10 +140,8 @@ def main() -> None:
     for name in ways:
         p, r, f = sitesdev.macro(per_page[name].values())
         print(f"{name:24} P {p:.3f}  R {r:.3f}  F1 {f:.3f}   {n / best[name]:7.1f} pages/s")
-    took = Counter("template" if "template " in (res.site_reason or "") else
-                   "generic: " + res.site_reason.split("generic: ", 1)[1].split(" ", 1)[-1].split(",")[0]
-                   if "generic: " in (res.site_reason or "") else "no template"
-                   for res in results["learned templates"].values())
+    took = Counter(("template" if "; template " in r else r.split("; ", 1)[1].split(" (", 1)[0]) if "; " in r
+                   else "site without a template" for r in (res.site_reason or "" for res in results["learned templates"].values()))
     print("learned templates: pages " + ", ".join(f"{k} {v}" for k, v in took.most_common()))
     tmpl_ids = [p["id"] for p in pages if "template " in (results["learned templates"][p["id"]].site_reason or "")]
     if tmpl_ids:

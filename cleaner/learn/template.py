@@ -415,6 +415,8 @@ def _first_fit(m: _Measured, bodies: list[str]) -> str | None:
 
 
 def _section(measured: list[_Measured], bodies: list[str]) -> Template:
+    from cleaner.html.blocks import parse
+
     per_body: dict[str, list[_Measured]] = {s: [] for s in bodies}
     fits: Counter = Counter()
     for m in measured:
@@ -439,8 +441,10 @@ def _section(measured: list[_Measured], bodies: list[str]) -> Template:
             f"Holds the article on {len(ms)} of {len(measured)} sampled pages: {round(spec):,} page-specific "
             f"words kept, {round(rep):,} repeated words left (lines on several pages of the site).")})
     notes += strip_notes
+    # (parsed again: the measured trees have their inline elements unwrapped)
+    parsed = [(m.page, parse(m.page.body)) for m in measured if m.page.meta]
     for key in ("title", "date", "author"):
-        found = _meta_selector(measured, key)
+        found = _meta_selector(parsed, key)
         if found:
             section[key] = [found[0]]
             notes.append({"key": key, "selector": found[0], "description": found[1]})
@@ -528,17 +532,15 @@ def _outermost_selectors(strip: list[str], per_body: dict) -> list[str]:
     return keep
 
 
-def _meta_selector(measured: list[_Measured], key: str) -> tuple[str, str] | None:
+def _meta_selector(parsed: list[tuple[HtmlPage, object]], key: str) -> tuple[str, str] | None:
     """A selector whose element gives the page's declared title/date/author on `META_SHARE` of the pages
-    that declare one (dates compared as parsed ISO dates, never a guessed order)."""
-    from cleaner.html.blocks import parse
-
-    declared = [m.page for m in measured if m.page.meta.get(key)]
+    that declare one (dates compared as parsed ISO dates, never a guessed order). `parsed`: the sampled
+    pages that declare some metadata, each with its tree."""
+    declared = [(page, tree) for page, tree in parsed if page.meta.get(key)]
     if len(declared) < MIN_TEMPLATE_PAGES:
         return None
     votes: Counter = Counter()
-    for page in declared:
-        tree = parse(page.body)  # (the measured tree has its inline elements unwrapped)
+    for page, tree in declared:
         seen: set[str] = set()
         for node in tree.css(_META_TAGS[key]):
             attrs = node.attributes
@@ -554,8 +556,12 @@ def _meta_selector(measured: list[_Measured], key: str) -> tuple[str, str] | Non
     sel, n = max(votes.items(), key=lambda kv: (kv[1], _neg(kv[0])))
     if n < META_SHARE * len(declared) or n < MIN_TEMPLATE_PAGES:
         return None
-    return sel, (f"Gives the page's declared {key} (its <meta>, JSON-LD or <time>) on {n} of the "
-                 f"{len(declared)} sampled pages that declare one.")
+    return sel, (f"Gives the page's declared {key} ({_DECLARED[key]}) on {n} of the {len(declared)} sampled "
+                 f"pages that declare one.")
+
+
+_DECLARED = {"title": "<meta> or JSON-LD headline, else its <h1>", "date": "<meta>, JSON-LD or <time datetime>",
+             "author": "<meta> or JSON-LD"}
 
 
 _META_TAGS = {"title": "h1,h2", "date": "time,span,div,p,abbr", "author": "a,span,div,p,address"}

@@ -109,6 +109,37 @@ def held_out(pages: list[dict], profiles: dict, samples: dict) -> list[str]:
     return lines
 
 
+def template_pages(pages: list[dict], ways: dict, results: dict, per_page: dict, rounds: int) -> None:
+    """How the pages took the templates, and speed and F1 on the pages a template took."""
+    reasons = (res.site_reason or "" for res in results["learned templates"].values())
+    took = Counter(("template" if "; template " in r else r.split("; ", 1)[1].split(" (", 1)[0]) if "; " in r
+                   else "site without a template" for r in reasons)
+    print("learned templates: pages " + ", ".join(f"{k} {v}" for k, v in took.most_common()))
+    ids = [p["id"] for p in pages if "; template " in (results["learned templates"][p["id"]].site_reason or "")]
+    if not ids:
+        return
+    sub = [p for p in pages if p["id"] in set(ids)]
+    took_s = {}
+    for name in ("learned templates", "generic (trafilatura)"):
+        t0 = time.perf_counter()
+        for _ in range(rounds):
+            clean_all(ways[name], sub)
+        took_s[name] = (time.perf_counter() - t0) / rounds
+    f_t, f_g = (sitesdev.macro(per_page[w][i] for i in ids)[2] for w in ("learned templates", "generic (trafilatura)"))
+    t_t, t_g = took_s["learned templates"], took_s["generic (trafilatura)"]
+    print(f"on the {len(sub)} pages a template took: templates {len(sub) / t_t:.1f} pages/s (F1 {f_t:.3f}), "
+          f"generic {len(sub) / t_g:.1f} pages/s (F1 {f_g:.3f}): {t_g / t_t:.1f}x")
+
+
+def per_site(pages: list[dict], per_page: dict) -> None:
+    by_site = defaultdict(list)
+    for p in pages:
+        by_site[p["site"]].append(p["id"])
+    for site, ids in sorted(by_site.items()):
+        f = [sitesdev.macro(per_page[w][i] for i in ids)[2] for w in per_page]
+        print(f"  {site:32} {len(ids):3} pages  " + "  ".join(f"{x:.3f}" for x in f))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rounds", type=int, default=3)
@@ -140,33 +171,11 @@ def main() -> None:
     for name in ways:
         p, r, f = sitesdev.macro(per_page[name].values())
         print(f"{name:24} P {p:.3f}  R {r:.3f}  F1 {f:.3f}   {n / best[name]:7.1f} pages/s")
-    took = Counter(("template" if "; template " in r else r.split("; ", 1)[1].split(" (", 1)[0]) if "; " in r
-                   else "site without a template" for r in (res.site_reason or "" for res in results["learned templates"].values()))
-    print("learned templates: pages " + ", ".join(f"{k} {v}" for k, v in took.most_common()))
-    tmpl_ids = [p["id"] for p in pages if "template " in (results["learned templates"][p["id"]].site_reason or "")]
-    if tmpl_ids:
-        sub = [p for p in pages if p["id"] in set(tmpl_ids)]
-        t0 = time.perf_counter()
-        for _ in range(args.rounds):
-            clean_all(ways["learned templates"], sub)
-        t_t = (time.perf_counter() - t0) / args.rounds
-        t0 = time.perf_counter()
-        for _ in range(args.rounds):
-            clean_all(ways["generic (trafilatura)"], sub)
-        t_g = (time.perf_counter() - t0) / args.rounds
-        f_t = sitesdev.macro(per_page["learned templates"][i] for i in tmpl_ids)[2]
-        f_g = sitesdev.macro(per_page["generic (trafilatura)"][i] for i in tmpl_ids)[2]
-        print(f"on the {len(sub)} pages a template took: templates {len(sub) / t_t:.1f} pages/s (F1 {f_t:.3f}), "
-              f"generic {len(sub) / t_g:.1f} pages/s (F1 {f_g:.3f}): {t_g / t_t:.1f}x")
+    template_pages(pages, ways, results, per_page, args.rounds)
     print(f"learning on HTML: {n / (t_read + t_learn):.1f} pages/s ({t_read:.2f} s reading, {t_learn:.2f} s "
           f"learning {len(profiles)} sites); generic cleaning {n / best['generic (trafilatura)']:.1f} pages/s")
     if args.sites:
-        by_site = defaultdict(list)
-        for p in pages:
-            by_site[p["site"]].append(p["id"])
-        for site, ids in sorted(by_site.items()):
-            f = [sitesdev.macro(per_page[w][i] for i in ids)[2] for w in ways]
-            print(f"  {site:32} {len(ids):3} pages  " + "  ".join(f"{x:.3f}" for x in f))
+        per_site(pages, per_page)
     if not args.no_folds:
         for line in held_out(pages, profiles, samples):
             print(line)

@@ -98,10 +98,12 @@ class Cleaner(TextCleaner):
         if printable is None:
             return Result("", warnings=warnings, stats=stats(len(text), 0, 0, 0, 0))
         text = sanitize_text(text, printable, warnings)
-        ext, ruleset = self._extract_html(text, url, warnings, explain)
+        ext, ruleset, how = self._extract_html(text, url, warnings, explain)
         result = self.clean_text(ext.text, url, site, ruleset=ruleset, page_meta=dict(ext.metadata),
                                  warnings=warnings, printable=False, chars_in=len(text), date=date, layout=layout,
                                  article=False)  # the HTML extraction found the article already
+        if how:  # which learned template took the page, or why none did
+            result.site_reason = f"{result.site_reason}; {how}" if result.site_reason else how
         if explain:
             result.extraction = Extraction(ext.how, ext.text, tuple(
                 trace_entry((step, "drop", None, block, None)) for step, block in ext.dropped))
@@ -111,18 +113,22 @@ class Cleaner(TextCleaner):
         """(the text the HTML path takes from a page before any rule runs, the site whose selectors it
         used or None): what `explain` numbers."""
         html = decode(data, "html", None, [])[0] or ""
-        ext, ruleset = self._extract_html(html, url, [])
+        ext, ruleset, _ = self._extract_html(html, url, [])
         return ext.text, ruleset.name if ruleset is not None else None
 
     def _extract_html(self, html: str, url: str | None, warnings: list[str], trace: bool = False):
         """Extract stage: (the extraction: the page's text as lines, its metadata, with `trace` what it
-        dropped; the site whose selectors were used)."""
+        dropped; the site whose selectors were used; for a learned template "template <selector>" or
+        "generic: <why it did not fit>", else None)."""
         h = _html()
         ruleset = self.index.by_url(url if url is not None else h.page_url(html))
-        config = h.HtmlConfig(**ruleset.html) if ruleset is not None and ruleset.html else None
+        config = h.HtmlConfig.from_section(ruleset.html) if ruleset is not None and ruleset.html else None
         ext = h.extract_html(html, url=url, config=config, trace=trace)
         warnings.extend(ext.warnings)
-        return ext, ruleset
+        how = None
+        if config is not None and config.min_words:
+            how = f"template {ext.selector}" if ext.selector else f"generic: {ext.fallback}"
+        return ext, ruleset, how
 
 
 def decode(data: str | bytes, format: str, content_type: str | None, warnings: list[str]) -> tuple[str | None, bool]:

@@ -171,8 +171,11 @@ def test_html_records_are_learned_from_their_block_lines(tmp_path):
     dump = write_jsonl(tmp_path / "d.jsonl", [{"url": f"http://example.org/{i}", "html": html(i)} for i in range(5)])
     out = tmp_path / "learned"
     assert learn_cli(str(dump), "-o", str(out)).exit_code == 0
-    text = (out / "example.org.yaml").read_text(encoding="utf-8")
-    assert "Copyright Example Ltd." in text and "var x" not in text
+    doc = yaml.safe_load((out / "example.org.yaml").read_text(encoding="utf-8"))
+    # the pages share a template: its body is learned, and the text rules on the lines it yields
+    assert doc["html"]["body"] == ["#main"] and "var x" not in str(doc)
+    res = Cleaner.from_rules([str(ROOT / "rules"), str(out)]).clean(html(9), url="http://example.org/9")
+    assert "Copyright" not in res.text and "Home" not in res.text and res.site_reason == "url; template #main"
 
 
 def test_a_learned_rule_that_removes_a_line_the_hand_rules_keep_is_reported(tmp_path):

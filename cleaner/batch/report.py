@@ -121,6 +121,8 @@ def summary_rows(report: RunReport, top: int = 10) -> list[tuple[str, str]]:
         row("sites", ", ".join(f"{'no site' if k == '-' else k} {v:,}" for k, v in s.sites.most_common(top)))
     if s.rules:
         row("top rules", ", ".join(f"{k} {v:,}" for k, v in s.rules.most_common(top)))
+    if s.templates:
+        row("learned templates", ", ".join(f"{k} {v:,}" for k, v in s.templates.most_common(top)))
     if report.rejects_file is not None:
         row("rejects", str(report.rejects_file))
     return rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, fields
 
-_COUNTERS = ("sites", "rules", "rejects")
+_COUNTERS = ("sites", "rules", "rejects", "templates")
 
 
 @dataclass
@@ -24,6 +24,8 @@ class Stats:
     sites: Counter = field(default_factory=Counter)  # written documents per site rule set ("-": generic only)
     rules: Counter = field(default_factory=Counter)  # rule id -> times it fired (trace entries)
     rejects: Counter = field(default_factory=Counter)  # reject kind -> count
+    # "<site>: template <selector>" or "<site>: generic: <why>": HTML pages of sites with a learned template
+    templates: Counter = field(default_factory=Counter)
 
     @property
     def chars_removed(self) -> int:
@@ -43,6 +45,7 @@ class Stats:
         d["rejects"] = dict(self.rejects.most_common())
         d["sites"] = dict(self.sites.most_common())
         d["rules"] = dict(self.rules.most_common())
+        d["templates"] = dict(sorted(self.templates.items()))
         return d
 
     @classmethod

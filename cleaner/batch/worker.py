@@ -90,6 +90,8 @@ def process_task(cleaner, task: Task, opts: BatchConfig, state=None, schema=None
         stats.empty += not res.text
         stats.written += 1
         stats.sites[res.site or "-"] += 1
+        if res.site_reason and "; " in res.site_reason:  # a learned HTML template: taken, or why not
+            stats.templates[f"{res.site}: {res.site_reason.split('; ', 1)[1].split(' (', 1)[0]}"] += 1
         doc_warnings = res.warnings if issue is None else [*res.warnings, issue]
         if doc_warnings:
             stats.with_warnings += 1

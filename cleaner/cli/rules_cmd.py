@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from cleaner.cli.common import EXIT_FAILED, checkout_rules, err, fail, load_cleaner, out
-from cleaner.ruleset.examples import check_example, iter_examples
+from cleaner.ruleset.examples import check_example, html_examples, iter_examples
 
 rules_app = typer.Typer(help="Validate and list rule files.", no_args_is_help=True)
 
@@ -40,13 +40,13 @@ def check(directory: Annotated[Optional[Path], _DIR] = None, rules: Annotated[Op
     directory = _directory(directory, rules)
     cleaner = load_cleaner(directory, lazy=False)  # every file validated and compiled now
     rulesets = cleaner.rule_sets()
-    total = bad = 0
-    for case in iter_examples(cleaner):
-        total += 1
-        problems = check_example(case)
+    results = [(c.test_id, c.rule.source, check_example(c)) for c in iter_examples(cleaner)]
+    results += html_examples(cleaner)  # a learned html: section's examples
+    total, bad = len(results), 0
+    for test_id, source, problems in results:
         if problems:
             bad += 1
-            out.print(f"[bold red]FAILED[/] {escape(case.test_id)} ({escape(case.rule.source)})", soft_wrap=True)
+            out.print(f"[bold red]FAILED[/] {escape(test_id)} ({escape(source)})", soft_wrap=True)
             for p in problems:
                 out.print(f"  - {escape(p)}", soft_wrap=True)
     n_rules = _count(rulesets)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -26,6 +27,7 @@ def _css(tree: LexborHTMLParser, sel: str, warnings: list[str]) -> list[LexborNo
 
 
 MAX_BODY_MATCHES = 2000
+_WORD = re.compile(r"\w+")
 _NEVER = frozenset(NEVER_TEXT) - {"head", "title"}
 
 
@@ -88,9 +90,11 @@ def block_lines(node: LexborNode | None) -> list[str]:
 
 
 def _selector_lines(tree: LexborHTMLParser, config: HtmlConfig, warnings: list[str],
-                    trace: _Trace | None = None) -> list[str] | None:
-    """Lines of the first body selector that matches; None when none matches or all are empty."""
+                    trace: _Trace | None = None) -> tuple[list[str] | None, str | None, str]:
+    """(lines, selector, "") of the first body selector that matches (and, for a learned template,
+    fits); (None, None, why) when none does."""
     page = block_lines(tree.body or tree.root) if trace is not None else []
+    why = "no body selector matches"
     for sel in config.body:
         nodes = _css(tree, sel, warnings)
         if not nodes:
@@ -98,16 +102,42 @@ def _selector_lines(tree: LexborHTMLParser, config: HtmlConfig, warnings: list[s
         if len(nodes) > MAX_BODY_MATCHES:
             warnings.append(f"html: body selector {sel!r} matched {len(nodes)} elements; used the first {MAX_BODY_MATCHES}")
             nodes = nodes[:MAX_BODY_MATCHES]
+        roots = _outermost(nodes)
+        if config.min_words:  # a learned template: its strip selectors act inside the body, then the fit check
+            misfit = _misfit(roots, config, warnings)
+            if misfit:
+                why = f"{misfit[0]} ({sel!r} {misfit[1]})"
+                continue
         lines = []
-        for node in _outermost(nodes):
+        for node in roots:
             strip_never_text(node)  # only inside the body: cheaper than the whole page
             lines.extend(lines_of(node))
         if lines:
             if trace is not None:
                 trace.how = f"body selector {sel!r}"
                 trace.outside(f"html-body {sel}", page, lines)
-            return lines
+            return lines, sel, ""
         warnings.append(f"html: body selector {sel!r} matched only empty elements")
+    return None, None, why
+
+
+def _misfit(roots: list[LexborNode], config: HtmlConfig, warnings: list[str]) -> tuple[str, str] | None:
+    """Why a learned body does not fit the page ("too few words" or "mostly link text", and the numbers),
+    or None."""
+    chars = links = 0
+    words = 0.0
+    for node in roots:
+        for sel in config.strip:
+            remove(_css(node, sel, warnings))
+        strip_never_text(node)
+        text = node.text()
+        chars += len(text) - text.count(" ") - text.count("\n")
+        words += max(len(_WORD.findall(text)), len(text) / 6)
+        links += sum(len("".join(a.text().split())) for a in node.css("a"))
+    if words < config.min_words:
+        return "too few words", f"holds {int(words)}, fewer than {config.min_words}"
+    if chars and links > config.max_link_share * chars:
+        return "mostly link text", f"is {links / chars:.0%} link text, more than {config.max_link_share:.0%}"
     return None
 
 
@@ -147,13 +177,16 @@ def extract_html(html: str, *, url: str | None = None, config: HtmlConfig | None
     """Main text (one block per line) and metadata of an HTML page.
 
     With ``config.body`` selectors the selector path is used; otherwise, or when no body selector
-    matches, the generic path (trafilatura, precision mode) with a warning. With ``trace`` the result
-    also says which selector or extractor gave the text and which step dropped which block (`how`,
-    `dropped`); the text is the same.
+    matches, the generic path (trafilatura, precision mode) with a warning. A learned template
+    (``config.min_words``) takes a page only where a body selector fits it; any other page is extracted
+    exactly as without the template, the reason in ``fallback``. With ``trace`` the result also says
+    which selector or extractor gave the text and which step dropped which block (`how`, `dropped`);
+    the text is the same.
     """
     if isinstance(html, (bytes, bytearray)):
         html = decode_html(bytes(html))[0]
     warnings: list[str] = []
+    fallback = None
     if not html or not html.strip():
         return HtmlExtraction("", {}, ["html: empty document"], "generic")
     tree = parse(html)
@@ -161,18 +194,22 @@ def extract_html(html: str, *, url: str | None = None, config: HtmlConfig | None
     tr = _Trace() if trace else None
     if config is not None:
         metadata.update(selector_metadata(tree, config, warnings))
-        for sel in config.strip:
-            nodes = _css(tree, sel, warnings)
-            if tr is not None:
-                tr.removed(f"html-strip {sel}", nodes)
-            remove(nodes)
+        if not config.min_words:  # (a learned template strips inside its body only)
+            for sel in config.strip:
+                nodes = _css(tree, sel, warnings)
+                if tr is not None:
+                    tr.removed(f"html-strip {sel}", nodes)
+                remove(nodes)
         if config.body:
-            lines = _selector_lines(tree, config, warnings, tr)
+            lines, sel, fallback = _selector_lines(tree, config, warnings, tr)
             if lines is not None:  # no htmldate here: the site's date selectors and <meta> suffice
-                return _extraction(lines, metadata, warnings, "selectors", tr)
-            warnings.append(
-                f"html: body selector(s) {_quote(config.body)} matched nothing; used generic extraction"
-            )
+                return _extraction(lines, metadata, warnings, "selectors", tr, selector=sel)
+            if config.min_words:  # a learned template that does not fit: the page as the generic path sees it
+                tree = parse(html)
+            else:
+                warnings.append(
+                    f"html: body selector(s) {_quote(config.body)} matched nothing; used generic extraction"
+                )
     chrome = tree.css(generic.PRESTRIP)
     if tr is not None:
         tr.removed(None, chrome)
@@ -181,11 +218,12 @@ def extract_html(html: str, *, url: str | None = None, config: HtmlConfig | None
     _add_date(metadata, html, url)
     if not lines:
         warnings.append("html: no text found")
-    return _extraction(lines, metadata, warnings, "generic", tr)
+    return _extraction(lines, metadata, warnings, "generic", tr, fallback=fallback)
 
 
-def _extraction(lines: list[str], metadata: dict, warnings: list[str], method: str, tr: _Trace | None) -> HtmlExtraction:
-    ext = HtmlExtraction("\n".join(lines), metadata, warnings, method)
+def _extraction(lines: list[str], metadata: dict, warnings: list[str], method: str, tr: _Trace | None,
+                **how) -> HtmlExtraction:
+    ext = HtmlExtraction("\n".join(lines), metadata, warnings, method, **how)
     if tr is not None:
         ext.how, ext.dropped = tr.how, tr.dropped
     return ext

@@ -18,6 +18,17 @@ class HtmlConfig:
     date: tuple[str, ...] = ()
     author: tuple[str, ...] = ()
     publisher: tuple[str, ...] = ()
+    # the fit check of a learned template (`html.fit`): a body selector is taken only where it yields
+    # `min_words` words, at most `max_link_share` of them link text; 0 / 1.0: no check
+    min_words: int = 0
+    max_link_share: float = 1.0
+
+    @classmethod
+    def from_section(cls, section: dict) -> HtmlConfig:
+        """The config of a rule file's `html:` section (`evidence` is for reviewers and `rules check`)."""
+        fit = section.get("fit") or {}
+        return cls(**{k: tuple(v) for k, v in section.items() if k not in ("fit", "evidence")},
+                   min_words=int(fit.get("min_words", 0)), max_link_share=float(fit.get("max_link_share", 1.0)))
 
 
 @dataclass
@@ -34,5 +45,7 @@ class HtmlExtraction:
     metadata: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     method: str = "generic"
+    selector: str | None = None  # the body selector that took the page (selector path)
+    fallback: str | None = None  # why a site with body selectors took the generic path
     how: str = ""
     dropped: list[tuple[str, str]] = field(default_factory=list)

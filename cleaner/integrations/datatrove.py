@@ -191,16 +191,18 @@ class LearnSignature(PipelineStep):
         from cleaner.io.records import Record
         from cleaner.learn.driver import SAMPLE_PAGES, hand_sites, record_lines, site_bucket
         from cleaner.learn.profile import SiteProfile
+        from cleaner.learn.template import HtmlSample
 
         sample_sites = hand_sites(_load(self.rules))
         profiles: dict[str, SiteProfile] = {}
+        html: dict[str, HtmlSample] = {}  # site -> sampled HTML pages (its template)
         samples: dict[str, list] = {}
         docs = 0
         for doc in data or ():
             self.stat_update(StatHints.total)
             with self.track_time():
                 site = self._site(doc)
-                lines = record_lines(Record(str(doc.id), 0, doc.text))
+                lines = record_lines(Record(str(doc.id), 0, doc.text), html.setdefault(site, HtmlSample()))
                 if not lines:  # an empty page says nothing about the site's chrome (as in `cleaner learn`)
                     continue
                 prof = profiles.get(site)
@@ -213,7 +215,8 @@ class LearnSignature(PipelineStep):
         for bucket in range(self.merge_tasks):
             mine = sorted(s for s in profiles if site_bucket(s, self.merge_tasks) == bucket)
             payload = {"docs": docs if bucket == 0 else 0, "profiles": {s: profiles[s] for s in mine},
-                       "samples": {s: samples[s] for s in mine if s in samples}}
+                       "samples": {s: samples[s] for s in mine if s in samples},
+                       "html": {s: html[s] for s in mine if s in html and html[s].pages}}
             with self.output_folder.open(f"{bucket:04d}/{rank:05d}{PROFILES}", mode="wb") as f:
                 pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
         return
@@ -248,7 +251,8 @@ class LearnMerge(PipelineStep):
             for i, path in enumerate(files):
                 with self.data_folder.open(path, "rb") as f:
                     payload = pickle.load(f)
-                _merge(run, ChunkResult(i, payload["profiles"], payload["docs"], samples=payload["samples"]))
+                _merge(run, ChunkResult(i, payload["profiles"], payload["docs"], samples=payload["samples"],
+                                        html=payload.get("html", {})))
 
             def write(name: str, data: bytes) -> None:  # the merge stage owns its output folder
                 with self.output_folder.open(name, "wb") as f:

@@ -24,9 +24,10 @@ from typing import Callable, Iterable
 from cleaner.core.cleaner import replace_surrogates
 from cleaner.core.sites import site_name, url_host  # noqa: F401  (site_name: re-exported)
 from cleaner.io.records import Fields, Record, Reject, directory_site  # noqa: F401
-from cleaner.learn.induce import LearnedSite, learn_site
+from cleaner.learn.induce import LearnedSite, learn_site  # noqa: F401  (learn_site: re-exported)
 from cleaner.learn.params import DEFAULT_PARAMS, MIN_PAGES, LearnParams
 from cleaner.learn.profile import SiteProfile, page_lines
+from cleaner.learn.template import HtmlSample, learn_site_html, page_lines_sampled
 from cleaner.ruleset.catalog import write_index
 
 CHUNK_DOCS = 1000  # records per chunk (a worker's unit of work)
@@ -97,19 +98,15 @@ def record_text(rec: Record) -> tuple[str, bool]:
 
 def html_lines(html: str) -> list[str]:
     """An HTML page's block lines: the selector path's extraction applied to the whole <body>."""
-    from cleaner.html.blocks import lines_of, parse, strip_never_text
-
-    tree = parse(html)
-    strip_never_text(tree)
-    root = tree.body or tree.root
-    return lines_of(root) if root is not None else []
+    return page_lines_sampled(html, None)
 
 
-def record_lines(rec: Record) -> list[str]:
-    """The lines a record is learned from: its text, or the block lines of its HTML."""
+def record_lines(rec: Record, html_sample: HtmlSample | None = None) -> list[str]:
+    """The lines a record is learned from: its text, or the block lines of its HTML (an HTML page is
+    offered to `html_sample`, the site's sample for learning its template)."""
     text, is_html = record_text(rec)
     if is_html:
-        text = "\n".join(html_lines(text))
+        text = "\n".join(page_lines_sampled(text, html_sample))
     return page_lines(text)
 
 
@@ -122,6 +119,7 @@ class ChunkResult:
     rejects: list[dict] = field(default_factory=list)
     samples: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)  # site -> [(text, url)]
     peak_rss: int = 0  # of the worker that made it (bytes)
+    html: dict[str, HtmlSample] = field(default_factory=dict)  # site -> sampled HTML pages (its template)
 
 
 def profile_chunk(seq: int, items: list, opts: LearnOptions, on_item: Callable[[int], None] | None = None
@@ -142,7 +140,7 @@ def profile_chunk(seq: int, items: list, opts: LearnOptions, on_item: Callable[[
         res.bytes += len(rec.data)
         try:
             site = record_site(rec, opts)
-            lines = record_lines(rec)
+            lines = record_lines(rec, res.html.setdefault(site, HtmlSample()))
         except Exception as exc:  # one bad record must not stop the pass
             res.rejects.append(Reject.of(rec, "error", f"{type(exc).__name__}: {exc}".splitlines()[0][:300]).to_dict())
             continue
@@ -172,6 +170,7 @@ class LearnRun:
     elapsed: float = 0.0
     workers: int = 0
     peak_rss: int = 0  # bytes: the largest of the parent's and the workers'
+    html: dict[str, HtmlSample] = field(default_factory=dict)  # site -> sampled HTML pages
 
 
 def _worker_rss() -> int:
@@ -318,6 +317,9 @@ def _merge(run: LearnRun, res: ChunkResult) -> None:
             run.profiles[site].merge(prof)
         else:
             run.profiles[site] = prof
+    for site in sorted(res.html):
+        if res.html[site].pages:
+            run.html.setdefault(site, HtmlSample()).merge(res.html[site])
     for site, pages in sorted(res.samples.items()):
         kept = run.samples.setdefault(site, [])
         kept += pages[: max(0, SAMPLE_PAGES - len(kept))]
@@ -330,11 +332,15 @@ class SiteOutcome:
     learned: LearnedSite
     file: str | None
     conflicts: list[dict] = field(default_factory=list)
+    template: dict | None = None  # the learned HTML template: body selectors, how the sampled pages fit
 
     def to_dict(self) -> dict:
         s = self.learned
-        return {"site": s.site, "pages": s.pages, "rules": s.rules, "file": self.file, "reason": s.reason,
-                "conflicts": self.conflicts, "confidence": s.confidence}
+        out = {"site": s.site, "pages": s.pages, "rules": s.rules, "file": self.file, "reason": s.reason,
+               "conflicts": self.conflicts, "confidence": s.confidence}
+        if self.template is not None:
+            out["template"] = self.template
+        return out
 
     @property
     def weak(self) -> list[str]:
@@ -345,38 +351,41 @@ class SiteOutcome:
 
 
 def learn_all(profiles: dict[str, SiteProfile], *, min_pages: int = MIN_PAGES, workers: int = 1,
-              params: LearnParams = DEFAULT_PARAMS) -> list[tuple[LearnedSite, str | None]]:
-    """(`learn_site`, `check_learned`) for every site, in sorted order; sites in parallel with `workers`
-    (compiling and checking a learned file costs more than learning it)."""
+              params: LearnParams = DEFAULT_PARAMS,
+              html: dict[str, HtmlSample] | None = None) -> list[tuple[LearnedSite, str | None, dict | None]]:
+    """(`learn_site_html`: the learned site, `check_learned`, its template) for every site, in sorted
+    order; sites in parallel with `workers` (compiling and checking a learned file costs more than
+    learning it). `html`: the sites' sampled HTML pages, for their templates."""
     from cleaner.batch.feed import Task
 
     sites = sorted(profiles)
+    html = html or {}
     # a site below the page minimum is told so at once, here: it is never sent to a worker
     big = [s for s in sites if profiles[s].pages >= min_pages and len(profiles[s].sample) >= min_pages]
     if workers <= 1 or len(big) < 2:
-        return [_induce(profiles[s], min_pages, params) for s in sites]
-    tasks = (Task(i, 0, [profiles[s]], 0, 0) for i, s in enumerate(big))
+        return [_induce(profiles[s], min_pages, params, html.get(s)) for s in sites]
+    tasks = (Task(i, 0, [(profiles[s], html.get(s))], 0, 0) for i, s in enumerate(big))
     learned = {}
     for seq, induced in _ordered(_induce_in_worker, tasks, (min_pages, params), min(workers, len(big))):
         if induced is None:
             raise RuntimeError(f"a learning worker died on site {big[seq]}")
         learned[big[seq]] = induced
-    return [learned[s] if s in learned else _induce(profiles[s], min_pages, params) for s in sites]
+    return [learned[s] if s in learned else _induce(profiles[s], min_pages, params, html.get(s)) for s in sites]
 
 
-def _induce(profile: SiteProfile, min_pages: int,
-            params: LearnParams = DEFAULT_PARAMS) -> tuple[LearnedSite, str | None]:
+def _induce(profile: SiteProfile, min_pages: int, params: LearnParams = DEFAULT_PARAMS,
+            html: HtmlSample | None = None) -> tuple[LearnedSite, str | None, dict | None]:
     """One site's learning; a failure is that site's outcome (one line), never every site's."""
     try:
-        learned = learn_site(profile, min_pages=min_pages, params=params)
-        return learned, check_learned(learned)
+        learned, template = learn_site_html(profile, html, min_pages=min_pages, params=params)
+        return learned, check_learned(learned), template
     except Exception as exc:  # noqa: BLE001  (a bug or a line nothing can hold: this site learns nothing)
         why = f"learning failed: {type(exc).__name__}: {exc}".splitlines()[0]
-        return LearnedSite(profile.site, profile.pages, 0, None, why, {"weak": [why]}), None
+        return LearnedSite(profile.site, profile.pages, 0, None, why, {"weak": [why]}), None, None
 
 
 class _Induced(tuple):
-    """(seq, (learned, why) or None when the site killed its worker): a result `_ordered` can place."""
+    """(seq, (learned, why, template) or None when the site killed its worker): a result `_ordered` can place."""
 
     @property
     def seq(self) -> int:
@@ -385,7 +394,10 @@ class _Induced(tuple):
 
 def _induce_in_worker(_cleaner, task, how: tuple[int, LearnParams], state, _schema) -> _Induced:
     state[0], state[1], state[2] = task.seq, 0, time.monotonic()
-    return _Induced((task.seq, None if task.skip else _induce(task.items[0], *how)))
+    if task.skip:
+        return _Induced((task.seq, None))
+    profile, html = task.items[0]
+    return _Induced((task.seq, _induce(profile, *how, html)))
 
 
 def check_learned(learned: LearnedSite) -> str | None:
@@ -489,9 +501,9 @@ def learn_outcomes(run: LearnRun, write: Callable[[str, bytes], str | None], *, 
 
     outcomes = []
     kill_after = _fault("learn-write")
-    results = learn_all(run.profiles, min_pages=min_pages, workers=workers, params=params)
-    shared = shared_signatures(run.profiles, [learned for learned, _ in results])
-    for learned, problem in results:
+    results = learn_all(run.profiles, min_pages=min_pages, workers=workers, params=params, html=run.html)
+    shared = shared_signatures(run.profiles, [learned for learned, _, _ in results])
+    for learned, problem, template in results:
         if learned.site in shared:
             learned = _without_signature(learned, shared[learned.site])
         if problem:  # never write a file that `rules check` (or loading it for cleaning) would reject
@@ -510,7 +522,7 @@ def learn_outcomes(run: LearnRun, write: Callable[[str, bytes], str | None], *, 
         conflicts = []
         if file and hand is not None and hand.index.by_name(learned.site) is not None:
             conflicts = conflicts_with_hand(hand, learned, run.samples.get(learned.site, []))
-        outcomes.append(SiteOutcome(learned, file, conflicts))
+        outcomes.append(SiteOutcome(learned, file, conflicts, template if file else None))
     return outcomes
 
 

@@ -77,3 +77,21 @@ def iter_examples(cleaner) -> Iterator[Case]:
 
 def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def html_examples(cleaner) -> Iterator[tuple[str, str, list[str]]]:
+    """(test id, file, problems) for each example of a site's `html.evidence` (a learned template): the
+    text the site's selectors take from its HTML `input` (a page of the site, `https://<site>/`, before
+    any text rule runs) must be its `output`. Test ids: `<site>/html/<key> <selector>`."""
+    make = type(cleaner)
+    for rs in cleaner.rule_sets():
+        notes = [n for n in (rs.html or {}).get("evidence", ()) if n.get("example")]
+        if not notes:
+            continue
+        runner = make([rs], None, regex_timeout=5.0, accelerate=False)
+        for note in notes:
+            ex = note["example"]
+            text, used = runner.extracted_text(ex["input"], url=f"https://{rs.name}/")
+            got, want = _paragraphs(text), _paragraphs(ex["output"])
+            problems = [] if got == want and used == rs.name else [f"output {got!r} != expected {want!r}"]
+            yield f"{rs.name}/html/{note['key']} {note['selector']}", rs.source, problems

@@ -18,7 +18,7 @@ from cleaner.core.dates import parse_date
 from cleaner.core.sites import public_suffixes
 from cleaner.ruleset.model import (MIN_SCORE, SHORT_LINE, Example, Layout, Matcher, Recognition, Rule, RuleError, RuleSet,
                                    Signature)
-from cleaner.ruleset.schema import ACTION_KEYS, FILE
+from cleaner.ruleset.schema import ACTION_KEYS, FILE, HTML_DATA_KEYS
 from cleaner.ruleset.vocabulary import REGISTRY
 
 _VALIDATOR = jsonschema.Draft202012Validator(FILE)
@@ -273,6 +273,8 @@ def _check_selectors(path: Path, html: dict[str, tuple[str, ...]]) -> None:
 
     probe = LexborHTMLParser("<html><body></body></html>")
     for key, selectors in html.items():
+        if key in HTML_DATA_KEYS:
+            continue
         for sel in selectors:
             try:
                 probe.css(sel)
@@ -374,7 +376,7 @@ def _compile(path: Path, data: dict, raw: dict, name: str) -> RuleSet:
         Signature(compiler.pattern(f"signature #{i + 1}", "signatures.regex", s["regex"], regex.MULTILINE),
                   _can_backtrack_badly(s["regex"]), tuple(s.get("contains", ())))
         for i, s in enumerate(data.get("signatures", ())))
-    html = {k: tuple(v) for k, v in data["html"].items()} if "html" in data else None
+    html = {k: v if k in HTML_DATA_KEYS else tuple(v) for k, v in data["html"].items()} if "html" in data else None
     if html:
         _check_selectors(path, html)
     recognition = _recognition(path, data.get("recognition", {}), {r.id for r in rules} | layout_ids)

@@ -5,7 +5,8 @@ from cleaner.core.sites import SITE_PATTERN
 from cleaner.ruleset.vocabulary import (ACTIONS, DATE_ORDERS, EXAMPLE, FIELDS, MATCH, REGISTRY, RULE_KEYS, STRINGS,
                                         action_keys)
 
-__all__ = ["ACTIONS", "ACTION_KEYS", "DATE_ORDERS", "EXAMPLE", "FIELDS", "FILE", "LAYOUT", "MATCH", "RULE"]
+__all__ = ["ACTIONS", "ACTION_KEYS", "DATE_ORDERS", "EXAMPLE", "FIELDS", "FILE", "HTML_DATA_KEYS", "LAYOUT", "MATCH",
+           "RULE"]
 
 RULE = {
     "type": "object",
@@ -21,6 +22,35 @@ RULE = {
 ACTION_KEYS = action_keys()
 
 _HOST = SITE_PATTERN
+
+HTML_SELECTOR_KEYS = ("body", "strip", "title", "date", "author", "publisher")
+# A learned template's fit check: a body selector takes a page only where it yields `min_words` words,
+# at most `max_link_share` of them link text (else the next selector, else the generic extractor).
+HTML_FIT = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["min_words"],
+    "properties": {"min_words": {"type": "integer", "minimum": 1},
+                   "max_link_share": {"type": "number", "exclusiveMinimum": 0, "maximum": 1}},
+}
+# Why each selector is there (a learned section's evidence), with an example `rules check` runs: the
+# HTML `input` cleaned as a page of the site gives `output`.
+HTML_EVIDENCE = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["key", "selector", "description"],
+        "properties": {
+            "key": {"enum": list(HTML_SELECTOR_KEYS)},
+            "selector": {"type": "string", "minLength": 1},
+            "description": {"type": "string", "minLength": 1},
+            "example": {"type": "object", "additionalProperties": False, "required": ["input", "output"],
+                        "properties": {"input": {"type": "string", "minLength": 1}, "output": {"type": "string"}}},
+        },
+    },
+}
+HTML_DATA_KEYS = ("fit", "evidence")  # the html: keys that hold no selector list
 _DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 
 # A layout of the site, valid between two dates: its own rules run before the file's shared rules.
@@ -74,7 +104,7 @@ FILE = {
         "html": {
             "type": "object",
             "additionalProperties": False,
-            "properties": {k: STRINGS for k in ("body", "strip", "title", "date", "author", "publisher")},
+            "properties": {**{k: STRINGS for k in HTML_SELECTOR_KEYS}, "fit": HTML_FIT, "evidence": HTML_EVIDENCE},
         },
         "rules": {"type": "array", "items": RULE},
         "layouts": {"type": "array", "minItems": 1, "items": LAYOUT},

@@ -1,0 +1,145 @@
+"""Learning a site's HTML template (`cleaner.learn.template`) on synthetic pages, and cleaning with it."""
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from cleaner import Cleaner
+from cleaner.cli.main import app
+from cleaner.html import extract_html
+from cleaner.learn import driver
+from cleaner.learn.driver import LearnOptions, build_profiles, learn_to_dir
+from cleaner.learn.profile import SiteProfile, page_lines
+from cleaner.learn.template import HtmlSample, learn_site_html, page_lines_sampled, stable_name
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = "three.example"
+_WORDS = ("council library budget river bridge mayor harbour school museum garden railway station market "
+          "festival election committee report survey residents evening morning winter summer plans debate").split()
+
+
+def sentence(rng: random.Random, n: int = 14) -> str:
+    return " ".join(rng.choice(_WORDS) for _ in range(n)).capitalize() + "."
+
+
+def article(i: int, paragraphs: int = 4) -> list[str]:
+    rng = random.Random(i)
+    return [f"{sentence(rng, 12)} {sentence(rng, 10)} Story {i} part {k}." for k in range(paragraphs)]
+
+
+CHROME = ("<header><nav><a href='/'>Home</a> <a href='/news'>News</a> <a href='/sport'>Sport</a></nav></header>"
+          "<div id='sidebar'><p>Most read this week</p><p>Follow us everywhere</p></div>")
+FOOTER = "<footer><p>Copyright Three Example Media</p><p>Contact the newsroom</p></footer>"
+SHARE = "<div class='share-tools'><p>Share this story</p><p>Email a friend</p></div>"
+
+
+def page(i: int, kind: str) -> str:
+    """A page of one of the site's three templates (post, gallery, live), or a page of none."""
+    paras = "".join(f"<p>{p}</p>" for p in article(i))
+    if kind == "post":
+        main = f"<div class='css-1x2y3z post-body'>{paras}{SHARE}</div>"
+    elif kind == "gallery":
+        main = f"<section id='gallery-text'><figure><p>Photo {i}</p></figure>{paras}</section>"
+    elif kind == "live":
+        main = f"<div class='live-feed'>{paras}</div>"
+    else:  # a page type nobody learned
+        main = f"<div class='other-layout'>{paras}</div>"
+    rng = random.Random(1000 + i)  # headlines of other stories: page-specific, but no article
+    more = "".join(f"<li><a href='/{k}'>{sentence(rng, 3)}</a></li>" for k in range(8))
+    return (f"<html><head><title>Story {i}</title><meta property='og:title' content='Story {i}'></head>"
+            f"<body><div class='wrap'>{CHROME}<h1>Story {i}</h1>{main}<ul class='more'>{more}</ul></div>"
+            f"{FOOTER}</body></html>")
+
+
+KINDS = ("post", "gallery", "live")
+PAGES = [(i, KINDS[i % 3]) for i in range(12)]
+
+
+def learn(pages=PAGES):
+    profile, sample = SiteProfile(SITE), HtmlSample()
+    for i, kind in pages:
+        profile.add_page(page_lines("\n".join(page_lines_sampled(page(i, kind), sample))))
+    return learn_site_html(profile, sample)
+
+
+@pytest.fixture(scope="module")
+def learned(tmp_path_factory):
+    site, template = learn()
+    out = tmp_path_factory.mktemp("learned")
+    (out / f"{SITE}.yaml").write_text(site.yaml_text, encoding="utf-8")
+    return site, template, out
+
+
+def test_a_three_template_site_learns_one_body_selector_per_page_type(learned):
+    site, template, _ = learned
+    section = yaml.safe_load(site.yaml_text)["html"]
+    assert sorted(section["body"]) == ["#gallery-text", ".live-feed", ".post-body"]
+    assert template["sampled_pages"] == {"#gallery-text": 4, ".live-feed": 4, ".post-body": 4}
+    assert ".share-tools" in section.get("strip", [])  # a share bar inside the post body
+    notes = {(n["key"], n["selector"]): n for n in section["evidence"]}
+    body = notes["body", ".post-body"]
+    assert "on 4 of 12 sampled pages" in body["description"] and "page-specific words kept" in body["description"]
+    assert body["example"]["input"].startswith("<html><body><div class=\"post-body\">")
+
+
+def test_cleaning_with_the_template_takes_each_page_type_by_its_selector(learned):
+    _, _, out = learned
+    cleaner = Cleaner.from_rules([str(ROOT / "rules"), str(out)])
+    for i, kind in [(20, "post"), (21, "gallery"), (22, "live")]:
+        res = cleaner.clean(page(i, kind), url=f"https://{SITE}/{i}")
+        assert res.text.split("\n\n") == article(i), kind
+        assert res.site_reason.startswith("url; template ")
+
+
+def test_a_page_that_fits_no_template_takes_the_generic_path_exactly(learned):
+    _, _, out = learned
+    cleaner = Cleaner.from_rules([str(ROOT / "rules"), str(out)])
+    other = page(30, "other")
+    res = cleaner.clean(other, url=f"https://{SITE}/30")
+    assert res.site_reason == "url; generic: no body selector matches"
+    assert cleaner.extracted_text(other, url=f"https://{SITE}/30")[0] == extract_html(other).text
+    short = page(31, "post").replace("".join(f"<p>{p}</p>" for p in article(31)), "<p>Just a line.</p>")
+    res = cleaner.clean(short, url=f"https://{SITE}/31")
+    assert res.site_reason.startswith("url; generic: too few words ('.post-body' holds 3, fewer than ")
+    assert cleaner.extracted_text(short, url=f"https://{SITE}/31")[0] == extract_html(short).text
+
+
+def test_a_generated_class_name_is_never_chosen(learned):
+    site, _, _ = learned
+    assert "css-1x2y3z" not in site.yaml_text
+    assert not any(stable_name(n) for n in ("css-1x2y3z", "sc-bdVaJa", "post-12345", "a8f3e2b1", "jsx-2912"))
+    assert all(stable_name(n) for n in ("entry-content", "post_body", "storyBody", "col-md-8", "h-entry"))
+
+
+def test_a_learned_section_passes_rules_check(learned, tmp_path):
+    _, _, out = learned
+    res = CliRunner().invoke(app, ["rules", "check", str(out)])
+    assert res.exit_code == 0, res.output
+    doc = yaml.safe_load((out / f"{SITE}.yaml").read_text(encoding="utf-8"))
+    doc["html"]["evidence"][0]["example"]["output"] = "Not what the selector takes\n"
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / f"{SITE}.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    res = CliRunner().invoke(app, ["rules", "check", str(bad)])
+    assert res.exit_code != 0 and f"{SITE}/html/body" in res.output
+
+
+def test_learned_template_files_are_byte_identical_across_runs_orders_and_workers(tmp_path, monkeypatch):
+    recs = [{"url": f"https://{SITE}/{i}", "html": page(i, kind)} for i, kind in PAGES]
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    learn_to_dir(build_profiles([str(dump)], LearnOptions(), workers=1), tmp_path / "a")
+    monkeypatch.setattr(driver, "POOL_BYTES", 0)  # a pool of 2 workers, 3 records a chunk
+    run = build_profiles([str(dump)], LearnOptions(chunk_docs=3), workers=2)
+    assert run.workers == 2
+    learn_to_dir(run, tmp_path / "b")
+    for name in (f"{SITE}.yaml", "learned.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    assert learn(list(reversed(PAGES)))[0].yaml_text == (tmp_path / "a" / f"{SITE}.yaml").read_text(encoding="utf-8")
+    report = json.loads((tmp_path / "a" / "learned.json").read_text(encoding="utf-8"))
+    assert report["sites"][0]["template"]["sampled_pages"] == {"#gallery-text": 4, ".live-feed": 4, ".post-body": 4}

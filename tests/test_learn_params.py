@@ -37,5 +37,5 @@ def test_params_reach_learning_and_defaults_are_the_default():
     assert learn_site(profile(texts), params=LearnParams()).yaml_text == default.yaml_text
     strict = learn_site(profile(texts), params=LearnParams(chrome_min_share=1.0))  # chrome on every page only
     assert strict.yaml_text != default.yaml_text
-    (via_driver, _), = learn_all({"valleygazette.example": profile(texts)}, params=LearnParams(chrome_min_share=1.0))
+    (via_driver, _, _), = learn_all({"valleygazette.example": profile(texts)}, params=LearnParams(chrome_min_share=1.0))
     assert via_driver.yaml_text == strict.yaml_text

@@ -111,20 +111,20 @@ def test_broken_text_in_one_sites_chrome_never_stops_learning(monkeypatch):
     profiles = {"broken.example": profile(broken, "broken.example"), "fine.example": profile(
         [page(i) for i in range(8)], "fine.example")}
     results = driver.learn_all(profiles)
-    assert [r.site for r, _ in results] == ["broken.example", "fine.example"]
-    for learned, problem in results:
+    assert [r.site for r, _, _ in results] == ["broken.example", "fine.example"]
+    for learned, problem, _ in results:
         assert learned.yaml_text is not None and problem is None, learned.reason
         assert "\x1b" not in learned.yaml_text and "\\e" not in learned.yaml_text
         yaml.load(learned.yaml_text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     assert "Share this story \ufffd" in results[0][0].yaml_text
 
-    def fails_on_one(p, **kw):
+    def fails_on_one(p, html, **kw):
         if p.site == "broken.example":
             raise ValueError("boom \ud800")
-        return learn_site(p, **kw)
+        return learn_site(p, **kw), None
 
-    monkeypatch.setattr(driver, "learn_site", fails_on_one)
-    (bad, _), (good, _) = driver.learn_all(profiles)
+    monkeypatch.setattr(driver, "learn_site_html", fails_on_one)
+    (bad, _, _), (good, _, _) = driver.learn_all(profiles)
     assert bad.yaml_text is None and bad.reason.startswith("learning failed: ValueError: boom")
     assert good.yaml_text is not None
     report = driver.report_bytes([driver.SiteOutcome(bad, None), driver.SiteOutcome(good, "fine.example.yaml")])

@@ -54,7 +54,23 @@ def sites_dev_html(d: Path):
     return _write(d / "sites.jsonl.gz", [{"id": r["id"], "url": r["url"], "html": r["html"]} for r in recs]), []
 
 
-CASES = {"text dump": text_dump, "html dump": html_dump, "sites-dev html": sites_dev_html}
+def learned_rules(d: Path):
+    """A dump of three sites' text pages, cleaned with the rules learned from it (`--rules` of a learned
+    directory: layered on the shipped rules by the one loader, in `report` as in `clean`)."""
+    if not SITES_DEV.exists():
+        pytest.skip("sites-dev is not here")
+    with gzip.open(SITES_DEV, "rt", encoding="utf-8") as f:
+        recs = [json.loads(line) for line in f]
+    sites = sorted({r["site"] for r in recs})[:3]
+    dump = _write(d / "three.jsonl.gz", [{"id": r["id"], "url": r["url"], "text": r["text"]}
+                                         for r in recs if r["site"] in sites])
+    res = RUN.invoke(app, ["learn", str(dump), "-o", str(d / "learned"), "--html-field", "", "-q"])
+    assert res.exit_code == 0 and list((d / "learned").glob("*.yaml")), res.output
+    return dump, ["--rules", str(d / "learned"), "--html-field", ""]
+
+
+CASES = {"text dump": text_dump, "html dump": html_dump, "sites-dev html": sites_dev_html,
+         "learned directory": learned_rules}
 
 
 def _clean_totals(dump: Path, opts: list[str], out: Path) -> tuple[int, int]:

@@ -28,7 +28,7 @@ class LearnParams:
     own_page_share: float = 0.5  # ... where it lies there on fewer than this share of its pages (a site's tagline
     #   above every article is chrome; a headline is the title of one page, a sidebar item on the others)
     # --- the article on each sampled page ---
-    short_line_cost: float = 6.0  # subtracted from every page-specific line: short lines (menus) score < 0
+    short_line_cost: float = 9.0  # subtracted from every page-specific line: short lines (menus) score < 0
     chrome_line_cost: float = 20.0  # a chrome line weighs at least this against the article
     first_run_share: float = 0.3  # the article is the first run scoring this share of the best one
     gap_lines: int = 6  # an insert this short between two heavy runs leaves them one article

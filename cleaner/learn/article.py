@@ -14,6 +14,7 @@ import math
 import re
 from collections import Counter
 
+from cleaner.core.article import runs_of
 from cleaner.learn.params import LearnParams
 from cleaner.learn.profile import rule_lines, templates
 
@@ -135,23 +136,8 @@ def _line_scores(page: Page):
 def _runs(page: Page) -> tuple[list[tuple[float, int, int]], list[int]]:
     """The runs of lines with a positive sum, each as (its best stretch's score, start, end), and the
     list separators (lines that end a run outright)."""
-    runs: list[tuple[float, int, int]] = []
-    breaks: list[int] = []
-    best, best_at, run, run_start = 0.0, (-1, -1), 0.0, 0
-    for i, score in enumerate(_line_scores(page)):
-        if score == -math.inf:
-            breaks.append(i)
-        if run <= 0:
-            if best > 0:
-                runs.append((best, *best_at))
-            best, run, run_start = 0.0, score, i
-        else:
-            run += score
-        if run > best:
-            best, best_at = run, (run_start, i + 1)
-    if best > 0:
-        runs.append((best, *best_at))
-    return runs, breaks
+    scores = list(_line_scores(page))
+    return runs_of(scores, len(scores)), [i for i, score in enumerate(scores) if score == -math.inf]
 
 
 def _before_list(page: Page, start: int, end: int, breaks: list[int]) -> int:

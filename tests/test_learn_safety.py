@@ -216,3 +216,16 @@ def test_list_labels_of_an_article_are_structure_not_chrome(tmp_path):
     for line in texts[3].splitlines()[4:15]:
         assert line in out
     assert "Share this recipe" not in out
+
+
+def test_a_site_that_kills_its_learning_worker_fails_alone(monkeypatch):
+    """(Before: a worker dying on one site's induction raised RuntimeError and no site was learned.)"""
+    from cleaner.learn import driver
+    from tests.test_learn import page
+
+    profiles = {name: profile([page(i) for i in range(8)], name) for name in ("a.example", "b.example")}
+    monkeypatch.setattr(driver, "_ordered", lambda work, tasks, how, n: iter(
+        [(0, None), (1, driver._induce(profiles["b.example"], *how))]))
+    (a, _, _), (b, _, _) = driver.learn_all(profiles, workers=2)
+    assert a.yaml_text is None and a.reason == "learning failed: its worker died"
+    assert b.yaml_text is not None

@@ -367,9 +367,7 @@ def learn_all(profiles: dict[str, SiteProfile], *, min_pages: int = MIN_PAGES, w
     tasks = (Task(i, 0, [(profiles[s], html.get(s))], 0, 0) for i, s in enumerate(big))
     learned = {}
     for seq, induced in _ordered(_induce_in_worker, tasks, (min_pages, params), min(workers, len(big))):
-        if induced is None:
-            raise RuntimeError(f"a learning worker died on site {big[seq]}")
-        learned[big[seq]] = induced
+        learned[big[seq]] = induced if induced is not None else _failed(profiles[big[seq]], "its worker died")
     return [learned[s] if s in learned else _induce(profiles[s], min_pages, params, html.get(s)) for s in sites]
 
 
@@ -380,8 +378,13 @@ def _induce(profile: SiteProfile, min_pages: int, params: LearnParams = DEFAULT_
         learned, template = learn_site_html(profile, html, min_pages=min_pages, params=params)
         return learned, check_learned(learned), template
     except Exception as exc:  # noqa: BLE001  (a bug or a line nothing can hold: this site learns nothing)
-        why = f"learning failed: {type(exc).__name__}: {exc}".splitlines()[0]
-        return LearnedSite(profile.site, profile.pages, 0, None, why, {"weak": [why]}), None, None
+        return _failed(profile, f"{type(exc).__name__}: {exc}")
+
+
+def _failed(profile: SiteProfile, what: str) -> tuple[LearnedSite, None, None]:
+    """The outcome of a site whose learning failed (a bug, a killed worker): one line, that site alone."""
+    why = f"learning failed: {what}".splitlines()[0]
+    return LearnedSite(profile.site, profile.pages, 0, None, why, {"weak": [why]}), None, None
 
 
 class _Induced(tuple):

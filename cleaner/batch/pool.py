@@ -180,3 +180,45 @@ def default_workers() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         return os.cpu_count() or 1
+
+
+def in_order(work, tasks, n: int, *, cleaner=None, opts=None, preload: tuple[str, ...] = ()):
+    """`work(cleaner, task, opts, state, schema)` of each task in a pool of `n` workers, the results
+    yielded in input order, at most 2 x n tasks in flight.
+
+    A worker that dies (killed, out of memory, a crash in a C extension) is replaced and its task runs
+    again without the item it died on (a `worker_crash` reject, see `retry`); a worker whose parent dies
+    exits. `work` must be a module-level function (pickled by name) whose result has the task's `seq`."""
+    # a fork server's workers: a forked child would hold its own pipe's other end open and never see
+    # its parent die
+    pool = WorkerPool(n, cleaner, opts, hard_timeout=None, work=work, preload=preload)
+    pending: deque = deque()  # tasks to send, retried ones first
+    order: deque[int] = deque()  # tasks not yet yielded, in input order
+    done: dict = {}
+    it, exhausted = iter(tasks), False
+    try:
+        while True:
+            while not exhausted and len(order) < 2 * n:
+                t = next(it, None)
+                if t is None:
+                    exhausted = True
+                    break
+                order.append(t.seq)
+                pending.append(t)
+            for w in pool.idle():
+                if not pending:
+                    break
+                pool.submit(w, pending.popleft())
+            if not order:
+                break
+            for ev in pool.poll(0.5 if pool.busy else 0.0):
+                if isinstance(ev, Failure):
+                    retry(ev, pending)
+                else:
+                    done[ev.seq] = ev
+            while order and order[0] in done:
+                yield done.pop(order.popleft())
+    except BaseException:  # Ctrl-C, the consumer stopping: do not wait for the tasks in flight
+        pool.terminate()
+        raise
+    pool.close()

@@ -16,7 +16,6 @@ import os
 import re
 import resource
 import time
-from collections import deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
@@ -260,49 +259,12 @@ def _parallel(tasks: Iterable, opts: LearnOptions, n: int):
     return _ordered(_chunk_in_worker, tasks, (opts, _fault_marker()), n)
 
 
-def _ordered(work, tasks: Iterable, opts, n: int):
-    """`work(None, task, opts, state, None)` of each task in `n` processes, yielded in input order, at
-    most 2 x n in flight.
+def _ordered(work, tasks: Iterable, job, n: int):
+    """`work(None, task, job, state, None)` of each task in `n` of `clean`'s worker processes
+    (`cleaner.batch.pool.in_order`: a dead worker is replaced and costs only its item), in input order."""
+    from cleaner.batch.pool import in_order
 
-    The workers are `clean`'s (cleaner.batch.pool): one that dies (killed, out of memory, a crash in a C
-    extension) is replaced and its task runs again without the item it died on (a `worker_crash`
-    reject); a worker whose parent dies exits.
-    """
-    from cleaner.batch.pool import Failure, WorkerPool, retry
-
-    # a fork server's workers, as `clean`'s: a forked child would hold its own pipe's other end open
-    # and never see its parent die
-    pool = WorkerPool(n, None, opts, hard_timeout=None, work=work, preload=("cleaner.learn.driver",))
-    pending: deque = deque()  # chunks to send, retried ones first
-    order: deque[int] = deque()  # chunks not yet yielded, in input order
-    done: dict[int, ChunkResult] = {}
-    it, exhausted = iter(tasks), False
-    try:
-        while True:
-            while not exhausted and len(order) < 2 * n:
-                t = next(it, None)
-                if t is None:
-                    exhausted = True
-                    break
-                order.append(t.seq)
-                pending.append(t)
-            for w in pool.idle():
-                if not pending:
-                    break
-                pool.submit(w, pending.popleft())
-            if not order:
-                break
-            for ev in pool.poll(0.5 if pool.busy else 0.0):
-                if isinstance(ev, Failure):
-                    retry(ev, pending)
-                else:
-                    done[ev.seq] = ev
-            while order and order[0] in done:
-                yield done.pop(order.popleft())
-    except BaseException:  # Ctrl-C, the consumer stopping: do not wait for the chunks in flight
-        pool.terminate()
-        raise
-    pool.close()
+    return in_order(work, tasks, n, opts=job, preload=("cleaner.learn.driver",))
 
 
 def _merge(run: LearnRun, res: ChunkResult) -> None:

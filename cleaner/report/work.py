@@ -8,7 +8,6 @@ counting stay in the parent (`collect`).
 from __future__ import annotations
 
 import time
-from collections import deque
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -102,26 +101,10 @@ def explain_all(records: list[Record], new, old, opts, *, workers: int = 1, prog
 
 
 def _run_pool(tasks: list, cleaners, opts, n: int, finished) -> None:
-    from cleaner.batch.pool import Failure, WorkerPool, retry
+    from cleaner.batch.pool import in_order
 
-    pool = WorkerPool(n, cleaners, opts, hard_timeout=None, work=explain_task, preload=("cleaner.report.work",))
-    try:
-        pending, left = deque(tasks), len(tasks)
-        while left:
-            for w in pool.idle():
-                if not pending:
-                    break
-                pool.submit(w, pending.popleft())
-            for ev in pool.poll(0.5):
-                if isinstance(ev, Failure):  # a worker died on a document: that one is an error, the rest rerun
-                    retry(ev, pending)
-                else:
-                    finished(ev)
-                    left -= 1
-    except BaseException:
-        pool.terminate()
-        raise
-    pool.close()
+    for res in in_order(explain_task, tasks, n, cleaner=cleaners, opts=opts, preload=("cleaner.report.work",)):
+        finished(res)
 
 
 def _size(rec: Record) -> int:

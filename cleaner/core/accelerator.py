@@ -40,7 +40,7 @@ def clean_lines_fast(plan: RulePlan, lines: list[str], trace: list[TraceEntry], 
                      timeout: float | None, proofs: list | None = None):
     """`TextCleaner.clean_lines` through the accelerator: candidate lines only, and a settling pass only
     where the first cannot prove it unnecessary (then each pass looks at the lines that changed).
-    `proofs`: where one pass settled, gets `proof(keep)`, which says whether a fresh cleaning of the
+    `proofs`: where the body settled, gets `proof(keep)`, which says whether a fresh cleaning of the
     body's lines at positions `keep` (a later step dropped the others) is sure to change nothing."""
     seen: list[str] = []
 
@@ -62,15 +62,21 @@ def clean_lines_fast(plan: RulePlan, lines: list[str], trace: list[TraceEntry], 
         return one_pass(lines, trace, focus_of(lines, seen))
 
     body, numbers, doc = one_pass(lines, trace)
+    first_doc = doc
     fields = dict(doc.fields)
     warnings.extend(doc.warnings)
+    last = [(doc, body, numbers)]
     if not settled(plan, doc, body, numbers, seen):
+        last = []
         body, numbers = settle(next_pass, body, numbers, trace, fields, warnings,
-                               lambda doc, body, numbers: settled(plan, doc, body, numbers, seen))
-    elif proofs is not None:
-        proofs.append(lambda keep: settled(plan, doc, [body[k] for k in keep], [numbers[k] for k in keep],
-                                           [seen[k] for k in keep]))
-    return body, numbers, doc, fields
+                               lambda doc, body, numbers: settled(plan, doc, body, numbers, seen), last)
+    if proofs is not None and last:
+        # the pass the body settled on (its lines numbered in that pass's Document), and what it saw
+        doc, final, at = last[0]
+        final_seen = seen
+        proofs.append(lambda keep: settled(plan, doc, [final[k] for k in keep], [at[k] for k in keep],
+                                           [final_seen[k] for k in keep]))
+    return body, numbers, first_doc, fields
 
 
 def run_rules_fast(plan: RulePlan, doc: Document, focus: Sequence[int] | None = None) -> None:

@@ -98,16 +98,26 @@ _ENDS = frozenset(".!?…。！？।؟។")
 
 class Page:
     """What the finder knows of a page's lines: their words (estimated for scripts without spaces), whether
-    each ends a sentence, the page's language; function-word shares and comment shapes on demand (they
-    cost most, and only some lines need them)."""
+    each ends a sentence; the page's language, function-word shares and comment shapes on demand (they
+    cost most, and only some pages and lines need them)."""
 
-    __slots__ = ("lines", "words", "ends", "language", "reference", "_function", "_comment", "_comment_from")
+    __slots__ = ("lines", "params", "unspaced", "words", "ends", "_sample", "_language", "_reference",
+                 "_function", "_comment", "_comment_from", "_known")
 
-    def __init__(self, lines: list[str], params: ArticleParams = DEFAULT):
-        self.lines = lines
+    def __init__(self, lines: list[str], params: ArticleParams = DEFAULT, *, _known: tuple | None = None):
+        self.lines, self.params = lines, params
         middle = len(lines) // 2  # menus and footers lie at the ends: the middle tells the script and language
-        sample = "\n".join(lines[max(0, middle - LANGUAGE_LINES // 2):middle + LANGUAGE_LINES // 2])
-        unspaced = _UNSPACED_CHAR.search(sample) is not None
+        self._sample = sample = "\n".join(lines[max(0, middle - LANGUAGE_LINES // 2):middle + LANGUAGE_LINES // 2])
+        self.unspaced = unspaced = _UNSPACED_CHAR.search(sample) is not None
+        self._language: str | None | bool = False  # False: not looked at yet
+        self._reference = 0.0
+        self._function: dict[int, float] = {}  # line -> its share of function words (not yet relative)
+        self._comment: list[int] = []
+        self._comment_from = len(lines)
+        self._known = None
+        if _known is not None and _known[0].unspaced == unspaced:
+            self._reuse(*_known)
+            return
         if unspaced:
             per_word = params.chars_per_word
             self.words = [len(_UNSPACED_CHAR.sub(" ", line).split()) + len(_UNSPACED_CHAR.findall(line)) / per_word
@@ -115,26 +125,71 @@ class Page:
         else:
             self.words = [line.count(" ") + 1 for line in lines]  # lines come with single spaces
         self.ends = [line.rstrip(_CLOSERS)[-1:] in _ENDS for line in lines]
-        sample = sample[:LANGUAGE_CHARS]
+
+    @property
+    def language(self) -> str | None:
+        """The page's language (None: not known), told by the middle of the page."""
+        if self._language is False:
+            self._describe_language()
+        return self._language
+
+    @property
+    def reference(self) -> float:
+        """The share of function words in the middle of the page: what its language and page call prose."""
+        if self._language is False:
+            self._describe_language()
+        return self._reference
+
+    def _describe_language(self) -> None:
+        sample = self._sample[:LANGUAGE_CHARS]
         tokens = sample.lower().split()
-        self.language = page_language(sample, tokens, unspaced)
-        # the share of function words in the middle of the page: what this language and page call prose
-        if self.language in SPACED:
-            self.reference = sum(map(SPACED[self.language].__contains__, tokens)) / len(tokens)
+        language = self._language = page_language(sample, tokens, self.unspaced)
+        if language in SPACED:
+            self._reference = sum(map(SPACED[language].__contains__, tokens)) / len(tokens)
         else:
-            self.reference = _function_share(sample, len(sample) / params.chars_per_word, self.language, len(sample))
-        self._function: dict[int, float] = {}
-        self._comment: list[int] = []
-        self._comment_from = len(lines)
+            self._reference = _function_share(sample, len(sample) / self.params.chars_per_word, language, len(sample))
+        if self._known is not None:  # shares of a page these lines come from, where its language is the same
+            page, keep = self._known
+            if page._language == language:
+                known = page._function
+                self._function.update((j, known[i]) for j, i in enumerate(keep) if i in known)
+            self._known = None
+
+    def within(self, keep: list[int]) -> "Page":
+        """The page made of the lines at positions `keep` (in order), as `Page` would describe it afresh:
+        what belongs to each line alone (words, ends, function words, comment shapes) is taken over."""
+        return Page([self.lines[i] for i in keep], self.params, _known=(self, keep))
+
+    def _reuse(self, page: "Page", keep: list[int]) -> None:
+        self.words = [page.words[i] for i in keep]
+        self.ends = [page.ends[i] for i in keep]
+        self._known = (page, keep)
+        marks = set(page._comment)
+        self._comment_from = bisect_left(keep, page._comment_from)
+        self._comment = [j for j in range(self._comment_from, len(keep)) if keep[j] in marks]
 
     def function(self, i: int) -> float:
         """The share of line i's words that are function words of the page's language, relative to the
         middle of the page's (1.0 when the language is unknown: the test does not apply)."""
-        share = self._function.get(i)
-        if share is None:
-            share = _function_share(self.lines[i], self.words[i], self.language)
-            share = self._function[i] = share / self.reference if self.reference else 1.0
-        return share
+        return self.functions([i])[0]
+
+    def functions(self, index: list[int]) -> list[float]:
+        """`function(i)` for each line i of `index`, computed together (one lowercasing for all lines)."""
+        language, reference = self.language, self.reference  # (first: shares taken over arrive with them)
+        known = self._function
+        todo = [i for i in index if i not in known]
+        if todo:
+            lines = self.lines
+            if language in SPACED:
+                contains = SPACED[language].__contains__
+                parts = "\n".join([lines[i][:FUNCTION_SAMPLE] for i in todo]).lower().split("\n")
+                known.update(zip(todo, [sum(map(contains, tokens)) / len(tokens) if tokens else 0.0
+                                        for tokens in map(str.split, parts)]))
+            else:
+                known.update((i, _function_share(lines[i], self.words[i], language)) for i in todo)
+        if not reference:
+            return [1.0] * len(index)
+        return [known[i] / reference for i in index]
 
     def comments(self, first: int) -> list[int]:
         """The lines from `first` on shaped like a comment's byline, timestamp or button (short lines)."""
@@ -199,12 +254,16 @@ def page_language(sample: str, tokens: list[str], unspaced: bool = True) -> str 
 def line_scores(page: Page, params: ArticleParams = DEFAULT) -> list[float]:
     """Each line's score: its words if prose, 0 if near prose, else minus `line_cost` (comments aside)."""
     cost = -params.line_cost
-    near, long, prose, share = params.near_words, params.long_words, params.prose_words, params.function_share
-    function = page.function
-    return [cost if words < near or not (ends or words >= long) else
-            float(words) if words >= prose and function(i) >= share else
-            0.0 if ends else cost
-            for i, (words, ends) in enumerate(zip(page.words, page.ends))]
+    near, long, prose = params.near_words, params.long_words, params.prose_words
+    words, ends = page.words, page.ends
+    scores = [cost if w < near or not (e or w >= long) else 0.0 if e else cost for w, e in zip(words, ends)]
+    # prose: enough words (ending a sentence, or many) and, where the language is known, its function words
+    candidates = [i for i, (w, e) in enumerate(zip(words, ends)) if w >= prose and (e or w >= long)]
+    share = params.function_share
+    for i, function in zip(candidates, page.functions(candidates)):
+        if function >= share:
+            scores[i] = float(words[i])
+    return scores
 
 
 def runs_of(scores: list[float], stop: int) -> list[tuple[float, int, int]]:
@@ -247,6 +306,8 @@ def find_article(lines: list[str], params: ArticleParams = DEFAULT) -> list[str 
 def decide(page: Page, params: ArticleParams = DEFAULT) -> list[str | None]:
     """`find_article` on a described page."""
     n = len(page.lines)
+    if n <= params.bare_head_lines + 1 and len(page.comments(0)) < params.comment_marks:
+        return [None] * n  # no room for a page header above an article, and no comment thread: kept whole
     scores = line_scores(page, params)
     prose = list(accumulate((s if s > 0 else 0.0 for s in scores), initial=0.0))
     first = bisect_left(prose, params.min_article_words)  # a thread comes after an article's worth of prose

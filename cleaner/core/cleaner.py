@@ -11,7 +11,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 
 from cleaner.core.accelerator import RulePlan, clean_lines_fast, run_rules_fast
-from cleaner.core.article import find_article
+from cleaner.core.article import Page, decide
 from cleaner.core.dates import parse_date
 from cleaner.core.engine import Document, run_rules, settle
 from cleaner.core.normalize import finish_lines, prepare_lines
@@ -136,20 +136,19 @@ def finish(doc: Document, trace: list[TraceEntry]) -> tuple[list[str], list[int]
     return finish_lines(kept, numbers, trace)
 
 
-def keep_article(body: list[str], numbers: list[int], trace: list[TraceEntry]) -> tuple[list[str], list[int]]:
-    """Article-finder stage (text of a site without rules): the body lines of the article on the page;
-    each line dropped is traced to `article-finder: <why>` (outside the article, comment thread)."""
-    verdicts = find_article(body)
+def keep_article(body: list[str], numbers: list[int], trace: list[TraceEntry],
+                 page: Page | None = None) -> tuple[list[str], list[int], list[int]]:
+    """Article-finder stage (text of a site without rules): the body lines of the article on the page
+    (`page`: the body described already), their numbers and their positions in the body; each line
+    dropped is traced to `article-finder: <why>` (outside the article, comment thread)."""
+    verdicts = decide(Page(body) if page is None else page)
     if not any(verdicts):
-        return body, numbers
-    kept, kept_numbers = [], []
-    for line, n, why in zip(body, numbers, verdicts):
-        if why is None:
-            kept.append(line)
-            kept_numbers.append(n)
-        else:
-            trace.append(TraceEntry(f"{ARTICLE_FINDER}: {why}", "drop", n, line))
-    return kept, kept_numbers
+        return body, numbers, list(range(len(body)))
+    keep = [k for k, why in enumerate(verdicts) if why is None]
+    steps = {why: f"{ARTICLE_FINDER}: {why}" for why in set(verdicts) if why is not None}
+    trace.extend([TraceEntry(steps[why], "drop", n, line)
+                  for line, n, why in zip(body, numbers, verdicts) if why is not None])
+    return [body[k] for k in keep], [numbers[k] for k in keep], keep
 
 
 def make_result(body: list[str], numbers: list[int], doc: Document, fields: dict[str, str], ruleset,
@@ -295,17 +294,16 @@ class TextCleaner:
         changes: the rules may act on what the finder left (a guard now met, a line now at the end).
         That second pass is spared where the rules' pass proves it would change nothing (`proofs`) and
         the finder keeps all of its own output."""
-        kept, kept_numbers = keep_article(body, numbers, trace)
+        page = Page(body)
+        kept, kept_numbers, keep = keep_article(body, numbers, trace, page)
         if len(kept) == len(body):
             return body, numbers
-        if proofs:
-            at = {n: k for k, n in enumerate(numbers)}
-            if proofs[0]([at[n] for n in kept_numbers]) and not any(find_article(kept)):
-                return kept, kept_numbers
+        if proofs and proofs[0](keep) and not any(decide(page.within(keep))):
+            return kept, kept_numbers
 
         def one_pass(lines: list[str], sub: list[TraceEntry]):
             again, idx, doc, _ = self.clean_lines(plan, lines, sub, [])
-            return (*keep_article(again, idx, sub), doc)
+            return (*keep_article(again, idx, sub)[:2], doc)
 
         return settle(one_pass, kept, kept_numbers, trace, fields, warnings)
 

@@ -112,25 +112,30 @@ def run_rules(rules: Sequence, doc: Document) -> None:
 
 
 def settle(clean_body, body: list[str], numbers: list[int], trace: list[TraceEntry], fields: dict[str, str],
-           warnings: list[str], done=None) -> tuple[list[str], list[int]]:
+           warnings: list[str], done=None, last: list | None = None) -> tuple[list[str], list[int]]:
     """Clean the body again until nothing changes: this loop is what makes cleaning idempotent.
 
     `clean_body(lines, trace)` is one pass over a body: (new body, its line numbers, the Document).
     Repair is idempotent, so a pass starts at preparing the lines. A pass that changes the body adds its
     trace (with input line numbers; a line's `extract-kept` already traced is not repeated) and the
     fields not found before. `done(doc, body, numbers)`: the accelerator's proof that the next pass
-    would change nothing.
+    would change nothing. `last`, where given, receives `(doc, body, idx)` of the pass the body settled
+    on (`idx`: the body's lines in that pass's Document); nothing when it did not settle.
     """
     for _ in range(MAX_PASSES - 1):
         sub: list[TraceEntry] = []
         again, idx, doc = clean_body(prepare_lines(body, sub), sub)
         if again == body:
+            if last is not None:
+                last.append((doc, again, idx))
             return body, numbers
         merge_trace(trace, sub, numbers)
         for key, value in doc.fields.items():
             fields.setdefault(key, value)
         body, numbers = again, [numbers[i - 1] for i in idx]
         if done is not None and done(doc, again, idx):
+            if last is not None:
+                last.append((doc, again, idx))
             return body, numbers
     warnings.append(f"cleaning did not settle after {MAX_PASSES} passes; output may change if cleaned again")
     return body, numbers

@@ -22,7 +22,7 @@ clean article, whose lines are all inside or right next to its run. Pure: lines 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import accumulate, compress, repeat
 from operator import le
@@ -183,8 +183,9 @@ class Page:
             if language in SPACED:
                 contains = SPACED[language].__contains__
                 parts = "\n".join([lines[i][:FUNCTION_SAMPLE] for i in todo]).lower().split("\n")
-                known.update(zip(todo, [sum(map(contains, tokens)) / len(tokens) if tokens else 0.0
-                                        for tokens in map(str.split, parts)]))
+                tokens = list(map(str.split, parts))
+                found = map(sum, map(map, repeat(contains), tokens))
+                known.update(zip(todo, [f / n if n else 0.0 for f, n in zip(found, map(len, tokens))]))
             else:
                 known.update((i, _function_share(lines[i], self.words[i], language)) for i in todo)
         if not reference:
@@ -203,10 +204,12 @@ class Page:
         short = [self.lines[i] for i in index]
         text = "\n".join(short) + "\n"
         found = set(compress(index, map(_BUTTONS.__contains__, short)))
+        ends = list(accumulate(map(len, short)))  # where each short line ends in `text` (less its newlines)
+        ends = [end + k for k, end in enumerate(ends)]
         # candidates: a byline's end ("says:", "said..."), a time (":dd"), "ago"; then the shape proper
         for shape, hits in ((_BYLINE, [*_find_all(text, ":\n"), *_find_all(text, "…\n"), *_find_all(text, "...\n")]),
                             (_TIMESTAMP, [m.start() for m in _TIME.finditer(text)]), (_AGO, _find_all(text, " ago"))):
-            for k in {text.count("\n", 0, at) for at in hits}:
+            for k in {bisect_right(ends, at) for at in hits}:
                 if shape.search(short[k]):
                     found.add(index[k])
         return sorted(found)

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, chain, compress, repeat
 from operator import le
 
 from cleaner.core.function_words import SPACED, UNSPACED
@@ -91,6 +92,7 @@ _TIMESTAMP = re.compile(  # a date, then a time: "March 3, 2012 at 10:15 pm", "3
 
 
 _ANY_FUNCTION_WORD = frozenset().union(*SPACED.values())
+_LANGUAGES_OF = {word: tuple(lang for lang, words in SPACED.items() if word in words) for word in _ANY_FUNCTION_WORD}
 # A sentence's end, before closing quotes and brackets: . ! ? … and their CJK, Hindi, Arabic, Khmer forms.
 _CLOSERS = "\"'”’»)]）」』 "
 _ENDS = frozenset(".!?…。！？।؟។")
@@ -250,7 +252,8 @@ def page_language(sample: str, tokens: list[str], unspaced: bool = True) -> str 
     found = _ANY_FUNCTION_WORD.intersection(tokens)
     if len(found) < LANGUAGE_MIN_WORDS:
         return None
-    best, lang = max((len(words & found), lang) for lang, words in SPACED.items())
+    counts = Counter(chain.from_iterable(map(_LANGUAGES_OF.__getitem__, found)))
+    best, lang = max((n, lang) for lang, n in counts.items())
     return lang if best >= LANGUAGE_MIN_WORDS else None
 
 

@@ -146,7 +146,8 @@ def keep_article(body: list[str], numbers: list[int], trace: list[TraceEntry],
         return body, numbers, list(range(len(body)))
     keep = [k for k, why in enumerate(verdicts) if why is None]
     steps = {why: f"{ARTICLE_FINDER}: {why}" for why in set(verdicts) if why is not None}
-    trace.extend([TraceEntry(steps[why], "drop", n, line)
+    new = tuple.__new__  # (`trace_entry` without its frame: a page drops dozens of lines here)
+    trace.extend([new(TraceEntry, (steps[why], "drop", n, line, None))
                   for line, n, why in zip(body, numbers, verdicts) if why is not None])
     return [body[k] for k in keep], [numbers[k] for k in keep], keep
 

@@ -149,3 +149,31 @@ def test_the_option_reaches_batch_and_datatrove():
     from cleaner.integrations.datatrove import CleanerStep
 
     assert CleanerStep().cleaner.find_article and not CleanerStep(find_article=False).cleaner.find_article
+
+
+def test_a_page_made_of_some_lines_is_described_as_afresh():
+    """`Page.within` takes over what belongs to each line; its decisions equal a fresh page's."""
+    import random
+
+    from cleaner.core.article import Page, decide
+
+    lines = PAGE.split("\n")
+    page = Page(lines)
+    decide(page)  # fills the page's function-word and comment caches, as the cleaner does
+    rng = random.Random(7)
+    for _ in range(40):
+        a = rng.randrange(len(lines))
+        keep = sorted(rng.sample(range(len(lines)), rng.randrange(len(lines) + 1))) if a % 3 else \
+            list(range(a, len(lines)))
+        assert decide(page.within(keep)) == find_article([lines[k] for k in keep])
+
+
+def test_function_word_shares_counted_together_equal_one_line_at_a_time():
+    from cleaner.core.article import _shares_of
+
+    words = frozenset({"the", "of", "a"}).__contains__
+    parts = ["The cat of the house", "", "no such words", "a a", "odd \x00 the separator", "  "]
+    one_by_one = [sum(map(words, p.lower().split())) / len(p.split()) if p.split() else 0.0 for p in parts]
+    assert _shares_of(words, parts) == one_by_one
+    assert _shares_of(words, [p for p in parts if "\x00" not in p]) == [s for p, s in zip(parts, one_by_one)
+                                                                        if "\x00" not in p]

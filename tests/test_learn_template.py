@@ -143,3 +143,37 @@ def test_learned_template_files_are_byte_identical_across_runs_orders_and_worker
     assert learn(list(reversed(PAGES)))[0].yaml_text == (tmp_path / "a" / f"{SITE}.yaml").read_text(encoding="utf-8")
     report = json.loads((tmp_path / "a" / "learned.json").read_text(encoding="utf-8"))
     assert report["sites"][0]["template"]["sampled_pages"] == {"#gallery-text": 4, ".live-feed": 4, ".post-body": 4}
+
+
+HIDDEN_SITE = "hidden.example"
+
+
+def hidden_page(i: int) -> str:
+    """A story whose body also holds a gallery the page's own style hides and a pop-up hidden inline:
+    page-specific sentences no reader sees."""
+    rng = random.Random(500 + i)
+    slides = "".join(f"<div class='slide'><p>{sentence(rng)}</p></div>" for _ in range(6))
+    paras = "".join(f"<p>{p}</p>" for p in article(i))
+    return (f"<html><head><style>.slides-box {{ display: none; }} @media print {{ .story-text {{ display:none }} }}"
+            f"</style></head><body>{CHROME}<h1>Story {i}</h1><div class='story-text'>{paras}"
+            f"<div class='slides-box'>{slides}</div><div style='display: none'><p>{sentence(rng)}</p></div>"
+            f"</div>{FOOTER}</body></html>")
+
+
+def test_hidden_blocks_inside_the_body_are_learned_as_strip_selectors(tmp_path):
+    """Gallery slides hidden by the page's own stylesheet and an inline-hidden block are page-specific
+    text no reader sees: stripped (not the body itself, which only a print style hides)."""
+    profile, sample = SiteProfile(HIDDEN_SITE), HtmlSample()
+    for i in range(6):
+        profile.add_page(page_lines("\n".join(page_lines_sampled(hidden_page(i), sample))))
+    site, _ = learn_site_html(profile, sample)
+    section = yaml.safe_load(site.yaml_text)["html"]
+    assert section["body"] == [".story-text"]
+    assert {".slides-box", '[style*="display: none" i]'} <= set(section["strip"])
+    notes = {n["selector"]: n for n in section["evidence"] if n["key"] == "strip"}
+    assert "hidden" in notes[".slides-box"]["description"]
+    (tmp_path / f"{HIDDEN_SITE}.yaml").write_text(site.yaml_text, encoding="utf-8")
+    res = Cleaner.from_rules([str(ROOT / "rules"), str(tmp_path)]).clean(hidden_page(9), url=f"https://{HIDDEN_SITE}/9")
+    assert res.text.split("\n\n") == article(9)
+    check = CliRunner().invoke(app, ["rules", "check", str(tmp_path)])
+    assert check.exit_code == 0, check.output

@@ -16,7 +16,9 @@ selectors, a `fit` check, and `evidence` (each selector's description and a veri
   its own.
 - **strip**: elements inside the body (stable names, or `aside`/`nav`/`form`/`footer`) whose words are
   mostly repeated (`STRIP_REPEATED` of them), or whose name says chrome (share, related, comments,
-  newsletter ...) and which hold at most `STRIP_MAX_SHARE` of the body's page-specific words.
+  newsletter ...) and which hold at most `STRIP_MAX_SHARE` of the body's page-specific words; and
+  hidden elements (a hiding class such as `hidden`, an inline `display: none`, or a class or id the
+  page's own `<style>` hides: gallery slides, dropdowns, pop-ups), which no reader sees.
 - **title/date/author**: the selector whose text equals the page's declared title (author), or whose
   date equals its declared date (`<time>`, `<meta>`, JSON-LD: never a guessed day/month order), on
   `META_SHARE` of the pages that declare one.
@@ -85,6 +87,59 @@ def chrome_name(sel: str) -> bool:
     return bool(_CHROME_NAME.search(name)) and not _CHROME_PREFIX.match(name)
 
 
+# Hidden elements are never article text (the reader never sees them: gallery slides, dropdowns, pop-ups):
+# class names that hide by convention, an inline style that hides, and the page's own top-level <style>
+# rules that hide a class or id.
+_HIDDEN_CLASS = re.compile(r"^(?:hidden|hide|is-hidden|d-none|display-none|invisible)$", re.I)
+_HIDING_STYLES = ("display:none", "display: none", "visibility:hidden", "visibility: hidden")
+_HIDING = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_SIMPLE_SELECTOR = re.compile(r"[.#]([A-Za-z][A-Za-z0-9_-]*)")
+
+
+def hidden_selectors(tree) -> tuple[str, ...]:
+    """The class and id selectors that the page's own top-level `<style>` rules hide (`display: none`,
+    `visibility: hidden`); rules inside `@media` (print, small screens) do not count."""
+    out = set()
+    for style in tree.css("style"):
+        for selectors, block in _top_level_rules(style.text()):
+            if _HIDING.search(block):
+                for sel in selectors.split(","):
+                    m = _SIMPLE_SELECTOR.fullmatch(sel.strip())
+                    if m and stable_name(m.group(1)):
+                        out.add(sel.strip())
+    return tuple(sorted(out))
+
+
+def _top_level_rules(css: str):
+    """(selectors, declarations) of the rules outside any `@` block."""
+    depth, start, head = 0, 0, ""
+    for i, c in enumerate(css):
+        if c == "{":
+            if depth == 0:
+                head, start = css[start:i], i + 1
+            depth += 1
+        elif c == "}" and depth:
+            depth -= 1
+            if depth == 0:
+                if "@" not in head and "{" not in css[start:i]:
+                    yield head.split(";")[-1], css[start:i]
+                start = i + 1
+
+
+def hidden_selector(node, hidden: tuple[str, ...]) -> str | None:
+    """The selector by which an element is hidden: a hiding class name, an id or class the page's style
+    hides, or its inline style (`[style*="display:none" i]`); None where it is shown."""
+    attrs = node.attributes
+    for sel in node_selectors(node):
+        if sel in hidden or (sel[0] == "." and _HIDDEN_CLASS.match(sel[1:])):
+            return sel
+    style = (attrs.get("style") or "").lower()
+    for decl in _HIDING_STYLES if style else ():
+        if decl in style:
+            return f'[style*="{decl}" i]'
+    return None
+
+
 _STRUCTURE = ("aside", "nav", "form", "footer")
 _SEMANTIC = ("article", "main", '[itemprop="articleBody"]')
 _CONTAINERS = frozenset("div section article main td header ul ol aside nav form footer figure".split())
@@ -132,6 +187,7 @@ class HtmlPage:
 
     body: str
     meta: dict = field(default_factory=dict)
+    hidden: tuple[str, ...] = ()  # the class and id selectors the page's own <style> hides
 
 
 class HtmlSample:
@@ -174,12 +230,14 @@ def page_lines_sampled(html: str, sample: HtmlSample | None) -> list[str]:
     key = digest(html)
     take = sample is not None and sample.wants(key)
     meta = page_metadata(tree) if take else {}
+    hidden = hidden_selectors(tree) if take else ()
     strip_never_text(tree)
     root = tree.body or tree.root
     if root is None:
         return []
     if take:
-        sample.offer(key, HtmlPage(root.html or "", {k: meta[k] for k in ("title", "date", "author") if k in meta}))
+        sample.offer(key, HtmlPage(root.html or "", {k: meta[k] for k in ("title", "date", "author") if k in meta},
+                                   hidden))
     return lines_of(root)
 
 
@@ -208,12 +266,19 @@ class _Measured:
         if root is None:
             return
         _prepare(root)
-        # chrome-named selector -> the ancestors (mem_id) of each element of it, removed before measuring
+        # chrome-named or hidden selector -> the ancestors (mem_id) of each element of it, removed before
+        # measuring; `why`: "hidden" or "name" (what says it is no article text)
         self.chrome: dict[str, list[set[int]]] = {}
+        self.why: dict[str, str] = {}
         removed, named = [], {}
         for node in root.traverse():
             sels = named[node.mem_id] = node_selectors(node) if node.attributes else []
             names = [s for s in sels if s[0] in "#." and chrome_name(s)] if node.tag in _CONTAINERS else []
+            hidden = hidden_selector(node, page.hidden) if node.attributes and node is not root else None
+            if hidden:
+                names, why = [hidden], "hidden"
+            else:
+                why = "name"
             if names and node.css_first(_ARTICLE_MARK) is None:  # (not a wrapper around the article)
                 up, p = set(), node.parent
                 while p is not None:
@@ -221,6 +286,7 @@ class _Measured:
                     p = p.parent
                 for sel in names:
                     self.chrome.setdefault(sel, []).append(up)
+                    self.why.setdefault(sel, why)
                 removed.append(node)
         for node in reversed(removed):  # innermost first
             node.decompose()
@@ -466,7 +532,7 @@ def _choose_strip(per_body: dict[str, list[_Measured]]) -> tuple[list[str], list
 
 def _inside_bodies(per_body: dict[str, list[_Measured]]) -> dict[str, list[tuple]]:
     """Selector -> per page where it lies inside the body: (page-specific words, repeated words, share
-    of the body's page-specific words, whether it was removed as chrome before measuring)."""
+    of the body's page-specific words, why it was removed before measuring: "hidden", "name" or "")."""
     inside: dict[str, list[tuple]] = {}
     for body, ms in per_body.items():
         for m in ms:
@@ -475,13 +541,13 @@ def _inside_bodies(per_body: dict[str, list[_Measured]]) -> dict[str, list[tuple
             root_ids = {r.mem_id for r in roots}
             for sel, ups in m.chrome.items():  # removed before measuring: their words are not counted
                 if any(up & root_ids for up in ups):
-                    inside.setdefault(sel, []).append((0.0, 0.0, 0.0, True))
+                    inside.setdefault(sel, []).append((0.0, 0.0, 0.0, m.why[sel]))
             for sel, nodes in m.nodes.items():
                 mine = [n for n in nodes if n.mem_id not in root_ids and _within(n, root_ids)]
                 if mine and sel not in per_body:
                     spec = sum(m.stats(n)[1] for n in mine)
                     rep = sum(m.stats(n)[2] for n in mine)
-                    inside.setdefault(sel, []).append((spec, rep, spec / spec_total, False))
+                    inside.setdefault(sel, []).append((spec, rep, spec / spec_total, ""))
     return inside
 
 
@@ -490,6 +556,11 @@ def _strip_note(sel: str, rows: list[tuple]) -> dict | None:
     if len(rows) < MIN_TEMPLATE_PAGES:
         return None
     where = f"Inside the body on {len(rows)} sampled pages"
+    if rows[0][3] == "hidden":
+        how = ("its inline style" if sel.startswith("[style") else "its class name" if _HIDDEN_CLASS.match(sel[1:])
+               else "the page's own stylesheet")
+        return {"key": "strip", "selector": sel, "description": (
+            f"{where}; hidden from the reader ({how} hides it), so it is left out when bodies are measured.")}
     if rows[0][3]:
         return {"key": "strip", "selector": sel, "description": (
             f"{where}; its name says chrome (comments, share, related or promotion blocks), so it is left out "
@@ -701,7 +772,8 @@ def _snippet(note: dict, config, pages: list[HtmlPage], min_words: int) -> str |
     from cleaner.html.blocks import lines_of, parse, strip_never_text
 
     body_sel = note["selector"] if note["key"] == "body" else None
-    name = note["selector"].lstrip("#.")
+    attr = _ATTR_SELECTOR.fullmatch(note["selector"])
+    name = attr.group(2) if attr else note["selector"].lstrip("#.")
     for page in pages:
         if name not in page.body:  # (cheap: most pages of a strip selector's site lack it)
             continue
@@ -742,9 +814,13 @@ def _element(sel: str, inner: str) -> str:
         return f'<div id="{sel[1:]}">{inner}</div>'
     if sel.startswith("."):
         return f'<div class="{sel[1:]}">{inner}</div>'
-    if sel.startswith("[itemprop"):
-        return f'<div itemprop="articleBody">{inner}</div>'
+    attr = _ATTR_SELECTOR.fullmatch(sel)
+    if attr:
+        return f'<div {attr.group(1)}="{attr.group(2)}">{inner}</div>'
     return f"<{sel}>{inner}</{sel}>"
+
+
+_ATTR_SELECTOR = re.compile(r'\[([a-z-]+)\*?="([^"]*)"(?: i)?\]')  # [itemprop="articleBody"], [style*="display:none" i]
 
 
 def _esc(text: str) -> str:

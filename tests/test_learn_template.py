@@ -92,7 +92,8 @@ def test_cleaning_with_the_template_takes_each_page_type_by_its_selector(learned
     cleaner = Cleaner.from_rules([str(ROOT / "rules"), str(out)])
     for i, kind in [(20, "post"), (21, "gallery"), (22, "live")]:
         res = cleaner.clean(page(i, kind), url=f"https://{SITE}/{i}")
-        assert res.text.split("\n\n") == article(i), kind
+        # the headline (the learned title element, outside the body) opens the article
+        assert res.text.split("\n\n") == [f"Story {i}", *article(i)], kind
         assert res.site_reason.startswith("url; template ")
 
 
@@ -174,6 +175,28 @@ def test_hidden_blocks_inside_the_body_are_learned_as_strip_selectors(tmp_path):
     assert "hidden" in notes[".slides-box"]["description"]
     (tmp_path / f"{HIDDEN_SITE}.yaml").write_text(site.yaml_text, encoding="utf-8")
     res = Cleaner.from_rules([str(ROOT / "rules"), str(tmp_path)]).clean(hidden_page(9), url=f"https://{HIDDEN_SITE}/9")
-    assert res.text.split("\n\n") == article(9)
+    assert res.text.split("\n\n") == ["Story 9", *article(9)]
     check = CliRunner().invoke(app, ["rules", "check", str(tmp_path)])
     assert check.exit_code == 0, check.output
+
+
+def test_the_site_name_that_opens_every_declared_title_is_no_headline(tmp_path):
+    """Blogs declare "<blog name>: <post title>": an <h1> holding the blog's name agrees with that title's
+    start on every page, but the same text on every page is no headline. The post's own <h2> is learned,
+    and cleaning opens the article with it."""
+    def blog_page(i: int) -> str:
+        paras = "".join(f"<p>{p}</p>" for p in article(i))
+        return (f"<html><head><meta property='og:title' content='Life of a Doctor: Post {i} about rivers'>"
+                f"</head><body>{CHROME}"
+                f"<h1 class='blog-title'>Life of a Doctor</h1><h2 class='post-title'>Post {i} about rivers</h2>"
+                f"<div class='post-text'>{paras}</div>{FOOTER}</body></html>")
+
+    profile, sample = SiteProfile("blog.example"), HtmlSample()
+    for i in range(6):
+        profile.add_page(page_lines("\n".join(page_lines_sampled(blog_page(i), sample))))
+    site, _ = learn_site_html(profile, sample)
+    section = yaml.safe_load(site.yaml_text)["html"]
+    assert section["title"] == ["h2.post-title"]
+    (tmp_path / "blog.example.yaml").write_text(site.yaml_text, encoding="utf-8")
+    res = Cleaner.from_rules([str(ROOT / "rules"), str(tmp_path)]).clean(blog_page(9), url="https://blog.example/9")
+    assert res.text.split("\n\n") == ["Post 9 about rivers", *article(9)]

@@ -8,7 +8,7 @@ from collections import Counter
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from cleaner.html import generic
-from cleaner.html.blocks import NEVER_TEXT, lines_of, parse, remove, strip_never_text
+from cleaner.html.blocks import NEVER_TEXT, lines_of, parse, remove, strip_never_text, text_of
 from cleaner.html.decode import decode_html
 from cleaner.html.meta import page_metadata, selector_metadata
 from cleaner.html.model import HtmlConfig, HtmlExtraction
@@ -108,10 +108,13 @@ def _selector_lines(tree: LexborHTMLParser, config: HtmlConfig, warnings: list[s
             if misfit:
                 why = f"{misfit[0]} ({sel!r} {misfit[1]})"
                 continue
+        headline = _headline(tree, roots, config) if config.min_words else None
         lines = []
         for node in roots:
             strip_never_text(node)  # only inside the body: cheaper than the whole page
             lines.extend(lines_of(node))
+        if lines and headline and headline != lines[0]:
+            lines.insert(0, headline)
         if lines:
             if trace is not None:
                 trace.how = f"body selector {sel!r}"
@@ -119,6 +122,26 @@ def _selector_lines(tree: LexborHTMLParser, config: HtmlConfig, warnings: list[s
             return lines, sel, ""
         warnings.append(f"html: body selector {sel!r} matched only empty elements")
     return None, None, why
+
+
+def _headline(tree: LexborHTMLParser, roots: list[LexborNode], config: HtmlConfig) -> str | None:
+    """A learned template's headline where its title element lies outside the body (the article's first
+    line; a hand-written section says where its body starts itself)."""
+    for sel in config.title:
+        try:
+            node = tree.css_first(sel)
+        except Exception:
+            continue  # (an invalid selector is reported by the metadata step)
+        if node is None:
+            continue
+        ids = {r.mem_id for r in roots}
+        parent = node
+        while parent is not None:
+            if parent.mem_id in ids:
+                return None
+            parent = parent.parent
+        return text_of(node) or None
+    return None
 
 
 def _misfit(roots: list[LexborNode], config: HtmlConfig, warnings: list[str]) -> tuple[str, str] | None:

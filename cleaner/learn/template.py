@@ -299,11 +299,11 @@ class _Measured:
                 self.nodes.setdefault(node.tag, []).append(node)
 
     def is_title(self, line: str) -> bool:
-        """The page's declared title, or its start (a declared title may add the site's name)."""
+        """The page's declared title, or its start or end (a declared title may add the site's name)."""
         if not self.title or len(line) > 2 * len(self.title):
             return False
         text = _norm(line)
-        return bool(text) and (text == self.title or (text.count(" ") >= 2 and self.title.startswith(text + " ")))
+        return bool(text) and (text == self.title or (text.count(" ") >= 2 and _titles(text, self.title)))
 
     def lines(self, node) -> list[str]:
         from cleaner.html.blocks import SEP, BR
@@ -611,7 +611,10 @@ def _meta_selector(parsed: list[tuple[HtmlPage, object]], key: str) -> tuple[str
     declared = [(page, tree) for page, tree in parsed if page.meta.get(key)]
     if len(declared) < MIN_TEMPLATE_PAGES:
         return None
+    from cleaner.html.blocks import text_of
+
     votes: Counter = Counter()
+    titles: dict[str, set[str]] = {}  # title selector -> the headlines it gave
     for page, tree in declared:
         seen: set[str] = set()
         for node in tree.css(_META_TAGS[key]):
@@ -622,7 +625,14 @@ def _meta_selector(parsed: list[tuple[HtmlPage, object]], key: str) -> tuple[str
             for sel in _meta_candidates(node, key):
                 if sel not in seen:
                     seen.add(sel)
-                    votes[sel] += _agrees(tree.css_first(sel), key, page.meta[key])
+                    found = tree.css_first(sel)
+                    agrees = _agrees(found, key, page.meta[key])
+                    votes[sel] += agrees
+                    if agrees and key == "title":
+                        titles.setdefault(sel, set()).add(_norm(text_of(found)))
+    # a headline differs from page to page: one text on several pages is the site's name, which a
+    # declared title may begin with
+    votes = Counter({s: n for s, n in votes.items() if key != "title" or len(titles.get(s, ())) == n})
     if not votes:
         return None
     sel, n = max(votes.items(), key=lambda kv: (kv[1], _neg(kv[0])))
@@ -653,7 +663,7 @@ def _meta_candidates(node, key: str) -> list[str]:
 
 def _agrees(node, key: str, want: str) -> int:
     """1 if the element's value is the page's declared one: the same date, or the title/author (the
-    declared title may add the site's name after the headline)."""
+    declared title may add the site's name before or after the headline)."""
     from cleaner.core.dates import parse_date
     from cleaner.html.blocks import text_of
 
@@ -663,8 +673,12 @@ def _agrees(node, key: str, want: str) -> int:
         when = parse_date(node.attributes.get("datetime") or text_of(node))
         return int(when is not None and when == want)
     text, want = _norm(text_of(node)), _norm(want)
-    return int(bool(text) and (text == want or (key == "title" and len(text.split()) >= 2
-                                                 and want.startswith(text + " "))))
+    return int(bool(text) and (text == want or (key == "title" and len(text.split()) >= 2 and _titles(text, want))))
+
+
+def _titles(text: str, title: str) -> bool:
+    """Whether a (normalised) text is a declared title less the site's name before or after it."""
+    return title.startswith(text + " ") or title.endswith(" " + text)
 
 
 def _norm(text: str) -> str:

@@ -200,3 +200,38 @@ def test_the_site_name_that_opens_every_declared_title_is_no_headline(tmp_path):
     (tmp_path / "blog.example.yaml").write_text(site.yaml_text, encoding="utf-8")
     res = Cleaner.from_rules([str(ROOT / "rules"), str(tmp_path)]).clean(blog_page(9), url="https://blog.example/9")
     assert res.text.split("\n\n") == ["Post 9 about rivers", *article(9)]
+
+
+def teaser_page(i: int, standfirst: bool = False, side_class: str = "side-post") -> str:
+    """A story inside a wrapper that also holds other stories' teasers after it (page-specific
+    sentences, no article), optionally a standfirst before it, and a sidebar of posts."""
+    rng = random.Random(700 + i)
+    teasers = "".join(f"<li><h3>{sentence(rng, 4)}</h3><p>{sentence(rng, 12)}</p></li>" for _ in range(2))
+    lead = f"<p class='standfirst'>{sentence(rng, 16)}</p>" if standfirst else ""
+    paras = "".join(f"<p>{p}</p>" for p in article(i, 8))
+    side = "".join(f"<div class='{side_class}'><p>{sentence(rng, 9)}</p></div>" for _ in range(3))
+    return (f"<html><head><meta property='og:title' content='Story {i}'></head><body>{CHROME}"
+            f"<h1>Story {i}</h1><div class='main-col'>{lead}<div class='entry'>{paras}</div>"
+            f"<ul class='more-stories-list'>{teasers}</ul></div><div class='sidebar'>{side}</div>{FOOTER}</body></html>")
+
+
+def learn_pages(site: str, pages: list[str]) -> dict:
+    profile, sample = SiteProfile(site), HtmlSample()
+    for html in pages:
+        profile.add_page(page_lines("\n".join(page_lines_sampled(html, sample))))
+    return yaml.safe_load(learn_site_html(profile, sample)[0].yaml_text)["html"]
+
+
+def test_the_tighter_element_is_preferred_where_the_wrapper_adds_only_what_follows_the_article():
+    """Other stories' teasers after the article are page-specific, so the wrapper scores a little more;
+    the element inside it that holds the article is taken. Where the wrapper also holds the article's
+    standfirst before that element, the wrapper stays."""
+    assert learn_pages("teasers.example", [teaser_page(i) for i in range(6)])["body"][0] == ".entry"
+    assert learn_pages("lead.example", [teaser_page(i, standfirst=True) for i in range(6)])["body"][0] == ".main-col"
+
+
+def test_a_body_class_also_used_inside_chrome_is_no_body():
+    """`.entry` also names the sidebar's posts: the sidebar is removed when bodies are measured, but
+    cleaning strips inside the body only, so `.entry` as a body would take the sidebar's posts too."""
+    section = learn_pages("side.example", [teaser_page(i, side_class="entry") for i in range(6)])
+    assert ".entry" not in section["body"]

@@ -13,7 +13,10 @@ selectors, a `fit` check, and `evidence` (each selector's description and a veri
   Candidates are chosen greedily: the best over all pages, then the best over the pages it does not fit
   (scores under `FIT_SHARE` of the page's best), up to `MAX_TEMPLATES` templates, each on
   `MIN_TEMPLATE_PAGES` pages or more; they are ordered so that each page's first fitting selector is
-  its own.
+  its own. An element inside a chosen body that scores `TIGHT_SHARE` of it on its pages, with no
+  article text (a page-specific line scoring above zero) before it, replaces it: the wrapper's extra
+  is then what follows the article (other stories, teasers, tweets); the wrapper stays for the pages
+  without that element. A selector that also names elements inside removed chrome is no candidate.
 - **strip**: elements inside the body (stable names, or `aside`/`nav`/`form`/`footer`) whose words are
   mostly repeated (`STRIP_REPEATED` of them), or whose name says chrome (share, related, comments,
   newsletter ...) and which hold at most `STRIP_MAX_SHARE` of the body's page-specific words; and
@@ -52,6 +55,7 @@ REPEAT_COST = 1.0  # a repeated word weighs this much against a page-specific on
 FIT_SHARE = 0.8  # a selector fits a page where it scores this share of the page's best candidate
 NEAR_BEST = 0.95  # a selector scoring this share of a page's best candidate is (nearly) its best
 HELD_COST = 0.0  # words a body selector holds cost this much each, so that the tighter of two fits wins
+TIGHT_SHARE = 0.9  # an element inside the chosen body scoring this share of it on its pages is preferred
 MIN_FIT_WORDS = 25  # the fit check never asks fewer words than this of a page
 FIT_WORDS_SHARE = 0.3  # ... and asks this share of the fewest words the template held when learned
 MAX_LINK_SHARE = 0.5  # a body whose words are more than this share link text is a list, not an article
@@ -288,6 +292,8 @@ class _Measured:
                     self.chrome.setdefault(sel, []).append(up)
                     self.why.setdefault(sel, why)
                 removed.append(node)
+        everywhere = Counter(sel for node in root.traverse() if node.tag in _CONTAINERS
+                             for sel in named[node.mem_id])
         for node in reversed(removed):  # innermost first
             node.decompose()
         for node in root.traverse():
@@ -297,6 +303,9 @@ class _Measured:
                 self.nodes.setdefault(sel, []).append(node)
             if node.tag in _STRUCTURE:
                 self.nodes.setdefault(node.tag, []).append(node)
+        # selectors that also name elements inside the chrome removed above: as a body, cleaning (which
+        # strips inside the body only) would take those too
+        self.in_chrome = {sel for sel, n in everywhere.items() if n > len(self.nodes.get(sel, ()))}
 
     def is_title(self, line: str) -> bool:
         """The page's declared title, or its start or end (a declared title may add the site's name)."""
@@ -325,16 +334,23 @@ class _Measured:
             score = spec = rep = n = 0.0
             for line, tmpl in zip(lines, templates("\n".join(lines))):
                 w = weight(line)
+                score += self.line_score(line, tmpl)
                 if self.repeated(tmpl):
                     rep += w
-                    score -= REPEAT_COST * w
                 else:
                     spec += w
                     n += 1
-                    # the headline is article text (a short line, but the page's declared title)
-                    score += w if self.is_title(line) else w - SHORT_COST
             got = self._stats[key] = (score, spec, rep, n)
         return got
+
+    def line_score(self, line: str, tmpl: str) -> float:
+        """A line's part of a body's score: its words less `SHORT_COST` where it is page-specific (the
+        headline is article text: a short line, but the page's declared title: its words), less
+        `REPEAT_COST` times its words where it is repeated."""
+        w = weight(line)
+        if self.repeated(tmpl):
+            return -REPEAT_COST * w
+        return w if self.is_title(line) else w - SHORT_COST
 
     def outermost(self, sel: str) -> list:
         nodes = self.nodes.get(sel, [])
@@ -416,23 +432,65 @@ def _choose_bodies(measured: list[_Measured]) -> list[str]:
     best = [max([table[s][i] for s in sels] or [0.0]) for i in range(len(measured))]
     open_pages = {i for i, b in enumerate(best) if b > 0}
     chosen: list[str] = []
+    inner_first: list[tuple[str, str]] = []  # (tighter element, the wrapper it was preferred to)
     while open_pages and len(chosen) < MAX_TEMPLATES:
         fits = {s: [i for i in sorted(open_pages) if table[s][i] >= FIT_SHARE * best[i]] for s in sels}
         top = _best_body(sels, fits, table, held, best)
         if top is None:
             break
+        wrappers = []
+        while (inner := _tighter(top, fits[top], sels, table, measured)) is not None:
+            wrappers.append(top)
+            fits[inner] = [i for i in fits[top] if table[inner][i] > 0]
+            inner_first += [(inner, w) for w in wrappers]
+            top = inner
         chosen.append(top)
         open_pages -= set(fits[top])
-    return _order(chosen, table, best)
+    return _order(chosen, table, best, inner_first)
+
+
+def _tighter(top: str, pages: list[int], sels: list[str], table: dict, measured: list[_Measured]) -> str | None:
+    """An element inside the body `top` that scores `TIGHT_SHARE` of it on each of its pages (it
+    exists on `MIN_TEMPLATE_PAGES` or more): the wrapper's extra is page-specific but no article
+    (teasers, tweets, other stories), and the headline is taken from the title element wherever it
+    lies. The pages without it keep the wrapper."""
+    found = []
+    for s in sels:
+        on = [i for i in pages if table[s][i] > 0] if s != top else []
+        if len(on) < MIN_TEMPLATE_PAGES:
+            continue
+        if any(table[s][i] < TIGHT_SHARE * table[top][i] for i in on):
+            continue
+        if all(_nested(measured[i], s, top) and not _cuts_header(measured[i], s, top) for i in on):
+            found.append((len(on), sum(table[s][i] for i in on), _neg(s), s))
+    return max(found)[3] if found else None
+
+
+def _cuts_header(m: _Measured, inner: str, outer: str) -> bool:
+    """Whether the wrapper holds article text before the inner element: a page-specific line that scores
+    above zero (the headline, a standfirst, a byline with its date). What a tighter element may leave
+    out is what follows the article (other stories, tags, related lists), never its header."""
+    lines, first = m.lines(m.outermost(outer)[0]), m.lines(m.outermost(inner)[0])
+    if not first or first[0] not in lines:
+        return True
+    lead = lines[:lines.index(first[0])]
+    return any(m.line_score(line, tmpl) > 0 for line, tmpl in zip(lead, templates("\n".join(lead))))
+
+
+def _nested(m: _Measured, inner: str, outer: str) -> bool:
+    """Whether every element of `inner` lies strictly inside an element of `outer` on the page."""
+    ids = {n.mem_id for n in m.outermost(outer)}
+    return all(_within(n, ids) for n in m.outermost(inner))
 
 
 def _score_table(measured: list[_Measured]) -> tuple[list[str], dict, dict]:
     """The candidate body selectors (on `MIN_TEMPLATE_PAGES` pages or more), each one's score per page
-    (0 where it matches nothing or more than `MAX_BODY_PARTS` elements), and the words it holds."""
+    (0 where it matches nothing, more than `MAX_BODY_PARTS` elements, or also elements inside chrome),
+    and the words it holds."""
     on = Counter(s for m in measured for s in m.nodes if s not in _STRUCTURE)
     sels = sorted(s for s, n in on.items() if n >= MIN_TEMPLATE_PAGES)
-    table = {s: [m.score(s)[0] if 0 < len(m.outermost(s)) <= MAX_BODY_PARTS else 0.0 for m in measured]
-             for s in sels}
+    table = {s: [m.score(s)[0] if 0 < len(m.outermost(s)) <= MAX_BODY_PARTS and s not in m.in_chrome else 0.0
+                 for m in measured] for s in sels}
     held = {s: [sum(m.score(s)[1:]) for m in measured] for s in sels}
     return sels, table, held
 
@@ -456,8 +514,9 @@ def _neg(s: str) -> tuple:
     return (-len(s), [-ord(c) for c in s])
 
 
-def _order(chosen: list[str], table: dict, best: list[float]) -> list[str]:
-    """The order of the body selectors under which the pages take the best total (first match wins)."""
+def _order(chosen: list[str], table: dict, best: list[float], inner_first: list[tuple[str, str]]) -> list[str]:
+    """The order of the body selectors under which the pages take the best total (first match wins), a
+    tighter element before the wrapper it was preferred to."""
     from itertools import permutations
 
     def total(order):
@@ -471,7 +530,9 @@ def _order(chosen: list[str], table: dict, best: list[float]) -> list[str]:
 
     if len(chosen) <= 1:
         return chosen
-    return list(max(permutations(chosen), key=lambda o: (total(o), [_neg(s) for s in o])))
+    pairs = [(a, b) for a, b in inner_first if a in chosen and b in chosen]
+    orders = [o for o in permutations(chosen) if all(o.index(a) < o.index(b) for a, b in pairs)]
+    return list(max(orders, key=lambda o: (total(o), [_neg(s) for s in o])))
 
 
 def _first_fit(m: _Measured, bodies: list[str]) -> str | None:

@@ -235,3 +235,20 @@ def test_a_body_class_also_used_inside_chrome_is_no_body():
     cleaning strips inside the body only, so `.entry` as a body would take the sidebar's posts too."""
     section = learn_pages("side.example", [teaser_page(i, side_class="entry") for i in range(6)])
     assert ".entry" not in section["body"]
+
+
+def test_a_list_of_links_inside_the_body_is_stripped_a_linked_headline_is_not():
+    """A block of page-specific links with a plain name ("picks") is a list of other pages, learned as
+    a strip selector; the headline, a link too but one line, stays."""
+    def links_page(i: int) -> str:
+        rng = random.Random(900 + i)
+        picks = "".join(f"<p><a href='/{k}'>{sentence(rng, 7)}</a></p>" for k in range(4))
+        paras = "".join(f"<p>{p}</p>" for p in article(i, 6))
+        return (f"<html><head><meta property='og:title' content='Story {i} of the day'></head><body>{CHROME}"
+                f"<div class='story'><h2 class='head'><a href='/s/{i}'>Story {i} of the day</a></h2>{paras}"
+                f"<div class='picks'>{picks}</div></div>{FOOTER}</body></html>")
+
+    section = learn_pages("links.example", [links_page(i) for i in range(6)])
+    assert section["body"] == [".story"] and ".picks" in section["strip"] and ".head" not in section["strip"]
+    note = next(n for n in section["evidence"] if n["selector"] == ".picks")
+    assert "a list of links" in note["description"]

@@ -19,7 +19,9 @@ selectors, a `fit` check, and `evidence` (each selector's description and a veri
   without that element. A selector that also names elements inside removed chrome is no candidate.
 - **strip**: elements inside the body (stable names, or `aside`/`nav`/`form`/`footer`) whose words are
   mostly repeated (`STRIP_REPEATED` of them), or whose name says chrome (share, related, comments,
-  newsletter ...) and which hold at most `STRIP_MAX_SHARE` of the body's page-specific words; and
+  newsletter ...) and which hold at most `STRIP_MAX_SHARE` of the body's page-specific words, or
+  lists of links (`STRIP_LINK_SHARE` of their text link text, `MIN_LIST_LINES` lines a page or more,
+  at most `STRIP_MAX_SHARE` of the body's page-specific words); and
   hidden elements (a hiding class such as `hidden`, an inline `display: none`, or a class or id the
   page's own `<style>` hides: gallery slides, dropdowns, pop-ups), which no reader sees.
 - **title/date/author**: the selector whose text equals the page's declared title (author), or whose
@@ -61,6 +63,8 @@ FIT_WORDS_SHARE = 0.3  # ... and asks this share of the fewest words the templat
 MAX_LINK_SHARE = 0.5  # a body whose words are more than this share link text is a list, not an article
 STRIP_REPEATED = 0.7  # a block inside the body whose words are this share repeated is chrome
 STRIP_MAX_SHARE = 0.5  # a chrome-named block holding more of the body's page-specific words stays
+STRIP_LINK_SHARE = 0.5  # a block inside the body whose text is this share link text is a list of links ...
+MIN_LIST_LINES = 3  # ... where it holds this many page-specific lines a page (a linked headline is one)
 META_SHARE = 0.6  # a title/date/author selector agrees with the page's metadata on this share
 EXAMPLE_WORDS = 60  # an example snippet holds about this many words of the body
 REPEAT_SHARE = 0.02  # repeated: on this share of the site's pages (and on 2 or more)
@@ -269,6 +273,12 @@ class _Measured:
         self._stats: dict[int, tuple[float, float, float, float]] = {}
         if root is None:
             return
+        self.links: Counter = Counter()  # element (mem_id) -> characters of link text inside it
+        for a in root.css("a"):
+            n, up = len("".join(a.text().split())), a.parent
+            while up is not None and n:
+                self.links[up.mem_id] += n
+                up = up.parent
         _prepare(root)
         # chrome-named or hidden selector -> the ancestors (mem_id) of each element of it, removed before
         # measuring; `why`: "hidden" or "name" (what says it is no article text)
@@ -608,7 +618,10 @@ def _inside_bodies(per_body: dict[str, list[_Measured]]) -> dict[str, list[tuple
                 if mine and sel not in per_body:
                     spec = sum(m.stats(n)[1] for n in mine)
                     rep = sum(m.stats(n)[2] for n in mine)
-                    inside.setdefault(sel, []).append((spec, rep, spec / spec_total, ""))
+                    lines = sum(m.stats(n)[3] for n in mine)
+                    links = sum(m.links[n.mem_id] for n in mine)
+                    chars = sum(len("".join(line.split())) for n in mine for line in m.lines(n))
+                    inside.setdefault(sel, []).append((spec, rep, spec / spec_total, "", links, chars, lines))
     return inside
 
 
@@ -630,10 +643,15 @@ def _strip_note(sel: str, rows: list[tuple]) -> dict | None:
     if spec + rep <= 0:
         return None
     by_repeat = rep >= STRIP_REPEATED * (spec + rep)
-    by_name = (sel in _STRUCTURE or _WEAK_CHROME.search(sel.lstrip("#."))) and max(r[2] for r in rows) <= STRIP_MAX_SHARE
-    if not (by_repeat or by_name):
+    small = max(r[2] for r in rows) <= STRIP_MAX_SHARE
+    by_name = (sel in _STRUCTURE or _WEAK_CHROME.search(sel.lstrip("#."))) and small
+    links, chars = sum(r[4] for r in rows), sum(r[5] for r in rows)
+    by_links = (small and chars and links >= STRIP_LINK_SHARE * chars
+                and sum(r[6] for r in rows) >= MIN_LIST_LINES * len(rows))
+    if not (by_repeat or by_name or by_links):
         return None
-    why = "its words repeat across the site's pages" if by_repeat else "its name or tag says chrome"
+    why = ("its words repeat across the site's pages" if by_repeat else "its name or tag says chrome" if by_name
+           else f"a list of links ({links / chars:.0%} of its text is link text)")
     return {"key": "strip", "selector": sel, "description": (
         f"{where}; {why}: removes {round(rep):,} repeated and {round(spec):,} page-specific words.")}
 

@@ -1,6 +1,7 @@
 """Learning a site's HTML template (`cleaner.learn.template`) on synthetic pages, and cleaning with it."""
 from __future__ import annotations
 
+import importlib.util
 import json
 import random
 from pathlib import Path
@@ -252,3 +253,63 @@ def test_a_list_of_links_inside_the_body_is_stripped_a_linked_headline_is_not():
     assert section["body"] == [".story"] and ".picks" in section["strip"] and ".head" not in section["strip"]
     note = next(n for n in section["evidence"] if n["selector"] == ".picks")
     assert "a list of links" in note["description"]
+
+
+def _records(out: Path) -> dict[str, dict]:
+    recs = [json.loads(line) for f in sorted(out.glob("*.jsonl")) if f.name != "rejects.jsonl"
+            for line in f.read_text(encoding="utf-8").splitlines()]
+    return {r["url"]: r for r in recs}
+
+
+def test_the_learned_template_is_the_same_everywhere(tmp_path):
+    """`learn` then `clean --rules`, `clean --learn`, the same pages as WARC responses, and `explain`: each
+    page takes the template by the same selector and gives the same text; explain names the selector
+    and what the strip selector removed."""
+    from tests.test_input_kinds import _warc_record
+
+    pages = [(i, kind) for i, kind in PAGES] + [(30, "other")]
+    recs = [{"url": f"https://{SITE}/{i}", "html": page(i, kind)} for i, kind in pages]
+    dump = tmp_path / "in" / "dump.jsonl"
+    dump.parent.mkdir()
+    dump.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    run = CliRunner()
+    assert run.invoke(app, ["learn", str(dump), "-o", str(tmp_path / "learned"), "-q"]).exit_code == 0
+    res = run.invoke(app, ["clean", str(dump), "-o", str(tmp_path / "a"), "--rules", str(tmp_path / "learned"), "-q"])
+    assert res.exit_code == 0, res.output
+    assert run.invoke(app, ["clean", str(dump), "-o", str(tmp_path / "b"), "--learn", "-q"]).exit_code == 0
+    a, b = _records(tmp_path / "a"), _records(tmp_path / "b")
+    assert {u: r["text"] for u, r in a.items()} == {u: r["text"] for u, r in b.items()}
+    reasons = {u: r.get("site_reason") for u, r in a.items()}
+    assert reasons[f"https://{SITE}/0"] == "url; template .post-body"
+    assert reasons[f"https://{SITE}/30"] == "url; generic: no body selector matches"
+    assert a[f"https://{SITE}/0"]["text"].split("\n\n") == ["Story 0", *article(0)]
+    if importlib.util.find_spec("fastwarc"):
+        warc = tmp_path / "in2" / "dump.warc.gz"
+        warc.parent.mkdir()
+        warc.write_bytes(b"".join(_warc_record("response", r["url"], r["html"].encode(), "text/html", str(k))
+                                  for k, r in enumerate(recs)))
+        res = run.invoke(app, ["clean", str(warc), "-o", str(tmp_path / "w"), "-f", "jsonl", "--rules",
+                               str(tmp_path / "learned"), "-q"])
+        assert res.exit_code == 0, res.output
+        assert {u: r["text"] for u, r in _records(tmp_path / "w").items()} == {u: r["text"] for u, r in a.items()}
+    one = tmp_path / "page.html"
+    one.write_text(page(0, "post"), encoding="utf-8")
+    res = run.invoke(app, ["explain", str(one), "--url", f"https://{SITE}/0", "--rules", str(tmp_path / "learned"),
+                           "--width", "0"])
+    assert res.exit_code == 0, res.output
+    assert "'.post-body'" in res.output and "html-strip .share-tools" in res.output and "Share this story" in res.output
+
+
+def test_a_block_hidden_on_some_pages_and_shown_on_others_is_measured_without_error():
+    """`.aside-box` is hidden by the page's style on some pages and a list of links on the others:
+    both kinds of evidence for one selector (this crashed the learner once)."""
+    def mixed_page(i: int) -> str:
+        style = "<style>.aside-box { display: none }</style>" if i % 4 == 0 else ""
+        rng = random.Random(40 + i)
+        box = "".join(f"<p><a href='/{k}'>{sentence(rng, 6)}</a></p>" for k in range(5))
+        paras = "".join(f"<p>{p}</p>" for p in article(i, 6))
+        return (f"<html><head>{style}</head><body>{CHROME}<div class='story'>{paras}<div class='aside-box'>{box}"
+                f"</div></div>{FOOTER}</body></html>")
+
+    section = learn_pages("mixed.example", [mixed_page(i) for i in range(6)])
+    assert section["body"] == [".story"] and ".aside-box" in section["strip"]

@@ -103,8 +103,9 @@ def _selector_lines(tree: LexborHTMLParser, config: HtmlConfig, warnings: list[s
             warnings.append(f"html: body selector {sel!r} matched {len(nodes)} elements; used the first {MAX_BODY_MATCHES}")
             nodes = nodes[:MAX_BODY_MATCHES]
         roots = _outermost(nodes)
+        stripped = _Trace() if trace is not None else None  # (kept only where the body is taken)
         if config.min_words:  # a learned template: its strip selectors act inside the body, then the fit check
-            misfit = _misfit(roots, config, warnings)
+            misfit = _misfit(roots, config, warnings, stripped)
             if misfit:
                 why = f"{misfit[0]} ({sel!r} {misfit[1]})"
                 continue
@@ -118,7 +119,8 @@ def _selector_lines(tree: LexborHTMLParser, config: HtmlConfig, warnings: list[s
         if lines:
             if trace is not None:
                 trace.how = f"body selector {sel!r}"
-                trace.outside(f"html-body {sel}", page, lines)
+                trace.dropped.extend(stripped.dropped)
+                trace.outside(f"html-body {sel}", page, lines + [line for _, line in stripped.dropped])
             return lines, sel, ""
         warnings.append(f"html: body selector {sel!r} matched only empty elements")
     return None, None, why
@@ -144,14 +146,18 @@ def _headline(tree: LexborHTMLParser, roots: list[LexborNode], config: HtmlConfi
     return None
 
 
-def _misfit(roots: list[LexborNode], config: HtmlConfig, warnings: list[str]) -> tuple[str, str] | None:
+def _misfit(roots: list[LexborNode], config: HtmlConfig, warnings: list[str],
+            trace: _Trace | None = None) -> tuple[str, str] | None:
     """Why a learned body does not fit the page ("too few words" or "mostly link text", and the numbers),
-    or None."""
+    or None. Its strip selectors are applied inside the body first (traced into `trace`)."""
     chars = links = 0
     words = 0.0
     for node in roots:
         for sel in config.strip:
-            remove(_css(node, sel, warnings))
+            nodes = _css(node, sel, warnings)
+            if trace is not None:
+                trace.removed(f"html-strip {sel}", nodes)
+            remove(nodes)
         strip_never_text(node)
         text = node.text()
         chars += len(text) - text.count(" ") - text.count("\n")

@@ -603,7 +603,8 @@ def _choose_strip(per_body: dict[str, list[_Measured]]) -> tuple[list[str], list
 
 def _inside_bodies(per_body: dict[str, list[_Measured]]) -> dict[str, list[tuple]]:
     """Selector -> per page where it lies inside the body: (page-specific words, repeated words, share
-    of the body's page-specific words, why it was removed before measuring: "hidden", "name" or "")."""
+    of the body's page-specific words, why it was removed before measuring: "hidden", "name" or "",
+    characters of link text, characters, page-specific lines)."""
     inside: dict[str, list[tuple]] = {}
     for body, ms in per_body.items():
         for m in ms:
@@ -612,7 +613,7 @@ def _inside_bodies(per_body: dict[str, list[_Measured]]) -> dict[str, list[tuple
             root_ids = {r.mem_id for r in roots}
             for sel, ups in m.chrome.items():  # removed before measuring: their words are not counted
                 if any(up & root_ids for up in ups):
-                    inside.setdefault(sel, []).append((0.0, 0.0, 0.0, m.why[sel]))
+                    inside.setdefault(sel, []).append((0.0, 0.0, 0.0, m.why[sel], 0, 0, 0))
             for sel, nodes in m.nodes.items():
                 mine = [n for n in nodes if n.mem_id not in root_ids and _within(n, root_ids)]
                 if mine and sel not in per_body:

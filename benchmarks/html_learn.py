@@ -99,10 +99,8 @@ def configurations() -> list[tuple[tuple[str, float], ...]]:
     return configs
 
 
-def held_out(pages: list[dict], profiles: dict, samples: dict, folds: int) -> list[str]:
-    """Cross-validation by site: for each of `folds` folds (a stable hash of the site's name), the
-    configuration with the best F1 on the other folds' pages is chosen and scores the fold's pages; the
-    held-out figure pools every page under the constants chosen without its site."""
+def per_configuration(pages: list[dict], profiles: dict, samples: dict) -> dict:
+    """Configuration -> page id -> (P, R, F1) of the learned templates under it."""
     defaults = {name: getattr(tpl, name) for name in GRID}
     assert all(defaults[n] == GRID[n][0] for n in GRID), "GRID's first values must be the defaults"
     per_config = {}
@@ -116,22 +114,30 @@ def held_out(pages: list[dict], profiles: dict, samples: dict, folds: int) -> li
     finally:
         for name, value in defaults.items():
             setattr(tpl, name, value)
+    return per_config
+
+
+def held_out(pages: list[dict], profiles: dict, samples: dict, folds: int) -> list[str]:
+    """Cross-validation by site: for each of `folds` folds (a stable hash of the site's name), the
+    configuration with the best F1 on the other folds' pages is chosen and scores the fold's pages; the
+    held-out figure pools every page under the constants chosen without its site."""
+    per_config = per_configuration(pages, profiles, samples)
+
+    def f1(config, ids):
+        return sitesdev.macro(per_config[config][i] for i in ids)[2]
+
     fold = {p["id"]: fold_of(p["site"], folds) for p in pages}
     lines, pooled = ["whole set, F1 per configuration: " + ", ".join(
-        f"{', '.join(f'{n}={v}' for n, v in c) or 'defaults'} {sitesdev.macro(per_config[c].values())[2]:.3f}"
-        for c in per_config)], {}
-    for k in range(folds):
-        train = [p["id"] for p in pages if fold[p["id"]] != k]
-        test = [p["id"] for p in pages if fold[p["id"]] == k]
-        if not test:
-            continue
-        best = max(per_config, key=lambda c: (round(sitesdev.macro(per_config[c][i] for i in train)[2], 6), c == ()))
+        f"{', '.join(f'{n}={v}' for n, v in c) or 'defaults'} {f1(c, fold):.3f}" for c in per_config)], {}
+    for k in sorted(set(fold.values())):
+        train = [i for i in fold if fold[i] != k]
+        test = [i for i in fold if fold[i] == k]
+        best = max(per_config, key=lambda c: (round(f1(c, train), 6), c == ()))
         pooled.update({i: per_config[best][i] for i in test})
         chosen = ", ".join(f"{n}={v}" for n, v in best) or "the defaults"
         lines.append(f"  fold {k}: {len({p['site'] for p in pages if fold[p['id']] == k})} sites, {len(test)} pages: "
-                     f"{chosen} (F1 {sitesdev.macro(per_config[best][i] for i in train)[2]:.3f} on the other "
-                     f"folds) -> F1 {sitesdev.macro(per_config[best][i] for i in test)[2]:.3f} held out "
-                     f"(defaults {sitesdev.macro(per_config[()][i] for i in test)[2]:.3f})")
+                     f"{chosen} (F1 {f1(best, train):.3f} on the other folds) -> F1 {f1(best, test):.3f} held out "
+                     f"(defaults {f1((), test):.3f})")
     p, r, f = sitesdev.macro(pooled[q["id"]] for q in pages)
     dp, dr, df = sitesdev.macro(per_config[()].values())
     lines.append(f"held-out ({folds} folds of sites, constants chosen on the other {folds - 1}): P {p:.3f}  R {r:.3f}  "

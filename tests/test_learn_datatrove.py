@@ -77,9 +77,10 @@ def test_the_stages_learn_and_clean_with_the_html_template_as_the_cli_does(tmp_p
     run([LearnMerge(str(sigs), str(rules))], tmp_path, "merge", tasks=1)
     assert CliRunner().invoke(app, ["learn", str(dump), "-o", str(tmp_path / "cli")]).exit_code == 0
     assert (rules / f"{SITE}.yaml").read_bytes() == (tmp_path / "cli" / f"{SITE}.yaml").read_bytes()
-    run([JsonlReader(str(dump), text_key="html"), CleanerStep(rules=str(rules)), JsonlWriter(str(out), compression=None)],
-        tmp_path, "clean", tasks=1)
-    docs = {d["metadata"]["url"]: d for f in sorted(out.glob("*.jsonl")) for d in map(json.loads, f.read_text().splitlines())}
+    run([JsonlReader(str(dump), text_key="html"), CleanerStep(rules=str(rules)),
+         JsonlWriter(str(out), compression=None)], tmp_path, "clean", tasks=1)
+    docs = {d["metadata"]["url"]: d for f in sorted(out.glob("*.jsonl"))
+            for d in map(json.loads, f.read_text().splitlines())}
     res = CliRunner().invoke(app, ["clean", str(dump), "-o", str(tmp_path / "c"), "--rules", str(rules), "-q"])
     assert res.exit_code == 0, res.output
     cli = {r["url"]: r for r in map(json.loads, (tmp_path / "c" / "a.jsonl").read_text().splitlines())}

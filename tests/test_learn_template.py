@@ -213,7 +213,8 @@ def teaser_page(i: int, standfirst: bool = False, side_class: str = "side-post")
     side = "".join(f"<div class='{side_class}'><p>{sentence(rng, 9)}</p></div>" for _ in range(3))
     return (f"<html><head><meta property='og:title' content='Story {i}'></head><body>{CHROME}"
             f"<h1>Story {i}</h1><div class='main-col'>{lead}<div class='entry'>{paras}</div>"
-            f"<ul class='more-stories-list'>{teasers}</ul></div><div class='sidebar'>{side}</div>{FOOTER}</body></html>")
+            f"<ul class='more-stories-list'>{teasers}</ul></div><div class='sidebar'>{side}</div>{FOOTER}"
+            f"</body></html>")
 
 
 def learn_pages(site: str, pages: list[str]) -> dict:

@@ -273,35 +273,14 @@ class _Measured:
         self._stats: dict[int, tuple[float, float, float, float]] = {}
         if root is None:
             return
-        self.links: Counter = Counter()  # element (mem_id) -> characters of link text inside it
-        for a in root.css("a"):
-            n, up = len("".join(a.text().split())), a.parent
-            while up is not None and n:
-                self.links[up.mem_id] += n
-                up = up.parent
+        self.links = _link_chars(root)  # element (mem_id) -> characters of link text inside it
         _prepare(root)
         # chrome-named or hidden selector -> the ancestors (mem_id) of each element of it, removed before
         # measuring; `why`: "hidden" or "name" (what says it is no article text)
         self.chrome: dict[str, list[set[int]]] = {}
         self.why: dict[str, str] = {}
-        removed, named = [], {}
-        for node in root.traverse():
-            sels = named[node.mem_id] = node_selectors(node) if node.attributes else []
-            names = [s for s in sels if s[0] in "#." and chrome_name(s)] if node.tag in _CONTAINERS else []
-            hidden = hidden_selector(node, page.hidden) if node.attributes and node is not root else None
-            if hidden:
-                names, why = [hidden], "hidden"
-            else:
-                why = "name"
-            if names and node.css_first(_ARTICLE_MARK) is None:  # (not a wrapper around the article)
-                up, p = set(), node.parent
-                while p is not None:
-                    up.add(p.mem_id)
-                    p = p.parent
-                for sel in names:
-                    self.chrome.setdefault(sel, []).append(up)
-                    self.why.setdefault(sel, why)
-                removed.append(node)
+        named = {node.mem_id: node_selectors(node) if node.attributes else [] for node in root.traverse()}
+        removed = [node for node in root.traverse() if self._is_chrome(node, named[node.mem_id])]
         everywhere = Counter(sel for node in root.traverse() if node.tag in _CONTAINERS
                              for sel in named[node.mem_id])
         for node in reversed(removed):  # innermost first
@@ -316,6 +295,22 @@ class _Measured:
         # selectors that also name elements inside the chrome removed above: as a body, cleaning (which
         # strips inside the body only) would take those too
         self.in_chrome = {sel for sel, n in everywhere.items() if n > len(self.nodes.get(sel, ()))}
+
+    def _is_chrome(self, node, sels: list[str]) -> bool:
+        """Whether an element is hidden or named as chrome (and wraps no article), recorded in `chrome`."""
+        hidden = hidden_selector(node, self.page.hidden) if node.attributes and node is not self.root else None
+        names = [hidden] if hidden else [s for s in sels if s[0] in "#." and chrome_name(s)] \
+            if node.tag in _CONTAINERS else []
+        if not names or node.css_first(_ARTICLE_MARK) is not None:  # (a wrapper around the article)
+            return False
+        up, p = set(), node.parent
+        while p is not None:
+            up.add(p.mem_id)
+            p = p.parent
+        for sel in names:
+            self.chrome.setdefault(sel, []).append(up)
+            self.why.setdefault(sel, "hidden" if hidden else "name")
+        return True
 
     def is_title(self, line: str) -> bool:
         """The page's declared title, or its start or end (a declared title may add the site's name)."""
@@ -384,6 +379,17 @@ class _Measured:
             a, b, c, _ = self.stats(n)
             s, spec, rep = s + a, spec + b, rep + c
         return s, spec, rep
+
+
+def _link_chars(root) -> Counter:
+    """Element (mem_id) -> the characters of link text inside it (read before links are unwrapped)."""
+    links: Counter = Counter()
+    for a in root.css("a"):
+        n, up = len("".join(a.text().split())), a.parent
+        while up is not None and n:
+            links[up.mem_id] += n
+            up = up.parent
+    return links
 
 
 def _prepare(root) -> None:
@@ -617,13 +623,18 @@ def _inside_bodies(per_body: dict[str, list[_Measured]]) -> dict[str, list[tuple
             for sel, nodes in m.nodes.items():
                 mine = [n for n in nodes if n.mem_id not in root_ids and _within(n, root_ids)]
                 if mine and sel not in per_body:
-                    spec = sum(m.stats(n)[1] for n in mine)
-                    rep = sum(m.stats(n)[2] for n in mine)
-                    lines = sum(m.stats(n)[3] for n in mine)
-                    links = sum(m.links[n.mem_id] for n in mine)
-                    chars = sum(len("".join(line.split())) for n in mine for line in m.lines(n))
-                    inside.setdefault(sel, []).append((spec, rep, spec / spec_total, "", links, chars, lines))
+                    inside.setdefault(sel, []).append(_block_row(m, mine, spec_total))
     return inside
+
+
+def _block_row(m: _Measured, nodes: list, spec_total: float) -> tuple:
+    """A block's row of `_inside_bodies` on one page."""
+    spec = sum(m.stats(n)[1] for n in nodes)
+    rep = sum(m.stats(n)[2] for n in nodes)
+    lines = sum(m.stats(n)[3] for n in nodes)
+    links = sum(m.links[n.mem_id] for n in nodes)
+    chars = sum(len("".join(line.split())) for n in nodes for line in m.lines(n))
+    return spec, rep, spec / spec_total, "", links, chars, lines
 
 
 def _strip_note(sel: str, rows: list[tuple]) -> dict | None:
@@ -631,15 +642,8 @@ def _strip_note(sel: str, rows: list[tuple]) -> dict | None:
     if len(rows) < MIN_TEMPLATE_PAGES:
         return None
     where = f"Inside the body on {len(rows)} sampled pages"
-    if rows[0][3] == "hidden":
-        how = ("its inline style" if sel.startswith("[style") else "its class name" if _HIDDEN_CLASS.match(sel[1:])
-               else "the page's own stylesheet")
-        return {"key": "strip", "selector": sel, "description": (
-            f"{where}; hidden from the reader ({how} hides it), so it is left out when bodies are measured.")}
     if rows[0][3]:
-        return {"key": "strip", "selector": sel, "description": (
-            f"{where}; its name says chrome (comments, share, related or promotion blocks), so it is left out "
-            f"when bodies are measured.")}
+        return _removed_note(sel, where, rows[0][3])
     spec, rep = sum(r[0] for r in rows), sum(r[1] for r in rows)
     if spec + rep <= 0:
         return None
@@ -655,6 +659,18 @@ def _strip_note(sel: str, rows: list[tuple]) -> dict | None:
            else f"a list of links ({links / chars:.0%} of its text is link text)")
     return {"key": "strip", "selector": sel, "description": (
         f"{where}; {why}: removes {round(rep):,} repeated and {round(spec):,} page-specific words.")}
+
+
+def _removed_note(sel: str, where: str, why: str) -> dict:
+    """The evidence of a strip selector removed before bodies were measured (`why`: "hidden", "name")."""
+    if why == "hidden":
+        how = ("its inline style" if sel.startswith("[style") else "its class name" if _HIDDEN_CLASS.match(sel[1:])
+               else "the page's own stylesheet")
+        return {"key": "strip", "selector": sel, "description": (
+            f"{where}; hidden from the reader ({how} hides it), so it is left out when bodies are measured.")}
+    return {"key": "strip", "selector": sel, "description": (
+        f"{where}; its name says chrome (comments, share, related or promotion blocks), so it is left out "
+        f"when bodies are measured.")}
 
 
 def _within(node, ids: set[int]) -> bool:

@@ -314,3 +314,16 @@ def test_a_block_hidden_on_some_pages_and_shown_on_others_is_measured_without_er
 
     section = learn_pages("mixed.example", [mixed_page(i) for i in range(6)])
     assert section["body"] == [".story"] and ".aside-box" in section["strip"]
+
+
+def test_a_headline_stripped_inside_the_body_is_not_replaced_by_another_match():
+    """The title element lies inside the body, in a block a strip selector removes: no headline is added
+    (before the fix the next <h1>, the footer's site name, opened the article)."""
+    from cleaner.html.model import HtmlConfig
+
+    config = HtmlConfig(body=(".story",), strip=(".head-box",), title=("h1",), min_words=5)
+    html = ("<html><body><div class='story'><div class='head-box'><h1>Story of the day</h1></div>"
+            "<p>The council met on Monday to discuss the budget for the new library.</p></div>"
+            "<footer><h1>Example Site</h1></footer></body></html>")
+    ext = extract_html(html, config=config)
+    assert ext.selector == ".story" and ext.text == "The council met on Monday to discuss the budget for the new library."

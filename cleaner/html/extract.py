@@ -104,12 +104,13 @@ def _selector_lines(tree: LexborHTMLParser, config: HtmlConfig, warnings: list[s
             nodes = nodes[:MAX_BODY_MATCHES]
         roots = _outermost(nodes)
         stripped = _Trace() if trace is not None else None  # (kept only where the body is taken)
+        # (before strip selectors act: a headline they remove inside the body is no headline outside it)
+        headline = _headline(tree, roots, config) if config.min_words else None
         if config.min_words:  # a learned template: its strip selectors act inside the body, then the fit check
             misfit = _misfit(roots, config, warnings, stripped)
             if misfit:
                 why = f"{misfit[0]} ({sel!r} {misfit[1]})"
                 continue
-        headline = _headline(tree, roots, config) if config.min_words else None
         lines = []
         for node in roots:
             strip_never_text(node)  # only inside the body: cheaper than the whole page

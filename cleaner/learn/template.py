@@ -467,9 +467,9 @@ def _choose_bodies(measured: list[_Measured]) -> list[str]:
 
 def _tighter(top: str, pages: list[int], sels: list[str], table: dict, measured: list[_Measured]) -> str | None:
     """An element inside the body `top` that scores `TIGHT_SHARE` of it on each of its pages (it
-    exists on `MIN_TEMPLATE_PAGES` or more): the wrapper's extra is page-specific but no article
-    (teasers, tweets, other stories), and the headline is taken from the title element wherever it
-    lies. The pages without it keep the wrapper."""
+    exists on `MIN_TEMPLATE_PAGES` or more) and has no article text before it in the wrapper: the
+    wrapper's extra is then page-specific but no article (teasers, tweets, other stories). The pages
+    without it keep the wrapper."""
     found = []
     for s in sels:
         on = [i for i in pages if table[s][i] > 0] if s != top else []

@@ -1,6 +1,6 @@
 """Learned HTML templates on sites-dev's `html` field: F1 and pages/s of three ways to clean HTML.
 
-    python benchmarks/html_learn.py [--rounds 3] [--sites] [--no-folds]
+    python benchmarks/html_learn.py [--rounds 3] [--sites] [--folds 5]
 
 Learns each site from its own pages (the set itself, as `cleaner clean --learn` does), then cleans every
 page, one process:
@@ -12,9 +12,10 @@ page, one process:
 
 Prints bag-of-words P/R/F1 (the set's README metric, macro over pages), pages/s of each (best of
 `--rounds`, extraction and rules), how many pages the templates took, and learning pages/s on HTML
-(reading + learning every site). Held-out: the template learner's thresholds (`SHORT_COST`,
-`HELD_COST`) are chosen on half of the sites (by a stable hash of the name) and F1 is reported on
-the other half, and vice versa.
+(reading + learning every site). Held-out (`--folds K`, cross-validation by site): the template
+learner's constants (`GRID`: each tried at a few values around its default) are chosen on K-1 folds of
+the sites (by a stable hash of the name) and score the remaining fold; the pooled held-out F1 is
+printed beside the whole-set F1 with the defaults.
 """
 from __future__ import annotations
 
@@ -26,7 +27,6 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 
 import argparse  # noqa: E402
 import importlib.util  # noqa: E402
-import itertools  # noqa: E402
 import shutil  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -46,7 +46,10 @@ _spec = importlib.util.spec_from_file_location("sitesdev", Path(__file__).with_n
 sitesdev = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(sitesdev)
 
-GRID = {"SHORT_COST": (3.0, 6.0, 10.0), "HELD_COST": (0.0, 0.1, 0.2)}
+# The template learner's constants, each tried at these values with the others at their defaults (the
+# first value of each is its default); --folds chooses one of these configurations on K-1 folds of sites.
+GRID = {"SHORT_COST": (6.0, 3.0, 10.0), "HELD_COST": (0.0, 0.1, 0.2), "TIGHT_SHARE": (0.9, 0.8, 0.95, 2.0),
+        "STRIP_LINK_SHARE": (0.5, 0.3, 0.7, 2.0), "MIN_LIST_LINES": (3, 2, 5)}  # (2.0: that rule off)
 
 
 def profiles_of(pages: list[dict]) -> tuple[dict, dict]:
@@ -84,28 +87,61 @@ def scores(results: dict, pages: list[dict]) -> dict[str, tuple[float, float, fl
     return {p["id"]: sitesdev.score_page(results[p["id"]].text, p["gold"]) for p in pages}
 
 
-def fold_of(site: str) -> int:
-    return zlib.crc32(site.encode("utf-8")) % 2
+def fold_of(site: str, folds: int) -> int:
+    return zlib.crc32(site.encode("utf-8")) % folds
 
 
-def held_out(pages: list[dict], profiles: dict, samples: dict) -> list[str]:
-    """Thresholds chosen on one half of the sites, F1 on the other (both ways)."""
-    by_fold = {f: [p for p in pages if fold_of(p["site"]) == f] for f in (0, 1)}
+def configurations() -> list[tuple[tuple[str, float], ...]]:
+    """The defaults, then each constant at each of its other values (the others at their defaults)."""
+    configs = [()]
+    for name, values in GRID.items():
+        configs += [((name, v),) for v in values[1:]]
+    return configs
+
+
+def per_configuration(pages: list[dict], profiles: dict, samples: dict) -> dict:
+    """Configuration -> page id -> (P, R, F1) of the learned templates under it."""
+    defaults = {name: getattr(tpl, name) for name in GRID}
+    assert all(defaults[n] == GRID[n][0] for n in GRID), "GRID's first values must be the defaults"
     per_config = {}
-    for values in itertools.product(*GRID.values()):
-        for name, value in zip(GRID, values):
+    try:
+        for config in configurations():
+            for name, value in {**defaults, **dict(config)}.items():
+                setattr(tpl, name, value)
+            d = learn_dir(profiles, samples)
+            per_config[config] = scores(clean_all(Cleaner.from_rules(d), pages), pages)
+            shutil.rmtree(d)
+    finally:
+        for name, value in defaults.items():
             setattr(tpl, name, value)
-        d = learn_dir(profiles, samples)
-        sc = scores(clean_all(Cleaner.from_rules(d), pages), pages)
-        shutil.rmtree(d)
-        per_config[values] = {f: sitesdev.macro(sc[p["id"]] for p in by_fold[f])[2] for f in (0, 1)}
-    lines = []
-    for train, test in ((0, 1), (1, 0)):
-        best = max(per_config, key=lambda v: (per_config[v][train], v))
-        chosen = ", ".join(f"{n}={v}" for n, v in zip(GRID, best))
-        lines.append(f"held-out: chosen on fold {train} ({len(by_fold[train])} pages: {chosen}, F1 "
-                     f"{per_config[best][train]:.3f}) -> fold {test} ({len(by_fold[test])} pages) F1 "
-                     f"{per_config[best][test]:.3f}")
+    return per_config
+
+
+def held_out(pages: list[dict], profiles: dict, samples: dict, folds: int) -> list[str]:
+    """Cross-validation by site: for each of `folds` folds (a stable hash of the site's name), the
+    configuration with the best F1 on the other folds' pages is chosen and scores the fold's pages; the
+    held-out figure pools every page under the constants chosen without its site."""
+    per_config = per_configuration(pages, profiles, samples)
+
+    def f1(config, ids):
+        return sitesdev.macro(per_config[config][i] for i in ids)[2]
+
+    fold = {p["id"]: fold_of(p["site"], folds) for p in pages}
+    lines, pooled = ["whole set, F1 per configuration: " + ", ".join(
+        f"{', '.join(f'{n}={v}' for n, v in c) or 'defaults'} {f1(c, fold):.3f}" for c in per_config)], {}
+    for k in sorted(set(fold.values())):
+        train = [i for i in fold if fold[i] != k]
+        test = [i for i in fold if fold[i] == k]
+        best = max(per_config, key=lambda c: (round(f1(c, train), 6), c == ()))
+        pooled.update({i: per_config[best][i] for i in test})
+        chosen = ", ".join(f"{n}={v}" for n, v in best) or "the defaults"
+        lines.append(f"  fold {k}: {len({p['site'] for p in pages if fold[p['id']] == k})} sites, {len(test)} pages: "
+                     f"{chosen} (F1 {f1(best, train):.3f} on the other folds) -> F1 {f1(best, test):.3f} held out "
+                     f"(defaults {f1((), test):.3f})")
+    p, r, f = sitesdev.macro(pooled[q["id"]] for q in pages)
+    dp, dr, df = sitesdev.macro(per_config[()].values())
+    lines.append(f"held-out ({folds} folds of sites, constants chosen on the other {folds - 1}): P {p:.3f}  R {r:.3f}  "
+                 f"F1 {f:.3f}; whole set with the defaults: P {dp:.3f}  R {dr:.3f}  F1 {df:.3f}")
     return lines
 
 
@@ -144,7 +180,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--sites", action="store_true", help="per-site F1 of the three ways")
-    ap.add_argument("--no-folds", action="store_true", help="skip the held-out threshold choice")
+    ap.add_argument("--folds", type=int, default=5, help="folds of sites for the held-out figure (0: skip it)")
     args = ap.parse_args()
     pages = sitesdev.load_pages()
 
@@ -176,8 +212,8 @@ def main() -> None:
           f"learning {len(profiles)} sites); generic cleaning {n / best['generic (trafilatura)']:.1f} pages/s")
     if args.sites:
         per_site(pages, per_page)
-    if not args.no_folds:
-        for line in held_out(pages, profiles, samples):
+    if args.folds > 1:
+        for line in held_out(pages, profiles, samples, args.folds):
             print(line)
     for d in (tpl_dir, text_dir):
         shutil.rmtree(d)

@@ -62,3 +62,28 @@ def test_the_pipeline_learns_what_the_cli_learns(tmp_path):
     for f in sorted((tmp_path / "cli").glob("*.yaml")):
         assert f.read_bytes() == (rules / f.name).read_bytes()
     assert page(0)  # the same pages as the CLI tests
+
+
+def test_the_stages_learn_and_clean_with_the_html_template_as_the_cli_does(tmp_path):
+    """HTML documents: LearnSignature -> LearnMerge learn the same `html:` section as `cleaner learn`, and
+    CleanerStep cleans each page by it as `cleaner clean --rules` does."""
+    from tests.test_learn_template import PAGES, SITE
+    from tests.test_learn_template import page as html_page
+
+    dump = tmp_path / "dump"
+    write_jsonl(dump / "a.jsonl", [{"url": f"https://{SITE}/{i}", "html": html_page(i, kind)} for i, kind in PAGES])
+    sigs, rules, out = tmp_path / "sigs", tmp_path / "learned", tmp_path / "clean"
+    run([JsonlReader(str(dump), text_key="html"), LearnSignature(str(sigs))], tmp_path, "sig", tasks=1)
+    run([LearnMerge(str(sigs), str(rules))], tmp_path, "merge", tasks=1)
+    assert CliRunner().invoke(app, ["learn", str(dump), "-o", str(tmp_path / "cli")]).exit_code == 0
+    assert (rules / f"{SITE}.yaml").read_bytes() == (tmp_path / "cli" / f"{SITE}.yaml").read_bytes()
+    run([JsonlReader(str(dump), text_key="html"), CleanerStep(rules=str(rules)),
+         JsonlWriter(str(out), compression=None)], tmp_path, "clean", tasks=1)
+    docs = {d["metadata"]["url"]: d for f in sorted(out.glob("*.jsonl"))
+            for d in map(json.loads, f.read_text().splitlines())}
+    res = CliRunner().invoke(app, ["clean", str(dump), "-o", str(tmp_path / "c"), "--rules", str(rules), "-q"])
+    assert res.exit_code == 0, res.output
+    cli = {r["url"]: r for r in map(json.loads, (tmp_path / "c" / "a.jsonl").read_text().splitlines())}
+    assert {u: (d["text"], d["metadata"]["site_reason"]) for u, d in docs.items()} == {
+        u: (r["text"], r["site_reason"]) for u, r in cli.items()}
+    assert all(r["site_reason"].startswith("url; template ") for r in cli.values())

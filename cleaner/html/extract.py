@@ -8,7 +8,7 @@ from collections import Counter
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from cleaner.html import generic
-from cleaner.html.blocks import NEVER_TEXT, lines_of, parse, remove, strip_never_text
+from cleaner.html.blocks import NEVER_TEXT, lines_of, parse, remove, strip_never_text, text_of
 from cleaner.html.decode import decode_html
 from cleaner.html.meta import page_metadata, selector_metadata
 from cleaner.html.model import HtmlConfig, HtmlExtraction
@@ -103,8 +103,11 @@ def _selector_lines(tree: LexborHTMLParser, config: HtmlConfig, warnings: list[s
             warnings.append(f"html: body selector {sel!r} matched {len(nodes)} elements; used the first {MAX_BODY_MATCHES}")
             nodes = nodes[:MAX_BODY_MATCHES]
         roots = _outermost(nodes)
+        stripped = _Trace() if trace is not None else None  # (kept only where the body is taken)
+        # (before strip selectors act: a headline they remove inside the body is no headline outside it)
+        headline = _headline(tree, roots, config) if config.min_words else None
         if config.min_words:  # a learned template: its strip selectors act inside the body, then the fit check
-            misfit = _misfit(roots, config, warnings)
+            misfit = _misfit(roots, config, warnings, stripped)
             if misfit:
                 why = f"{misfit[0]} ({sel!r} {misfit[1]})"
                 continue
@@ -112,23 +115,50 @@ def _selector_lines(tree: LexborHTMLParser, config: HtmlConfig, warnings: list[s
         for node in roots:
             strip_never_text(node)  # only inside the body: cheaper than the whole page
             lines.extend(lines_of(node))
+        if lines and headline and headline != lines[0]:
+            lines.insert(0, headline)
         if lines:
             if trace is not None:
                 trace.how = f"body selector {sel!r}"
-                trace.outside(f"html-body {sel}", page, lines)
+                trace.dropped.extend(stripped.dropped)
+                trace.outside(f"html-body {sel}", page, lines + [line for _, line in stripped.dropped])
             return lines, sel, ""
         warnings.append(f"html: body selector {sel!r} matched only empty elements")
     return None, None, why
 
 
-def _misfit(roots: list[LexborNode], config: HtmlConfig, warnings: list[str]) -> tuple[str, str] | None:
+def _headline(tree: LexborHTMLParser, roots: list[LexborNode], config: HtmlConfig) -> str | None:
+    """A learned template's headline where its title element lies outside the body (the article's first
+    line; a hand-written section says where its body starts itself)."""
+    for sel in config.title:
+        try:
+            node = tree.css_first(sel)
+        except Exception:
+            continue  # (an invalid selector is reported by the metadata step)
+        if node is None:
+            continue
+        ids = {r.mem_id for r in roots}
+        parent = node
+        while parent is not None:
+            if parent.mem_id in ids:
+                return None
+            parent = parent.parent
+        return text_of(node) or None
+    return None
+
+
+def _misfit(roots: list[LexborNode], config: HtmlConfig, warnings: list[str],
+            trace: _Trace | None = None) -> tuple[str, str] | None:
     """Why a learned body does not fit the page ("too few words" or "mostly link text", and the numbers),
-    or None."""
+    or None. Its strip selectors are applied inside the body first (traced into `trace`)."""
     chars = links = 0
     words = 0.0
     for node in roots:
         for sel in config.strip:
-            remove(_css(node, sel, warnings))
+            nodes = _css(node, sel, warnings)
+            if trace is not None:
+                trace.removed(f"html-strip {sel}", nodes)
+            remove(nodes)
         strip_never_text(node)
         text = node.text()
         chars += len(text) - text.count(" ") - text.count("\n")

@@ -51,7 +51,9 @@ class CleanerStep(PipelineStep):
     """Clean each Document's text with `cleaner` (text or HTML).
 
     The URL is read from `doc.metadata[url_key]`, the document's date (which picks a site's layout) from
-    `doc.metadata[date_key]`; the step stores `site`, `title` and the page
+    `doc.metadata[date_key]`; the step stores `site`, `title`, `site_reason` (as in `cleaner clean`'s
+    records: how the site's rules were chosen and, for HTML, the learned template that took the page or
+    why it fell back) and the page
     metadata (`cleaner_metadata`: author, publisher, date, ...) in `doc.metadata`. Rule hits are counted
     as `rule:<id>` stats. Documents left empty (and those a rule's regex timed out on) are dropped and,
     with `exclusion_writer`, written there with `metadata["filter_reason"]`. `find_article=False` turns
@@ -108,6 +110,7 @@ class CleanerStep(PipelineStep):
                     doc.text = res.text
                     doc.metadata["site"] = res.site
                     doc.metadata["title"] = res.title
+                    doc.metadata["site_reason"] = res.site_reason  # how the site was chosen; the template
                     doc.metadata["cleaner_metadata"] = dict(res.metadata)
                     reason = None if res.text else "empty"
                 if reason is None:

@@ -13,10 +13,17 @@ selectors, a `fit` check, and `evidence` (each selector's description and a veri
   Candidates are chosen greedily: the best over all pages, then the best over the pages it does not fit
   (scores under `FIT_SHARE` of the page's best), up to `MAX_TEMPLATES` templates, each on
   `MIN_TEMPLATE_PAGES` pages or more; they are ordered so that each page's first fitting selector is
-  its own.
+  its own. An element inside a chosen body that scores `TIGHT_SHARE` of it on its pages, with no
+  article text (a page-specific line scoring above zero) before it, replaces it: the wrapper's extra
+  is then what follows the article (other stories, teasers, tweets); the wrapper stays for the pages
+  without that element. A selector that also names elements inside removed chrome is no candidate.
 - **strip**: elements inside the body (stable names, or `aside`/`nav`/`form`/`footer`) whose words are
   mostly repeated (`STRIP_REPEATED` of them), or whose name says chrome (share, related, comments,
-  newsletter ...) and which hold at most `STRIP_MAX_SHARE` of the body's page-specific words.
+  newsletter ...) and which hold at most `STRIP_MAX_SHARE` of the body's page-specific words, or
+  lists of links (`STRIP_LINK_SHARE` of their text link text, `MIN_LIST_LINES` lines a page or more,
+  at most `STRIP_MAX_SHARE` of the body's page-specific words); and
+  hidden elements (a hiding class such as `hidden`, an inline `display: none`, or a class or id the
+  page's own `<style>` hides: gallery slides, dropdowns, pop-ups), which no reader sees.
 - **title/date/author**: the selector whose text equals the page's declared title (author), or whose
   date equals its declared date (`<time>`, `<meta>`, JSON-LD: never a guessed day/month order), on
   `META_SHARE` of the pages that declare one.
@@ -50,11 +57,14 @@ REPEAT_COST = 1.0  # a repeated word weighs this much against a page-specific on
 FIT_SHARE = 0.8  # a selector fits a page where it scores this share of the page's best candidate
 NEAR_BEST = 0.95  # a selector scoring this share of a page's best candidate is (nearly) its best
 HELD_COST = 0.0  # words a body selector holds cost this much each, so that the tighter of two fits wins
+TIGHT_SHARE = 0.9  # an element inside the chosen body scoring this share of it on its pages is preferred
 MIN_FIT_WORDS = 25  # the fit check never asks fewer words than this of a page
 FIT_WORDS_SHARE = 0.3  # ... and asks this share of the fewest words the template held when learned
 MAX_LINK_SHARE = 0.5  # a body whose words are more than this share link text is a list, not an article
 STRIP_REPEATED = 0.7  # a block inside the body whose words are this share repeated is chrome
 STRIP_MAX_SHARE = 0.5  # a chrome-named block holding more of the body's page-specific words stays
+STRIP_LINK_SHARE = 0.5  # a block inside the body whose text is this share link text is a list of links ...
+MIN_LIST_LINES = 3  # ... where it holds this many page-specific lines a page (a linked headline is one)
 META_SHARE = 0.6  # a title/date/author selector agrees with the page's metadata on this share
 EXAMPLE_WORDS = 60  # an example snippet holds about this many words of the body
 REPEAT_SHARE = 0.02  # repeated: on this share of the site's pages (and on 2 or more)
@@ -83,6 +93,59 @@ def chrome_name(sel: str) -> bool:
     """Whether a selector's name says chrome (see `_CHROME_NAME`)."""
     name = sel.lstrip("#.")
     return bool(_CHROME_NAME.search(name)) and not _CHROME_PREFIX.match(name)
+
+
+# Hidden elements are never article text (the reader never sees them: gallery slides, dropdowns, pop-ups):
+# class names that hide by convention, an inline style that hides, and the page's own top-level <style>
+# rules that hide a class or id.
+_HIDDEN_CLASS = re.compile(r"^(?:hidden|hide|is-hidden|d-none|display-none|invisible)$", re.I)
+_HIDING_STYLES = ("display:none", "display: none", "visibility:hidden", "visibility: hidden")
+_HIDING = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_SIMPLE_SELECTOR = re.compile(r"[.#]([A-Za-z][A-Za-z0-9_-]*)")
+
+
+def hidden_selectors(tree) -> tuple[str, ...]:
+    """The class and id selectors that the page's own top-level `<style>` rules hide (`display: none`,
+    `visibility: hidden`); rules inside `@media` (print, small screens) do not count."""
+    out = set()
+    for style in tree.css("style"):
+        for selectors, block in _top_level_rules(style.text()):
+            if _HIDING.search(block):
+                for sel in selectors.split(","):
+                    m = _SIMPLE_SELECTOR.fullmatch(sel.strip())
+                    if m and stable_name(m.group(1)):
+                        out.add(sel.strip())
+    return tuple(sorted(out))
+
+
+def _top_level_rules(css: str):
+    """(selectors, declarations) of the rules outside any `@` block."""
+    depth, start, head = 0, 0, ""
+    for i, c in enumerate(css):
+        if c == "{":
+            if depth == 0:
+                head, start = css[start:i], i + 1
+            depth += 1
+        elif c == "}" and depth:
+            depth -= 1
+            if depth == 0:
+                if "@" not in head and "{" not in css[start:i]:
+                    yield head.split(";")[-1], css[start:i]
+                start = i + 1
+
+
+def hidden_selector(node, hidden: tuple[str, ...]) -> str | None:
+    """The selector by which an element is hidden: a hiding class name, an id or class the page's style
+    hides, or its inline style (`[style*="display:none" i]`); None where it is shown."""
+    attrs = node.attributes
+    for sel in node_selectors(node):
+        if sel in hidden or (sel[0] == "." and _HIDDEN_CLASS.match(sel[1:])):
+            return sel
+    style = (attrs.get("style") or "").lower()
+    for decl in _HIDING_STYLES if style else ():
+        if decl in style:
+            return f'[style*="{decl}" i]'
+    return None
 
 
 _STRUCTURE = ("aside", "nav", "form", "footer")
@@ -132,6 +195,7 @@ class HtmlPage:
 
     body: str
     meta: dict = field(default_factory=dict)
+    hidden: tuple[str, ...] = ()  # the class and id selectors the page's own <style> hides
 
 
 class HtmlSample:
@@ -174,12 +238,14 @@ def page_lines_sampled(html: str, sample: HtmlSample | None) -> list[str]:
     key = digest(html)
     take = sample is not None and sample.wants(key)
     meta = page_metadata(tree) if take else {}
+    hidden = hidden_selectors(tree) if take else ()
     strip_never_text(tree)
     root = tree.body or tree.root
     if root is None:
         return []
     if take:
-        sample.offer(key, HtmlPage(root.html or "", {k: meta[k] for k in ("title", "date", "author") if k in meta}))
+        sample.offer(key, HtmlPage(root.html or "", {k: meta[k] for k in ("title", "date", "author") if k in meta},
+                                   hidden))
     return lines_of(root)
 
 
@@ -207,21 +273,16 @@ class _Measured:
         self._stats: dict[int, tuple[float, float, float, float]] = {}
         if root is None:
             return
+        self.links = _link_chars(root)  # element (mem_id) -> characters of link text inside it
         _prepare(root)
-        # chrome-named selector -> the ancestors (mem_id) of each element of it, removed before measuring
+        # chrome-named or hidden selector -> the ancestors (mem_id) of each element of it, removed before
+        # measuring; `why`: "hidden" or "name" (what says it is no article text)
         self.chrome: dict[str, list[set[int]]] = {}
-        removed, named = [], {}
-        for node in root.traverse():
-            sels = named[node.mem_id] = node_selectors(node) if node.attributes else []
-            names = [s for s in sels if s[0] in "#." and chrome_name(s)] if node.tag in _CONTAINERS else []
-            if names and node.css_first(_ARTICLE_MARK) is None:  # (not a wrapper around the article)
-                up, p = set(), node.parent
-                while p is not None:
-                    up.add(p.mem_id)
-                    p = p.parent
-                for sel in names:
-                    self.chrome.setdefault(sel, []).append(up)
-                removed.append(node)
+        self.why: dict[str, str] = {}
+        named = {node.mem_id: node_selectors(node) if node.attributes else [] for node in root.traverse()}
+        removed = [node for node in root.traverse() if self._is_chrome(node, named[node.mem_id])]
+        everywhere = Counter(sel for node in root.traverse() if node.tag in _CONTAINERS
+                             for sel in named[node.mem_id])
         for node in reversed(removed):  # innermost first
             node.decompose()
         for node in root.traverse():
@@ -231,13 +292,32 @@ class _Measured:
                 self.nodes.setdefault(sel, []).append(node)
             if node.tag in _STRUCTURE:
                 self.nodes.setdefault(node.tag, []).append(node)
+        # selectors that also name elements inside the chrome removed above: as a body, cleaning (which
+        # strips inside the body only) would take those too
+        self.in_chrome = {sel for sel, n in everywhere.items() if n > len(self.nodes.get(sel, ()))}
+
+    def _is_chrome(self, node, sels: list[str]) -> bool:
+        """Whether an element is hidden or named as chrome (and wraps no article), recorded in `chrome`."""
+        hidden = hidden_selector(node, self.page.hidden) if node.attributes and node is not self.root else None
+        names = [hidden] if hidden else [s for s in sels if s[0] in "#." and chrome_name(s)] \
+            if node.tag in _CONTAINERS else []
+        if not names or node.css_first(_ARTICLE_MARK) is not None:  # (a wrapper around the article)
+            return False
+        up, p = set(), node.parent
+        while p is not None:
+            up.add(p.mem_id)
+            p = p.parent
+        for sel in names:
+            self.chrome.setdefault(sel, []).append(up)
+            self.why.setdefault(sel, "hidden" if hidden else "name")
+        return True
 
     def is_title(self, line: str) -> bool:
-        """The page's declared title, or its start (a declared title may add the site's name)."""
+        """The page's declared title, or its start or end (a declared title may add the site's name)."""
         if not self.title or len(line) > 2 * len(self.title):
             return False
         text = _norm(line)
-        return bool(text) and (text == self.title or (text.count(" ") >= 2 and self.title.startswith(text + " ")))
+        return bool(text) and (text == self.title or (text.count(" ") >= 2 and _titles(text, self.title)))
 
     def lines(self, node) -> list[str]:
         from cleaner.html.blocks import SEP, BR
@@ -259,16 +339,23 @@ class _Measured:
             score = spec = rep = n = 0.0
             for line, tmpl in zip(lines, templates("\n".join(lines))):
                 w = weight(line)
+                score += self.line_score(line, tmpl)
                 if self.repeated(tmpl):
                     rep += w
-                    score -= REPEAT_COST * w
                 else:
                     spec += w
                     n += 1
-                    # the headline is article text (a short line, but the page's declared title)
-                    score += w if self.is_title(line) else w - SHORT_COST
             got = self._stats[key] = (score, spec, rep, n)
         return got
+
+    def line_score(self, line: str, tmpl: str) -> float:
+        """A line's part of a body's score: its words less `SHORT_COST` where it is page-specific (the
+        headline is article text: a short line, but the page's declared title: its words), less
+        `REPEAT_COST` times its words where it is repeated."""
+        w = weight(line)
+        if self.repeated(tmpl):
+            return -REPEAT_COST * w
+        return w if self.is_title(line) else w - SHORT_COST
 
     def outermost(self, sel: str) -> list:
         nodes = self.nodes.get(sel, [])
@@ -292,6 +379,17 @@ class _Measured:
             a, b, c, _ = self.stats(n)
             s, spec, rep = s + a, spec + b, rep + c
         return s, spec, rep
+
+
+def _link_chars(root) -> Counter:
+    """Element (mem_id) -> the characters of link text inside it (read before links are unwrapped)."""
+    links: Counter = Counter()
+    for a in root.css("a"):
+        n, up = len("".join(a.text().split())), a.parent
+        while up is not None and n:
+            links[up.mem_id] += n
+            up = up.parent
+    return links
 
 
 def _prepare(root) -> None:
@@ -350,23 +448,65 @@ def _choose_bodies(measured: list[_Measured]) -> list[str]:
     best = [max([table[s][i] for s in sels] or [0.0]) for i in range(len(measured))]
     open_pages = {i for i, b in enumerate(best) if b > 0}
     chosen: list[str] = []
+    inner_first: list[tuple[str, str]] = []  # (tighter element, the wrapper it was preferred to)
     while open_pages and len(chosen) < MAX_TEMPLATES:
         fits = {s: [i for i in sorted(open_pages) if table[s][i] >= FIT_SHARE * best[i]] for s in sels}
         top = _best_body(sels, fits, table, held, best)
         if top is None:
             break
+        wrappers = []
+        while (inner := _tighter(top, fits[top], sels, table, measured)) is not None:
+            wrappers.append(top)
+            fits[inner] = [i for i in fits[top] if table[inner][i] > 0]
+            inner_first += [(inner, w) for w in wrappers]
+            top = inner
         chosen.append(top)
         open_pages -= set(fits[top])
-    return _order(chosen, table, best)
+    return _order(chosen, table, best, inner_first)
+
+
+def _tighter(top: str, pages: list[int], sels: list[str], table: dict, measured: list[_Measured]) -> str | None:
+    """An element inside the body `top` that scores `TIGHT_SHARE` of it on each of its pages (it
+    exists on `MIN_TEMPLATE_PAGES` or more) and has no article text before it in the wrapper: the
+    wrapper's extra is then page-specific but no article (teasers, tweets, other stories). The pages
+    without it keep the wrapper."""
+    found = []
+    for s in sels:
+        on = [i for i in pages if table[s][i] > 0] if s != top else []
+        if len(on) < MIN_TEMPLATE_PAGES:
+            continue
+        if any(table[s][i] < TIGHT_SHARE * table[top][i] for i in on):
+            continue
+        if all(_nested(measured[i], s, top) and not _cuts_header(measured[i], s, top) for i in on):
+            found.append((len(on), sum(table[s][i] for i in on), _neg(s), s))
+    return max(found)[3] if found else None
+
+
+def _cuts_header(m: _Measured, inner: str, outer: str) -> bool:
+    """Whether the wrapper holds article text before the inner element: a page-specific line that scores
+    above zero (the headline, a standfirst, a byline with its date). What a tighter element may leave
+    out is what follows the article (other stories, tags, related lists), never its header."""
+    lines, first = m.lines(m.outermost(outer)[0]), m.lines(m.outermost(inner)[0])
+    if not first or first[0] not in lines:
+        return True
+    lead = lines[:lines.index(first[0])]
+    return any(m.line_score(line, tmpl) > 0 for line, tmpl in zip(lead, templates("\n".join(lead))))
+
+
+def _nested(m: _Measured, inner: str, outer: str) -> bool:
+    """Whether every element of `inner` lies strictly inside an element of `outer` on the page."""
+    ids = {n.mem_id for n in m.outermost(outer)}
+    return all(_within(n, ids) for n in m.outermost(inner))
 
 
 def _score_table(measured: list[_Measured]) -> tuple[list[str], dict, dict]:
     """The candidate body selectors (on `MIN_TEMPLATE_PAGES` pages or more), each one's score per page
-    (0 where it matches nothing or more than `MAX_BODY_PARTS` elements), and the words it holds."""
+    (0 where it matches nothing, more than `MAX_BODY_PARTS` elements, or also elements inside chrome),
+    and the words it holds."""
     on = Counter(s for m in measured for s in m.nodes if s not in _STRUCTURE)
     sels = sorted(s for s, n in on.items() if n >= MIN_TEMPLATE_PAGES)
-    table = {s: [m.score(s)[0] if 0 < len(m.outermost(s)) <= MAX_BODY_PARTS else 0.0 for m in measured]
-             for s in sels}
+    table = {s: [m.score(s)[0] if 0 < len(m.outermost(s)) <= MAX_BODY_PARTS and s not in m.in_chrome else 0.0
+                 for m in measured] for s in sels}
     held = {s: [sum(m.score(s)[1:]) for m in measured] for s in sels}
     return sels, table, held
 
@@ -390,8 +530,9 @@ def _neg(s: str) -> tuple:
     return (-len(s), [-ord(c) for c in s])
 
 
-def _order(chosen: list[str], table: dict, best: list[float]) -> list[str]:
-    """The order of the body selectors under which the pages take the best total (first match wins)."""
+def _order(chosen: list[str], table: dict, best: list[float], inner_first: list[tuple[str, str]]) -> list[str]:
+    """The order of the body selectors under which the pages take the best total (first match wins), a
+    tighter element before the wrapper it was preferred to."""
     from itertools import permutations
 
     def total(order):
@@ -405,7 +546,9 @@ def _order(chosen: list[str], table: dict, best: list[float]) -> list[str]:
 
     if len(chosen) <= 1:
         return chosen
-    return list(max(permutations(chosen), key=lambda o: (total(o), [_neg(s) for s in o])))
+    pairs = [(a, b) for a, b in inner_first if a in chosen and b in chosen]
+    orders = [o for o in permutations(chosen) if all(o.index(a) < o.index(b) for a, b in pairs)]
+    return list(max(orders, key=lambda o: (total(o), [_neg(s) for s in o])))
 
 
 def _first_fit(m: _Measured, bodies: list[str]) -> str | None:
@@ -466,7 +609,8 @@ def _choose_strip(per_body: dict[str, list[_Measured]]) -> tuple[list[str], list
 
 def _inside_bodies(per_body: dict[str, list[_Measured]]) -> dict[str, list[tuple]]:
     """Selector -> per page where it lies inside the body: (page-specific words, repeated words, share
-    of the body's page-specific words, whether it was removed as chrome before measuring)."""
+    of the body's page-specific words, why it was removed before measuring: "hidden", "name" or "",
+    characters of link text, characters, page-specific lines)."""
     inside: dict[str, list[tuple]] = {}
     for body, ms in per_body.items():
         for m in ms:
@@ -475,14 +619,22 @@ def _inside_bodies(per_body: dict[str, list[_Measured]]) -> dict[str, list[tuple
             root_ids = {r.mem_id for r in roots}
             for sel, ups in m.chrome.items():  # removed before measuring: their words are not counted
                 if any(up & root_ids for up in ups):
-                    inside.setdefault(sel, []).append((0.0, 0.0, 0.0, True))
+                    inside.setdefault(sel, []).append((0.0, 0.0, 0.0, m.why[sel], 0, 0, 0))
             for sel, nodes in m.nodes.items():
                 mine = [n for n in nodes if n.mem_id not in root_ids and _within(n, root_ids)]
                 if mine and sel not in per_body:
-                    spec = sum(m.stats(n)[1] for n in mine)
-                    rep = sum(m.stats(n)[2] for n in mine)
-                    inside.setdefault(sel, []).append((spec, rep, spec / spec_total, False))
+                    inside.setdefault(sel, []).append(_block_row(m, mine, spec_total))
     return inside
+
+
+def _block_row(m: _Measured, nodes: list, spec_total: float) -> tuple:
+    """A block's row of `_inside_bodies` on one page."""
+    spec = sum(m.stats(n)[1] for n in nodes)
+    rep = sum(m.stats(n)[2] for n in nodes)
+    lines = sum(m.stats(n)[3] for n in nodes)
+    links = sum(m.links[n.mem_id] for n in nodes)
+    chars = sum(len("".join(line.split())) for n in nodes for line in m.lines(n))
+    return spec, rep, spec / spec_total, "", links, chars, lines
 
 
 def _strip_note(sel: str, rows: list[tuple]) -> dict | None:
@@ -491,19 +643,34 @@ def _strip_note(sel: str, rows: list[tuple]) -> dict | None:
         return None
     where = f"Inside the body on {len(rows)} sampled pages"
     if rows[0][3]:
-        return {"key": "strip", "selector": sel, "description": (
-            f"{where}; its name says chrome (comments, share, related or promotion blocks), so it is left out "
-            f"when bodies are measured.")}
+        return _removed_note(sel, where, rows[0][3])
     spec, rep = sum(r[0] for r in rows), sum(r[1] for r in rows)
     if spec + rep <= 0:
         return None
     by_repeat = rep >= STRIP_REPEATED * (spec + rep)
-    by_name = (sel in _STRUCTURE or _WEAK_CHROME.search(sel.lstrip("#."))) and max(r[2] for r in rows) <= STRIP_MAX_SHARE
-    if not (by_repeat or by_name):
+    small = max(r[2] for r in rows) <= STRIP_MAX_SHARE
+    by_name = (sel in _STRUCTURE or _WEAK_CHROME.search(sel.lstrip("#."))) and small
+    links, chars = sum(r[4] for r in rows), sum(r[5] for r in rows)
+    by_links = (small and chars and links >= STRIP_LINK_SHARE * chars
+                and sum(r[6] for r in rows) >= MIN_LIST_LINES * len(rows))
+    if not (by_repeat or by_name or by_links):
         return None
-    why = "its words repeat across the site's pages" if by_repeat else "its name or tag says chrome"
+    why = ("its words repeat across the site's pages" if by_repeat else "its name or tag says chrome" if by_name
+           else f"a list of links ({links / chars:.0%} of its text is link text)")
     return {"key": "strip", "selector": sel, "description": (
         f"{where}; {why}: removes {round(rep):,} repeated and {round(spec):,} page-specific words.")}
+
+
+def _removed_note(sel: str, where: str, why: str) -> dict:
+    """The evidence of a strip selector removed before bodies were measured (`why`: "hidden", "name")."""
+    if why == "hidden":
+        how = ("its inline style" if sel.startswith("[style") else "its class name" if _HIDDEN_CLASS.match(sel[1:])
+               else "the page's own stylesheet")
+        return {"key": "strip", "selector": sel, "description": (
+            f"{where}; hidden from the reader ({how} hides it), so it is left out when bodies are measured.")}
+    return {"key": "strip", "selector": sel, "description": (
+        f"{where}; its name says chrome (comments, share, related or promotion blocks), so it is left out "
+        f"when bodies are measured.")}
 
 
 def _within(node, ids: set[int]) -> bool:
@@ -540,7 +707,10 @@ def _meta_selector(parsed: list[tuple[HtmlPage, object]], key: str) -> tuple[str
     declared = [(page, tree) for page, tree in parsed if page.meta.get(key)]
     if len(declared) < MIN_TEMPLATE_PAGES:
         return None
+    from cleaner.html.blocks import text_of
+
     votes: Counter = Counter()
+    titles: dict[str, set[str]] = {}  # title selector -> the headlines it gave
     for page, tree in declared:
         seen: set[str] = set()
         for node in tree.css(_META_TAGS[key]):
@@ -551,7 +721,14 @@ def _meta_selector(parsed: list[tuple[HtmlPage, object]], key: str) -> tuple[str
             for sel in _meta_candidates(node, key):
                 if sel not in seen:
                     seen.add(sel)
-                    votes[sel] += _agrees(tree.css_first(sel), key, page.meta[key])
+                    found = tree.css_first(sel)
+                    agrees = _agrees(found, key, page.meta[key])
+                    votes[sel] += agrees
+                    if agrees and key == "title":
+                        titles.setdefault(sel, set()).add(_norm(text_of(found)))
+    # a headline differs from page to page: one text on several pages is the site's name, which a
+    # declared title may begin with
+    votes = Counter({s: n for s, n in votes.items() if key != "title" or len(titles.get(s, ())) == n})
     if not votes:
         return None
     sel, n = max(votes.items(), key=lambda kv: (kv[1], _neg(kv[0])))
@@ -582,7 +759,7 @@ def _meta_candidates(node, key: str) -> list[str]:
 
 def _agrees(node, key: str, want: str) -> int:
     """1 if the element's value is the page's declared one: the same date, or the title/author (the
-    declared title may add the site's name after the headline)."""
+    declared title may add the site's name before or after the headline)."""
     from cleaner.core.dates import parse_date
     from cleaner.html.blocks import text_of
 
@@ -592,8 +769,12 @@ def _agrees(node, key: str, want: str) -> int:
         when = parse_date(node.attributes.get("datetime") or text_of(node))
         return int(when is not None and when == want)
     text, want = _norm(text_of(node)), _norm(want)
-    return int(bool(text) and (text == want or (key == "title" and len(text.split()) >= 2
-                                                 and want.startswith(text + " "))))
+    return int(bool(text) and (text == want or (key == "title" and len(text.split()) >= 2 and _titles(text, want))))
+
+
+def _titles(text: str, title: str) -> bool:
+    """Whether a (normalised) text is a declared title less the site's name before or after it."""
+    return title.startswith(text + " ") or title.endswith(" " + text)
 
 
 def _norm(text: str) -> str:
@@ -701,7 +882,8 @@ def _snippet(note: dict, config, pages: list[HtmlPage], min_words: int) -> str |
     from cleaner.html.blocks import lines_of, parse, strip_never_text
 
     body_sel = note["selector"] if note["key"] == "body" else None
-    name = note["selector"].lstrip("#.")
+    attr = _ATTR_SELECTOR.fullmatch(note["selector"])
+    name = attr.group(2) if attr else note["selector"].lstrip("#.")
     for page in pages:
         if name not in page.body:  # (cheap: most pages of a strip selector's site lack it)
             continue
@@ -742,9 +924,13 @@ def _element(sel: str, inner: str) -> str:
         return f'<div id="{sel[1:]}">{inner}</div>'
     if sel.startswith("."):
         return f'<div class="{sel[1:]}">{inner}</div>'
-    if sel.startswith("[itemprop"):
-        return f'<div itemprop="articleBody">{inner}</div>'
+    attr = _ATTR_SELECTOR.fullmatch(sel)
+    if attr:
+        return f'<div {attr.group(1)}="{attr.group(2)}">{inner}</div>'
     return f"<{sel}>{inner}</{sel}>"
+
+
+_ATTR_SELECTOR = re.compile(r'\[([a-z-]+)\*?="([^"]*)"(?: i)?\]')  # [itemprop="articleBody"], [style*="display:none" i]
 
 
 def _esc(text: str) -> str:

@@ -414,7 +414,7 @@ def _signature_sources(yaml_text: str | None) -> list[str]:
     import yaml
 
     try:
-        doc = yaml.safe_load(m.group()) or {}
+        doc = yaml.load(m.group(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     except yaml.YAMLError:  # a file that does not read back is not written anyway (check_learned)
         return []
     return [s["regex"] for s in doc.get("signatures", ()) if isinstance(s, dict) and isinstance(s.get("regex"), str)]

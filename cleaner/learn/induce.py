@@ -63,7 +63,7 @@ def learn_site(profile: SiteProfile, *, min_pages: int = MIN_PAGES,
     if _pick_example_line(site, doc):
         doc = rule_file(site)  # the examples again, around an article line that the whole file keeps
     same = site.checker if _what_rules_do(doc) == first else None  # (building a Cleaner costs most)
-    verdict = verify(_dump(doc), _samples(site), params.rule_loss_bound, same)
+    verdict = verify(doc, _samples(site), params.rule_loss_bound, same, _dump)
     _explain(verdict)
     confidence = _confidence(site, verdict)
     kept = f"; {site.kept_prose} repeated paragraphs kept as article text" if site.kept_prose else ""

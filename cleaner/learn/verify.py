@@ -16,10 +16,12 @@ confidence (pages used, share of each page kept, article words lost, rules left 
 """
 from __future__ import annotations
 
+import copy
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import regex
 import yaml
 
 from cleaner.ruleset.examples import Case, check_example
@@ -50,11 +52,18 @@ class Verdict:
     kept_shares: list[float] = field(default_factory=list)  # per sampled page: share of its words kept
 
 
-def verify(text: str, samples: list[Sample], loss_bound: float, cleaner=None) -> Verdict:
-    """The learned file `text` with only the rules that compile, whose examples hold and whose article
-    loss on `samples` is within `loss_bound` (see the module doc). `cleaner`: a `checker` of the same
-    rules (examples and descriptions aside), used for the first pass instead of building one."""
-    doc = yaml.load(text, Loader=_Loader)
+def verify(text: str | dict, samples: list[Sample], loss_bound: float, cleaner=None, dump=None) -> Verdict:
+    """The learned file `text` (its YAML, or the document to dump) with only the rules that compile,
+    whose examples hold and whose article loss on `samples` is within `loss_bound` (see the module doc).
+    `cleaner`: a `checker` of the same rules (examples and descriptions aside), used for the first pass
+    instead of building one. A document is verified as the file `dump(document)` reads back: a copy of
+    it where dumping and reading back is the identity (`reads_back_alike`), else read back."""
+    if isinstance(text, str):
+        doc = yaml.load(text, Loader=_Loader)
+    elif reads_back_alike(text):
+        doc = copy.deepcopy(text)
+    else:
+        doc = yaml.load(dump(text), Loader=_Loader)
     site = doc["site"]
     path = Path(f"{site}.yaml")
     plain = {k: v for k, v in doc.items() if k not in ("rules", "signatures", "domains")}
@@ -86,6 +95,23 @@ def verify(text: str, samples: list[Sample], loss_bound: float, cleaner=None) ->
         verdict.kept_shares = [1.0] * len(samples)
     verdict.doc["rules"] = kept
     return verdict
+
+
+# Characters a safe YAML dump writes as they are and reads back alike, in every scalar style (the
+# emitter escapes the others, or, like NEL in a literal block, writes a line break that reads back as "\n").
+_PLAIN_CHARS = regex.compile("[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffe]")
+
+
+def reads_back_alike(doc) -> bool:
+    """Whether dumping `doc` as safe YAML and reading it back gives an equal document: only dicts with
+    string keys, lists, strings of `_PLAIN_CHARS`, ints, bools and None (no float, no other type)."""
+    if isinstance(doc, str):
+        return _PLAIN_CHARS.search(doc) is None
+    if isinstance(doc, dict):
+        return all(isinstance(k, str) and reads_back_alike(k) and reads_back_alike(v) for k, v in doc.items())
+    if isinstance(doc, list):
+        return all(reads_back_alike(v) for v in doc)
+    return doc is None or type(doc) in (int, bool)
 
 
 def _each_compiling(verdict: Verdict, path: Path, plain: dict, rules: list[dict]) -> list[dict]:

@@ -29,7 +29,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import regex
@@ -130,13 +130,16 @@ def read_index(directory: Path) -> dict[str, dict]:
     return entries
 
 
-def write_index(directory: str | Path, stems: Sequence[str] | None = None, name: str = INDEX) -> Path:
+def write_index(directory: str | Path, stems: Sequence[str] | None = None, name: str = INDEX,
+                checked: Collection[str] = ()) -> Path:
     """Write `name` (default `index.json`) for the site files `stems` of `directory` (default: all of
-    them), atomically. Returns its path."""
+    them), atomically; each file schema-checked, but those of `checked` (stems whose files as they are
+    the caller has checked). Returns its path."""
     directory = Path(directory)
     files = _site_files(directory)
     chosen = sorted(files) if stems is None else sorted(s for s in stems if s in files)
-    doc = {"format": _FORMAT, "files": {s: _entry_of(Path(files[s].path), files[s].stat(), True) for s in chosen}}
+    doc = {"format": _FORMAT, "files": {s: _entry_of(Path(files[s].path), files[s].stat(), s not in checked)
+                                          for s in chosen}}
     path = directory / name
     tmp = directory / f".{name}.tmp-{os.getpid()}"
     tmp.write_text(json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n",

@@ -99,19 +99,25 @@ def verify(text: str | dict, samples: list[Sample], loss_bound: float, cleaner=N
 
 # Characters a safe YAML dump writes as they are and reads back alike, in every scalar style (the
 # emitter escapes the others, or, like NEL in a literal block, writes a line break that reads back as "\n").
-_PLAIN_CHARS = regex.compile("[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffe]")
+_NOT_PLAIN = regex.compile("[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffe]")
+
+
+def plain_doc(doc, not_plain: regex.Pattern = _NOT_PLAIN, empty: bool = True) -> bool:
+    """Whether `doc` holds only dicts with string keys, lists, ints, bools, None and strings without a
+    character `not_plain` finds (and, unless `empty`, none empty): no float, no other type."""
+    if isinstance(doc, str):
+        return (empty or doc != "") and not_plain.search(doc) is None
+    if isinstance(doc, dict):
+        return all(isinstance(k, str) and plain_doc(k, not_plain, empty) and plain_doc(v, not_plain, empty)
+                   for k, v in doc.items())
+    if isinstance(doc, list):
+        return all(plain_doc(v, not_plain, empty) for v in doc)
+    return doc is None or type(doc) in (int, bool)
 
 
 def reads_back_alike(doc) -> bool:
-    """Whether dumping `doc` as safe YAML and reading it back gives an equal document: only dicts with
-    string keys, lists, strings of `_PLAIN_CHARS`, ints, bools and None (no float, no other type)."""
-    if isinstance(doc, str):
-        return _PLAIN_CHARS.search(doc) is None
-    if isinstance(doc, dict):
-        return all(isinstance(k, str) and reads_back_alike(k) and reads_back_alike(v) for k, v in doc.items())
-    if isinstance(doc, list):
-        return all(reads_back_alike(v) for v in doc)
-    return doc is None or type(doc) in (int, bool)
+    """Whether dumping `doc` as safe YAML and reading it back gives an equal document (`plain_doc`)."""
+    return plain_doc(doc)
 
 
 def _each_compiling(verdict: Verdict, path: Path, plain: dict, rules: list[dict]) -> list[dict]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,8 +104,9 @@ _NOT_PLAIN = regex.compile("[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U
 
 
 def plain_doc(doc, not_plain: regex.Pattern = _NOT_PLAIN, empty: bool = True) -> bool:
-    """Whether `doc` holds only dicts with string keys, lists, ints, bools, None and strings without a
-    character `not_plain` finds (and, unless `empty`, none empty): no float, no other type."""
+    """Whether `doc` holds only dicts with string keys, lists, ints, bools, None, finite floats (written
+    as `repr` writes them: they read back alike) and strings without a character `not_plain` finds (and,
+    unless `empty`, none empty): no other type."""
     if isinstance(doc, str):
         return (empty or doc != "") and not_plain.search(doc) is None
     if isinstance(doc, dict):
@@ -112,7 +114,7 @@ def plain_doc(doc, not_plain: regex.Pattern = _NOT_PLAIN, empty: bool = True) ->
                    for k, v in doc.items())
     if isinstance(doc, list):
         return all(plain_doc(v, not_plain, empty) for v in doc)
-    return doc is None or type(doc) in (int, bool)
+    return doc is None or type(doc) in (int, bool) or type(doc) is float and math.isfinite(doc)
 
 
 def reads_back_alike(doc) -> bool:

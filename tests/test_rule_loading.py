@@ -213,12 +213,16 @@ def test_a_site_its_index_vouches_for_is_compiled_without_a_second_schema_check(
     shutil.copytree(learned, d)
     f = d / "cedar-herald.example.yaml"
     f.write_text(f.read_text(encoding="utf-8").replace("action: drop", "action: dropp", 1), encoding="utf-8")
-    write_index(d)  # current, but it says the file failed
+    dup = d / "fir-herald.example.yaml"  # a duplicate key: still indexed by its domain, an error when used
+    dup.write_text(dup.read_text(encoding="utf-8") + "description: again\n", encoding="utf-8")
+    write_index(d)  # current, but it says the files failed
     assert read_index(d)["cedar-herald.example"].get("invalid") is True
     cleaner = Cleaner.from_rules(d)
     with pytest.raises(RuleError) as e:
         cleaner.clean(page("cedar", 1)["text"], url=page("cedar", 1)["url"])
     assert str(f) in str(e.value) and "'action'" in str(e.value)
+    with pytest.raises(RuleError, match="duplicate key"):
+        cleaner.clean(page("fir", 1)["text"], url=page("fir", 1)["url"])
     checked.clear()
     g = d / "elm-herald.example.yaml"  # edited after the cleaner read the index: checked again
     g.write_text(g.read_text(encoding="utf-8") + "\n", encoding="utf-8")

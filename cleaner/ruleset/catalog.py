@@ -74,18 +74,20 @@ def _entry_of(path: Path, st: os.stat_result, check: bool = False) -> dict:
     with `check`, `invalid: true` where the file fails the schema check."""
     from cleaner.ruleset.loader import read_yaml, validate
 
-    try:  # (the check parses as compiling does; without it, libyaml's plain loader is enough)
-        data = read_yaml(path) if check else yaml.load(path.read_text(encoding="utf-8"), Loader=_FAST_LOADER)
-    except (UnicodeDecodeError, yaml.YAMLError, RuleError):
-        data = None  # compiling the file reports the error, with the file's name
-    invalid = not isinstance(data, dict)
-    if invalid:
-        data = {}
-    elif check:
+    data, invalid = None, False
+    if check:  # parsed as compiling parses it, then schema-checked
         try:
+            data = read_yaml(path)
             validate(path, data)
         except RuleError:
             invalid = True
+    if data is None:  # (libyaml's plain loader is enough for domains and signatures)
+        try:
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_FAST_LOADER)
+        except (UnicodeDecodeError, yaml.YAMLError):
+            data = None  # compiling the file reports the error, with the file's name
+    if not isinstance(data, dict):
+        data, invalid = {}, True
     sigs = [[s["regex"], list(s.get("contains", ())), signature_key(s["regex"])]
             for s in data.get("signatures", ()) or () if isinstance(s, dict) and isinstance(s.get("regex"), str)]
     domains = [d for d in data.get("domains", ()) or () if isinstance(d, str)]

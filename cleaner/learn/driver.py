@@ -401,7 +401,7 @@ def shared_signatures(profiles: dict[str, SiteProfile], learned: list[LearnedSit
     if not owners:
         return shared
     for site in sorted(profiles):
-        for tmpl in owners.keys() & profiles[site].counts.keys():
+        for tmpl in owners.keys() & profiles[site].template_keys():
             for owner in sorted(owners[tmpl] - {site}):
                 shared.setdefault(owner, site)
     return shared

@@ -100,30 +100,7 @@ class _Part:
 
     def __init__(self, rules: Sequence, offset: int):
         self.rules = tuple(rules)  # (keeps the rules, whose ids key the memo, alive)
-        words: dict[str, list[int]] = {}
-        firsts: list[tuple[int, tuple[str, ...]]] = []
-        lasts: list[tuple[int, tuple[str, ...]]] = []
-        needles: dict[str, list[int]] = {}
-        bare: list[int] = []
-        plans: dict[int, tuple] = {}
-        for p, rule in enumerate(self.rules, offset):
-            if rule.head is not None or rule.tail is not None:
-                continue  # a region rule tests its few lines itself (see accelerator._prefilter)
-            m = rule.match
-            for w in m.words:
-                words.setdefault(w, []).append(p)
-            plan = narrowing(m)
-            if plan is None:
-                bare.append(p)  # nothing narrows the regex: every live line is a candidate
-                continue
-            plans[p] = plan
-            _, contains, first, last = plan
-            for c in contains:
-                needles.setdefault(c, []).append(p)
-            if first:
-                firsts.append((p, m.prefixes))
-            elif last:
-                lasts.append((p, m.suffixes))
+        words, firsts, lasts, needles, bare, plans = _collect(self.rules, offset)
         self.short = max(map(len, words), default=0)
         self.words = {w: tuple(ps) for w, ps in words.items()}
         self.firsts = _by_char(firsts, False)
@@ -136,6 +113,36 @@ class _Part:
         self.bare = tuple(bare)
         self.plans = plans
         self.empty = not (words or firsts or lasts or needles or bare or plans)
+
+
+def _collect(rules: tuple, offset: int) -> tuple:
+    """Per test, the positions of the rules (from `offset`) it applies to: (words, firsts, lasts,
+    needles, bare, plans)."""
+    words: dict[str, list[int]] = {}
+    firsts: list[tuple[int, tuple[str, ...]]] = []
+    lasts: list[tuple[int, tuple[str, ...]]] = []
+    needles: dict[str, list[int]] = {}
+    bare: list[int] = []
+    plans: dict[int, tuple] = {}
+    for p, rule in enumerate(rules, offset):
+        if rule.head is not None or rule.tail is not None:
+            continue  # a region rule tests its few lines itself (see accelerator._prefilter)
+        m = rule.match
+        for w in m.words:
+            words.setdefault(w, []).append(p)
+        plan = narrowing(m)
+        if plan is None:
+            bare.append(p)  # nothing narrows the regex: every live line is a candidate
+            continue
+        plans[p] = plan
+        _, contains, first, last = plan
+        for c in contains:
+            needles.setdefault(c, []).append(p)
+        if first:
+            firsts.append((p, m.prefixes))
+        elif last:
+            lasts.append((p, m.suffixes))
+    return words, firsts, lasts, needles, bare, plans
 
 
 _TAILS: dict[tuple, _Part] = {}  # (ids of the tail's rules, offset) -> its part; least recently used first

@@ -59,12 +59,7 @@ def verify(text: str | dict, samples: list[Sample], loss_bound: float, cleaner=N
     `cleaner`: a `checker` of the same rules (examples and descriptions aside), used for the first pass
     instead of building one. A document is verified as the file `dump(document)` reads back: a copy of
     it where dumping and reading back is the identity (`reads_back_alike`), else read back."""
-    if isinstance(text, str):
-        doc = yaml.load(text, Loader=_Loader)
-    elif reads_back_alike(text):
-        doc = copy.deepcopy(text)
-    else:
-        doc = yaml.load(dump(text), Loader=_Loader)
+    doc = _read_back(text, dump)
     site = doc["site"]
     path = Path(f"{site}.yaml")
     plain = {k: v for k, v in doc.items() if k not in ("rules", "signatures", "domains")}
@@ -120,6 +115,16 @@ def plain_doc(doc, not_plain: regex.Pattern = _NOT_PLAIN, empty: bool = True) ->
 def reads_back_alike(doc) -> bool:
     """Whether dumping `doc` as safe YAML and reading it back gives an equal document (`plain_doc`)."""
     return plain_doc(doc)
+
+
+def _read_back(text: str | dict, dump) -> dict:
+    """The learned file as loading reads it: its YAML parsed, or a copy of the document where the round
+    trip through `dump` would give an equal one."""
+    if isinstance(text, str):
+        return yaml.load(text, Loader=_Loader)
+    if reads_back_alike(text):
+        return copy.deepcopy(text)
+    return yaml.load(dump(text), Loader=_Loader)
 
 
 def _each_compiling(verdict: Verdict, path: Path, plain: dict, rules: list[dict]) -> list[dict]:

@@ -228,3 +228,23 @@ def test_a_site_its_index_vouches_for_is_compiled_without_a_second_schema_check(
     g.write_text(g.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert cleaner.clean(page("elm", 1)["text"], url=page("elm", 1)["url"]).site == "elm-herald.example"
     assert "elm-herald.example" in checked
+
+
+def test_a_file_changed_behind_its_index_back_is_still_a_one_line_error(learned, tmp_path):
+    """A file replaced by an invalid one of the same size and an older mtime (copied with its times)
+    passes for checked; compiling it still ends in its one-line schema error, never a traceback."""
+    import os
+    import shutil
+
+    d = tmp_path / "rules"
+    shutil.copytree(learned, d)
+    f = d / "birch-herald.example.yaml"
+    text = f.read_text(encoding="utf-8")
+    bad = text.replace("  action: drop\n", "  actiox: drop\n", 1)
+    assert bad != text and len(bad) == len(text)
+    st = f.stat()
+    f.write_text(bad, encoding="utf-8")
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
+    with pytest.raises(RuleError) as e:
+        Cleaner.from_rules(d).clean(page("birch", 1)["text"], url=page("birch", 1)["url"])
+    assert "\n" not in str(e.value) and str(f) in str(e.value)

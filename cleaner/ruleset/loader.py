@@ -344,7 +344,13 @@ def load_site_file(path: Path, checked: bool = False) -> RuleSet:
         validate(ipath, idata)
         raw[name] = (ipath, idata)
         todo += idata.get("include", ())
-    return _compile(path, data, raw, path.stem)
+    try:
+        return _compile(path, data, raw, path.stem)
+    except (KeyError, TypeError, AttributeError):
+        if not checked:
+            raise
+        validate(path, data)  # the file changed behind its index's back: say how, in one line
+        raise
 
 
 def _collect_includes(path: Path, data: dict, raw: dict, chain: tuple[str, ...]) -> list[tuple[Path, dict]]:

@@ -149,6 +149,22 @@ def test_merged_profiles_equal_one_profile(site):
     assert learn_site(merged).yaml_text == learned.yaml_text
 
 
+def test_a_one_page_site_holds_no_table_of_templates(site):
+    """A crawl's one-page sites learn nothing: their first page is counted only when a second comes (or a
+    merge, or a question), and the outcome is the same as counting it at once."""
+    texts, learned = site
+    ones = [profile(texts[i:i + 1]) for i in range(len(texts))]
+    assert all(not p._counts and p._first is not None for p in ones)
+    assert ones[0].template_keys() == set(profile(texts[:1]).counts)  # (asking does not count it for good)
+    assert ones[0]._first is not None
+    merged = pickle.loads(pickle.dumps(ones[0]))
+    for p in ones[1:]:
+        merged.merge(pickle.loads(pickle.dumps(p)))
+    whole = profile(texts)
+    assert (merged.pages, merged.counts, merged.sample) == (whole.pages, whole.counts, whole.sample)
+    assert learn_site(merged).yaml_text == learn_site(whole).yaml_text == learned.yaml_text
+
+
 def test_profile_memory_is_bounded_by_its_caps():
     p = SiteProfile("big.example", max_templates=200, max_sample=5)
     for i in range(400):

@@ -192,3 +192,59 @@ def test_cleaner_step_loads_learned_sites_on_demand(learned):
     assert cleaner.catalog is not None and len(cleaner.catalog) == len(NAMES) and not cleaner._cache
     doc = page("elm", 3)
     assert cleaner.clean(doc["text"], url=doc["url"]).site == "elm-herald.example"
+
+
+def test_a_site_its_index_vouches_for_is_compiled_without_a_second_schema_check(learned, tmp_path, monkeypatch):
+    """`write_index` schema-checks what it indexes; compiling such a file skips the check, while a file
+    that failed it, or changed since, is checked (and its error reported) when compiled."""
+    import shutil
+
+    from cleaner.ruleset import loader
+    from cleaner.ruleset.catalog import write_index
+
+    checked: list[str] = []
+    real = loader.validate
+    monkeypatch.setattr(loader, "validate", lambda path, data: checked.append(Path(path).stem) or real(path, data))
+    doc, cleaner = page("birch", 1), Cleaner.from_rules(learned)
+    checked.clear()  # (the shipped rules loaded with it are checked)
+    assert cleaner.clean(doc["text"], url=doc["url"]).site == "birch-herald.example"
+    assert checked == []
+    d = tmp_path / "rules"
+    shutil.copytree(learned, d)
+    f = d / "cedar-herald.example.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("action: drop", "action: dropp", 1), encoding="utf-8")
+    dup = d / "fir-herald.example.yaml"  # a duplicate key: still indexed by its domain, an error when used
+    dup.write_text(dup.read_text(encoding="utf-8") + "description: again\n", encoding="utf-8")
+    write_index(d)  # current, but it says the files failed
+    assert read_index(d)["cedar-herald.example"].get("invalid") is True
+    cleaner = Cleaner.from_rules(d)
+    with pytest.raises(RuleError) as e:
+        cleaner.clean(page("cedar", 1)["text"], url=page("cedar", 1)["url"])
+    assert str(f) in str(e.value) and "'action'" in str(e.value)
+    with pytest.raises(RuleError, match="duplicate key"):
+        cleaner.clean(page("fir", 1)["text"], url=page("fir", 1)["url"])
+    checked.clear()
+    g = d / "elm-herald.example.yaml"  # edited after the cleaner read the index: checked again
+    g.write_text(g.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert cleaner.clean(page("elm", 1)["text"], url=page("elm", 1)["url"]).site == "elm-herald.example"
+    assert "elm-herald.example" in checked
+
+
+def test_a_file_changed_behind_its_index_back_is_still_a_one_line_error(learned, tmp_path):
+    """A file replaced by an invalid one of the same size and an older mtime (copied with its times)
+    passes for checked; compiling it still ends in its one-line schema error, never a traceback."""
+    import os
+    import shutil
+
+    d = tmp_path / "rules"
+    shutil.copytree(learned, d)
+    f = d / "birch-herald.example.yaml"
+    text = f.read_text(encoding="utf-8")
+    bad = text.replace("  action: drop\n", "  actiox: drop\n", 1)
+    assert bad != text and len(bad) == len(text)
+    st = f.stat()
+    f.write_text(bad, encoding="utf-8")
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
+    with pytest.raises(RuleError) as e:
+        Cleaner.from_rules(d).clean(page("birch", 1)["text"], url=page("birch", 1)["url"])
+    assert "\n" not in str(e.value) and str(f) in str(e.value)

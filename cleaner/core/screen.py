@@ -6,12 +6,15 @@ starts (or ends) with. The screen merges these tests of all rules, so that a doc
 for all of them: short lines are looked up casefolded in one dict of every word list; a line's first two
 characters pick the small trie of the leading entries starting so (most lines: none), one regex over the
 reversed text finds the lines that end with a trailing entry; needles are searched in the joined text. Only the candidates are then
-matched in full. Pure data, built once per rule list; no I/O, no state between documents.
+matched in full. Pure data, built once per rule list; no I/O, no state between documents. The part of
+the generic rules (the run of rules from the last rule's file) is built once and memoised, and a site's
+plan merges its own few rules into it: a site compiled on demand does not rebuild the generic word dict.
 """
 from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Iterable, Sequence
 
 
@@ -26,40 +29,24 @@ class Screen:
 
     def __init__(self, rules: Sequence):
         self.rules = tuple(rules)
-        words: dict[str, list[int]] = {}
-        firsts: list[tuple[int, tuple[str, ...]]] = []
-        lasts: list[tuple[int, tuple[str, ...]]] = []
-        needles: dict[str, list[int]] = {}
-        bare: list[int] = []
-        plans: dict[int, tuple] = {}
-        for p, rule in enumerate(self.rules):
-            if rule.head is not None or rule.tail is not None:
-                continue  # a region rule tests its few lines itself (see accelerator._prefilter)
-            m = rule.match
-            for w in m.words:
-                words.setdefault(w, []).append(p)
-            plan = narrowing(m)
-            if plan is None:
-                bare.append(p)  # nothing narrows the regex: every live line is a candidate
-                continue
-            plans[p] = plan
-            _, contains, first, last = plan
-            for c in contains:
-                needles.setdefault(c, []).append(p)
-            if first:
-                firsts.append((p, m.prefixes))
-            elif last:
-                lasts.append((p, m.suffixes))
-        self.short = max(map(len, words), default=0)  # no longer line is a word-list entry
-        self.words = {w: tuple(ps) for w, ps in words.items()}
+        cut = _shared_tail(self.rules)
+        tail = _tail_part(self.rules[cut:], cut)
+        head = _Part(self.rules[:cut], 0) if cut else None
+        if head is None or head.empty:
+            self.words, self.short, self.needles = tail.words, tail.short, tail.needles
+            self.firsts, self.lasts, self.first_keys = tail.firsts, tail.lasts, tail.first_keys
+            self.last_keys, self.bare, self.plans = tail.last_keys, tail.bare, tail.plans
+            return
+        self.words = _merged(head.words, tail.words)
+        self.short = max(head.short, tail.short)  # no longer line is a word-list entry
+        self.needles = _merged(head.needles, tail.needles)
         # per rule, a trie of its own entries: which rules a line found by the merged trie belongs to
-        self.firsts = _by_char(firsts, False)
-        self.lasts = _by_char(lasts, True)
-        self.first_keys = _by_first_char({k for _, ks in firsts for k in ks})
-        self.last_keys = _line_starts({k[::-1] for _, ks in lasts for k in ks})  # run on the reversed text
-        self.needles = {c: tuple(ps) for c, ps in needles.items()}
-        self.bare = tuple(bare)
-        self.plans = plans
+        self.firsts = _merged(head.firsts, tail.firsts)
+        self.lasts = _merged(head.lasts, tail.lasts)
+        self.first_keys = _merged_first_keys(head, tail)
+        self.last_keys = tail.last_keys if not head.last_set else _line_starts(head.last_set | tail.last_set)
+        self.bare = head.bare + tail.bare
+        self.plans = {**head.plans, **tail.plans}
 
     def _word_hits(self, lines: Sequence[str]) -> dict[int, list[int]]:
         """rule -> the lines that are one of its whole-line words (casefolded)."""
@@ -102,6 +89,100 @@ class Screen:
             if found:
                 out[p] = found if isinstance(found, list) else sorted(found)
         return out
+
+
+class _Part:
+    """What the screen derives from a run of rules whose positions start at `offset`; `Screen` merges a
+    site's few rules (the head) with the generic rules' part (the tail), built once and memoised."""
+
+    __slots__ = ("words", "short", "firsts", "lasts", "groups", "singles", "first_keys", "last_set", "last_keys",
+                 "needles", "bare", "plans", "empty", "rules")
+
+    def __init__(self, rules: Sequence, offset: int):
+        self.rules = tuple(rules)  # (keeps the rules, whose ids key the memo, alive)
+        words, firsts, lasts, needles, bare, plans = _collect(self.rules, offset)
+        self.short = max(map(len, words), default=0)
+        self.words = {w: tuple(ps) for w, ps in words.items()}
+        self.firsts = _by_char(firsts, False)
+        self.lasts = _by_char(lasts, True)
+        self.groups, self.singles = _groups({k for _, ks in firsts for k in ks})
+        self.first_keys = _first_keys(self.groups, self.singles)
+        self.last_set = frozenset(k[::-1] for _, ks in lasts for k in ks)  # run on the reversed text
+        self.last_keys = _line_starts(self.last_set)
+        self.needles = {c: tuple(ps) for c, ps in needles.items()}
+        self.bare = tuple(bare)
+        self.plans = plans
+        self.empty = not (words or firsts or lasts or needles or bare or plans)
+
+
+def _collect(rules: tuple, offset: int) -> tuple:
+    """Per test, the positions of the rules (from `offset`) it applies to: (words, firsts, lasts,
+    needles, bare, plans)."""
+    words: dict[str, list[int]] = {}
+    firsts: list[tuple[int, tuple[str, ...]]] = []
+    lasts: list[tuple[int, tuple[str, ...]]] = []
+    needles: dict[str, list[int]] = {}
+    bare: list[int] = []
+    plans: dict[int, tuple] = {}
+    for p, rule in enumerate(rules, offset):
+        if rule.head is not None or rule.tail is not None:
+            continue  # a region rule tests its few lines itself (see accelerator._prefilter)
+        m = rule.match
+        for w in m.words:
+            words.setdefault(w, []).append(p)
+        plan = narrowing(m)
+        if plan is None:
+            bare.append(p)  # nothing narrows the regex: every live line is a candidate
+            continue
+        plans[p] = plan
+        _, contains, first, last = plan
+        for c in contains:
+            needles.setdefault(c, []).append(p)
+        if first:
+            firsts.append((p, m.prefixes))
+        elif last:
+            lasts.append((p, m.suffixes))
+    return words, firsts, lasts, needles, bare, plans
+
+
+_TAILS: dict[tuple, _Part] = {}  # (ids of the tail's rules, offset) -> its part; least recently used first
+_CACHED_TAILS = 64  # distinct (generic rules, number of site rules) pairs kept
+_TAILS_LOCK = threading.Lock()
+
+
+def _shared_tail(rules: tuple) -> int:
+    """Where the run of rules from the last rule's file (the generic rules, after a site's) begins."""
+    cut = len(rules)
+    source = getattr(rules[-1], "source", None) if rules else None
+    while cut and getattr(rules[cut - 1], "source", None) == source:
+        cut -= 1
+    return cut
+
+
+def _tail_part(rules: tuple, offset: int) -> _Part:
+    """The memoised `_Part` of a shared tail: the generic rules recur in every site's plan, and a site
+    compiled on demand must not pay for their word dict and tries again."""
+    key = (tuple(map(id, rules)), offset)
+    with _TAILS_LOCK:
+        part = _TAILS.pop(key, None)
+    if part is None:
+        part = _Part(rules, offset)  # (a race builds it twice, alike)
+    with _TAILS_LOCK:
+        _TAILS[key] = part
+        while len(_TAILS) > _CACHED_TAILS:
+            del _TAILS[next(iter(_TAILS))]
+    return part
+
+
+def _merged(head: dict, tail: dict) -> dict:
+    """Two key -> positions (or (position, trie)) maps, the head's entries first; the tail is not copied
+    when the head adds nothing."""
+    if not head:
+        return tail
+    out = dict(tail)
+    for k, v in head.items():
+        out[k] = v + tail.get(k, ())
+    return out
 
 
 def narrowing(m) -> tuple | None:
@@ -196,17 +277,33 @@ def _found_lines(keys: re.Pattern, text: str, lines: Sequence[str], reverse: boo
     return hit_lines
 
 
-def _by_first_char(keys: set[str]) -> tuple[dict[str, re.Pattern], frozenset[str]] | None:
-    """(first two characters -> a trie of the `keys` starting with them, the one-character keys): a line
-    is looked up by its first two characters and matched against one small trie, and most lines by
-    none (one big alternation costs every line a pass over all first characters)."""
-    if not keys:
-        return None
+def _groups(keys: set[str]) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+    """(first two characters -> the `keys` starting with them, the one-character keys)."""
     groups: dict[str, set[str]] = {}
     for k in keys:
         if len(k) > 1:
             groups.setdefault(k[:2], set()).add(k)
-    return {c: _trie_pattern(frozenset(ks)) for c, ks in groups.items()}, frozenset(k for k in keys if len(k) == 1)
+    return {c: frozenset(ks) for c, ks in groups.items()}, frozenset(k for k in keys if len(k) == 1)
+
+
+def _merged_first_keys(head: _Part, tail: _Part) -> tuple[dict[str, re.Pattern], frozenset[str]] | None:
+    """`_first_keys` of both parts' keys: the tail's tries, and those of the groups the head adds to."""
+    if head.first_keys is None or tail.first_keys is None:
+        return tail.first_keys if head.first_keys is None else head.first_keys
+    tries = dict(tail.first_keys[0])
+    for c, ks in head.groups.items():
+        tries[c] = _trie_pattern(ks | tail.groups.get(c, frozenset()))
+    return tries, head.singles | tail.singles
+
+
+def _first_keys(groups: dict[str, frozenset[str]],
+                singles: frozenset[str]) -> tuple[dict[str, re.Pattern], frozenset[str]] | None:
+    """(first two characters -> a trie of the keys starting with them, the one-character keys): a line
+    is looked up by its first two characters and matched against one small trie, and most lines by
+    none (one big alternation costs every line a pass over all first characters)."""
+    if not groups and not singles:
+        return None
+    return {c: _trie_pattern(ks) for c, ks in groups.items()}, singles
 
 
 def _line_starts(keys: set[str]) -> re.Pattern | None:

@@ -51,9 +51,11 @@ def public_suffixes() -> PublicSuffixList:
     return PublicSuffixList()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def site_name(value: str) -> str:
     """A site name for a URL, a host or any label: the registrable domain (`www.news.bbc.co.uk` ->
-    `bbc.co.uk`), or a slug with `.local` (`Blog A` -> `blog-a.local`) for what is no domain."""
+    `bbc.co.uk`), or a slug with `.local` (`Blog A` -> `blog-a.local`) for what is no domain.
+    Memoised (a pure function; learning asks it for every record, and a crawl's hosts recur)."""
     value = value.strip()
     if _SITE.match(value.lower()) and value.lower().endswith(".local"):
         return value.lower()

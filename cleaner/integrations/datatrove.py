@@ -268,7 +268,8 @@ class LearnMerge(PipelineStep):
             if local is not None:  # the index CleanerStep loads sites on demand by (elsewhere: read from the files)
                 from cleaner.ruleset.catalog import write_index
 
-                write_index(local, [o.file[:-5] for o in outcomes if o.file], name=f"index-{rank:04d}.json")
+                write_index(local, [o.file[:-5] for o in outcomes if o.file], name=f"index-{rank:04d}.json",
+                            checked={o.file[:-5] for o in outcomes if o.checked})  # (loaded as written)
         for o in outcomes:
             self.stat_update("sites")
             if o.file:

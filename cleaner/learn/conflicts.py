@@ -17,9 +17,12 @@ from cleaner.ruleset.model import RuleError, RuleSet
 EXAMPLES = 3
 
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser, as rule files are read
+
+
 def load_learned(site: str, yaml_text: str) -> RuleSet:
     """Compile one learned file on its own (raises RuleError)."""
-    return load_data(yaml.safe_load(yaml_text), f"{site}.yaml")
+    return load_data(yaml.load(yaml_text, Loader=_Loader), f"{site}.yaml")
 
 
 def conflicts_with_hand(hand, learned, samples: list[tuple[str, str | None]]) -> list[dict]:

@@ -295,6 +295,7 @@ class SiteOutcome:
     file: str | None
     conflicts: list[dict] = field(default_factory=list)
     template: dict | None = None  # the learned HTML template: body selectors, how the sampled pages fit
+    checked: bool = field(default=False, compare=False)  # the file written is the text `check_learned` loaded
 
     def to_dict(self) -> dict:
         s = self.learned
@@ -400,7 +401,7 @@ def shared_signatures(profiles: dict[str, SiteProfile], learned: list[LearnedSit
     if not owners:
         return shared
     for site in sorted(profiles):
-        for tmpl in owners.keys() & profiles[site].counts.keys():
+        for tmpl in owners.keys() & profiles[site].template_keys():
             for owner in sorted(owners[tmpl] - {site}):
                 shared.setdefault(owner, site)
     return shared
@@ -414,7 +415,7 @@ def _signature_sources(yaml_text: str | None) -> list[str]:
     import yaml
 
     try:
-        doc = yaml.safe_load(m.group()) or {}
+        doc = yaml.load(m.group(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     except yaml.YAMLError:  # a file that does not read back is not written anyway (check_learned)
         return []
     return [s["regex"] for s in doc.get("signatures", ()) if isinstance(s, dict) and isinstance(s.get("regex"), str)]
@@ -469,6 +470,7 @@ def learn_outcomes(run: LearnRun, write: Callable[[str, bytes], str | None], *, 
     results = learn_all(run.profiles, min_pages=min_pages, workers=workers, params=params, html=run.html)
     shared = shared_signatures(run.profiles, [learned for learned, _, _ in results])
     for learned, problem, template in results:
+        checked = problem is None and learned.site not in shared
         if learned.site in shared:
             learned = _without_signature(learned, shared[learned.site])
         if problem:  # never write a file that `rules check` (or loading it for cleaning) would reject
@@ -487,7 +489,7 @@ def learn_outcomes(run: LearnRun, write: Callable[[str, bytes], str | None], *, 
         conflicts = []
         if file and hand is not None and hand.index.by_name(learned.site) is not None:
             conflicts = conflicts_with_hand(hand, learned, run.samples.get(learned.site, []))
-        outcomes.append(SiteOutcome(learned, file, conflicts, template if file else None))
+        outcomes.append(SiteOutcome(learned, file, conflicts, template if file else None, checked and file is not None))
     return outcomes
 
 
@@ -521,7 +523,9 @@ def learn_to_dir(run: LearnRun, out_dir: Path, *, min_pages: int = MIN_PAGES, ha
     for name in earlier - {o.file for o in outcomes}:  # learned before, not now: remove (never other files)
         (out_dir / name).unlink(missing_ok=True)
     journal.unlink(missing_ok=True)
-    write_index(out_dir)  # what loading on demand reads (checked against each file's size and mtime)
+    # what loading on demand reads (checked against each file's size and mtime); check_learned loaded
+    # (schema-checked) the files written as they are
+    write_index(out_dir, checked={o.file[:-5] for o in outcomes if o.checked})
     return outcomes
 
 

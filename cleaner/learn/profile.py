@@ -122,30 +122,64 @@ class CountMin:
                     row[i] += v
 
 
+def _keys(joined: str) -> set[str]:
+    """The count keys of a page's lines, joined: its templates' beginnings."""
+    keys = {t[:KEY_CHARS] for t in templates(joined)}
+    keys.discard("")
+    return keys
+
+
 class SiteProfile:
     """What one site's pages say about its chrome. Built page by page, mergeable, picklable.
 
     `counts[template]`: pages the template occurs on (exact while few, see the module doc; templates
     longer than `KEY_CHARS` are counted by their beginning);
     `sample`: up to `max_sample` pages (and `MAX_SAMPLE_CHARS`), keyed by their content hash.
+
+    A site's first page is not counted until a second page (or a merge, or a question) comes: a crawl's
+    one-page sites, which learn nothing, hold their page (in the sample) but no table of templates.
     """
 
     def __init__(self, site: str, *, max_templates: int = MAX_TEMPLATES, max_sample: int = MAX_SAMPLE):
         self.site = site
         self.pages = 0
         self.max_templates, self.max_sample = max_templates, max_sample
-        self.counts: Counter[str] = Counter()
+        self._counts: Counter[str] = Counter()
+        self._first: str | None = None  # the first page's lines, joined, not yet counted
         self.sketch: CountMin | None = None
         self.sample: dict[int, str] = {}  # content hash -> the page's lines, joined
         self.sample_chars = 0
 
+    @property
+    def counts(self) -> Counter[str]:
+        self._count_first()
+        return self._counts
+
+    def template_keys(self) -> set[str] | frozenset[str]:
+        """The keys of `counts`, without counting a first page for good (a one-page site stays small)."""
+        if self._first is not None:
+            return _keys(self._first)
+        return self._counts.keys()
+
+    def _count_first(self) -> None:
+        if self._first is not None:
+            joined, self._first = self._first, None
+            self._counts.update(_keys(joined))  # (as `add_page` counts a first page)
+            if len(self._counts) > self.max_templates:
+                self._spill()
+
     def add_page(self, lines: list[str]) -> None:
         """Count one page, given as `page_lines(text)`."""
-        self.pages += 1
-        counts, sketch = self.counts, self.sketch
         joined = "\n".join(lines)
-        keys = {t[:KEY_CHARS] for t in templates(joined)}
-        keys.discard("")
+        if self.pages == 0 and self.sketch is None and not self._counts and _bounded(joined) is joined:
+            self.pages, self._first = 1, joined  # (the sample holds the same string: no copy)
+            if joined:
+                self._offer(digest(joined), joined)
+            return
+        self._count_first()
+        self.pages += 1
+        counts, sketch = self._counts, self.sketch
+        keys = _keys(joined)
         if sketch is None:
             counts.update(keys)  # (Counter.update counts in C)
         else:
@@ -165,22 +199,26 @@ class SiteProfile:
 
     def count(self, tmpl: str) -> int:
         """On how many pages a template occurs (an upper bound once the sketch is in use)."""
+        self._count_first()
         k = tmpl[:KEY_CHARS]
-        n = self.counts.get(k)
+        n = self._counts.get(k)
         if n is not None:
             return n
         return self.sketch.estimate(digest(k)) if self.sketch is not None else 0
 
     def merge(self, other: SiteProfile) -> SiteProfile:
         """Add `other`'s counts and sample to this profile (same site); returns self."""
+        self._count_first()
+        other._count_first()
         self.pages += other.pages
         if other.sketch is not None:
             if self.sketch is None:
                 self.sketch = CountMin(other.sketch.width, other.sketch.depth)
             self.sketch.merge(other.sketch)
-        for k, n in other.counts.items():
-            self.counts[k] = self.counts.get(k, 0) + n
-        if len(self.counts) > self.max_templates:
+        counts = self._counts
+        for k, n in other._counts.items():
+            counts[k] = counts.get(k, 0) + n
+        if len(counts) > self.max_templates:
             self._spill()
         for k, page in other.sample.items():
             self._offer(k, page)
@@ -194,11 +232,11 @@ class SiteProfile:
         """Move the rarer half of the exact table into the sketch."""
         if self.sketch is None:
             self.sketch = CountMin()
-        ranked = sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        ranked = sorted(self._counts.items(), key=lambda kv: (-kv[1], kv[0]))
         keep = self.max_templates // 2
         for k, n in ranked[keep:]:
             self.sketch.add(digest(k), n)
-        self.counts = Counter(dict(ranked[:keep]))
+        self._counts = Counter(dict(ranked[:keep]))
 
     def _offer(self, k: int, page: str) -> None:
         """Bottom-k sample: keep the pages with the smallest hashes (duplicates once), at most

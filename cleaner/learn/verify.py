@@ -16,10 +16,13 @@ confidence (pages used, share of each page kept, article words lost, rules left 
 """
 from __future__ import annotations
 
+import copy
 import functools
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import regex
 import yaml
 
 from cleaner.ruleset.examples import Case, check_example
@@ -50,11 +53,13 @@ class Verdict:
     kept_shares: list[float] = field(default_factory=list)  # per sampled page: share of its words kept
 
 
-def verify(text: str, samples: list[Sample], loss_bound: float, cleaner=None) -> Verdict:
-    """The learned file `text` with only the rules that compile, whose examples hold and whose article
-    loss on `samples` is within `loss_bound` (see the module doc). `cleaner`: a `checker` of the same
-    rules (examples and descriptions aside), used for the first pass instead of building one."""
-    doc = yaml.load(text, Loader=_Loader)
+def verify(text: str | dict, samples: list[Sample], loss_bound: float, cleaner=None, dump=None) -> Verdict:
+    """The learned file `text` (its YAML, or the document to dump) with only the rules that compile,
+    whose examples hold and whose article loss on `samples` is within `loss_bound` (see the module doc).
+    `cleaner`: a `checker` of the same rules (examples and descriptions aside), used for the first pass
+    instead of building one. A document is verified as the file `dump(document)` reads back: a copy of
+    it where dumping and reading back is the identity (`reads_back_alike`), else read back."""
+    doc = _read_back(text, dump)
     site = doc["site"]
     path = Path(f"{site}.yaml")
     plain = {k: v for k, v in doc.items() if k not in ("rules", "signatures", "domains")}
@@ -88,11 +93,51 @@ def verify(text: str, samples: list[Sample], loss_bound: float, cleaner=None) ->
     return verdict
 
 
+# Characters a safe YAML dump writes as they are and reads back alike, in every scalar style (the
+# emitter escapes the others, or, like NEL in a literal block, writes a line break that reads back as "\n").
+_NOT_PLAIN = regex.compile("[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffe]")
+
+
+def plain_doc(doc, not_plain: regex.Pattern = _NOT_PLAIN, empty: bool = True) -> bool:
+    """Whether `doc` holds only dicts with string keys, lists, ints, bools, None, finite floats (written
+    as `repr` writes them: they read back alike) and strings without a character `not_plain` finds (and,
+    unless `empty`, none empty): no other type."""
+    if isinstance(doc, str):
+        return (empty or doc != "") and not_plain.search(doc) is None
+    if isinstance(doc, dict):
+        return all(isinstance(k, str) and plain_doc(k, not_plain, empty) and plain_doc(v, not_plain, empty)
+                   for k, v in doc.items())
+    if isinstance(doc, list):
+        return all(plain_doc(v, not_plain, empty) for v in doc)
+    return doc is None or type(doc) in (int, bool) or type(doc) is float and math.isfinite(doc)
+
+
+def reads_back_alike(doc) -> bool:
+    """Whether dumping `doc` as safe YAML and reading it back gives an equal document (`plain_doc`)."""
+    return plain_doc(doc)
+
+
+def _read_back(text: str | dict, dump) -> dict:
+    """The learned file as loading reads it: its YAML parsed, or a copy of the document where the round
+    trip through `dump` would give an equal one."""
+    if isinstance(text, str):
+        return yaml.load(text, Loader=_Loader)
+    if reads_back_alike(text):
+        return copy.deepcopy(text)
+    return yaml.load(dump(text), Loader=_Loader)
+
+
 def _each_compiling(verdict: Verdict, path: Path, plain: dict, rules: list[dict]) -> list[dict]:
-    """The rules that compile on their own; the others left out."""
+    """The rules that compile on their own; the others left out. (When the whole file passes the schema
+    check, each rule does: the schema and `validate`'s own checks look at one rule at a time.)"""
     kept = []
+    try:
+        validate(path, {**plain, "rules": rules})
+        each = False
+    except RuleError:
+        each = True
     for rule in rules:
-        if _compiles(path, {**plain, "rules": [rule]}, plain["site"], check=True):
+        if _compiles(path, {**plain, "rules": [rule]}, plain["site"], check=each):
             kept.append(rule)
         else:
             verdict.left_out.append({"rule": rule["id"], "why": "does not compile"})

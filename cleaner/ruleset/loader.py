@@ -321,11 +321,13 @@ def load_dir(directory: str | Path) -> tuple[list[RuleSet], RuleSet | None]:
     return sites, generic
 
 
-def load_site_file(path: Path) -> RuleSet:
+def load_site_file(path: Path, checked: bool = False) -> RuleSet:
     """Load one site file of a directory, with the include-only files it names from beside it (a site
-    loaded on demand: `cleaner.ruleset.catalog`)."""
+    loaded on demand: `cleaner.ruleset.catalog`). `checked`: the file passed the schema check unchanged
+    since (its directory's index says so), which is then skipped; its includes are checked."""
     data = read_yaml(path)
-    validate(path, data)
+    if not checked:
+        validate(path, data)
     if "description" not in data:
         raise RuleError(f"{path}: file: missing required key: 'description'")
     if data.get("site") != path.stem:
@@ -342,7 +344,13 @@ def load_site_file(path: Path) -> RuleSet:
         validate(ipath, idata)
         raw[name] = (ipath, idata)
         todo += idata.get("include", ())
-    return _compile(path, data, raw, path.stem)
+    try:
+        return _compile(path, data, raw, path.stem)
+    except (KeyError, TypeError, AttributeError):
+        if not checked:
+            raise
+        validate(path, data)  # the file changed behind its index's back: say how, in one line
+        raise
 
 
 def _collect_includes(path: Path, data: dict, raw: dict, chain: tuple[str, ...]) -> list[tuple[Path, dict]]:

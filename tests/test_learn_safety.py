@@ -229,3 +229,25 @@ def test_a_site_that_kills_its_learning_worker_fails_alone(monkeypatch):
     (a, _, _), (b, _, _) = driver.learn_all(profiles, workers=2)
     assert a.yaml_text is None and a.reason == "learning failed: its worker died"
     assert b.yaml_text is not None
+
+
+def far_title_page(i: int, pages: int) -> str:
+    """A page whose own headline stands beside its byline far above the article (share bars of headline
+    size between them), and a "Recent posts" list of every page's headline after it."""
+    rng = random.Random(i)
+    return "\n".join(["Home", "About", headline(i), f"By {rng.choice(WORDS).title()} {rng.choice(WORDS).title()}",
+                      "Share this story with your friends", "Follow us on the social networks",
+                      "Sign up for our daily newsletter", *(sentence(rng) for _ in range(5)), "Recent posts",
+                      *(headline(k) for k in range(pages)), "Copyright Example Blog. All rights reserved."]) + "\n"
+
+
+def test_a_headline_far_above_its_article_beside_its_byline_is_no_global_drop(tmp_path):
+    """Class 3: the page's own title lay outside the heading window above the article (share bars of
+    headline size between them), so it counted as a sidebar headline and a global `drop` took it."""
+    texts = [far_title_page(i, 6) for i in range(6)]
+    learned = learn_site(profile(texts))
+    assert learned.yaml_text is not None, learned.reason
+    cleaner = cleaner_with(tmp_path, learned)
+    for i, text in enumerate(texts):
+        out = cleaner.clean(text, url=f"https://example.org/{i}")
+        assert headline(i) in out.text.splitlines() or out.title == headline(i), (i, out.text)

@@ -52,12 +52,13 @@ class Site:
         # Templates in an article or just above it (`title_window`: a title, a byline) on some sampled
         # page: never a marker. Those of headline size (`headline_words`) are never a global drop either:
         # a sidebar headline is the title of its own page, and a global drop would take it there.
+        # A headline that stands beside a page's own text far above its article (`_own_titles`) is bound
+        # too; whether a line is a tagline (in the heading of most of its pages) counts the heading only.
         near = Counter(t for p in self.pages if p.start >= 0
                        for t in {p.tmpls[i] for i in range(p.heading_top(), p.end)})
-        self.near = set(near)
+        self.near = set(near).union(*(self._own_titles(p) for p in self.pages if p.start >= 0))
         self.left_out = 0  # article-bound lines that no rule drops
-        self.article_bound = {t for t in chrome & self.near if len(WORD.findall(self.line[t])) >= P.headline_words
-                              and len(self.line[t]) <= SHORT_LINE  # (a flattened menu is no headline)
+        self.article_bound = {t for t in chrome & self.near if self._headline(self.line[t])  # (not a flattened menu)
                               and near[t] < P.own_page_share * seen_on[t]}
 
     def _repeated(self, seen_on: Counter) -> set[str]:
@@ -96,6 +97,33 @@ class Site:
                     seen[t] += 1
                     inside[t] += p.start <= i < p.end - 1 and not p.chrome[i + 1]
         return {t for t in seen if inside[t] >= self.params.structure_share * seen[t]}
+
+    def _own_titles(self, p: Page) -> set[str]:
+        """Headline-size chrome lines above the article of `p` that stand beside its page-specific text:
+        the nearest line on either side, past at most `title_skip_lines` short chrome lines (a date, a
+        comment count), is page-specific (a byline, a tag line, the lead). Elsewhere such a line sits among
+        other headlines (a "recent posts" list); here it is the page's own title, however far above the
+        article it lies."""
+        P, found = self.params, set()
+        for i in range(max(p.start, 0)):
+            if p.chrome[i] and self._headline(p.lines[i]) and (self._beside_own(p, i, -1) or self._beside_own(p, i, 1)):
+                found.add(p.tmpls[i])
+        return found
+
+    def _headline(self, line: str) -> bool:
+        return len(WORD.findall(line)) >= self.params.headline_words and len(line) <= SHORT_LINE
+
+    def _beside_own(self, p: Page, i: int, step: int) -> bool:
+        """Whether the nearest line from line i in direction `step`, past short chrome lines, is page-specific."""
+        for _ in range(self.params.title_skip_lines + 1):
+            i += step
+            if not 0 <= i < len(p.lines):
+                return False
+            if not p.chrome[i]:
+                return True
+            if len(WORD.findall(p.lines[i])) >= self.params.headline_words:
+                return False
+        return False
 
     def _mark(self, chrome: set[str]) -> None:
         for p in self.pages:

@@ -25,6 +25,8 @@ class LearnParams:
     shared_prose_share: float = 0.8  # prose on this share of sampled pages is shared: copies are judged without it
     title_window: int = 3  # headline-size lines above the article (short chrome passed over): title, byline, date
     headline_words: int = 4  # a line this long (in words) seen in an article or its heading is never a global drop
+    title_skip_lines: int = 2  # a headline above the article whose nearest line, past this many short chrome
+    #   lines (a date, a count), is page-specific is that page's own title (bound to an article)
     own_page_share: float = 0.5  # ... where it lies there on fewer than this share of its pages (a site's tagline
     #   above every article is chrome; a headline is the title of one page, a sidebar item on the others)
     # --- the article on each sampled page ---

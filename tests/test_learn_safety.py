@@ -251,3 +251,28 @@ def test_a_headline_far_above_its_article_beside_its_byline_is_no_global_drop(tm
     for i, text in enumerate(texts):
         out = cleaner.clean(text, url=f"https://example.org/{i}")
         assert headline(i) in out.text.splitlines() or out.title == headline(i), (i, out.text)
+
+
+def commented_page(i: int, paragraphs: int) -> str:
+    """A blog page: menu, headline, an article of `paragraphs` paragraphs, share bar, "N Comments" and
+    a thread of long comments, footer."""
+    rng = random.Random(300 + i)
+    comments = [line for k in range(8) for line in (f"{rng.choice(WORDS).title()} said:", sentence(rng, 40), "Reply")]
+    return "\n".join(["Home", "About", "Archive", headline(i), *(sentence(rng, 30) for _ in range(paragraphs)),
+                      "Share this post", f"{10 + i} Comments", *comments, "Leave a comment",
+                      "Copyright Example Blog. All rights reserved."]) + "\n"
+
+
+def test_a_short_article_above_a_long_comment_thread_is_the_article(tmp_path):
+    """Class 'articles cut to one paragraph': the thread below a short article outweighed it, so the
+    learner took a comment for the article there; "N Comments", which ends the article on every other
+    page, lay above it and made no cut. Found again above that line, the page agrees with the others."""
+    texts = [commented_page(i, 1 if i < 2 else 5) for i in range(5)]
+    learned = learn_site(profile(texts))
+    assert learned.yaml_text is not None, learned.reason
+    cleaner = cleaner_with(tmp_path, learned)
+    for i, text in enumerate(texts):
+        out = cleaner.clean(text, url=f"https://example.org/{i}").text
+        article = text.splitlines()[4]
+        comment = text.splitlines()[text.splitlines().index(f"{10 + i} Comments") + 2]
+        assert article in out and comment not in out, (i, out)

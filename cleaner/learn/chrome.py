@@ -13,7 +13,7 @@ import math
 import re
 from collections import Counter
 
-from cleaner.learn.article import WORD, Page, copies
+from cleaner.learn.article import WORD, Page, copies, list_within
 from cleaner.learn.params import LearnParams
 from cleaner.learn.profile import SiteProfile
 from cleaner.ruleset.model import SHORT_LINE
@@ -46,6 +46,7 @@ class Site:
         if article_prose or structure:
             chrome -= article_prose | structure
             self._mark(chrome)
+        self.found_again = self._above_landmarks(chrome)
         self.chrome = chrome
         self.kept_prose = len(article_prose)
         self.kept_labels = len(structure)
@@ -97,6 +98,34 @@ class Site:
                     seen[t] += 1
                     inside[t] += p.start <= i < p.end - 1 and not p.chrome[i + 1]
         return {t for t in seen if inside[t] >= self.params.structure_share * seen[t]}
+
+    def _above_landmarks(self, chrome: set[str]) -> int:
+        """Sites agree with themselves: a chrome line that ends the article on every other sampled page it
+        is on (`min_pages` - 1 of them at least: "126 Comments" within `landmark_gap_lines` after it)
+        lies after it on this one too.
+        Where the article found on a page lies wholly below such a line (a short article above a comment
+        thread that outweighs it), it is found again above the line, where a run is there. Returns how
+        many pages were found again."""
+        P, live = self.params, [p for p in self.pages if p.start >= 0]
+        after, total = Counter(), Counter()
+        for p in live:
+            for t, i in p.first.items():
+                total[t] += 1
+                after[t] += p.end <= i < p.end + P.landmark_gap_lines  # (a sidebar list lies further down)
+        # (A headline in a list after the article on other pages is the title above it on its own page.)
+        heads = {p.tmpls[i] for p in live for i in range(p.heading_top(), p.start)}
+        again = 0
+        for p in live:
+            ends = [i for t, i in p.first.items() if 0 < i < p.end and t not in heads and total[t] >= self.min_pages
+                    and after[t] >= max(self.min_pages - 1, P.marker_consistency * (total[t] - 1))
+                    and len(WORD.findall(self.line[t])) >= P.marker_min_words]
+            # ... and what lies below it on this page is a list (a comment thread), not the article going on
+            if ends and list_within(p, max(ends), p.end + P.list_shape_repeats):
+                p.mark(chrome, max(ends))
+                if p.start < 0:
+                    p.mark(chrome)
+                again += 1
+        return again
 
     def _own_titles(self, p: Page) -> set[str]:
         """Headline-size chrome lines above the article of `p` that stand beside its page-specific text:

@@ -38,6 +38,9 @@ class LearnParams:
     list_shape_chars: int = 10  # list item headers: short lines whose last characters repeat on the page ...
     list_shape_repeats: int = 3  # ... this many times (and chrome repeated this often on a page ends a run)
     lead_lines: int = 6  # prose this close above the article is its lead
+    landmark_gap_lines: int = 6  # a chrome line this close after the article on every other page it is on
+    #   ends the article there too: an article found wholly below it (comments outweighing a short
+    #   article) is found again above it
     heading_lines: int = 2  # short lines just above the article count as its heading (a cut must not take them)
     # --- cut-head / cut-tail markers ---
     marker_consistency: float = 0.75  # a marker lies on the same side of the article on this share of its pages

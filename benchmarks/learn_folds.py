@@ -19,7 +19,9 @@ of what is learned (read from `cleaner/learn/induce.py`):
 - `title_skip_lines`: how many short chrome lines (a date, a count) may stand between a headline above the
   article and the page's own text for it to be that page's title (bound to an article: no global drop);
 - `landmark_gap_lines`: a chrome line this close after the article on the other pages ends it on a page
-  where a list (a comment thread) outweighed a short article.
+  where a list (a comment thread) outweighed a short article;
+- `own_list_lines`: a list label ("Ingredients:") with the page's own prose this close after it is the
+  article's structure, not chrome.
 """
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ GRID_VALUES = {
     "marker_consistency": (0.6, 0.9),
     "title_skip_lines": (0, 4),
     "landmark_gap_lines": (3, 12),
+    "own_list_lines": (12, 40),
 }
 GRID: list[dict] = [{}] + [{name: v} for name, values in GRID_VALUES.items() for v in values]
 

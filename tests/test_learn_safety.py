@@ -276,3 +276,27 @@ def test_a_short_article_above_a_long_comment_thread_is_the_article(tmp_path):
         article = text.splitlines()[4]
         comment = text.splitlines()[text.splitlines().index(f"{10 + i} Comments") + 2]
         assert article in out and comment not in out, (i, out)
+
+
+def long_recipe_page(i: int) -> str:
+    """A recipe page whose ingredient list (items shared with other pages) and short steps outweigh the
+    paragraph above them: the article found there ends before "Ingredients:"; more prose follows."""
+    rng = random.Random(700 + i)
+    items = [f"{rng.randint(1, 4)} cups of {w}" for w in rng.sample(WORDS[:6], 5)]
+    steps = [line for n in range(1, 5) for line in (f"Step {n}", f"Stir the {rng.choice(WORDS)} well.")]
+    return "\n".join(["Home", "Recipes", "About", headline(i), sentence(rng), "Ingredients:", *items,
+                      "Directions:", *steps, *(sentence(rng, 25) for _ in range(3)), "Share this recipe",
+                      "More recipes", *(headline(k) for k in range(3)), "Copyright Example Kitchen."]) + "\n"
+
+
+def test_a_list_label_with_the_article_going_on_after_its_list_is_no_marker(tmp_path):
+    """Class 3: the article found on each page ended at "Ingredients:" (a list of short lines, some shared
+    across pages, outweighs one paragraph), so "Ingredients:" became a cut-tail marker that removed the
+    list, the steps and the prose after them."""
+    texts = [long_recipe_page(i) for i in range(6)]
+    learned = learn_site(profile(texts))
+    assert learned.yaml_text is not None, learned.reason
+    out = cleaner_with(tmp_path, learned).clean(texts[3], url="https://example.org/3").text
+    lines = texts[3].splitlines()
+    for line in lines[lines.index("Ingredients:"):lines.index("Share this recipe")]:
+        assert line in out, (line, out)

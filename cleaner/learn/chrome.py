@@ -42,7 +42,7 @@ class Site:
         chrome = self._repeated(seen_on)
         self._mark(chrome)
         article_prose = self._article_prose(chrome)
-        structure = self._structure(chrome)
+        structure = self._structure(chrome) | self._list_labels()
         if article_prose or structure:
             chrome -= article_prose | structure
             self._mark(chrome)
@@ -98,6 +98,19 @@ class Site:
                     seen[t] += 1
                     inside[t] += p.start <= i < p.end - 1 and not p.chrome[i + 1]
         return {t for t in seen if inside[t] >= self.params.structure_share * seen[t]}
+
+    def _list_labels(self) -> set[str]:
+        """List labels ("Ingredients:", "Directions:", "Step 1") with the page's own prose (the article going
+        on after its list) within `own_list_lines` after them on most of their occurrences, wherever the
+        article was found there: article structure too."""
+        P, before, seen = self.params, Counter(), Counter()
+        for p in self.pages:
+            for i, t in enumerate(p.tmpls):
+                if p.chrome[i] and _STRUCTURE.match(t):
+                    seen[t] += 1
+                    before[t] += any(not p.chrome[j] and p.weights[j] >= P.prose_words
+                                     for j in range(i + 1, min(i + 1 + P.own_list_lines, len(p.lines))))
+        return {t for t in seen if before[t] >= P.structure_share * seen[t]}
 
     def _above_landmarks(self, chrome: set[str]) -> int:
         """Sites agree with themselves: a chrome line that ends the article on every other sampled page it

@@ -22,6 +22,8 @@ class LearnParams:
     article_prose_share: float = 0.5  # repeated prose stays where it lies inside the article on this share of pages
     structure_share: float = 0.75  # a list label ("Ingredients:", "Step 1") inside the article before page-specific
     #   lines on this share of its occurrences is article structure, not chrome
+    own_list_lines: int = 25  # ... or with the page's own prose this close after it (the article going on after
+    #   its list) on that share of its occurrences
     shared_prose_share: float = 0.8  # prose on this share of sampled pages is shared: copies are judged without it
     title_window: int = 3  # headline-size lines above the article (short chrome passed over): title, byline, date
     headline_words: int = 4  # a line this long (in words) seen in an article or its heading is never a global drop

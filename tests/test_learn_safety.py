@@ -300,3 +300,13 @@ def test_a_list_label_with_the_article_going_on_after_its_list_is_no_marker(tmp_
     lines = texts[3].splitlines()
     for line in lines[lines.index("Ingredients:"):lines.index("Share this recipe")]:
         assert line in out, (line, out)
+
+
+def test_a_headline_listed_after_the_text_stays_the_title_of_a_page_not_sampled(tmp_path):
+    """Class 3: a headline listed after the article on every learned page, whose own page was not among
+    them, became a global `drop` and took that page's title when it was cleaned."""
+    learned = learn_site(profile([sidebar_page(i, 6) for i in range(1, 6)]))
+    assert learned.yaml_text is not None, learned.reason
+    out = cleaner_with(tmp_path, learned).clean(sidebar_page(0, 6), url="https://example.org/0")
+    assert headline(0) in out.text.splitlines() or out.title == headline(0), out.text
+    assert sum(s.startswith("The ") for s in out.text.splitlines()) <= 1

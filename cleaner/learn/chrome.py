@@ -59,7 +59,7 @@ class Site:
                        for t in {p.tmpls[i] for i in range(p.heading_top(), p.end)})
         self.near = set(near).union(*(self._own_titles(p) for p in self.pages if p.start >= 0))
         self.left_out = 0  # article-bound lines that no rule drops
-        self.article_bound = {t for t in chrome & self.near if self._headline(self.line[t])  # (not a flattened menu)
+        self.article_bound = {t for t in chrome & self.near if self.headline(self.line[t])  # (not a flattened menu)
                               and near[t] < P.own_page_share * seen_on[t]}
 
     def _repeated(self, seen_on: Counter) -> set[str]:
@@ -148,11 +148,12 @@ class Site:
         article it lies."""
         P, found = self.params, set()
         for i in range(max(p.start, 0)):
-            if p.chrome[i] and self._headline(p.lines[i]) and (self._beside_own(p, i, -1) or self._beside_own(p, i, 1)):
+            if p.chrome[i] and self.headline(p.lines[i]) and (self._beside_own(p, i, -1) or self._beside_own(p, i, 1)):
                 found.add(p.tmpls[i])
         return found
 
-    def _headline(self, line: str) -> bool:
+    def headline(self, line: str) -> bool:
+        """A line of headline size: `headline_words` words or more, and short (not a flattened menu)."""
         return len(WORD.findall(line)) >= self.params.headline_words and len(line) <= SHORT_LINE
 
     def _beside_own(self, p: Page, i: int, step: int) -> bool:

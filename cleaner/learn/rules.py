@@ -435,8 +435,10 @@ def _drop_rules(site: Site) -> list[dict]:
     rules = []
     for key, label in _SIDES:
         group = [t for t in ranked if max(("before", "after", "within"), key=side[t].__getitem__) == key]
-        bound = [t for t in group if t in site.article_bound]
-        rules += _drop_group(site, [t for t in group if t not in site.article_bound], key, label)
+        # After the article, every headline-size line is bound to the text's far side: a headline listed
+        # there may be the title of a page the sample did not place (`article_bound` are those it did).
+        bound = [t for t in group if t in site.article_bound or (key == "after" and site.headline(site.line[t]))]
+        rules += _drop_group(site, [t for t in group if t not in bound], key, label)
         if key == "after":
             rules += _drop_group(site, bound, "headlines-after", "headlines of the site's pages listed after the "
                                  "text (on its own page, a headline is the title above the text: it stays there)")

@@ -21,7 +21,8 @@ of what is learned (read from `cleaner/learn/induce.py`):
 - `landmark_gap_lines`: a chrome line this close after the article on the other pages ends it on a page
   where a list (a comment thread) outweighed a short article;
 - `own_list_lines`: a list label ("Ingredients:") with the page's own prose this close after it is the
-  article's structure, not chrome.
+  article's structure, not chrome;
+- `rule_loss_bound`: a rule removing more than this share of the sampled articles' words is left out.
 """
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ GRID_VALUES = {
     "title_skip_lines": (0, 4),
     "landmark_gap_lines": (3, 12),
     "own_list_lines": (12, 40),
+    "rule_loss_bound": (0.01, 0.05),
 }
 GRID: list[dict] = [{}] + [{name: v} for name, values in GRID_VALUES.items() for v in values]
 

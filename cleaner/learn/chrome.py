@@ -46,7 +46,10 @@ class Site:
         if article_prose or structure:
             chrome -= article_prose | structure
             self._mark(chrome)
-        self.found_again = self._above_landmarks(chrome)
+        again = self._above_landmarks(chrome)
+        if again:
+            self.notes.append(f"the article found again above a line that ends it on the other pages on {again} "
+                              f"sampled pages")
         self.chrome = chrome
         self.kept_prose = len(article_prose)
         self.kept_labels = len(structure)
@@ -113,12 +116,11 @@ class Site:
         return {t for t in seen if before[t] >= P.structure_share * seen[t]}
 
     def _above_landmarks(self, chrome: set[str]) -> int:
-        """Sites agree with themselves: a chrome line that ends the article on every other sampled page it
-        is on (`min_pages` - 1 of them at least: "126 Comments" within `landmark_gap_lines` after it)
-        lies after it on this one too.
-        Where the article found on a page lies wholly below such a line (a short article above a comment
-        thread that outweighs it), it is found again above the line, where a run is there. Returns how
-        many pages were found again."""
+        """Sites agree with themselves: a chrome line that ends the article on most other sampled pages it
+        is on (`marker_consistency` of them and `min_pages` - 1 at least: "126 Comments" within
+        `landmark_gap_lines` after it) lies after it on this one too. Where the article found on a page
+        lies below or across such a line with a list below it (a short article above a comment thread
+        that outweighs it), it is found again above the line. Returns how many pages were found again."""
         P, live = self.params, [p for p in self.pages if p.start >= 0]
         after, total = Counter(), Counter()
         for p in live:

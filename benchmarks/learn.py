@@ -9,7 +9,8 @@ cleans every page with the shipped rules plus the learned ones. Prints, for the 
 - learning MB/s (page_lines + SiteProfile.add_page: the streaming pass), learn_site seconds per site
   (the merge stage), cleaning MB/s without and with learned rules, peak RSS, the largest pickled profile;
 - per site, with --sites: pages learned from, F1 before and after, the rules learned;
-- article words the learned rules remove, drop literals that are article lines, and the date check
+- article words the learned rules remove (of what the shipped rules keep, and of what the generic rules
+  alone keep), drop literals that are article lines, and the date check
   (`learn_checks.py`: each learned date against the page's date as a person reads it);
 - with --folds K: cross-validation by site of the learner's tunables (`learn_folds.py`);
 - with --stress: the stress set, sites-dev transformed into the failure classes of unseen sites
@@ -305,9 +306,11 @@ def main() -> None:
     for name, fn in systems:
         print("{:44} P {:.3f}  R {:.3f}  F1 {:.3f}".format(name, *sitesdev.evaluate(pages, fn)))
     lost, kept = article_loss(pages, plain, cleaned)
+    g_lost, g_kept = article_loss(pages, clean_all(Cleaner.from_rules(find_article=False)), cleaned)
     print(f"article words the learned rules remove of those the shipped rules keep: {lost} of {kept} "
-          f"({lost / kept:.1%}); drop literals of >= 5 words that are a line of an article: "
-          f"{len(article_drop_literals(pages, learned))}")
+          f"({lost / kept:.1%}; of those the generic rules alone keep: {g_lost} of {g_kept}, {g_lost / g_kept:.1%}; "
+          f"per rule and site: benchmarks/learn_loss.py); drop literals of >= 5 words that are a line of an "
+          f"article: {len(article_drop_literals(pages, learned))}")
     learn_checks.print_dates(pages, clean_results(with_learned, pages), learned)
     print(f"learning (page_lines + add_page)  {mb / t_profile:6.1f} MB/s per core")
     per_site = 1000 * t_learn / len(learned)

@@ -15,7 +15,14 @@ of what is learned (read from `cleaner/learn/induce.py`):
 - `short_line_cost`: what every page-specific line pays when the article is scored (menus and link
   lists must score below zero);
 - `prose_words`: a line this long is prose: chrome only outside the article, a lead, a title's limit;
-- `marker_consistency`: a marker lies on the same side of the article on this share of its pages.
+- `marker_consistency`: a marker lies on the same side of the article on this share of its pages;
+- `title_skip_lines`: how many short chrome lines (a date, a count) may stand between a headline above the
+  article and the page's own text for it to be that page's title (bound to an article: no global drop);
+- `landmark_gap_lines`: a chrome line this close after the article on the other pages ends it on a page
+  where a list (a comment thread) outweighed a short article;
+- `own_list_lines`: a list label ("Ingredients:") with the page's own prose this close after it is the
+  article's structure, not chrome;
+- `rule_loss_bound`: a rule removing more than this share of the sampled articles' words is left out.
 """
 from __future__ import annotations
 
@@ -26,9 +33,13 @@ import sitesdev
 GRID_VALUES = {
     "marker_cost": (4.0, 16.0),
     "first_run_share": (0.2, 0.5),
-    "short_line_cost": (4.0, 9.0),
+    "short_line_cost": (6.0, 12.0),
     "prose_words": (8, 16),
     "marker_consistency": (0.6, 0.9),
+    "title_skip_lines": (0, 4),
+    "landmark_gap_lines": (3, 12),
+    "own_list_lines": (12, 40),
+    "rule_loss_bound": (0.01, 0.05),
 }
 GRID: list[dict] = [{}] + [{name: v} for name, values in GRID_VALUES.items() for v in values]
 

@@ -229,3 +229,84 @@ def test_a_site_that_kills_its_learning_worker_fails_alone(monkeypatch):
     (a, _, _), (b, _, _) = driver.learn_all(profiles, workers=2)
     assert a.yaml_text is None and a.reason == "learning failed: its worker died"
     assert b.yaml_text is not None
+
+
+def far_title_page(i: int, pages: int) -> str:
+    """A page whose own headline stands beside its byline far above the article (share bars of headline
+    size between them), and a "Recent posts" list of every page's headline after it."""
+    rng = random.Random(i)
+    return "\n".join(["Home", "About", headline(i), f"By {rng.choice(WORDS).title()} {rng.choice(WORDS).title()}",
+                      "Share this story with your friends", "Follow us on the social networks",
+                      "Sign up for our daily newsletter", *(sentence(rng) for _ in range(5)), "Recent posts",
+                      *(headline(k) for k in range(pages)), "Copyright Example Blog. All rights reserved."]) + "\n"
+
+
+def test_a_headline_far_above_its_article_beside_its_byline_is_no_global_drop(tmp_path):
+    """Class 3: the page's own title lay outside the heading window above the article (share bars of
+    headline size between them), so it counted as a sidebar headline and a global `drop` took it."""
+    texts = [far_title_page(i, 6) for i in range(6)]
+    learned = learn_site(profile(texts))
+    assert learned.yaml_text is not None, learned.reason
+    cleaner = cleaner_with(tmp_path, learned)
+    for i, text in enumerate(texts):
+        out = cleaner.clean(text, url=f"https://example.org/{i}")
+        assert headline(i) in out.text.splitlines() or out.title == headline(i), (i, out.text)
+
+
+def commented_page(i: int, paragraphs: int) -> str:
+    """A blog page: menu, headline, an article of `paragraphs` paragraphs, share bar, "N Comments" and
+    a thread of long comments, footer."""
+    rng = random.Random(300 + i)
+    comments = [line for k in range(8) for line in (f"{rng.choice(WORDS).title()} said:", sentence(rng, 40), "Reply")]
+    return "\n".join(["Home", "About", "Archive", headline(i), *(sentence(rng, 30) for _ in range(paragraphs)),
+                      "Share this post", f"{10 + i} Comments", *comments, "Leave a comment",
+                      "Copyright Example Blog. All rights reserved."]) + "\n"
+
+
+def test_a_short_article_above_a_long_comment_thread_is_the_article(tmp_path):
+    """Class 'articles cut to one paragraph': the thread below a short article outweighed it, so the
+    learner took a comment for the article there; "N Comments", which ends the article on every other
+    page, lay above it and made no cut. Found again above that line, the page agrees with the others."""
+    texts = [commented_page(i, 1 if i < 2 else 5) for i in range(5)]
+    learned = learn_site(profile(texts))
+    assert learned.yaml_text is not None, learned.reason
+    cleaner = cleaner_with(tmp_path, learned)
+    for i, text in enumerate(texts):
+        out = cleaner.clean(text, url=f"https://example.org/{i}").text
+        article = text.splitlines()[4]
+        comment = text.splitlines()[text.splitlines().index(f"{10 + i} Comments") + 2]
+        assert article in out and comment not in out, (i, out)
+
+
+def long_recipe_page(i: int) -> str:
+    """A recipe page whose ingredient list (items shared with other pages) and short steps outweigh the
+    paragraph above them: the article found there ends before "Ingredients:"; more prose follows."""
+    rng = random.Random(700 + i)
+    items = [f"{rng.randint(1, 4)} cups of {w}" for w in rng.sample(WORDS[:6], 5)]
+    steps = [line for n in range(1, 5) for line in (f"Step {n}", f"Stir the {rng.choice(WORDS)} well.")]
+    return "\n".join(["Home", "Recipes", "About", headline(i), sentence(rng), "Ingredients:", *items,
+                      "Directions:", *steps, *(sentence(rng, 25) for _ in range(3)), "Share this recipe",
+                      "More recipes", *(headline(k) for k in range(3)), "Copyright Example Kitchen."]) + "\n"
+
+
+def test_a_list_label_with_the_article_going_on_after_its_list_is_no_marker(tmp_path):
+    """Class 3: the article found on each page ended at "Ingredients:" (a list of short lines, some shared
+    across pages, outweighs one paragraph), so "Ingredients:" became a cut-tail marker that removed the
+    list, the steps and the prose after them."""
+    texts = [long_recipe_page(i) for i in range(6)]
+    learned = learn_site(profile(texts))
+    assert learned.yaml_text is not None, learned.reason
+    out = cleaner_with(tmp_path, learned).clean(texts[3], url="https://example.org/3").text
+    lines = texts[3].splitlines()
+    for line in lines[lines.index("Ingredients:"):lines.index("Share this recipe")]:
+        assert line in out, (line, out)
+
+
+def test_a_headline_listed_after_the_text_stays_the_title_of_a_page_not_sampled(tmp_path):
+    """Class 3: a headline listed after the article on every learned page, whose own page was not among
+    them, became a global `drop` and took that page's title when it was cleaned."""
+    learned = learn_site(profile([sidebar_page(i, 6) for i in range(1, 6)]))
+    assert learned.yaml_text is not None, learned.reason
+    out = cleaner_with(tmp_path, learned).clean(sidebar_page(0, 6), url="https://example.org/0")
+    assert headline(0) in out.text.splitlines() or out.title == headline(0), out.text
+    assert sum(s.startswith("The ") for s in out.text.splitlines()) <= 1

@@ -50,11 +50,12 @@ class Page:
         self.outside: list[float] = []
         self.inside: list[float] = []
 
-    def mark(self, chrome: set[str]) -> None:
-        """Mark the chrome lines, find the article, and sum the words around it."""
+    def mark(self, chrome: set[str], stop: int | None = None) -> None:
+        """Mark the chrome lines, find the article (above line `stop` where given), and sum the words
+        around it."""
         P = self.params
         self.chrome = [t in chrome for t in self.tmpls]
-        self.start, self.end = find_article(self)
+        self.start, self.end = find_article(self, stop)
         self.first = {}
         heading = self._heading()
         out, ins = [0.0], [0.0]
@@ -103,10 +104,10 @@ class Page:
         return min((self.first[t] for t in markers if t in self.first), default=-1)
 
 
-def find_article(page: Page) -> tuple[int, int]:
-    """Stage 1, find the article: (start, end) on one page (see the module doc); (-1, -1) when no run
-    scores above zero."""
-    runs, breaks = _runs(page)
+def find_article(page: Page, stop: int | None = None) -> tuple[int, int]:
+    """Stage 1, find the article: (start, end) on one page, above line `stop` where given (see the module
+    doc); (-1, -1) when no run scores above zero."""
+    runs, breaks = _runs(page, stop)
     if not runs:
         return -1, -1
     top = max(r[0] for r in runs)
@@ -133,11 +134,17 @@ def _line_scores(page: Page):
             yield w - P.short_line_cost
 
 
-def _runs(page: Page) -> tuple[list[tuple[float, int, int]], list[int]]:
-    """The runs of lines with a positive sum, each as (its best stretch's score, start, end), and the
-    list separators (lines that end a run outright)."""
+def list_within(page: Page, start: int, end: int) -> bool:
+    """Whether a list separator (`_line_scores`: a repeated chrome line, a list item's header) lies in
+    lines[start:end]: what is there is a list (comments, headlines), not the article going on."""
+    return any(x == -math.inf for x in list(_line_scores(page))[start:end])
+
+
+def _runs(page: Page, stop: int | None = None) -> tuple[list[tuple[float, int, int]], list[int]]:
+    """The runs of lines (above `stop`) with a positive sum, each as (its best stretch's score, start,
+    end), and the list separators (lines that end a run outright)."""
     scores = list(_line_scores(page))
-    return runs_of(scores, len(scores)), [i for i, score in enumerate(scores) if score == -math.inf]
+    return runs_of(scores, len(scores) if stop is None else stop), [i for i, x in enumerate(scores) if x == -math.inf]
 
 
 def _before_list(page: Page, start: int, end: int, breaks: list[int]) -> int:

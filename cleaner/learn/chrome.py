@@ -13,7 +13,7 @@ import math
 import re
 from collections import Counter
 
-from cleaner.learn.article import WORD, Page, copies
+from cleaner.learn.article import WORD, Page, copies, list_within
 from cleaner.learn.params import LearnParams
 from cleaner.learn.profile import SiteProfile
 from cleaner.ruleset.model import SHORT_LINE
@@ -42,22 +42,27 @@ class Site:
         chrome = self._repeated(seen_on)
         self._mark(chrome)
         article_prose = self._article_prose(chrome)
-        structure = self._structure(chrome)
+        structure = self._structure(chrome) | self._list_labels()
         if article_prose or structure:
             chrome -= article_prose | structure
             self._mark(chrome)
+        again = self._above_landmarks(chrome)
+        if again:
+            self.notes.append(f"the article found again above a line that ends it on the other pages on {again} "
+                              f"sampled pages")
         self.chrome = chrome
         self.kept_prose = len(article_prose)
         self.kept_labels = len(structure)
         # Templates in an article or just above it (`title_window`: a title, a byline) on some sampled
         # page: never a marker. Those of headline size (`headline_words`) are never a global drop either:
         # a sidebar headline is the title of its own page, and a global drop would take it there.
+        # A headline that stands beside a page's own text far above its article (`_own_titles`) is bound
+        # too; whether a line is a tagline (in the heading of most of its pages) counts the heading only.
         near = Counter(t for p in self.pages if p.start >= 0
                        for t in {p.tmpls[i] for i in range(p.heading_top(), p.end)})
-        self.near = set(near)
+        self.near = set(near).union(*(self._own_titles(p) for p in self.pages if p.start >= 0))
         self.left_out = 0  # article-bound lines that no rule drops
-        self.article_bound = {t for t in chrome & self.near if len(WORD.findall(self.line[t])) >= P.headline_words
-                              and len(self.line[t]) <= SHORT_LINE  # (a flattened menu is no headline)
+        self.article_bound = {t for t in chrome & self.near if self.headline(self.line[t])  # (not a flattened menu)
                               and near[t] < P.own_page_share * seen_on[t]}
 
     def _repeated(self, seen_on: Counter) -> set[str]:
@@ -96,6 +101,74 @@ class Site:
                     seen[t] += 1
                     inside[t] += p.start <= i < p.end - 1 and not p.chrome[i + 1]
         return {t for t in seen if inside[t] >= self.params.structure_share * seen[t]}
+
+    def _list_labels(self) -> set[str]:
+        """List labels ("Ingredients:", "Directions:", "Step 1") with the page's own prose (the article going
+        on after its list) within `own_list_lines` after them on most of their occurrences, wherever the
+        article was found there: article structure too."""
+        P, before, seen = self.params, Counter(), Counter()
+        for p in self.pages:
+            for i, t in enumerate(p.tmpls):
+                if p.chrome[i] and _STRUCTURE.match(t):
+                    seen[t] += 1
+                    before[t] += any(not p.chrome[j] and p.weights[j] >= P.prose_words
+                                     for j in range(i + 1, min(i + 1 + P.own_list_lines, len(p.lines))))
+        return {t for t in seen if before[t] >= P.structure_share * seen[t]}
+
+    def _above_landmarks(self, chrome: set[str]) -> int:
+        """Sites agree with themselves: a chrome line that ends the article on most other sampled pages it
+        is on (`marker_consistency` of them and `min_pages` - 1 at least: "126 Comments" within
+        `landmark_gap_lines` after it) lies after it on this one too. Where the article found on a page
+        lies below or across such a line with a list below it (a short article above a comment thread
+        that outweighs it), it is found again above the line. Returns how many pages were found again."""
+        P, live = self.params, [p for p in self.pages if p.start >= 0]
+        after, total = Counter(), Counter()
+        for p in live:
+            for t, i in p.first.items():
+                total[t] += 1
+                after[t] += p.end <= i < p.end + P.landmark_gap_lines  # (a sidebar list lies further down)
+        # (A headline in a list after the article on other pages is the title above it on its own page.)
+        heads = {p.tmpls[i] for p in live for i in range(p.heading_top(), p.start)}
+        again = 0
+        for p in live:
+            ends = [i for t, i in p.first.items() if 0 < i < p.end and t not in heads and total[t] >= self.min_pages
+                    and after[t] >= max(self.min_pages - 1, P.marker_consistency * (total[t] - 1))
+                    and len(WORD.findall(self.line[t])) >= P.marker_min_words]
+            # ... and what lies below it on this page is a list (a comment thread), not the article going on
+            if ends and list_within(p, max(ends), p.end + P.list_shape_repeats):
+                p.mark(chrome, max(ends))
+                if p.start < 0:
+                    p.mark(chrome)
+                again += 1
+        return again
+
+    def _own_titles(self, p: Page) -> set[str]:
+        """Headline-size chrome lines above the article of `p` that stand beside its page-specific text:
+        the nearest line on either side, past at most `title_skip_lines` short chrome lines (a date, a
+        comment count), is page-specific (a byline, a tag line, the lead). Elsewhere such a line sits among
+        other headlines (a "recent posts" list); here it is the page's own title, however far above the
+        article it lies."""
+        P, found = self.params, set()
+        for i in range(max(p.start, 0)):
+            if p.chrome[i] and self.headline(p.lines[i]) and (self._beside_own(p, i, -1) or self._beside_own(p, i, 1)):
+                found.add(p.tmpls[i])
+        return found
+
+    def headline(self, line: str) -> bool:
+        """A line of headline size: `headline_words` words or more, and short (not a flattened menu)."""
+        return len(WORD.findall(line)) >= self.params.headline_words and len(line) <= SHORT_LINE
+
+    def _beside_own(self, p: Page, i: int, step: int) -> bool:
+        """Whether the nearest line from line i in direction `step`, past short chrome lines, is page-specific."""
+        for _ in range(self.params.title_skip_lines + 1):
+            i += step
+            if not 0 <= i < len(p.lines):
+                return False
+            if not p.chrome[i]:
+                return True
+            if len(WORD.findall(p.lines[i])) >= self.params.headline_words:
+                return False
+        return False
 
     def _mark(self, chrome: set[str]) -> None:
         for p in self.pages:

@@ -419,9 +419,10 @@ def _drop_rules(site: Site) -> list[dict]:
     """Drop rules for the chrome lines, one per side of the article where most of their occurrences lie:
     a `literal` list, and a regex of shapes for lines with numbers (digits match any number).
 
-    Headline-size lines bound to an article (`Site.article_bound`) are no global drop: where most of
-    them lie after the article, a drop bound to the text's far side (`side: after-text`) takes them
-    there and leaves a page's own title above its text; elsewhere they stay."""
+    Headline-size lines bound to an article (`Site.article_bound`), and every headline-size line that lies
+    after the article, are no global drop: where most of them lie after the article, a drop bound to the
+    text's far side (`side: after-text`) takes them there and leaves a page's own title above its text;
+    elsewhere they stay."""
     P = site.params
     side: dict[str, Counter] = {}
     for p in site.pages:
@@ -435,11 +436,13 @@ def _drop_rules(site: Site) -> list[dict]:
     rules = []
     for key, label in _SIDES:
         group = [t for t in ranked if max(("before", "after", "within"), key=side[t].__getitem__) == key]
-        bound = [t for t in group if t in site.article_bound]
-        rules += _drop_group(site, [t for t in group if t not in site.article_bound], key, label)
+        # After the article, every headline-size line is bound to the text's far side: a headline listed
+        # there may be the title of a page the sample did not place (`article_bound` are those it did).
+        bound = [t for t in group if t in site.article_bound or (key == "after" and site.headline(site.line[t]))]
+        rules += _drop_group(site, [t for t in group if t not in bound], key, label)
         if key == "after":
-            rules += _drop_group(site, bound, "headlines-after", "headlines of the site's pages listed after the "
-                                 "text (on its own page, a headline is the title above the text: it stays there)")
+            rules += _drop_group(site, bound, "headlines-after", "headline-size lines listed after the text (a "
+                                 "headline may be the title above the text of its own page: it stays there)")
         else:
             site.left_out += len(bound)
     return rules

@@ -178,6 +178,8 @@ class Page:
 
     def functions(self, index: list[int]) -> list[float]:
         """`function(i)` for each line i of `index`, computed together (one lowercasing for all lines)."""
+        if not index:
+            return []
         language, reference = self.language, self.reference  # (first: shares taken over arrive with them)
         known = self._function
         todo = [i for i in index if i not in known]

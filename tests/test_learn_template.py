@@ -327,3 +327,24 @@ def test_a_headline_stripped_inside_the_body_is_not_replaced_by_another_match():
             "<footer><h1>Example Site</h1></footer></body></html>")
     ext = extract_html(html, config=config)
     assert ext.selector == ".story" and ext.text == "The council met on Monday to discuss the budget for the new library."
+
+
+def test_the_summary_counts_pages_per_template_and_each_fallback_reason(learned, tmp_path):
+    """Each HTML page of a site with a learned template is counted in the batch summary under the body
+    selector that took it, or the reason it took the generic path; the per-site counts reach the
+    summary's JSON and its text."""
+    from cleaner.batch import BatchConfig, run_batch
+    from cleaner.batch.report import summary_rows
+
+    _, _, out = learned
+    dump = tmp_path / "pages.jsonl"
+    rows = [{"id": str(i), "url": f"https://{SITE}/{i}", "html": page(i, kind)}
+            for i, kind in [*PAGES[:6], (30, "other"), (32, "other")]]
+    dump.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    cleaner = Cleaner.from_rules([str(ROOT / "rules"), str(out)])
+    report = run_batch(BatchConfig([str(dump)], out=tmp_path / "out", workers=1, out_format="jsonl"), cleaner)
+    counts = report.this_run.templates
+    assert counts[f"{SITE}: generic: no body selector matches"] == 2
+    assert sum(v for k, v in counts.items() if k.startswith(f"{SITE}: template ")) == 6
+    assert report.this_run.to_dict()["templates"] == dict(sorted(counts.items()))
+    assert f"{SITE}: generic: no body selector matches 2" in dict(summary_rows(report))["learned templates"]

@@ -178,7 +178,8 @@ class TextCleaner:
     `accelerate=False` runs the reference engine (`engine.run_rules`, then `settle` until nothing
     changes); the default runs the accelerated one (`accelerator.py`), which returns the same results.
     `find_article=False` turns off the article finder (`cleaner.core.article`), which otherwise keeps
-    only the article of a text whose site has no rules, after the generic rules.
+    only the article of a text whose site has no rules, after the generic rules, and of a text whose
+    site's rule file asks for it (`article_finder: true`: a learned file's), after the site's rules.
     """
 
     def __init__(self, sites: Sequence = (), generic=None, *, regex_timeout: float | None = 2.0,
@@ -249,14 +250,15 @@ class TextCleaner:
                    printable: bool | None = None, chars_in: int | None = None, date: str | None = None,
                    layout: str | None = None, article: bool | None = None) -> Result:
         """Clean one text: check → repair → prepare → detect site (and layout) → rules → finish → settle
-        (→ find the article: text of a site without rules).
+        (→ find the article: text of a site without rules, or whose rule file says `article_finder: true`).
 
         `ruleset`: the site already known (from an HTML page); `page_meta`: metadata the input adapter
         found, used where the rules found none; `printable`: given when the caller ran `check_input`
         itself (False: repair checks every character); `date`: the document's date (ISO), which picks
         the site's layout (else the page's date, else the layout whose rules fit); `layout`: a layout
-        by name; `article`: whether the article finder runs on a text without site rules (default: the
-        cleaner's `find_article`). Raises RuleTimeout if a rule's regex exceeds its budget.
+        by name; `article`: whether the article finder runs on a text without site rules or whose site
+        asks for it (default: the cleaner's `find_article`). Raises RuleTimeout if a rule's regex exceeds
+        its budget.
         """
         check_arguments(url=url, site=site, date=date, layout=layout)
         warnings = [] if warnings is None else warnings
@@ -279,7 +281,8 @@ class TextCleaner:
             chosen = pick_layout(ruleset, date or page_meta.get("date"), layout, warnings) or \
                 self.fit_layout(ruleset, lines)
         plan = self._plan(ruleset, chosen.name if chosen else None)
-        finder = ruleset is None and (self.find_article if article is None else article)
+        finder = (ruleset is None or getattr(ruleset, "article_finder", False)) and \
+            (self.find_article if article is None else article)
         proofs: list | None = [] if finder else None
         body, numbers, doc, fields = self.clean_lines(plan, lines, trace, warnings, proofs)
         if finder:

@@ -145,7 +145,8 @@ def _confidence(site: Site, verdict: Verdict) -> dict:
             "kept_share": ({"min": _r(kept[0]), "median": _r(kept[len(kept) // 2]), "max": _r(kept[-1])}
                            if kept else None),
             "article_words": round(verdict.article_words), "article_words_lost": round(lost), "loss_share": _r(share),
-            "left_out": verdict.left_out, "notes": list(dict.fromkeys(site.notes)), "weak": weak}
+            "article_finder": P.article_finder, "left_out": verdict.left_out,
+            "notes": list(dict.fromkeys(site.notes)), "weak": weak}
 
 
 def _r(x: float) -> float:

@@ -62,7 +62,7 @@ class LearnParams:
     signature_share: float = 0.8  # a signature line is on at least this share of the site's pages
     # --- the article finder ---
     article_finder: bool = True  # the learned file runs the article finder (core/article.py) after its rules:
-    #   it drops what they leave around the article (a sidebar, a comment thread); chosen by the folds
+    #   it drops the comment threads and what lies after the article (a sidebar) that they leave
     # --- verification ---
     rule_loss_bound: float = 0.02  # a rule removing more than this share of the sample's article words is left out
     #   (0.05 before: the folds score 0.01 to 0.1 within 0.001 of F1; 0.02 loses fewer article words)

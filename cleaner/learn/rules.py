@@ -43,10 +43,6 @@ _NOT_TITLE_SOURCE = (r"(?!(?i:(?:by|von|par|por|di|door)\s|(?:agence france[- ]p
 _NOT_TITLE = regex.compile(_NOT_TITLE_SOURCE.replace("(?!", "(?=", 1))
 _NUMERIC_DATE = re.compile(r"(?<![0-9])[0-9]{1,4}[./-][0-9]{1,2}[./-][0-9]{1,4}(?![0-9])")
 
-FINDER_NOTE = (" The article finder runs after these rules and drops what they leave around the article (a sidebar, "
-               "a comment thread); each line it drops is traced to `article-finder: <why>`.")
-
-
 def rule_file(site: Site) -> dict:
     """Stage 3, choose rules: the learned file (markers, metadata, labels, blocks, drops, title, signature)."""
     head = _cut_rule(site, True)
@@ -64,7 +60,6 @@ def rule_file(site: Site) -> dict:
     if sig:
         doc["signatures"] = [sig]
     if site.params.article_finder:
-        doc["description"] += FINDER_NOTE
         doc["article_finder"] = True
     doc["rules"] = rules
     return doc

@@ -4,8 +4,10 @@ import random
 from dataclasses import replace
 
 import pytest
+from typer.testing import CliRunner
 
 from cleaner import Cleaner
+from cleaner.cli.main import app
 from cleaner.learn import learn_site
 from cleaner.learn.params import DEFAULT_PARAMS
 from cleaner.ruleset.loader import RuleError, load_dir
@@ -56,6 +58,11 @@ def test_a_sidebar_the_learned_rules_missed_is_removed_by_the_finder(pages, tmp_
         assert not any(s in out.text for s in sidebar), (i, out.text)
         assert set(finder_drops(out)) == set(range(13, 13 + len(sidebar)))  # traced: `explain` shows them
         assert with_finder.clean(out.text, url=f"https://example.org/{i}").text == out.text  # idempotent
+    page = tmp_path / "page.txt"
+    page.write_text(pages[0], encoding="utf-8")
+    shown = CliRunner().invoke(app, ["explain", str(page), "--rules", str(tmp_path / "on"), "--url",
+                                     "https://example.org/0", "--removed", "--width", "0"])
+    assert shown.exit_code == 0 and "article-finder: comment thread" in shown.stdout
 
 
 def test_a_hand_written_site_never_runs_the_finder(tmp_path):

@@ -162,6 +162,14 @@ def after_rules(page: Page) -> list[str | None]:
     return [None if k < first and why == OUTSIDE else why for k, why in enumerate(verdicts)]
 
 
+def article_judge(ruleset):
+    """The article finder's verdicts on a text of this site (None: the finder does not run): `decide`
+    without site rules, `after_rules` after rules whose file asks for it (`article_finder: true`)."""
+    if ruleset is None:
+        return decide
+    return after_rules if getattr(ruleset, "article_finder", False) else None
+
+
 def make_result(body: list[str], numbers: list[int], doc: Document, fields: dict[str, str], ruleset,
                 page_meta: dict[str, str], trace: list[TraceEntry], warnings: list[str], chars_in: int) -> Result:
     """The Result: paragraphs, title and metadata (rules first, then the page's own), trace, stats."""
@@ -291,13 +299,11 @@ class TextCleaner:
             chosen = pick_layout(ruleset, date or page_meta.get("date"), layout, warnings) or \
                 self.fit_layout(ruleset, lines)
         plan = self._plan(ruleset, chosen.name if chosen else None)
-        finder = (ruleset is None or getattr(ruleset, "article_finder", False)) and \
-            (self.find_article if article is None else article)
-        proofs: list | None = [] if finder else None
+        judge = article_judge(ruleset) if (self.find_article if article is None else article) else None
+        proofs: list | None = [] if judge else None
         body, numbers, doc, fields = self.clean_lines(plan, lines, trace, warnings, proofs)
-        if finder:
-            body, numbers = self.find_article_in(plan, body, numbers, trace, fields, warnings, proofs,
-                                                 decide if ruleset is None else after_rules)
+        if judge:
+            body, numbers = self.find_article_in(plan, body, numbers, trace, fields, warnings, proofs, judge)
         result = make_result(body, numbers, doc, fields, ruleset, page_meta, trace, warnings, chars_in)
         result.layout = chosen.name if chosen else None
         result.site_reason = reason

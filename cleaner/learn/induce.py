@@ -26,10 +26,10 @@ from cleaner.learn.verify import Sample, Verdict, checker, plain_doc, verify
 from cleaner.ruleset.loader import RuleError, _compile
 
 
-FINDER = "article_finder"
-FINDER_NOTE = (" The article finder runs after these rules (`article_finder: true`): it drops a comment thread and what "
-               "lies after the article on a page (a sidebar, related links) that they leave, each line traced to "
-               "`article-finder: <why>`.")
+FINDER = "article_finder"  # the file's key
+FINDER_NOTE = (" The article finder runs after these rules (`article_finder: true`): it drops a comment thread "
+               "and what lies after the article on a page (a sidebar, related links) that they leave, each line "
+               "traced to `article-finder: <why>`.")
 
 
 class _Dumper(yaml.SafeDumper):

@@ -22,7 +22,8 @@ of what is learned (read from `cleaner/learn/induce.py`):
   where a list (a comment thread) outweighed a short article;
 - `own_list_lines`: a list label ("Ingredients:") with the page's own prose this close after it is the
   article's structure, not chrome;
-- `rule_loss_bound`: a rule removing more than this share of the sampled articles' words is left out.
+- `rule_loss_bound`: a rule removing more than this share of the sampled articles' words is left out;
+- `article_finder`: whether the learned file runs the article finder after its rules.
 """
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ GRID_VALUES = {
     "landmark_gap_lines": (3, 12),
     "own_list_lines": (12, 40),
     "rule_loss_bound": (0.01, 0.05),
+    "article_finder": (False,),
 }
 GRID: list[dict] = [{}] + [{name: v} for name, values in GRID_VALUES.items() for v in values]
 

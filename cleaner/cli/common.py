@@ -35,7 +35,8 @@ MaxDocBytesOpt = Annotated[int, typer.Option(
          "are rejected (too_large).", min=1)]
 ArticleFinderOpt = Annotated[bool, typer.Option(
     "--article-finder/--no-article-finder",
-    help="On text of a site without rules, keep only the article the finder sees (after the generic rules).")]
+    help="On text of a site without rules, keep only the article the finder sees (after the generic rules); "
+         "after a learned site's rules (`article_finder: true`), drop comment threads and what lies after it.")]
 
 
 def check_input_format(value: str | None) -> None:

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 
 from cleaner.core.accelerator import RulePlan, clean_lines_fast, run_rules_fast
-from cleaner.core.article import Page, decide
+from cleaner.core.article import OUTSIDE, Page, decide
 from cleaner.core.dates import parse_date
 from cleaner.core.engine import Document, run_rules, settle
 from cleaner.core.normalize import finish_lines, prepare_lines
@@ -137,11 +137,12 @@ def finish(doc: Document, trace: list[TraceEntry]) -> tuple[list[str], list[int]
 
 
 def keep_article(body: list[str], numbers: list[int], trace: list[TraceEntry],
-                 page: Page | None = None) -> tuple[list[str], list[int], list[int]]:
+                 page: Page | None = None, judge=decide) -> tuple[list[str], list[int], list[int]]:
     """Article-finder stage (text of a site without rules): the body lines of the article on the page
     (`page`: the body described already), their numbers and their positions in the body; each line
-    dropped is traced to `article-finder: <why>` (outside the article, comment thread)."""
-    verdicts = decide(Page(body) if page is None else page)
+    dropped is traced to `article-finder: <why>` (outside the article, comment thread). `judge`: the
+    verdicts (`decide`, or `after_rules` after a site's rules)."""
+    verdicts = judge(Page(body) if page is None else page)
     if not any(verdicts):
         return body, numbers, list(range(len(body)))
     keep = [k for k, why in enumerate(verdicts) if why is None]
@@ -150,6 +151,23 @@ def keep_article(body: list[str], numbers: list[int], trace: list[TraceEntry],
     trace.extend([new(TraceEntry, (steps[why], "drop", n, line, None))
                   for line, n, why in zip(body, numbers, verdicts) if why is not None])
     return [body[k] for k in keep], [numbers[k] for k in keep], keep
+
+
+def after_rules(page: Page) -> list[str | None]:
+    """The finder's verdicts on a page that a site's rules cleaned (`article_finder: true`): comment threads,
+    and lines outside the article after it; never what lies above the article, which the rules judged
+    already (a title, a lead, a list-heavy article's first lines the finder would take for chrome)."""
+    verdicts = decide(page)
+    first = next((k for k, why in enumerate(verdicts) if why is None), len(verdicts))
+    return [None if k < first and why == OUTSIDE else why for k, why in enumerate(verdicts)]
+
+
+def article_judge(ruleset):
+    """The article finder's verdicts on a text of this site (None: the finder does not run): `decide`
+    without site rules, `after_rules` after rules whose file asks for it (`article_finder: true`)."""
+    if ruleset is None:
+        return decide
+    return after_rules if getattr(ruleset, "article_finder", False) else None
 
 
 def make_result(body: list[str], numbers: list[int], doc: Document, fields: dict[str, str], ruleset,
@@ -178,7 +196,8 @@ class TextCleaner:
     `accelerate=False` runs the reference engine (`engine.run_rules`, then `settle` until nothing
     changes); the default runs the accelerated one (`accelerator.py`), which returns the same results.
     `find_article=False` turns off the article finder (`cleaner.core.article`), which otherwise keeps
-    only the article of a text whose site has no rules, after the generic rules.
+    only the article of a text whose site has no rules, after the generic rules, and of a text whose
+    site's rule file asks for it (`article_finder: true`: a learned file's), after the site's rules.
     """
 
     def __init__(self, sites: Sequence = (), generic=None, *, regex_timeout: float | None = 2.0,
@@ -249,14 +268,15 @@ class TextCleaner:
                    printable: bool | None = None, chars_in: int | None = None, date: str | None = None,
                    layout: str | None = None, article: bool | None = None) -> Result:
         """Clean one text: check → repair → prepare → detect site (and layout) → rules → finish → settle
-        (→ find the article: text of a site without rules).
+        (→ find the article: text of a site without rules, or whose rule file says `article_finder: true`).
 
         `ruleset`: the site already known (from an HTML page); `page_meta`: metadata the input adapter
         found, used where the rules found none; `printable`: given when the caller ran `check_input`
         itself (False: repair checks every character); `date`: the document's date (ISO), which picks
         the site's layout (else the page's date, else the layout whose rules fit); `layout`: a layout
-        by name; `article`: whether the article finder runs on a text without site rules (default: the
-        cleaner's `find_article`). Raises RuleTimeout if a rule's regex exceeds its budget.
+        by name; `article`: whether the article finder runs on a text without site rules or whose site
+        asks for it (default: the cleaner's `find_article`). Raises RuleTimeout if a rule's regex exceeds
+        its budget.
         """
         check_arguments(url=url, site=site, date=date, layout=layout)
         warnings = [] if warnings is None else warnings
@@ -279,32 +299,33 @@ class TextCleaner:
             chosen = pick_layout(ruleset, date or page_meta.get("date"), layout, warnings) or \
                 self.fit_layout(ruleset, lines)
         plan = self._plan(ruleset, chosen.name if chosen else None)
-        finder = ruleset is None and (self.find_article if article is None else article)
-        proofs: list | None = [] if finder else None
+        judge = article_judge(ruleset) if (self.find_article if article is None else article) else None
+        proofs: list | None = [] if judge else None
         body, numbers, doc, fields = self.clean_lines(plan, lines, trace, warnings, proofs)
-        if finder:
-            body, numbers = self.find_article_in(plan, body, numbers, trace, fields, warnings, proofs)
+        if judge:
+            body, numbers = self.find_article_in(plan, body, numbers, trace, fields, warnings, proofs, judge)
         result = make_result(body, numbers, doc, fields, ruleset, page_meta, trace, warnings, chars_in)
         result.layout = chosen.name if chosen else None
         result.site_reason = reason
         return result
 
     def find_article_in(self, plan: RulePlan, body: list[str], numbers: list[int], trace: list[TraceEntry],
-                        fields: dict[str, str], warnings: list[str], proofs: list) -> tuple[list[str], list[int]]:
+                        fields: dict[str, str], warnings: list[str], proofs: list,
+                        judge=decide) -> tuple[list[str], list[int]]:
         """The article-finder stage, then (where it dropped lines) rules and finder again until nothing
         changes: the rules may act on what the finder left (a guard now met, a line now at the end).
         That second pass is spared where the rules' pass proves it would change nothing (`proofs`) and
-        the finder keeps all of its own output."""
+        the finder keeps all of its own output. `judge`: the finder's verdicts (see `keep_article`)."""
         page = Page(body)
-        kept, kept_numbers, keep = keep_article(body, numbers, trace, page)
+        kept, kept_numbers, keep = keep_article(body, numbers, trace, page, judge)
         if len(kept) == len(body):
             return body, numbers
-        if proofs and proofs[0](keep) and not any(decide(page.within(keep))):
+        if proofs and proofs[0](keep) and not any(judge(page.within(keep))):
             return kept, kept_numbers
 
         def one_pass(lines: list[str], sub: list[TraceEntry]):
             again, idx, doc, _ = self.clean_lines(plan, lines, sub, [])
-            return (*keep_article(again, idx, sub)[:2], doc)
+            return (*keep_article(again, idx, sub, None, judge)[:2], doc)
 
         return settle(one_pass, kept, kept_numbers, trace, fields, warnings)
 

@@ -26,6 +26,12 @@ from cleaner.learn.verify import Sample, Verdict, checker, plain_doc, verify
 from cleaner.ruleset.loader import RuleError, _compile
 
 
+FINDER = "article_finder"  # the file's key
+FINDER_NOTE = (" The article finder runs after these rules (`article_finder: true`): it drops a comment thread "
+               "and what lies after the article on a page (a sidebar, related links) that they leave, each line "
+               "traced to `article-finder: <why>`.")
+
+
 class _Dumper(yaml.SafeDumper):
     """Safe YAML with multi-line strings (examples) as literal blocks, as people write them."""
 
@@ -116,19 +122,25 @@ def _samples(site: Site) -> list[Sample]:
 
 
 def _explain(verdict: Verdict) -> None:
-    """Each kept rule's description says what it removes inside the articles of the sampled pages."""
+    """Each kept rule's description, and the file's for the article finder, says what it removes inside
+    the articles of the sampled pages."""
     total = max(verdict.article_words, 1.0)
+
+    def removes(lost: float) -> str:
+        return (f" With the whole file applied to the sampled pages, it removes {lost:.0f} of their "
+                f"{verdict.article_words:.0f} article words ({lost / total:.1%}).")
+
     for rule in verdict.doc["rules"]:
-        lost = verdict.lost.get(rule["id"], 0.0)
-        rule["description"] += (f" With the whole file applied to the sampled pages, it removes {lost:.0f} of their "
-                                f"{verdict.article_words:.0f} article words ({lost / total:.1%}).")
+        rule["description"] += removes(verdict.lost.get(rule["id"], 0.0))
+    if verdict.doc.get(FINDER):
+        verdict.doc["description"] += FINDER_NOTE + removes(verdict.finder_lost)
 
 
 def _confidence(site: Site, verdict: Verdict) -> dict:
     """How far to trust what was learned: pages used, share of each page kept, article words lost on
     the sample, rules left out and why; `weak` names what makes it weak."""
     P, kept = site.params, sorted(verdict.kept_shares)
-    lost = sum(verdict.lost.get(r["id"], 0.0) for r in verdict.doc["rules"])
+    lost = sum(verdict.lost.get(r["id"], 0.0) for r in verdict.doc["rules"]) + verdict.finder_lost
     share = lost / max(verdict.article_words, 1.0)
     found = sum(p.start >= 0 for p in site.pages)
     weak = []
@@ -145,7 +157,8 @@ def _confidence(site: Site, verdict: Verdict) -> dict:
             "kept_share": ({"min": _r(kept[0]), "median": _r(kept[len(kept) // 2]), "max": _r(kept[-1])}
                            if kept else None),
             "article_words": round(verdict.article_words), "article_words_lost": round(lost), "loss_share": _r(share),
-            "left_out": verdict.left_out, "notes": list(dict.fromkeys(site.notes)), "weak": weak}
+            "article_finder": bool(verdict.doc.get(FINDER)), "left_out": verdict.left_out,
+            "notes": list(dict.fromkeys(site.notes)), "weak": weak}
 
 
 def _r(x: float) -> float:

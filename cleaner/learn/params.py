@@ -60,6 +60,9 @@ class LearnParams:
     date_line_share: float = 0.3  # a date line is on at least this share of the site's pages
     date_line_chars: int = 120  # and at most this long
     signature_share: float = 0.8  # a signature line is on at least this share of the site's pages
+    # --- the article finder ---
+    article_finder: bool = True  # the learned file runs the article finder (core/article.py) after its rules:
+    #   it drops the comment threads and what lies after the article (a sidebar) that they leave
     # --- verification ---
     rule_loss_bound: float = 0.02  # a rule removing more than this share of the sample's article words is left out
     #   (0.05 before: the folds score 0.01 to 0.1 within 0.001 of F1; 0.02 loses fewer article words)

@@ -59,6 +59,8 @@ def rule_file(site: Site) -> dict:
     sig = _signature(site)
     if sig:
         doc["signatures"] = [sig]
+    if site.params.article_finder:
+        doc["article_finder"] = True
     doc["rules"] = rules
     return doc
 

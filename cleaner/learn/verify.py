@@ -25,6 +25,7 @@ from pathlib import Path
 import regex
 import yaml
 
+from cleaner.core.cleaner import ARTICLE_FINDER
 from cleaner.ruleset.examples import Case, check_example
 from cleaner.ruleset.loader import RuleError, _compile, validate
 from cleaner.ruleset.model import RuleTimeout
@@ -51,6 +52,7 @@ class Verdict:
     lost: dict[str, float] = field(default_factory=dict)  # rule id -> article words it removes on the sample
     article_words: float = 0.0  # article words on the sampled pages
     kept_shares: list[float] = field(default_factory=list)  # per sampled page: share of its words kept
+    finder_lost: float = 0.0  # article words the article finder removes on the sample (`article_finder: true`)
 
 
 def verify(text: str | dict, samples: list[Sample], loss_bound: float, cleaner=None, dump=None) -> Verdict:
@@ -87,7 +89,7 @@ def verify(text: str | dict, samples: list[Sample], loss_bound: float, cleaner=N
         kept = [r for r in kept if r["id"] != worst]
         cleaner = None
     if not kept:
-        verdict.lost = {}
+        verdict.lost, verdict.finder_lost = {}, 0.0
         verdict.kept_shares = [1.0] * len(samples)
     verdict.doc["rules"] = kept
     return verdict
@@ -166,16 +168,20 @@ def _measure(verdict: Verdict, cleaner, samples: list[Sample], site: str) -> str
     kept; the rule that removes most article words (None if none removes any)."""
     ids = {r.id for r in cleaner.index.rulesets[0].rules}
     lost = dict.fromkeys(sorted(ids), 0.0)
+    finder = 0.0
     verdict.kept_shares, verdict.article_words = [], 0.0
     for s in samples:
         text = "\n".join(s.lines)
         result = cleaner.clean(text, site=site, format="text")
         for e in result.trace:
-            if e.rule in ids and e.action in _REMOVED and e.line and e.line <= len(s.article):
-                lost[e.rule] += s.article[e.line - 1]
+            if e.action in _REMOVED and e.line and e.line <= len(s.article):
+                if e.rule in ids:
+                    lost[e.rule] += s.article[e.line - 1]
+                elif e.rule.startswith(ARTICLE_FINDER):
+                    finder += s.article[e.line - 1]
         verdict.article_words += sum(s.article)
         verdict.kept_shares.append(len(result.text.split()) / max(len(text.split()), 1))
-    verdict.lost = lost
+    verdict.lost, verdict.finder_lost = lost, finder
     worst = max(sorted(lost), key=lost.__getitem__, default=None)
     return worst if worst is not None and lost[worst] > 0 else None
 

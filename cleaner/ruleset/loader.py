@@ -301,7 +301,7 @@ def load_dir(directory: str | Path) -> tuple[list[RuleSet], RuleSet | None]:
     sites, generic = [], None
     for stem, (path, data) in raw.items():
         if stem.startswith("_"):
-            for key in ("site", "domains", "signatures", "html", "recognition"):
+            for key in ("site", "domains", "signatures", "html", "recognition", "article_finder"):
                 if key in data:
                     raise RuleError(f"{path}: file: key '{key}' is not allowed in an include-only file "
                                     f"(names starting with '_'); allowed: description, include, wordlists, rules")
@@ -310,8 +310,9 @@ def load_dir(directory: str | Path) -> tuple[list[RuleSet], RuleSet | None]:
         if "description" not in data:
             raise RuleError(f"{path}: file: missing required key: 'description'")
         if stem == GENERIC:
-            if "site" in data:
-                raise RuleError(f"{path}: file: key 'site' is not allowed in generic.yaml")
+            for key in ("site", "article_finder"):  # (the finder runs on text of sites without rules anyway)
+                if key in data:
+                    raise RuleError(f"{path}: file: key '{key}' is not allowed in generic.yaml")
             generic = _compile(path, data, raw, GENERIC)
         else:
             if data.get("site") != stem:
@@ -390,7 +391,7 @@ def _compile(path: Path, data: dict, raw: dict, name: str) -> RuleSet:
     recognition = _recognition(path, data.get("recognition", {}), {r.id for r in rules} | layout_ids)
     return RuleSet(name=name, source=str(path), description=data.get("description", ""), rules=tuple(rules),
                    domains=tuple(data.get("domains", ())), signatures=signatures, html=html, layouts=layouts,
-                   recognition=recognition)
+                   recognition=recognition, article_finder=data.get("article_finder", False))
 
 
 def _shared_rules(files: list[tuple[Path, dict]], wordlists: dict[str, tuple[str, ...]],

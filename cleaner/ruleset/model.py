@@ -156,6 +156,7 @@ class RuleSet:
     html: dict[str, tuple[str, ...]] | None = None
     layouts: tuple[Layout, ...] = ()
     recognition: Recognition = field(default_factory=Recognition)
+    article_finder: bool = False  # the article finder runs after these rules (a learned file's choice)
 
     def all_rules(self) -> tuple[Rule, ...]:
         """Every rule of the file: each layout's own, then the shared ones."""

@@ -95,6 +95,8 @@ FILE = {
                                        "propertyNames": {"pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
                                        "additionalProperties": {"type": "number", "minimum": 0}}},
         },
+        # the article finder (core/article.py) runs after the site's rules: a learned file's choice
+        "article_finder": {"type": "boolean"},
         "include": {"type": "array", "items": {"type": "string", "pattern": "^_[a-z0-9._-]+$"}},
         "wordlists": {
             "type": "object",

@@ -121,10 +121,11 @@ class Page:
         if _known is not None and _known[0].unspaced == unspaced:
             self._reuse(*_known)
             return
-        if unspaced:
-            per_word = params.chars_per_word
-            self.words = [len(_UNSPACED_CHAR.sub(" ", line).split()) + len(_UNSPACED_CHAR.findall(line)) / per_word
-                          for line in lines]
+        if unspaced:  # words between spaces, and characters of the script without spaces as words
+            per_word, joined = params.chars_per_word, "\n".join(lines)
+            spaced = _UNSPACED_CHAR.sub(" ", joined).split("\n")
+            other = _UNSPACED_CHAR.sub("", joined).split("\n")  # (the script's characters taken out)
+            self.words = [len(s.split()) + (len(line) - len(o)) / per_word for line, s, o in zip(lines, spaced, other)]
         else:
             self.words = [line.count(" ") + 1 for line in lines]  # lines come with single spaces
         self.ends = [line.rstrip(_CLOSERS)[-1:] in _ENDS for line in lines]
@@ -259,7 +260,7 @@ def page_language(sample: str, tokens: list[str], unspaced: bool = True) -> str 
     script for ja zh th lo km); None when it uses fewer than `LANGUAGE_MIN_WORDS` of any language's."""
     if unspaced:
         for lang, script in _SCRIPTS:
-            if len(script.findall(sample)) > len(sample) / 4:
+            if script.search(sample) and len(script.findall(sample)) > len(sample) / 4:
                 return lang
         if len(_UNSPACED_CHAR.findall(sample)) > len(sample) / 4:
             return "ja" if _KANA.search(sample) else "zh"

@@ -232,7 +232,7 @@ def _shares_of(contains, parts: list[str]) -> list[float]:
     """For each of `parts`, the share of its (lowercased) words that `contains` accepts: all parts split
     and looked up at once, a separator word between them marking where each ends."""
     text = "\n".join(parts).lower()
-    if _SEPARATOR in text:  # (never in cleaned text) one part at a time
+    if _SEPARATOR in text:  # (a NUL in the text itself: rare) one part at a time
         tokens = [part.split() for part in text.split("\n")]
         return [sum(map(contains, t)) / len(t) if t else 0.0 for t in tokens]
     tokens = text.replace("\n", f" {_SEPARATOR} ").split()

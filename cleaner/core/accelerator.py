@@ -62,7 +62,6 @@ def clean_lines_fast(plan: RulePlan, lines: list[str], trace: list[TraceEntry], 
         return one_pass(lines, trace, focus_of(lines, seen))
 
     body, numbers, doc = one_pass(lines, trace)
-    first_doc = doc
     fields = dict(doc.fields)
     warnings.extend(doc.warnings)
     last = [(doc, body, numbers)]
@@ -72,11 +71,10 @@ def clean_lines_fast(plan: RulePlan, lines: list[str], trace: list[TraceEntry], 
                                lambda doc, body, numbers: settled(plan, doc, body, numbers, seen), last)
     if proofs is not None and last:
         # the pass the body settled on (its lines numbered in that pass's Document), and what it saw
-        doc, final, at = last[0]
-        final_seen = seen
-        proofs.append(lambda keep: settled(plan, doc, [final[k] for k in keep], [at[k] for k in keep],
-                                           [final_seen[k] for k in keep]))
-    return body, numbers, first_doc, fields
+        last_doc, final, at = last[0]
+        proofs.append(lambda keep: settled(plan, last_doc, [final[k] for k in keep], [at[k] for k in keep],
+                                           [seen[k] for k in keep]))
+    return body, numbers, doc, fields
 
 
 def run_rules_fast(plan: RulePlan, doc: Document, focus: Sequence[int] | None = None) -> None:

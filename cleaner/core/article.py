@@ -172,13 +172,10 @@ class Page:
         self._comment_from = bisect_left(keep, page._comment_from)
         self._comment = [j for j in range(self._comment_from, len(keep)) if keep[j] in marks]
 
-    def function(self, i: int) -> float:
-        """The share of line i's words that are function words of the page's language, relative to the
-        middle of the page's (1.0 when the language is unknown: the test does not apply)."""
-        return self.functions([i])[0]
-
     def functions(self, index: list[int]) -> list[float]:
-        """`function(i)` for each line i of `index`, computed together (one lowercasing for all lines)."""
+        """For each line i of `index`, the share of its words that are function words of the page's
+        language, relative to the middle of the page's (1.0 when the language is unknown: the test does
+        not apply); computed together for the lines not yet seen."""
         if not index:
             return []
         language, reference = self.language, self.reference  # (first: shares taken over arrive with them)
@@ -243,12 +240,9 @@ def _shares_of(contains, parts: list[str]) -> list[float]:
 
 
 def _function_share(line: str, words: float, language: str | None, sample: int = FUNCTION_SAMPLE) -> float:
-    """The share of function words of `language` among the first words of `line` (its first `sample`
-    characters)."""
+    """The share of function words of `language`, a language written without spaces (others: 1.0), in
+    the first `sample` characters of `line` (of `words` words); spaced languages: `_shares_of`."""
     part = line[:sample]
-    if language in SPACED:
-        tokens = part.lower().split()
-        return sum(map(SPACED[language].__contains__, tokens)) / len(tokens) if tokens else 0.0
     if language in UNSPACED:
         words *= len(part) / len(line) if line else 0.0  # the words of the part looked at
         return min(1.0, sum(map(part.count, UNSPACED[language])) / words) if words else 0.0

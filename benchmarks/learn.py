@@ -49,14 +49,6 @@ _spec.loader.exec_module(sitesdev)
 learn_checks, learn_folds, learn_stress = map(sitesdev.sibling, ("learn_checks", "learn_folds", "learn_stress"))
 
 ROOT = Path(__file__).resolve().parents[1]
-_TERMINAL = re.compile(r"[.!?\"'”’)]$")
-
-
-def c4_filter(text: str) -> str:
-    """Keep lines that end in terminal punctuation and have at least 3 words (C4's line heuristics)."""
-    return "\n".join(s for s in text.splitlines() if _TERMINAL.search(s.strip()) and len(s.split()) >= 3)
-
-
 def verbatim_baseline(pages: list[dict]) -> dict[str, str]:
     """Page id -> its text without the lines seen verbatim on >= 2 other pages of the same site."""
     seen: dict[str, Counter] = defaultdict(Counter)
@@ -298,7 +290,7 @@ def main() -> None:
         ("the dump unchanged", lambda p: p["text"]),
         ("clean (shipped rules)", lambda p: plain[p["id"]]),
         ("verbatim lines on >= 2 other pages dropped", lambda p: verbatim[p["id"]]),
-        ("  the same, then the C4-style filter", lambda p: c4_filter(verbatim[p["id"]])),
+        ("  the same, then the C4-style filter", lambda p: sitesdev.c4_line_filter(verbatim[p["id"]], banned=())),
         ("clean with learned rules", lambda p: cleaned[p["id"]]),
     )
     print(f"sites-dev: {len(pages)} pages of {len(by_site)} sites, {mb:.1f} MB of text; "

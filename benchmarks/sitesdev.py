@@ -40,11 +40,11 @@ def tokens(text: str) -> list[str]:
 _C4_END = re.compile(r"[.!?\"'”’)]$")
 
 
-def c4_line_filter(text: str) -> str:
+def c4_line_filter(text: str, banned: tuple[str, ...] = ("javascript", "cookie")) -> str:
     """C4's line heuristics: keep lines that end in terminal punctuation, have >= 3 words and do not
-    mention javascript or cookies."""
+    mention any of `banned` (javascript, cookies)."""
     return "\n".join(s for s in text.splitlines() if _C4_END.search(s.strip()) and len(s.split()) >= 3
-                     and "javascript" not in s.lower() and "cookie" not in s.lower())
+                     and not any(b in s.lower() for b in banned))
 
 
 def score_page(output: str, gold: str) -> tuple[float, float, float]:

@@ -126,18 +126,20 @@ def settle(clean_body, body: list[str], numbers: list[int], trace: list[TraceEnt
         sub: list[TraceEntry] = []
         again, idx, doc = clean_body(prepare_lines(body, sub), sub)
         if again == body:
-            if last is not None:
-                last.append((doc, again, idx))
-            return body, numbers
+            return _settled(last, (doc, again, idx), body, numbers)
         merge_trace(trace, sub, numbers)
         for key, value in doc.fields.items():
             fields.setdefault(key, value)
         body, numbers = again, [numbers[i - 1] for i in idx]
         if done is not None and done(doc, again, idx):
-            if last is not None:
-                last.append((doc, again, idx))
-            return body, numbers
+            return _settled(last, (doc, again, idx), body, numbers)
     warnings.append(f"cleaning did not settle after {MAX_PASSES} passes; output may change if cleaned again")
+    return body, numbers
+
+
+def _settled(last: list | None, settled_on: tuple, body: list[str], numbers: list[int]):
+    if last is not None:
+        last.append(settled_on)
     return body, numbers
 
 

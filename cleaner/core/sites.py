@@ -152,8 +152,7 @@ class SiteIndex:
     @property
     def names(self) -> list[str]:
         """Every site's name: those loaded now, then those loaded on demand (sorted)."""
-        return [rs.name for rs in self.rulesets] + [n for n in (self.catalog.names if self.catalog else ())
-                                                    if n not in self._by_name]
+        return [rs.name for rs in self.rulesets] + list(self.catalog.names if self.catalog else ())
 
     def by_name(self, name: str) -> RuleSet | None:
         name = name.lower().removeprefix("www.")

@@ -28,6 +28,7 @@ def _css(tree: LexborHTMLParser, sel: str, warnings: list[str]) -> list[LexborNo
 
 MAX_BODY_MATCHES = 2000
 _WORD = re.compile(r"\w+")
+CHARS_PER_WORD = 6  # characters counted as one word where a script has no spaces (a body's size in words)
 _NEVER = frozenset(NEVER_TEXT) - {"head", "title"}
 
 
@@ -130,6 +131,7 @@ def _selector_lines(tree: LexborHTMLParser, config: HtmlConfig, warnings: list[s
 def _headline(tree: LexborHTMLParser, roots: list[LexborNode], config: HtmlConfig) -> str | None:
     """A learned template's headline where its title element lies outside the body (the article's first
     line; a hand-written section says where its body starts itself)."""
+    ids = {r.mem_id for r in roots}
     for sel in config.title:
         try:
             node = tree.css_first(sel)
@@ -137,7 +139,6 @@ def _headline(tree: LexborHTMLParser, roots: list[LexborNode], config: HtmlConfi
             continue  # (an invalid selector is reported by the metadata step)
         if node is None:
             continue
-        ids = {r.mem_id for r in roots}
         parent = node
         while parent is not None:
             if parent.mem_id in ids:
@@ -162,7 +163,7 @@ def _misfit(roots: list[LexborNode], config: HtmlConfig, warnings: list[str],
         strip_never_text(node)
         text = node.text()
         chars += len(text) - text.count(" ") - text.count("\n")
-        words += max(len(_WORD.findall(text)), len(text) / 6)
+        words += max(len(_WORD.findall(text)), len(text) / CHARS_PER_WORD)
         links += sum(len("".join(a.text().split())) for a in node.css("a"))
     if words < config.min_words:
         return "too few words", f"holds {int(words)}, fewer than {config.min_words}"

@@ -27,7 +27,9 @@ class HtmlConfig:
     def from_section(cls, section: dict) -> HtmlConfig:
         """The config of a rule file's `html:` section (`evidence` is for reviewers and `rules check`)."""
         fit = section.get("fit") or {}
-        return cls(**{k: tuple(v) for k, v in section.items() if k not in ("fit", "evidence")},
+        from cleaner.ruleset.schema import HTML_DATA_KEYS
+
+        return cls(**{k: tuple(v) for k, v in section.items() if k not in HTML_DATA_KEYS},
                    min_words=int(fit.get("min_words", 0)), max_link_share=float(fit.get("max_link_share", 1.0)))
 
 

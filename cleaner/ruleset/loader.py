@@ -347,11 +347,12 @@ def load_site_file(path: Path, checked: bool = False) -> RuleSet:
         todo += idata.get("include", ())
     try:
         return _compile(path, data, raw, path.stem)
-    except (KeyError, TypeError, AttributeError):
+    except (KeyError, TypeError, AttributeError) as exc:
         if not checked:
             raise
         validate(path, data)  # the file changed behind its index's back: say how, in one line
-        raise
+        raise RuleError(f"{path}: file: does not compile ({type(exc).__name__}: {exc}), though its "
+                        f"directory's index vouched for it: the file changed since") from None
 
 
 def _collect_includes(path: Path, data: dict, raw: dict, chain: tuple[str, ...]) -> list[tuple[Path, dict]]:

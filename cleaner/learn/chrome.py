@@ -61,7 +61,6 @@ class Site:
         near = Counter(t for p in self.pages if p.start >= 0
                        for t in {p.tmpls[i] for i in range(p.heading_top(), p.end)})
         self.near = set(near).union(*(self._own_titles(p) for p in self.pages if p.start >= 0))
-        self.left_out = 0  # article-bound lines that no rule drops
         self.article_bound = {t for t in chrome & self.near if self.headline(self.line[t])  # (not a flattened menu)
                               and near[t] < P.own_page_share * seen_on[t]}
 
@@ -148,7 +147,7 @@ class Site:
         comment count), is page-specific (a byline, a tag line, the lead). Elsewhere such a line sits among
         other headlines (a "recent posts" list); here it is the page's own title, however far above the
         article it lies."""
-        P, found = self.params, set()
+        found = set()
         for i in range(max(p.start, 0)):
             if p.chrome[i] and self.headline(p.lines[i]) and (self._beside_own(p, i, -1) or self._beside_own(p, i, 1)):
                 found.add(p.tmpls[i])

@@ -95,11 +95,6 @@ def record_text(rec: Record) -> tuple[str, bool]:
     return text or "", is_html
 
 
-def html_lines(html: str) -> list[str]:
-    """An HTML page's block lines: the selector path's extraction applied to the whole <body>."""
-    return page_lines_sampled(html, None)
-
-
 def record_lines(rec: Record, html_sample: HtmlSample | None = None) -> list[str]:
     """The lines a record is learned from: its text, or the block lines of its HTML (an HTML page is
     offered to `html_sample`, the site's sample for learning its template)."""

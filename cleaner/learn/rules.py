@@ -445,8 +445,6 @@ def _drop_rules(site: Site) -> list[dict]:
         if key == "after":
             rules += _drop_group(site, bound, "headlines-after", "headline-size lines listed after the text (a "
                                  "headline may be the title above the text of its own page: it stays there)")
-        else:
-            site.left_out += len(bound)
     return rules
 
 

@@ -149,7 +149,6 @@ def hidden_selector(node, hidden: tuple[str, ...]) -> str | None:
 
 
 _STRUCTURE = ("aside", "nav", "form", "footer")
-_SEMANTIC = ("article", "main", '[itemprop="articleBody"]')
 _CONTAINERS = frozenset("div section article main td header ul ol aside nav form footer figure".split())
 _WORD = re.compile(r"\w+")
 
@@ -230,12 +229,13 @@ class HtmlSample:
 
 
 def page_lines_sampled(html: str, sample: HtmlSample | None) -> list[str]:
-    """An HTML page's block lines (as `driver.html_lines` makes them), offering the page to `sample`."""
+    """An HTML page's block lines: the selector path's extraction applied to the whole <body> (`sample`:
+    None, or the site's sample of pages, which is offered this one)."""
     from cleaner.html.blocks import lines_of, parse, strip_never_text
     from cleaner.html.meta import page_metadata
 
     tree = parse(html)
-    key = digest(html)
+    key = digest(html) if sample is not None else None
     take = sample is not None and sample.wants(key)
     meta = page_metadata(tree) if take else {}
     hidden = hidden_selectors(tree) if take else ()
@@ -840,9 +840,7 @@ def _fit_pages(section: dict, sample: HtmlSample) -> tuple[Counter, list[list[st
 
 
 def _no_meta(config):
-    from dataclasses import replace as _replace
-
-    return _replace(config, title=(), date=(), author=(), publisher=())
+    return replace(config, title=(), date=(), author=(), publisher=())
 
 
 def _reason_kind(why: str | None) -> str:

@@ -11,13 +11,13 @@ from collections import Counter
 import yaml
 
 from cleaner.core.engine import Document, run_rules
-from cleaner.ruleset.loader import load_data
+from cleaner.ruleset.loader import FAST_SAFE_LOADER, load_data
 from cleaner.ruleset.model import RuleError, RuleSet
 
 EXAMPLES = 3
 
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser, as rule files are read
+_Loader = FAST_SAFE_LOADER  # libyaml's parser where PyYAML has it
 
 
 def load_learned(site: str, yaml_text: str) -> RuleSet:

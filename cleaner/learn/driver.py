@@ -28,6 +28,7 @@ from cleaner.learn.params import DEFAULT_PARAMS, MIN_PAGES, LearnParams
 from cleaner.learn.profile import SiteProfile, page_lines
 from cleaner.learn.template import HtmlSample, learn_site_html, page_lines_sampled
 from cleaner.ruleset.catalog import write_index
+from cleaner.ruleset.loader import FAST_SAFE_LOADER
 
 CHUNK_DOCS = 1000  # records per chunk (a worker's unit of work)
 CHUNK_BYTES = 4 << 20
@@ -410,7 +411,7 @@ def _signature_sources(yaml_text: str | None) -> list[str]:
     import yaml
 
     try:
-        doc = yaml.load(m.group(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+        doc = yaml.load(m.group(), Loader=FAST_SAFE_LOADER) or {}
     except yaml.YAMLError:  # a file that does not read back is not written anyway (check_learned)
         return []
     return [s["regex"] for s in doc.get("signatures", ()) if isinstance(s, dict) and isinstance(s.get("regex"), str)]

@@ -46,6 +46,7 @@ import yaml
 from cleaner.learn.induce import LearnedSite
 from cleaner.learn.params import DEFAULT_PARAMS, LearnParams
 from cleaner.learn.profile import SiteProfile, digest, page_lines, templates
+from cleaner.ruleset.loader import FAST_SAFE_LOADER as _Loader
 
 MAX_HTML_PAGES = 24  # pages of a site sampled for its template (bottom-k by content hash)
 MAX_HTML_CHARS = 3_000_000  # characters of sampled <body> HTML per site
@@ -943,7 +944,6 @@ class _Dumper(yaml.SafeDumper):
 
 _Dumper.add_representer(str, lambda dumper, s: dumper.represent_scalar(
     "tag:yaml.org,2002:str", s, style="|" if "\n" in s else None))
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _dump(doc: dict) -> str:

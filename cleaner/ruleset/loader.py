@@ -29,7 +29,10 @@ _WORDLIST_LEAD = regex.compile(r"^\^(?:\(\?:)?\{\{([a-z0-9-]+)\}\}(?!\)?[*?{])(?
 GENERIC = "generic"
 
 
-class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+FAST_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader where PyYAML has it
+
+
+class _UniqueKeyLoader(FAST_SAFE_LOADER):
     """Safe loader that rejects duplicate keys instead of silently keeping the last one. libyaml's parser
     where PyYAML has it: ten times faster than the Python one (a site loaded on demand, a learned file
     checked, pay for it)."""

@@ -67,3 +67,13 @@ def test_the_summary_says_no_site(tmp_path):
     doc.write_text("A page of some unknown site with a body.", encoding="utf-8")
     res = RUN.invoke(app, ["clean", str(doc.parent), "-o", str(tmp_path / "out"), "--summary"])
     assert res.exit_code == 0 and re.search(r"sites\s+no site 1", res.output), res.output
+
+
+@pytest.mark.parametrize("label, shown", [
+    ("<list[Path]>", "PATH"), ("<int range>", "INTEGER"), ("<str>", "TEXT"), ("<float>", "NUMBER"),
+    ("<bool>", None), ("<text|html|auto>", "[text|html|auto]"), ("<Date>", "DATE"), ("PATH", "PATH"),
+    ("", ""), (None, None)])
+def test_help_shows_click_names_for_python_types(label, shown):
+    from cleaner.cli.help import plain_type
+
+    assert plain_type(label) == shown

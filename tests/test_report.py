@@ -22,7 +22,7 @@ RULE = "vietnam.vn/comment-counter"
 
 
 def _rules(specs=None) -> Rules:
-    cleaner, sets, _ = load_rules(specs)
+    cleaner, sets = load_rules(specs)
     return Rules(cleaner, sets, " + ".join(specs or ["shipped"]))
 
 

@@ -167,10 +167,9 @@ def install_alarm() -> bool:
     return True
 
 
-def worker_main(conn, state, cleaner, opts: BatchConfig, work=None) -> None:
-    """Loop of a worker process: receive tasks, send `work`'s results (default: `process_task`); None
-    ends it, and so does the end of the pipe (the parent is gone)."""
-    work = work or process_task
+def worker_main(conn, state, cleaner, opts: BatchConfig, work=process_task) -> None:
+    """Loop of a worker process: receive tasks, send `work`'s results; None ends it, and so does the end
+    of the pipe (the parent is gone)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     install_alarm()
     try:

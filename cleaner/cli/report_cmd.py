@@ -70,17 +70,12 @@ def report(
             raise fail(f"{p}: no such file or directory")
     check_output(output, paths, directory=False)
     try:
-        cleaner, sets, notes = load_rules(rules, find_article=article_finder)
-        new = Rules(cleaner, sets, describe(rules))
+        new = Rules(*load_rules(rules, find_article=article_finder), describe(rules))
         old = None
         if against is not None:
-            old_cleaner, old_sets, old_notes = load_rules(against, find_article=article_finder)
-            old = Rules(old_cleaner, old_sets, describe(against))
-            notes += old_notes
+            old = Rules(*load_rules(against, find_article=article_finder), describe(against))
     except RuleError as e:
         raise fail(str(e)) from None
-    for note in notes:
-        err.print(f"note: {note}", markup=False, soft_wrap=True)
     opts = Options(sample=sample, seed=seed, site=site, input_format=input_format,
                    fields=Fields(text_field, html_field, url_field, id_field), max_doc_bytes=max_doc_bytes)
     data = _sample(paths, new, opts, old, workers=workers, progress=progress)

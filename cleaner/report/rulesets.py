@@ -22,14 +22,14 @@ class RuleSetInfo:
     rules: int
 
 
-def load_rules(specs: list[str] | None, *, find_article: bool = True) -> tuple[Cleaner, list[RuleSetInfo], list[str]]:
+def load_rules(specs: list[str] | None, *, find_article: bool = True) -> tuple[Cleaner, list[RuleSetInfo]]:
     """A Cleaner from rule directories given in order (None or []: the shipped rules), loaded as
     `cleaner clean --rules` loads them (`Cleaner.from_rules`: layered in order, a learned directory
     alone goes on the shipped rules), every file compiled (the report lists every rule set);
     `find_article`: the article finder on text of sites without rules.
 
-    `shipped` names the shipped rules and `none` no rules at all. Returns (cleaner, its rule sets,
-    notes). Raises RuleError with a one-line message.
+    `shipped` names the shipped rules and `none` no rules at all. Returns (cleaner, its rule sets).
+    Raises RuleError with a one-line message.
     """
     dirs: list[Path] = []
     for spec in specs or [SHIPPED]:
@@ -43,7 +43,7 @@ def load_rules(specs: list[str] | None, *, find_article: bool = True) -> tuple[C
         dirs.append(path)
     cleaner = Cleaner.from_rules(dirs, lazy=False, find_article=find_article) if dirs else \
         Cleaner([], None, find_article=find_article)
-    return cleaner, [_info(rs) for rs in cleaner.rule_sets()], []
+    return cleaner, [_info(rs) for rs in cleaner.rule_sets()]
 
 
 def describe(spec: list[str] | None) -> str:

@@ -73,19 +73,17 @@ def explain_all(records: list[Record], new, old, opts, *, workers: int = 1, prog
 
     tasks = [Task(seq, 0, records[i:i + TASK_DOCS], i, 0) for seq, i in enumerate(range(0, len(records), TASK_DOCS))]
     sizes = [sum(_size(r) for r in t.items) for t in tasks]
-    stats, done_bytes = Stats(), 0
+    stats = Stats()  # (what the progress line shows: documents and bytes done)
     if progress is not None:
         progress.start(sum(sizes) or None, len(tasks), 0)
     results: dict[int, ExplainedTask] = {}
 
     def finished(res: ExplainedTask) -> None:
-        nonlocal done_bytes
         results[res.seq] = res
         stats.docs_in += len(res.docs)
         stats.bytes_in += sizes[res.seq]
-        done_bytes += sizes[res.seq]
         if progress is not None:
-            progress.advance(done_bytes, stats)
+            progress.advance(stats.bytes_in, stats)
 
     try:
         light = sum(sizes) <= (LIGHT_BYTES if light_bytes is None else light_bytes)

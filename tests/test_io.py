@@ -351,3 +351,22 @@ def test_bomb_line_is_too_large_and_newline_runs_are_counted():
     recs = list(JsonlLines(io.BufferedReader(io.BytesIO(gzip.compress(data, 1))), "s", max_bytes=1 << 20))
     assert [(type(r).__name__, r.offset) for r in recs] == [("Record", 1), ("Reject", 2), ("Record", 3_000_005)]
     assert recs[1].kind == "too_large" and json.loads(recs[2].data) == {"text": "b"}
+
+
+def test_orphaned_temporaries_of_dead_writers_are_swept_live_ones_stay(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from cleaner.io.writers import TMP_MARK, sweep_orphaned_temporaries
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()  # a pid whose process has exited
+    orphan = tmp_path / f".site.yaml.{dead}{TMP_MARK}"
+    live = tmp_path / f".other.yaml.{os.getpid()}{TMP_MARK}"
+    below = tmp_path / "sub" / f".x.yaml.{dead}{TMP_MARK}"
+    below.parent.mkdir()
+    for p in (orphan, live, below):
+        p.write_text("partial")
+    assert sweep_orphaned_temporaries(tmp_path) == 1
+    assert not orphan.exists() and live.exists() and below.exists()

@@ -89,7 +89,7 @@ def test_learn_groups_by_url_site_writes_loadable_files_and_says_why_not(tmp_pat
     assert res.exit_code == 0, res.output
     assert "example.org:" in res.stdout and "-> example.org.yaml" in res.stdout
     assert "tiny.net: 2 pages" in res.stdout  # says why nothing was learned
-    assert sorted(p.name for p in out.iterdir()) == ["example.org.yaml", "index.json", "learned.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["example.org.yaml", "index.json", "index.parsed.jsonl", "learned.json"]
     report = json.loads((out / "learned.json").read_text())
     assert [s["site"] for s in report["sites"]] == ["example.org", "tiny.net"] and report["documents"] == 8
     assert RUN.invoke(app, ["rules", "check", str(out)]).exit_code == 0
@@ -139,7 +139,7 @@ def test_learned_files_are_byte_identical_across_runs_worker_counts_and_chunking
     assert run.workers == 2 and run.docs == 16
     learn_to_dir(run, tmp_path / "c")
     files = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert files == ["example.org.yaml", "index.json", "learned.json", "other.com.yaml"]
+    assert files == ["example.org.yaml", "index.json", "index.parsed.jsonl", "learned.json", "other.com.yaml"]
     for name in files:
         data = (tmp_path / "a" / name).read_bytes()
         assert data == (tmp_path / "b" / name).read_bytes() == (tmp_path / "c" / name).read_bytes(), name
@@ -284,7 +284,7 @@ def test_learn_edge_cases_stdin_reruns_and_usage(tmp_path):
     (tmp_path / "a" / "mine.org.yaml").write_text("hand-made", encoding="utf-8")
     data = "".join(json.dumps(r) + "\n" for r in site_records("example.org", 2))
     assert RUN.invoke(app, ["learn", "-", "-o", str(tmp_path / "a")], input=data).exit_code == 0
-    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["index.json", "learned.json", "mine.org.yaml"]
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["index.json", "index.parsed.jsonl", "learned.json", "mine.org.yaml"]
     # a file it did not learn (a hand-written one) is never overwritten
     data = "".join(json.dumps(r) + "\n" for r in site_records("mine.org", 4))
     res = RUN.invoke(app, ["learn", "-", "-o", str(tmp_path / "a")], input=data)
@@ -400,4 +400,4 @@ def test_learn_into_a_directory_recovers_from_a_killed_pass(tmp_path):
     assert killed.returncode == -9 and len(list(out.glob("*.yaml"))) == 2
     res = subprocess.run(cmd, env=env, capture_output=True, text=True)
     assert res.returncode == 0 and "not learned here" not in res.stdout, res.stdout
-    assert sorted(p.name for p in out.iterdir()) == ["index.json", "learned.json", *(f"site{i}.org.yaml" for i in range(4))]
+    assert sorted(p.name for p in out.iterdir()) == ["index.json", "index.parsed.jsonl", "learned.json", *(f"site{i}.org.yaml" for i in range(4))]

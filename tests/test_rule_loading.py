@@ -82,6 +82,40 @@ def test_the_cache_of_compiled_sites_is_bounded_and_thread_safe(learned):
     assert got == [want] * 4 and len(lazy._cache) <= 2
 
 
+def test_a_site_compiled_on_demand_reads_its_file_as_the_index_parsed_it(learned, tmp_path, monkeypatch):
+    """The index's parsed file spares the YAML parse (most of a site's first-pass cost, issue 18); a
+    file whose bytes differ from those parsed is read as YAML again, and a damaged parsed file is
+    only a cache."""
+    import shutil
+
+    from cleaner.ruleset import loader
+
+    eager = Cleaner.from_rules(learned, lazy=False)
+    want = [outcome(eager, d) for d in docs()]
+    d = tmp_path / "rules"
+    shutil.copytree(learned, d)
+    assert (d / "index.parsed.jsonl").is_file()
+    read = []
+    real = loader.read_yaml
+    monkeypatch.setattr(loader, "read_yaml", lambda path: (path.parent == d and read.append(path.name)) or real(path))
+    assert [outcome(Cleaner.from_rules(d), doc) for doc in docs()] == want and not read
+    monkeypatch.undo()
+    (d / "index.parsed.jsonl").write_bytes(b"garbage")
+    assert [outcome(Cleaner.from_rules(d), doc) for doc in docs()] == want
+
+
+def test_a_signature_line_found_by_its_key_still_needs_its_needle(learned, tmp_path):
+    from cleaner.ruleset.catalog import Catalog
+
+    entry = {"size": 1, "domains": [], "signatures": [["^Copyright [0-9]+ Z$", ["Copyright"], "Copyright 0 Z"]],
+             "checked": 1}
+    assert Catalog([(tmp_path, {"z": entry})]).by_signature("a\nCopyright 2026 Z\nb") == ("z", 1)
+    entry["signatures"][0][1] = ["Elsewhere"]
+    assert Catalog([(tmp_path, {"z": entry})]).by_signature("a\nCopyright 2026 Z\nb") == (None, 0)
+    entry["signatures"][0][1] = []
+    assert Catalog([(tmp_path, {"z": entry})]).by_signature("a\nCopyright 2026 Zz\nb") == (None, 0)
+
+
 def test_a_stale_or_missing_index_is_read_from_the_files(learned, tmp_path):
     import shutil
 

@@ -19,6 +19,7 @@ from cleaner.core.sites import public_suffixes
 from cleaner.ruleset.model import (MIN_SCORE, SHORT_LINE, Example, Layout, Matcher, Recognition, Rule, RuleError, RuleSet,
                                    Signature)
 from cleaner.ruleset.schema import ACTION_KEYS, FILE, HTML_DATA_KEYS
+from cleaner.ruleset.shapes import LazyPattern, is_line_shape, line_shape
 from cleaner.ruleset.vocabulary import REGISTRY
 
 _VALIDATOR = jsonschema.Draft202012Validator(FILE)
@@ -176,7 +177,10 @@ class _Compiler:
         if too_long:
             raise self.fail(rid, key, f"bad value {too_long[0][:40]!r}…: whole-line words and literals are "
                                       f"at most {SHORT_LINE} characters; use a regex for longer lines")
-        pattern = self.pattern(rid, f"{key}.regex", spec["regex"]) if "regex" in spec else None
+        source = spec.get("regex")
+        shape = None if source is None else line_shape(source)
+        pattern = None if source is None else LazyPattern(source) if shape is not None else \
+            self.pattern(rid, f"{key}.regex", source)
         max_chars = spec.get("max_chars")
         if pattern is None:
             # Whole-line words: a longer line cannot match (casefolding never shortens text).
@@ -184,7 +188,7 @@ class _Compiler:
             max_chars = longest if max_chars is None else min(max_chars, longest)
         prefixes: tuple[str, ...] = ()
         suffixes: tuple[str, ...] = ()
-        if pattern is not None and not pattern.flags & regex.IGNORECASE:
+        if shape is None and pattern is not None and not pattern.flags & regex.IGNORECASE:
             lead, tail = _WORDLIST_LEAD.match(spec["regex"]), _WORDLIST_TAIL.search(spec["regex"])
             if lead:
                 prefixes = self.wordlists[lead.group(1)]
@@ -196,7 +200,7 @@ class _Compiler:
             anchored=pattern is not None and _anchored(spec["regex"]),
             prefixes=prefixes, suffixes=suffixes,
             timed=pattern is not None and _can_backtrack_badly(spec["regex"], max_chars),
-            longest_word=max(map(len, words), default=0))
+            longest_word=max(map(len, words), default=0), shape=shape)
 
     def rule(self, data: dict, earlier: set[str]) -> Rule:
         rid, action = data["id"], data["action"]
@@ -325,11 +329,13 @@ def load_dir(directory: str | Path) -> tuple[list[RuleSet], RuleSet | None]:
     return sites, generic
 
 
-def load_site_file(path: Path, checked: bool = False) -> RuleSet:
+def load_site_file(path: Path, checked: bool = False, data: dict | None = None) -> RuleSet:
     """Load one site file of a directory, with the include-only files it names from beside it (a site
     loaded on demand: `cleaner.ruleset.catalog`). `checked`: the file passed the schema check unchanged
-    since (its directory's index says so), which is then skipped; its includes are checked."""
-    data = read_yaml(path)
+    since (its directory's index says so), which is then skipped; its includes are checked. `data`:
+    the file as parsed, where the index keeps it (else the YAML is read)."""
+    if data is None:
+        data = read_yaml(path)
     if not checked:
         validate(path, data)
     if "description" not in data:
@@ -386,7 +392,8 @@ def _compile(path: Path, data: dict, raw: dict, name: str) -> RuleSet:
         _check_domain(path, domain)
     compiler = _Compiler(path, wordlists)
     signatures = tuple(
-        Signature(compiler.pattern(f"signature #{i + 1}", "signatures.regex", s["regex"], regex.MULTILINE),
+        Signature(LazyPattern(s["regex"], regex.MULTILINE) if is_line_shape(s["regex"]) else
+                  compiler.pattern(f"signature #{i + 1}", "signatures.regex", s["regex"], regex.MULTILINE),
                   _can_backtrack_badly(s["regex"]), tuple(s.get("contains", ())))
         for i, s in enumerate(data.get("signatures", ())))
     html = {k: v if k in HTML_DATA_KEYS else tuple(v) for k, v in data["html"].items()} if "html" in data else None

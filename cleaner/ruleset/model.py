@@ -7,6 +7,7 @@ from typing import NamedTuple
 import regex
 
 from cleaner.core.engine import RuleTimeout
+from cleaner.ruleset.shapes import LazyPattern, LineShape
 from cleaner.ruleset.vocabulary import Action, Followers
 
 __all__ = ["Example", "Followers", "Layout", "Matcher", "Rule", "RuleError", "RuleSet", "RuleTimeout", "Signature"]
@@ -22,7 +23,7 @@ class RuleError(ValueError):
 class Matcher:
     """What a line must look like: a regex (searched) or whole-line literals/word-list entries."""
 
-    pattern: regex.Pattern | None = None
+    pattern: regex.Pattern | LazyPattern | None = None
     words: frozenset[str] = frozenset()  # casefolded whole lines
     max_chars: int | None = None
     min_chars: int = 0
@@ -32,12 +33,13 @@ class Matcher:
     suffixes: tuple[str, ...] = ()  # derived pre-test: the regex ends with a word list
     timed: bool = True  # run under the time budget (patterns that can backtrack badly)
     longest_word: int = 0  # the longest of `words`: a longer line cannot be one of them
-    find: object = field(init=False, repr=False)  # pattern.match where anchored, else pattern.search
+    shape: LineShape | None = None  # the regex is a line shape: matched by its keys, never compiled
+    find: object = field(init=False, repr=False)  # shape.match, pattern.match where anchored, else search
 
     def __post_init__(self):
         pattern = self.pattern
-        object.__setattr__(self, "find", None if pattern is None else pattern.match if self.anchored
-                           else pattern.search)
+        object.__setattr__(self, "find", self.shape.match if self.shape is not None else None if pattern is None
+                           else pattern.match if self.anchored else pattern.search)
 
     def match(self, line: str, timeout: float | None):
         """A match object, True for a literal hit, or None. May raise TimeoutError."""
@@ -102,7 +104,7 @@ class Rule:
 class Signature(NamedTuple):
     """A regex that identifies a site's documents by their content; `timed` as for Matcher."""
 
-    pattern: regex.Pattern
+    pattern: regex.Pattern | LazyPattern
     timed: bool
     contains: tuple[str, ...] = ()  # cheap pre-test: one of these must occur in the text
 

@@ -145,6 +145,26 @@ def test_learned_files_are_byte_identical_across_runs_worker_counts_and_chunking
         assert data == (tmp_path / "b" / name).read_bytes() == (tmp_path / "c" / name).read_bytes(), name
 
 
+def test_one_page_sites_wait_out_of_memory_and_learn_what_they_did(tmp_path, monkeypatch):
+    """A crawl's one-page sites cost nothing beyond counting (issue 18): while reading, a site's first
+    page is written out of memory until a second comes; what is learned and reported is unchanged."""
+    recs = [r for i in range(5) for r in site_records(f"single{i}.org", 1)] + site_records("example.org", 4)
+    recs = recs[:3] + recs[5:7] + recs[3:5] + recs[7:]  # example.org's pages in three chunks
+    dump = write_jsonl(tmp_path / "dump.jsonl", recs)
+    run = build_profiles([str(dump)], LearnOptions(chunk_docs=2), workers=1)
+    assert sorted(run.profiles.held) == ["example.org"] and len(run.spill) == 5
+    assert run.profiles["single3.org"].pages == 1 and sorted(run.profiles)[1:] == [f"single{i}.org" for i in range(5)]
+    learn_to_dir(run, tmp_path / "a")
+    monkeypatch.setattr(driver, "SpilledSites", lambda: None)  # as before: every site held in memory
+    plain = build_profiles([str(dump)], LearnOptions(chunk_docs=2), workers=1)
+    assert isinstance(plain.profiles, dict) and len(plain.profiles) == 6
+    learn_to_dir(plain, tmp_path / "b")
+    for name in ("example.org.yaml", "learned.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    report = json.loads((tmp_path / "a" / "learned.json").read_text(encoding="utf-8"))
+    assert [s["reason"] for s in report["sites"] if s["site"] == "single0.org"] == ["1 pages, fewer than 3: nothing learned"]
+
+
 def test_a_worker_that_dies_costs_only_the_record_it_died_on(tmp_path, monkeypatch):
     recs = site_records("example.org", 7) + site_records("other.com", 5, head=["Other"], tail=["Other footer"])
     poisoned = recs[:4] + [{"url": "https://example.org/x", "text": "POISON\n"}] + recs[4:]

@@ -16,6 +16,7 @@ import os
 import re
 import resource
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
@@ -23,9 +24,10 @@ from typing import Callable, Iterable
 from cleaner.core.cleaner import replace_surrogates
 from cleaner.core.sites import site_name, url_host  # noqa: F401  (site_name: re-exported)
 from cleaner.io.records import Fields, Record, Reject, directory_site  # noqa: F401
-from cleaner.learn.induce import LearnedSite, learn_site  # noqa: F401  (learn_site: re-exported)
+from cleaner.learn.induce import LearnedSite, learn_site, too_few  # noqa: F401  (learn_site: re-exported)
 from cleaner.learn.params import DEFAULT_PARAMS, MIN_PAGES, LearnParams
 from cleaner.learn.profile import SiteProfile, page_lines
+from cleaner.learn.spill import SiteProfiles, SiteSamples, SpilledSites
 from cleaner.learn.template import HtmlSample, learn_site_html, page_lines_sampled
 from cleaner.ruleset.catalog import write_index
 from cleaner.ruleset.loader import FAST_SAFE_LOADER
@@ -156,7 +158,7 @@ def profile_chunk(seq: int, items: list, opts: LearnOptions, on_item: Callable[[
 class LearnRun:
     """The merged outcome of reading a dump: per-site profiles and counts."""
 
-    profiles: dict[str, SiteProfile]
+    profiles: Mapping[str, SiteProfile]  # (after reading, one-page sites may be spilled: `cleaner.learn.spill`)
     samples: dict[str, list[tuple[str, str | None]]]
     docs: int = 0
     bytes: int = 0
@@ -165,7 +167,8 @@ class LearnRun:
     elapsed: float = 0.0
     workers: int = 0
     peak_rss: int = 0  # bytes: the largest of the parent's and the workers'
-    html: dict[str, HtmlSample] = field(default_factory=dict)  # site -> sampled HTML pages
+    html: Mapping[str, HtmlSample] = field(default_factory=dict)  # site -> sampled HTML pages
+    spill: SpilledSites | None = None  # one-page sites, out of memory while reading
 
 
 def _worker_rss() -> int:
@@ -195,7 +198,7 @@ def build_profiles(
     n = workers or default_workers()
     fopts = BatchConfig(fields=opts.fields, max_doc_bytes=opts.max_doc_bytes,
                         task_docs=opts.chunk_docs, task_bytes=opts.chunk_bytes)
-    run = LearnRun({}, {})
+    run = LearnRun({}, {}, spill=SpilledSites() if opts.min_pages > 1 else None)
     raw: dict[int, int] = {}  # chunk seq -> raw input bytes read up to its end (progress)
 
     def tasks():
@@ -212,6 +215,8 @@ def build_profiles(
         _merge(run, res)
         if progress is not None:
             progress(run.docs, run.bytes, raw.pop(res.seq, 0), total)
+    if run.spill is not None:
+        run.profiles, run.html = SiteProfiles(run.profiles, run.spill), SiteSamples(run.html, run.spill)
     run.workers = n if parallel else 0
     run.elapsed = time.monotonic() - t0
     run.peak_rss = max(run.peak_rss, _worker_rss())
@@ -269,8 +274,13 @@ def _merge(run: LearnRun, res: ChunkResult) -> None:
     run.rejected += len(res.rejects)
     run.rejects += res.rejects[: max(0, 100 - len(run.rejects))]
     run.peak_rss = max(run.peak_rss, res.peak_rss)
+    spill = run.spill
     for site in sorted(res.profiles):
         prof = res.profiles[site]
+        if spill is not None and site in spill:  # its second page: back into memory
+            run.profiles[site], html = spill.take(site)
+            if html is not None:
+                run.html[site] = html
         if site in run.profiles:
             run.profiles[site].merge(prof)
         else:
@@ -278,6 +288,10 @@ def _merge(run: LearnRun, res: ChunkResult) -> None:
     for site in sorted(res.html):
         if res.html[site].pages:
             run.html.setdefault(site, HtmlSample()).merge(res.html[site])
+    if spill is not None:  # a site's first page: out of memory until a second comes (most never do)
+        for site in sorted(res.profiles):
+            if run.profiles[site].pages == 1:
+                spill.put(site, run.profiles.pop(site), run.html.pop(site, None))
     for site, pages in sorted(res.samples.items()):
         kept = run.samples.setdefault(site, [])
         kept += pages[: max(0, SAMPLE_PAGES - len(kept))]
@@ -319,15 +333,23 @@ def learn_all(profiles: dict[str, SiteProfile], *, min_pages: int = MIN_PAGES, w
 
     sites = sorted(profiles)
     html = html or {}
+    # one-page sites written out of memory while reading: below the page minimum, never read back here
+    few = getattr(profiles, "spilled", ()) if min_pages > 1 else ()
+
+    def induce(s: str) -> tuple[LearnedSite, str | None, dict | None]:
+        if s in few:
+            return too_few(s, 1, min_pages), None, None
+        return _induce(profiles[s], min_pages, params, html.get(s))
+
     # a site below the page minimum is told so at once, here: it is never sent to a worker
-    big = [s for s in sites if profiles[s].pages >= min_pages and len(profiles[s].sample) >= min_pages]
+    big = [s for s in sites if s not in few and profiles[s].pages >= min_pages and len(profiles[s].sample) >= min_pages]
     if workers <= 1 or len(big) < 2:
-        return [_induce(profiles[s], min_pages, params, html.get(s)) for s in sites]
+        return [induce(s) for s in sites]
     tasks = (Task(i, 0, [(profiles[s], html.get(s))], 0, 0) for i, s in enumerate(big))
     learned = {}
     for seq, induced in _ordered(_induce_in_worker, tasks, (min_pages, params), min(workers, len(big))):
         learned[big[seq]] = induced if induced is not None else _failed(profiles[big[seq]], "its worker died")
-    return [learned[s] if s in learned else _induce(profiles[s], min_pages, params, html.get(s)) for s in sites]
+    return [learned[s] if s in learned else induce(s) for s in sites]
 
 
 def _induce(profile: SiteProfile, min_pages: int, params: LearnParams = DEFAULT_PARAMS,

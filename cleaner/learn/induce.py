@@ -65,13 +65,18 @@ class LearnedSite:
     confidence: dict = field(default_factory=dict, compare=False)  # see `_confidence` (learned.json)
 
 
+def too_few(site: str, pages: int, min_pages: int) -> LearnedSite:
+    """The outcome of a site with fewer pages than the minimum: nothing learned."""
+    return LearnedSite(site, pages, 0, None, f"{pages} pages, fewer than {min_pages}: nothing learned")
+
+
 def learn_site(profile: SiteProfile, *, min_pages: int = MIN_PAGES,
                params: LearnParams = DEFAULT_PARAMS) -> LearnedSite:
     """Learn the chrome of one site from its merged profile, with the tunables `params`.
     Deterministic: same profile and params, same bytes."""
     name, n = profile.site, profile.pages
     if n < min_pages:
-        return LearnedSite(name, n, 0, None, f"{n} pages, fewer than {min_pages}: nothing learned")
+        return too_few(name, n, min_pages)
     if len(profile.sample) < min_pages:
         return LearnedSite(name, n, 0, None,
                            f"{len(profile.sample)} distinct pages, fewer than {min_pages}: nothing learned")

@@ -166,6 +166,28 @@ class _Compiler:
             raise self.fail(rid, key, f"bad regex {source!r}: {e}") from None
 
     def matcher(self, rid: str, key: str, spec: dict) -> Matcher:
+        words = self._words(rid, key, spec)
+        source = spec.get("regex")
+        shape = None if source is None else line_shape(source)
+        pattern = None if source is None else LazyPattern(source) if shape is not None else \
+            self.pattern(rid, f"{key}.regex", source)
+        max_chars = spec.get("max_chars")
+        if pattern is None:
+            # Whole-line words: a longer line cannot match (casefolding never shortens text).
+            longest = max(map(len, words))
+            max_chars = longest if max_chars is None else min(max_chars, longest)
+        prefixes, suffixes = self._edges(source) if shape is None and pattern is not None and \
+            not pattern.flags & regex.IGNORECASE else ((), ())
+        return Matcher(
+            pattern=pattern, words=frozenset(words), max_chars=max_chars, min_chars=spec.get("min_chars", 0),
+            contains=tuple(spec.get("contains", ())),
+            anchored=pattern is not None and _anchored(source),
+            prefixes=prefixes, suffixes=suffixes,
+            timed=pattern is not None and _can_backtrack_badly(source, max_chars),
+            longest_word=max(map(len, words), default=0), shape=shape)
+
+    def _words(self, rid: str, key: str, spec: dict) -> set[str]:
+        """A matcher's whole-line words: its literals and word lists, casefolded."""
         words: set[str] = {w.casefold() for w in spec.get("literal", ())}
         names = spec.get("words", ())
         for name in [names] if isinstance(names, str) else names:
@@ -177,30 +199,16 @@ class _Compiler:
         if too_long:
             raise self.fail(rid, key, f"bad value {too_long[0][:40]!r}…: whole-line words and literals are "
                                       f"at most {SHORT_LINE} characters; use a regex for longer lines")
-        source = spec.get("regex")
-        shape = None if source is None else line_shape(source)
-        pattern = None if source is None else LazyPattern(source) if shape is not None else \
-            self.pattern(rid, f"{key}.regex", source)
-        max_chars = spec.get("max_chars")
-        if pattern is None:
-            # Whole-line words: a longer line cannot match (casefolding never shortens text).
-            longest = max(map(len, words))
-            max_chars = longest if max_chars is None else min(max_chars, longest)
-        prefixes: tuple[str, ...] = ()
-        suffixes: tuple[str, ...] = ()
-        if shape is None and pattern is not None and not pattern.flags & regex.IGNORECASE:
-            lead, tail = _WORDLIST_LEAD.match(spec["regex"]), _WORDLIST_TAIL.search(spec["regex"])
-            if lead:
-                prefixes = self.wordlists[lead.group(1)]
-            elif tail:
-                suffixes = self.wordlists[tail.group(1)]
-        return Matcher(
-            pattern=pattern, words=frozenset(words), max_chars=max_chars, min_chars=spec.get("min_chars", 0),
-            contains=tuple(spec.get("contains", ())),
-            anchored=pattern is not None and _anchored(spec["regex"]),
-            prefixes=prefixes, suffixes=suffixes,
-            timed=pattern is not None and _can_backtrack_badly(spec["regex"], max_chars),
-            longest_word=max(map(len, words), default=0), shape=shape)
+        return words
+
+    def _edges(self, source: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(prefixes, suffixes): the word list a case-sensitive regex starts, else ends, with."""
+        lead, tail = _WORDLIST_LEAD.match(source), _WORDLIST_TAIL.search(source)
+        if lead:
+            return self.wordlists[lead.group(1)], ()
+        if tail:
+            return (), self.wordlists[tail.group(1)]
+        return (), ()
 
     def rule(self, data: dict, earlier: set[str]) -> Rule:
         rid, action = data["id"], data["action"]

@@ -1,0 +1,123 @@
+"""One-page sites out of memory while a crawl is read (issue 18: sites below the page minimum cost
+nothing beyond counting).
+
+Most sites of a big crawl have one page, and learning needs several. Until reading ends nobody knows
+which sites stay at one page, so each used to hold its page (its profile, and for HTML its sampled page)
+in the parent: about 2.3 KB a site of text, tens of KB of HTML, gigabytes for a million sites.
+`SpilledSites` writes such a site's profile and HTML sample to an unnamed temporary file (in `TMPDIR`,
+removed by the system when the process ends, however it ends) and keeps only where it lies; a second
+page of the site takes it back into memory. After reading, `SiteProfiles` and `SiteSamples` are the
+run's read-only views of all sites, held and spilled alike: a spilled site is read back when asked for
+(a copy: nothing changes it after reading), so learning and its report are what they were.
+"""
+from __future__ import annotations
+
+import pickle
+import tempfile
+from collections.abc import Iterator, Mapping
+
+from cleaner.learn.profile import SiteProfile
+from cleaner.learn.template import HtmlSample
+
+class SpilledSites:
+    """Sites' (profile, HTML sample or None), each written to one temporary file, by site."""
+
+    def __init__(self):
+        self._file = None
+        self._at: dict[str, tuple[int, int]] = {}
+        self._last: tuple[str, tuple] | None = None  # the site read last (learning asks for it twice)
+
+    def __contains__(self, site: str) -> bool:
+        return site in self._at
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    def put(self, site: str, profile: SiteProfile, html: HtmlSample | None) -> None:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="cleaner-learn-")
+        # (not compressed: zlib's fastest level would triple the cost of reading a one-page site's record)
+        blob = pickle.dumps((profile, html), protocol=pickle.HIGHEST_PROTOCOL)
+        self._file.seek(0, 2)
+        self._at[site] = (self._file.tell(), len(blob))
+        self._file.write(blob)
+
+    def read(self, site: str) -> tuple[SiteProfile, HtmlSample | None]:
+        if self._last is not None and self._last[0] == site:
+            return self._last[1]
+        offset, length = self._at[site]
+        self._file.seek(offset)
+        got = pickle.loads(self._file.read(length))  # (our own bytes, written above)
+        self._last = (site, got)
+        return got
+
+    def take(self, site: str) -> tuple[SiteProfile, HtmlSample | None]:
+        """The site's profile and sample, no longer spilled (its space in the file is not reused)."""
+        got = self.read(site)
+        del self._at[site]
+        self._last = None
+        return got
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self._at.clear()
+        self._last = None
+
+
+class SiteProfiles(Mapping):
+    """Every site's profile: those held in memory, then the spilled ones (read back when asked for)."""
+
+    def __init__(self, held: dict[str, SiteProfile], spilled: SpilledSites):
+        self.held, self.spilled = held, spilled
+
+    def __getitem__(self, site: str) -> SiteProfile:
+        if site in self.held:
+            return self.held[site]
+        if site in self.spilled:
+            return self.spilled.read(site)[0]
+        raise KeyError(site)
+
+    def __contains__(self, site) -> bool:
+        return site in self.held or site in self.spilled
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.held
+        yield from self.spilled
+
+    def __len__(self) -> int:
+        return len(self.held) + len(self.spilled)
+
+
+class SiteSamples(Mapping):
+    """Every site's sampled HTML pages: those held in memory, then those of spilled sites."""
+
+    def __init__(self, held: dict[str, HtmlSample], spilled: SpilledSites):
+        self.held, self.spilled = held, spilled
+
+    def __getitem__(self, site: str) -> HtmlSample:
+        if site in self.held:
+            return self.held[site]
+        if site in self.spilled:
+            html = self.spilled.read(site)[1]
+            if html is not None:
+                return html
+        raise KeyError(site)
+
+    def __contains__(self, site) -> bool:
+        try:
+            self[site]
+        except KeyError:
+            return False
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.held
+        yield from (s for s in self.spilled if s not in self.held and self.spilled.read(s)[1] is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)

@@ -88,6 +88,15 @@ def test_a_three_template_site_learns_one_body_selector_per_page_type(learned):
     assert body["example"]["input"].startswith("<html><body><div class=\"post-body\">")
 
 
+def test_a_template_site_says_how_far_to_trust_its_text_rules(learned):
+    """learned.json's confidence of a template site is that of its text rules on the template's lines
+    (it was empty, so a weak template site was never flagged); no text rule is no weakness there."""
+    site, _, _ = learned
+    c = site.confidence
+    assert c["verified"] >= 3 and c["kept_share"]["min"] > 0 and "no rule holds" not in c["weak"]
+    assert c["article_words_lost"] <= c["article_words"]
+
+
 def test_cleaning_with_the_template_takes_each_page_type_by_its_selector(learned):
     _, _, out = learned
     cleaner = Cleaner.from_rules([str(ROOT / "rules"), str(out)])

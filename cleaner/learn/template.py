@@ -817,8 +817,17 @@ def learn_site_html(profile: SiteProfile, sample: HtmlSample | None, *, min_page
     took = ", ".join(f"{k} {n}" for k, n in sorted(fits.items()))
     reason = (f"{profile.pages} pages: template body {', '.join(section['body'])} (sampled pages: {took}); "
               f"{rules} text rules on its lines ({text.reason.split(': ', 1)[-1]})")
-    return LearnedSite(profile.site, profile.pages, rules, _dump(doc), reason), {
+    return LearnedSite(profile.site, profile.pages, rules, _dump(doc), reason, _template_confidence(text)), {
         "body": section["body"], "sampled_pages": dict(sorted(fits.items()))}
+
+
+def _template_confidence(text: LearnedSite) -> dict:
+    """The confidence of the text rules learned on the template's lines (what cleaning runs them on);
+    no text rule is no weakness where the template itself was learned."""
+    confidence = dict(text.confidence)
+    if confidence:
+        confidence["weak"] = [w for w in confidence["weak"] if w != "no rule holds"]
+    return confidence
 
 
 def _fit_pages(section: dict, sample: HtmlSample) -> tuple[Counter, list[list[str]]]:

@@ -116,6 +116,34 @@ def test_a_signature_line_found_by_its_key_still_needs_its_needle(learned, tmp_p
     assert Catalog([(tmp_path, {"z": entry})]).by_signature("a\nCopyright 2026 Zz\nb") == (None, 0)
 
 
+def test_a_signature_naming_a_word_list_means_in_a_learned_directory_what_its_file_says(tmp_path):
+    """Loaded on demand, a signature with a `{{word-list}}` is searched as its compiled file has it (the
+    index's raw regex took the placeholder literally, so the site was never found)."""
+    from cleaner.ruleset.catalog import write_index
+
+    (tmp_path / "learned.json").write_text('{"sites": []}\n', encoding="utf-8")
+    (tmp_path / "brand.example.yaml").write_text("""site: brand.example
+description: A hand-edited learned file.
+domains: [brand.example]
+wordlists:
+  brands: [Alder Daily, Birch Weekly]
+signatures:
+- description: the masthead
+  regex: '^{{brands}} edition$'
+rules:
+- id: masthead
+  description: Drops the masthead.
+  action: drop
+  match: {regex: '^{{brands}} edition$'}
+  example: {input: "Alder Daily edition\\nText.\\n", output: "Text.\\n"}
+""", encoding="utf-8")
+    write_index(tmp_path)
+    c = Cleaner.from_rules(tmp_path)
+    assert c.catalog is not None and "brand.example" in c.catalog
+    r = c.clean("Birch Weekly edition\nThe council met on Monday to discuss the plan for the harbour.\n")
+    assert r.site == "brand.example" and r.site_reason.startswith("signature")
+
+
 def test_a_stale_or_missing_index_is_read_from_the_files(learned, tmp_path):
     import shutil
 

@@ -46,6 +46,7 @@ _FORMATS = (1, _FORMAT)
 # A whole-line signature: ^, then literal characters (escaped or plain) and `[0-9]+` runs, then $.
 _LINE_SIGNATURE = re.compile(rf"\^((?:{LITERAL}|\[0-9\]\+)*)\$")
 _EXACT = object()  # a signature that is a line shape: a line with its key matches it (no regex needed)
+_OWN_FILE = object()  # a signature with a `{{word-list}}`: searched as its compiled file has it
 try:
     _FAST_LOADER = yaml.CSafeLoader  # only to read an entry's domains and signatures; compiling validates
 except AttributeError:  # pragma: no cover - PyYAML without libyaml
@@ -283,9 +284,21 @@ class Catalog:
             if sig is _EXACT and at < keyed:  # its key is the line's: found, if it has a needle
                 if not contains or any(c in text for c in contains):
                     return self.names[rank], n
+            elif sig is _OWN_FILE:
+                if self._search_compiled(self.names[rank], n, text):
+                    return self.names[rank], n
             elif sig is not None and sig is not _EXACT and sig.search(text, 1.0):
                 return self.names[rank], n
         return None, 0
+
+    def _search_compiled(self, name: str, n: int, text: str) -> bool:
+        """Whether the site's n-th signature, compiled with its file, is found in `text` (a signature that
+        names a word list means what the file's word lists make of it)."""
+        try:
+            signatures = self.compile(name).signatures
+        except RuleError:
+            return False  # (its own documents report the error)
+        return n <= len(signatures) and bool(signatures[n - 1].search(text, 1.0))
 
     def _signature(self, source: str, contains: tuple[str, ...]) -> Signature | object | None:
         """The compiled signature, or `_EXACT` for a line shape (its key says whether a line matches)."""
@@ -296,6 +309,8 @@ class Catalog:
 
             if signature_key(source) is not None and line_shape(source) is not None:  # (looked up by key)
                 sig = _EXACT
+            elif "{{" in source:
+                sig = _OWN_FILE  # a word list's placeholder: only the site's file says what it stands for
             else:
                 try:
                     sig = Signature(regex.compile(source, regex.MULTILINE), _can_backtrack_badly(source), contains)

@@ -163,6 +163,17 @@ def test_one_page_sites_wait_out_of_memory_and_learn_what_they_did(tmp_path, mon
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     report = json.loads((tmp_path / "a" / "learned.json").read_text(encoding="utf-8"))
     assert [s["reason"] for s in report["sites"] if s["site"] == "single0.org"] == ["1 pages, fewer than 3: nothing learned"]
+    monkeypatch.undo()  # a TMPDIR that cannot be written: the sites stay in memory, nothing else changes
+    from cleaner.learn import spill
+
+    def unwritable(**_):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(spill.tempfile, "TemporaryFile", unwritable)
+    held = build_profiles([str(dump)], LearnOptions(chunk_docs=2), workers=1)
+    assert len(held.profiles.held) == 6 and not held.spill
+    learn_to_dir(held, tmp_path / "c")
+    assert (tmp_path / "c" / "learned.json").read_bytes() == (tmp_path / "a" / "learned.json").read_bytes()
 
 
 def test_a_worker_that_dies_costs_only_the_record_it_died_on(tmp_path, monkeypatch):

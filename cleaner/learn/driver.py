@@ -290,8 +290,9 @@ def _merge(run: LearnRun, res: ChunkResult) -> None:
             run.html.setdefault(site, HtmlSample()).merge(res.html[site])
     if spill is not None:  # a site's first page: out of memory until a second comes (most never do)
         for site in sorted(res.profiles):
-            if run.profiles[site].pages == 1:
-                spill.put(site, run.profiles.pop(site), run.html.pop(site, None))
+            if run.profiles[site].pages == 1 and spill.put(site, run.profiles[site], run.html.get(site)):
+                del run.profiles[site]
+                run.html.pop(site, None)
     for site, pages in sorted(res.samples.items()):
         kept = run.samples.setdefault(site, [])
         kept += pages[: max(0, SAMPLE_PAGES - len(kept))]

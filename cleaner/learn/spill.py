@@ -26,6 +26,7 @@ class SpilledSites:
         self._file = None
         self._at: dict[str, tuple[int, int]] = {}
         self._last: tuple[str, tuple] | None = None  # the site read last (learning asks for it twice)
+        self._failed = False
 
     def __contains__(self, site: str) -> bool:
         return site in self._at
@@ -36,14 +37,23 @@ class SpilledSites:
     def __len__(self) -> int:
         return len(self._at)
 
-    def put(self, site: str, profile: SiteProfile, html: HtmlSample | None) -> None:
-        if self._file is None:
-            self._file = tempfile.TemporaryFile(prefix="cleaner-learn-")
+    def put(self, site: str, profile: SiteProfile, html: HtmlSample | None) -> bool:
+        """Write the site out of memory; False where the temporary file cannot be written (a full or
+        read-only TMPDIR): then the caller keeps it, and no later site is spilled either."""
+        if self._failed:
+            return False
         # (not compressed: zlib's fastest level would triple the cost of reading a one-page site's record)
         blob = pickle.dumps((profile, html), protocol=pickle.HIGHEST_PROTOCOL)
-        self._file.seek(0, 2)
-        self._at[site] = (self._file.tell(), len(blob))
-        self._file.write(blob)
+        try:
+            if self._file is None:
+                self._file = tempfile.TemporaryFile(prefix="cleaner-learn-")
+            offset = self._file.seek(0, 2)
+            self._file.write(blob)
+        except OSError:
+            self._failed = True
+            return False
+        self._at[site] = (offset, len(blob))
+        return True
 
     def read(self, site: str) -> tuple[SiteProfile, HtmlSample | None]:
         if self._last is not None and self._last[0] == site:

@@ -206,7 +206,7 @@ class Catalog:
         self.dirs = tuple(str(d) for d, _ in layers)
         self.files: dict[str, tuple[int, ...]] = {}  # site -> the layers (`dirs`) that have its file
         self.domains: dict[str, str] = {}
-        self.keys: dict[str, list[tuple[int, int, str, tuple[str, ...]]]] = {}
+        self.keys: dict[str, tuple[tuple[int, int, str, tuple[str, ...]], ...]] = {}
         self.scanned: list[tuple[int, int, str, tuple[str, ...]]] = []
         # files whose index entry does not vouch for their schema check; per layer, its newest index's mtime
         self.unchecked: set[tuple[str, int]] = set()
@@ -247,7 +247,7 @@ class Catalog:
                 if key is None:
                     self.scanned.append(entry)
                 else:
-                    self.keys.setdefault(key, []).append(entry)
+                    self.keys[key] = (*self.keys.get(key, ()), entry)  # (tuples: the collector skips them)
         self._compiled: dict[str, Signature | None] = {}
         self._lock = threading.Lock()
 

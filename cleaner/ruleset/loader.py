@@ -181,9 +181,9 @@ class _Compiler:
         return Matcher(
             pattern=pattern, words=frozenset(words), max_chars=max_chars, min_chars=spec.get("min_chars", 0),
             contains=tuple(spec.get("contains", ())),
-            anchored=pattern is not None and _anchored(source),
-            prefixes=prefixes, suffixes=suffixes,
-            timed=pattern is not None and _can_backtrack_badly(source, max_chars),
+            anchored=shape is not None or (pattern is not None and _anchored(source)),
+            prefixes=prefixes, suffixes=suffixes,  # (a line shape cannot backtrack: it is never run as a regex)
+            timed=shape is None and pattern is not None and _can_backtrack_badly(source, max_chars),
             longest_word=max(map(len, words), default=0), shape=shape)
 
     def _words(self, rid: str, key: str, spec: dict) -> set[str]:

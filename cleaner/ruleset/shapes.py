@@ -28,6 +28,9 @@ LITERAL = r"(?:\\[^0-9A-Za-z]|[^\\.^$*+?{}\[\]|()])"
 _BRANCH = rf"(?:{LITERAL}|\[0-9\]\+)*"
 _SHAPE = re.compile(rf"\^(?:(?P<one>{_BRANCH})|\(\?(?P<i>i?):(?P<many>{_BRANCH}(?:\|{_BRANCH})*)\))\$")
 TOKEN = re.compile(rf"\\([^0-9A-Za-z])|(\[0-9\]\+)|({LITERAL})")
+# A shape's pieces, in one pass: an escaped character, a digit run, a branch's end, a run of plain text.
+_PIECE = re.compile(r"\\([^0-9A-Za-z])|(\[0-9\]\+)|(\|)|([^\\.^$*+?{}\[\]|()]+)")
+_DIGIT = re.compile("[0-9]")
 # The non-ASCII characters that the `regex` module matches to an ASCII letter case-insensitively
 # (İ, dotless ı, long s, the Kelvin sign; tests/test_rule_loading.py checks every code point).
 CASE_TWINS = frozenset("\u0130\u0131\u017f\u212a")
@@ -36,23 +39,6 @@ CASE_TWINS = frozenset("\u0130\u0131\u017f\u212a")
 def line_key(line: str) -> str:
     """The key a line is looked up by: runs of ASCII digits folded to one `0`."""
     return _DIGITS.sub("0", line)
-
-
-def branch_text(branch: str) -> str | None:
-    """A branch's text with each `[0-9]+` as `0`, or None where that text would not mean the branch
-    exactly (a literal digit, or two runs side by side)."""
-    parts = []
-    for escaped, digits, plain in TOKEN.findall(branch):
-        if digits:
-            if parts and parts[-1] == "0":
-                return None
-            parts.append("0")
-        else:
-            char = escaped or plain
-            if "0" <= char <= "9":
-                return None
-            parts.append(char)
-    return "".join(parts)
 
 
 class LineShape:
@@ -105,31 +91,28 @@ def line_shape(source: str) -> LineShape | None:
     if m is None:
         return None
     ignorecase = m.group("i") == "i"
-    branches = [m.group("one")] if m.group("one") is not None else _split_branches(m.group("many"))
-    keys = set()
-    for branch in branches:
-        text = branch_text(branch)
-        if text is None or (ignorecase and not text.isascii()):
-            return None
-        keys.add(text.lower() if ignorecase else text)
-    return LineShape(source, frozenset(keys), ignorecase)
-
-
-def _split_branches(alternation: str) -> list[str]:
-    """The `|`-separated branches of a group's body (an escaped `\\|` is a literal)."""
-    out, cur, i = [], [], 0
-    while i < len(alternation):
-        c = alternation[i]
-        if c == "|":
-            out.append("".join(cur))
-            cur = []
+    body = m.group("one") if m.group("one") is not None else m.group("many")
+    keys, parts, after_run = set(), [], False
+    for escaped, run, bar, plain in _PIECE.findall(body):
+        if bar:  # a branch ends
+            keys.add("".join(parts))
+            parts, after_run = [], False
+        elif run:
+            if after_run:
+                return None  # two runs side by side
+            parts.append("0")
+            after_run = True
+        elif _DIGIT.search(plain):
+            return None  # a literal digit
         else:
-            step = 2 if c == "\\" else 1
-            cur.append(alternation[i:i + step])
-            i += step - 1
-        i += 1
-    out.append("".join(cur))
-    return out
+            parts.append(escaped or plain)
+            after_run = False
+    keys.add("".join(parts))
+    if ignorecase:
+        if not all(map(str.isascii, keys)):
+            return None
+        keys = {k.lower() for k in keys}
+    return LineShape(source, frozenset(keys), ignorecase)
 
 
 class LazyPattern:

@@ -114,6 +114,8 @@ def test_a_signature_line_found_by_its_key_still_needs_its_needle(learned, tmp_p
     assert Catalog([(tmp_path, {"z": entry})]).by_signature("a\nCopyright 2026 Z\nb") == (None, 0)
     entry["signatures"][0][1] = []
     assert Catalog([(tmp_path, {"z": entry})]).by_signature("a\nCopyright 2026 Zz\nb") == (None, 0)
+    entry["signatures"][0][2] = None  # an index that did not key it: searched as its regex
+    assert Catalog([(tmp_path, {"z": entry})]).by_signature("a\nCopyright 2026 Z\nb") == ("z", 1)
 
 
 def test_a_signature_naming_a_word_list_means_in_a_learned_directory_what_its_file_says(tmp_path):

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping
 from cleaner.learn.profile import SiteProfile
 from cleaner.learn.template import HtmlSample
 
+
 class SpilledSites:
     """Sites' (profile, HTML sample or None), each written to one temporary file, by site."""
 
@@ -70,13 +71,6 @@ class SpilledSites:
         del self._at[site]
         self._last = None
         return got
-
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-        self._at.clear()
-        self._last = None
 
 
 class SiteProfiles(Mapping):

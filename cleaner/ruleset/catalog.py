@@ -241,13 +241,15 @@ class Catalog:
             self.at.append(at)
             self.parsed_files.append(list(numbers))
         self.names = tuple(sorted(self.files))
+        keys: dict[str, list[tuple[int, int, str, tuple[str, ...]]]] = {}
         for rank, stem in enumerate(self.names):
             for n, (source, contains, key) in enumerate(sigs.get(stem, ()), 1):
                 entry = (rank, n, source, contains)
                 if key is None:
                     self.scanned.append(entry)
                 else:
-                    self.keys[key] = (*self.keys.get(key, ()), entry)  # (tuples: the collector skips them)
+                    keys.setdefault(key, []).append(entry)
+        self.keys = {k: tuple(v) for k, v in keys.items()}  # (tuples: the garbage collector skips them)
         self._compiled: dict[str, Signature | None] = {}
         self._lock = threading.Lock()
 
@@ -281,13 +283,15 @@ class Catalog:
         found += self.scanned
         for at, (rank, n, source, contains) in sorted(enumerate(found), key=lambda e: e[1]):
             sig = self._signature(source, contains)
-            if sig is _EXACT and at < keyed:  # its key is the line's: found, if it has a needle
+            if sig is _EXACT and at >= keyed:  # (an index that did not key it: searched as a regex)
+                sig = self._signature(source, contains, regex_only=True)
+            if sig is _EXACT:  # its key is the line's: found, if it has a needle
                 if not contains or any(c in text for c in contains):
                     return self.names[rank], n
             elif sig is _OWN_FILE:
                 if self._search_compiled(self.names[rank], n, text):
                     return self.names[rank], n
-            elif sig is not None and sig is not _EXACT and sig.search(text, 1.0):
+            elif sig is not None and sig.search(text, 1.0):
                 return self.names[rank], n
         return None, 0
 
@@ -300,14 +304,14 @@ class Catalog:
             return False  # (its own documents report the error)
         return n <= len(signatures) and bool(signatures[n - 1].search(text, 1.0))
 
-    def _signature(self, source: str, contains: tuple[str, ...]) -> Signature | object | None:
+    def _signature(self, source: str, contains: tuple[str, ...], regex_only: bool = False) -> Signature | object | None:
         """The compiled signature, or `_EXACT` for a line shape (its key says whether a line matches)."""
-        key = f"{source}\x00{contains}"
+        key = f"{source}\x00{contains}\x00{regex_only}"
         sig = self._compiled.get(key, False)
         if sig is False:
             from cleaner.ruleset.loader import _can_backtrack_badly
 
-            if signature_key(source) is not None and line_shape(source) is not None:  # (looked up by key)
+            if not regex_only and signature_key(source) is not None and line_shape(source) is not None:
                 sig = _EXACT
             elif "{{" in source:
                 sig = _OWN_FILE  # a word list's placeholder: only the site's file says what it stands for

@@ -32,7 +32,7 @@ TOKEN = re.compile(rf"\\([^0-9A-Za-z])|(\[0-9\]\+)|({LITERAL})")
 _PIECE = re.compile(r"\\([^0-9A-Za-z])|(\[0-9\]\+)|(\|)|([^\\.^$*+?{}\[\]|()]+)")
 _DIGIT = re.compile("[0-9]")
 # The non-ASCII characters that the `regex` module matches to an ASCII letter case-insensitively
-# (İ, dotless ı, long s, the Kelvin sign; tests/test_rule_loading.py checks every code point).
+# (İ, dotless ı, long s, the Kelvin sign; tests/test_shapes.py checks every code point).
 CASE_TWINS = frozenset("\u0130\u0131\u017f\u212a")
 
 

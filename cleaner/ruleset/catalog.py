@@ -190,6 +190,14 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def _add_signatures(own: list[tuple[str, tuple[str, ...], str | None]], found: list) -> None:
+    """A site's signatures of one layer's index entry ([regex, contains, key]), each once across layers."""
+    for sig in found:
+        source, contains = sig[0], tuple(sig[1])
+        if not own or all((source, contains) != o[:2] for o in own):
+            own.append((source, contains, sig[2] if len(sig) > 2 else signature_key(source)))
+
+
 def _offsets(at) -> bool:
     return isinstance(at, list) and len(at) == 2 and all(type(x) is int and x >= 0 for x in at)
 
@@ -231,13 +239,8 @@ class Catalog:
                     self.unchecked.add((stem, k))
                 for d in e.get("domains", ()):
                     self.domains.setdefault(stem if d == stem else d, stem)  # (one string: pickled once)
-                found = e.get("signatures")
-                if found:
-                    own = sigs.setdefault(stem, [])
-                    for sig in found:
-                        source, contains = sig[0], tuple(sig[1])
-                        if not own or all((source, contains) != o[:2] for o in own):  # layers: each once
-                            own.append((source, contains, sig[2] if len(sig) > 2 else signature_key(source)))
+                if e.get("signatures"):
+                    _add_signatures(sigs.setdefault(stem, []), e["signatures"])
             self.at.append(at)
             self.parsed_files.append(list(numbers))
         self.names = tuple(sorted(self.files))

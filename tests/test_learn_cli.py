@@ -427,6 +427,7 @@ def test_learn_into_a_directory_recovers_from_a_killed_pass(tmp_path):
     assert res.returncode == 3 and res.stderr == "error: File too large\n"
     assert not any(p.name.endswith(".cleaner-tmp") for p in out.iterdir())
     (out / ".site0.org.yaml.999999999.cleaner-tmp").write_text("cut by a kill")  # of a process that is gone
+    (out / ".index.parsed.jsonl.999999999.cleaner-tmp").write_text("cut by a kill")  # (the index's too)
     killed = subprocess.run(cmd, env={**env, "CLEANER_FAULT": "learn-write:2"}, capture_output=True)
     assert killed.returncode == -9 and len(list(out.glob("*.yaml"))) == 2
     res = subprocess.run(cmd, env=env, capture_output=True, text=True)

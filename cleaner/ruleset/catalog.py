@@ -185,7 +185,11 @@ def write_index(directory: str | Path, stems: Sequence[str] | None = None, name:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    """Write `path` whole or not at all; a killed writer's temporary file is swept by the next
+    `cleaner learn` (`sweep_orphaned_temporaries`: the parsed file of a big crawl is large)."""
+    from cleaner.io.writers import tmp_name
+
+    tmp = tmp_name(path)
     tmp.write_bytes(data)
     os.replace(tmp, path)
 

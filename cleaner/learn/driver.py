@@ -544,7 +544,7 @@ def learn_to_dir(run: LearnRun, out_dir: Path, *, min_pages: int = MIN_PAGES, ha
     journal.unlink(missing_ok=True)
     # what loading on demand reads (checked against each file's size and mtime); check_learned loaded
     # (schema-checked) the files written as they are
-    write_index(out_dir, checked={o.file[:-5] for o in outcomes if o.checked})
+    write_index(out_dir, checked={o.file[:-5] for o in outcomes if o.checked}, write=_write_atomic)
     return outcomes
 
 

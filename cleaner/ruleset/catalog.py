@@ -30,7 +30,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 import regex
@@ -156,12 +156,21 @@ def read_index(directory: Path) -> dict[str, dict]:
     return entries
 
 
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all (`write_index`'s default writer)."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
 def write_index(directory: str | Path, stems: Sequence[str] | None = None, name: str = INDEX,
-                checked: Collection[str] = ()) -> Path:
+                checked: Collection[str] = (), write: Callable[[Path, bytes], None] = _write_atomic) -> Path:
     """Write `name` (default `index.json`) for the site files `stems` of `directory` (default: all of
     them), atomically; each file schema-checked, but those of `checked` (stems whose files as they are
     the caller has checked). Beside it, `parsed_name(name)` holds each valid file as parsed (JSON, which
-    reads some twenty times faster than YAML), for a site compiled on demand. Returns the index's path."""
+    reads some twenty times faster than YAML), for a site compiled on demand. `write(path, data)` writes
+    each file atomically (`cleaner learn`'s: temporary files its next run sweeps after a kill). Returns
+    the index's path."""
     directory = Path(directory)
     files = _site_files(directory)
     chosen = sorted(files) if stems is None else sorted(s for s in stems if s in files)
@@ -176,22 +185,12 @@ def write_index(directory: str | Path, stems: Sequence[str] | None = None, name:
             lines.append(line)
             offset += len(line)
         entries[s] = entry
-    _write_atomic(directory / parsed_name(name), b"".join(lines))  # before the index that points into it
+    write(directory / parsed_name(name), b"".join(lines))  # before the index that points into it
     doc = {"format": _FORMAT, "parsed": parsed_name(name), "files": entries}
     path = directory / name
-    _write_atomic(path, (json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
+    write(path, (json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
                   .encode("utf-8", "surrogatepass"))
     return path
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write `path` whole or not at all; a killed writer's temporary file is swept by the next
-    `cleaner learn` (`sweep_orphaned_temporaries`: the parsed file of a big crawl is large)."""
-    from cleaner.io.writers import tmp_name
-
-    tmp = tmp_name(path)
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def _add_signatures(own: list[tuple[str, tuple[str, ...], str | None]], found: list) -> None:

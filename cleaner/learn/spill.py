@@ -73,55 +73,37 @@ class SpilledSites:
         return got
 
 
-class SiteProfiles(Mapping):
-    """Every site's profile: those held in memory, then the spilled ones (read back when asked for)."""
+class _Sites(Mapping):
+    """One part of every site (`part` 0: its profile, 1: its HTML sample): those held in memory, then
+    those of spilled sites (read back when asked for; a spilled site without a sample has none)."""
 
-    def __init__(self, held: dict[str, SiteProfile], spilled: SpilledSites):
+    part = 0
+
+    def __init__(self, held: dict, spilled: SpilledSites):
         self.held, self.spilled = held, spilled
 
-    def __getitem__(self, site: str) -> SiteProfile:
+    def __getitem__(self, site: str):
         if site in self.held:
             return self.held[site]
         if site in self.spilled:
-            return self.spilled.read(site)[0]
+            value = self.spilled.read(site)[self.part]
+            if value is not None:
+                return value
         raise KeyError(site)
-
-    def __contains__(self, site) -> bool:
-        return site in self.held or site in self.spilled
 
     def __iter__(self) -> Iterator[str]:
         yield from self.held
-        yield from self.spilled
-
-    def __len__(self) -> int:
-        return len(self.held) + len(self.spilled)
-
-
-class SiteSamples(Mapping):
-    """Every site's sampled HTML pages: those held in memory, then those of spilled sites."""
-
-    def __init__(self, held: dict[str, HtmlSample], spilled: SpilledSites):
-        self.held, self.spilled = held, spilled
-
-    def __getitem__(self, site: str) -> HtmlSample:
-        if site in self.held:
-            return self.held[site]
-        if site in self.spilled:
-            html = self.spilled.read(site)[1]
-            if html is not None:
-                return html
-        raise KeyError(site)
-
-    def __contains__(self, site) -> bool:
-        try:
-            self[site]
-        except KeyError:
-            return False
-        return True
-
-    def __iter__(self) -> Iterator[str]:
-        yield from self.held
-        yield from (s for s in self.spilled if s not in self.held and self.spilled.read(s)[1] is not None)
+        yield from (s for s in self.spilled if self.part == 0 or self.spilled.read(s)[self.part] is not None)
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
+
+
+class SiteProfiles(_Sites):
+    """Every site's profile, held or spilled."""
+
+
+class SiteSamples(_Sites):
+    """Every site's sampled HTML pages, held or spilled."""
+
+    part = 1

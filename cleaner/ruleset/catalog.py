@@ -65,22 +65,23 @@ def signature_key(source: str) -> str | None:
     return line_key("".join(parts))
 
 
-def _entry_of(path: Path, st: os.stat_result, check: bool = False) -> tuple[dict, dict | None]:
+def _entry_of(path: Path, check: bool = False) -> tuple[dict, dict | None, str]:
     """What the index records of one rule file: its size, domains and signatures ([regex, contains, key]);
     with `check`, `invalid: true` where the file fails the schema check. With it, the file as parsed
-    (None where it does not parse)."""
+    (None where it does not parse, or fails the check) and the `content_digest` of the bytes parsed."""
     from cleaner.ruleset.loader import read_yaml, validate
 
+    raw = path.read_bytes()  # (read once: what is parsed is what the digest names)
     data, invalid = None, False
     if check:  # parsed as compiling parses it, then schema-checked
         try:
-            data = read_yaml(path)
+            data = read_yaml(path, raw)
             validate(path, data)
         except RuleError:
             invalid = True
     if data is None:  # (libyaml's plain loader is enough for domains and signatures)
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_FAST_LOADER)
+            data = yaml.load(raw.decode("utf-8"), Loader=_FAST_LOADER)
         except (UnicodeDecodeError, yaml.YAMLError):
             data = None  # compiling the file reports the error, with the file's name
     parsed = data if isinstance(data, dict) and not invalid else None
@@ -89,10 +90,10 @@ def _entry_of(path: Path, st: os.stat_result, check: bool = False) -> tuple[dict
     sigs = [[s["regex"], list(s.get("contains", ())), signature_key(s["regex"])]
             for s in data.get("signatures", ()) or () if isinstance(s, dict) and isinstance(s.get("regex"), str)]
     domains = [d for d in data.get("domains", ()) or () if isinstance(d, str)]
-    entry = {"size": st.st_size, "domains": domains, "signatures": sigs}
+    entry = {"size": len(raw), "domains": domains, "signatures": sigs}
     if check and invalid:
         entry["invalid"] = True
-    return entry, parsed
+    return entry, parsed, content_digest(raw)
 
 
 def parsed_name(index: str) -> str:
@@ -151,7 +152,7 @@ def read_index(directory: Path) -> dict[str, dict]:
         got, written = recorded.get(stem, (None, 0))
         # current: the same size, and not changed since the index was written (after its files)
         if not (isinstance(got, dict) and got.get("size") == st.st_size and st.st_mtime_ns <= written):
-            got, _ = _entry_of(Path(e.path), st)
+            got = _entry_of(Path(e.path))[0]
         entries[stem] = got
     return entries
 
@@ -176,10 +177,8 @@ def write_index(directory: str | Path, stems: Sequence[str] | None = None, name:
     chosen = sorted(files) if stems is None else sorted(s for s in stems if s in files)
     entries, lines, offset = {}, [], 0
     for s in chosen:
-        entry, data = _entry_of(Path(files[s].path), files[s].stat(), s not in checked)
-        line = None
-        if data is not None and not entry.get("invalid"):
-            line = _parsed_line(s, content_digest(Path(files[s].path).read_bytes()), data)
+        entry, data, digest = _entry_of(Path(files[s].path), s not in checked)
+        line = None if data is None else _parsed_line(s, digest, data)
         if line is not None:
             entry["at"] = [offset, len(line)]
             lines.append(line)

@@ -57,10 +57,11 @@ _UniqueKeyLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 
 
-def read_yaml(path: Path) -> dict:
-    """Parse one rule file safely; errors name the file and the line."""
+def read_yaml(path: Path, raw: bytes | None = None) -> dict:
+    """Parse one rule file safely (`raw`: its bytes, where read already); errors name the file and the line."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+        text = path.read_text(encoding="utf-8") if raw is None else raw.decode("utf-8")
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
     except UnicodeDecodeError as e:
         raise RuleError(f"{path}: not UTF-8 ({e.reason} at byte {e.start})") from None
     except yaml.YAMLError as e:

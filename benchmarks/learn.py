@@ -64,6 +64,7 @@ def verbatim_baseline(pages: list[dict]) -> dict[str, str]:
 
 
 _VIETNAM_URL = "https://www.vietnam.vn/x/{}"
+COMMENT_GOLD_LINES = 5  # gold lines the shipped finder calls a comment thread: the gold holds comments
 
 
 def vietnam_sources() -> list[tuple[str, str]]:
@@ -182,6 +183,33 @@ def article_loss(pages: list[dict], plain: dict[str, str], cleaned: dict[str, st
         kept += sum(alone.values())
         lost += sum((alone - learned).values())
     return lost, kept
+
+
+def article_line_loss(pages: list[dict], reference: dict, learned: dict) -> dict:
+    """Article words lost line by line: words of the hand-marked article's lines (`sitesdev.article_lines`)
+    that the `reference` results keep and the `learned` results remove (page id -> `Result`). The bag-of-
+    words measure (`article_loss`) also charges words a removed comment shares with the gold; this one
+    charges only article lines. Pages whose gold holds a comment thread (the README says comments are not
+    main content; `COMMENT_GOLD_LINES` of the gold's lines are what the shipped finder calls a comment
+    thread) are counted apart: {lost, kept, comment_pages, comment_lost}."""
+    shipped = clean_results(Cleaner.from_rules(), pages)
+    out = dict(lost=0, kept=0, comment_pages=[], comment_lost=0)
+    for p in pages:
+        raw = p["text"].split("\n")
+        numbers = [i for i, line in enumerate(raw, 1) if line.strip()]  # `sitesdev.lines_of` index -> line
+        article = [numbers[t] for t in sitesdev.article_lines(p)]
+        threads = {e.line for e in shipped[p["id"]].trace if e.rule == "article-finder: comment thread"}
+        in_comments = sum(n in threads for n in article) >= COMMENT_GOLD_LINES
+        ref, mine = _removed(reference[p["id"]]), _removed(learned[p["id"]])
+        kept = [n for n in article if n not in ref]
+        lost = sum(len(sitesdev.tokens(raw[n - 1])) for n in kept if n in mine)
+        if in_comments:
+            out["comment_pages"].append(p["id"])
+            out["comment_lost"] += lost
+        else:
+            out["kept"] += sum(len(sitesdev.tokens(raw[n - 1])) for n in kept)
+            out["lost"] += lost
+    return out
 
 
 def article_drop_literals(pages: list[dict], learned: dict) -> list[tuple[str, str]]:
@@ -303,7 +331,13 @@ def main() -> None:
           f"({lost / kept:.1%}; of those the generic rules alone keep: {g_lost} of {g_kept}, {g_lost / g_kept:.1%}; "
           f"per rule and site: benchmarks/learn_loss.py); drop literals of >= 5 words that are a line of an "
           f"article: {len(article_drop_literals(pages, learned))}")
-    learn_checks.print_dates(pages, clean_results(with_learned, pages), learned)
+    learned_results = clean_results(with_learned, pages)
+    for name, ref in (("shipped", shipped), ("generic", Cleaner.from_rules(find_article=False))):
+        m = article_line_loss(pages, clean_results(ref, pages), learned_results)
+        print(f"  line by line, of what the {name} rules keep: {m['lost']} of {m['kept']} words of article lines "
+              f"({m['lost'] / m['kept']:.2%}); pages whose gold holds a comment thread, apart: "
+              f"{len(m['comment_pages'])} ({', '.join(m['comment_pages'])}), {m['comment_lost']} words lost there")
+    learn_checks.print_dates(pages, learned_results, learned)
     print(f"learning (page_lines + add_page)  {mb / t_profile:6.1f} MB/s per core")
     per_site = 1000 * t_learn / len(learned)
     print(f"learn_site (all {len(learned)} sites)       {t_learn:6.2f} s ({per_site:.0f} ms a site)")

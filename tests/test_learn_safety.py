@@ -310,3 +310,26 @@ def test_a_headline_listed_after_the_text_stays_the_title_of_a_page_not_sampled(
     out = cleaner_with(tmp_path, learned).clean(sidebar_page(0, 6), url="https://example.org/0")
     assert headline(0) in out.text.splitlines() or out.title == headline(0), out.text
     assert sum(s.startswith("The ") for s in out.text.splitlines()) <= 1
+
+
+def widget_page(i: int, pages: int) -> str:
+    """A news page: its own headline as title, then the article with a "Related" widget inside it that
+    lists three other pages' headlines."""
+    rng = random.Random(900 + i)
+    related = [headline((i + k) % pages) for k in (1, 2, 3)]
+    return "\n".join(["Home", "World", "Sports", headline(i), f"By {rng.choice(WORDS).title()} Smith",
+                      *(sentence(rng) for _ in range(3)), *related, *(sentence(rng) for _ in range(3)),
+                      "Copyright Example News. All rights reserved."]) + "\n"
+
+
+def test_a_headline_in_other_pages_articles_stays_the_title_of_its_own_page(tmp_path):
+    """Class 3: a headline in an in-article widget lies inside the article on most pages it is on, and
+    counted as a tagline (in the heading of most of its pages): a global `drop` took each page's own
+    title. A tagline is told by the heading alone; this headline is a heading on one page of four."""
+    texts = [widget_page(i, 6) for i in range(6)]
+    learned = learn_site(profile(texts))
+    assert learned.yaml_text is not None, learned.reason
+    cleaner = cleaner_with(tmp_path, learned)
+    for i, text in enumerate(texts):
+        out = cleaner.clean(text, url=f"https://example.org/{i}")
+        assert headline(i) in out.text.splitlines() or out.title == headline(i), (i, out.text)

@@ -4,8 +4,9 @@ Templates (`profile.template`: case, spaces and digit runs folded) on at least `
 `chrome_min_share` of them, and not only on copies of one page (`copies`). A prose line is chrome only
 if it does not lie inside the article next to page-specific text on most sampled pages it occurs on (a
 syndicated paragraph, a series intro stays); a list label of the articles ("Ingredients:") followed by
-page-specific lines is their structure; a headline-size line in an article or its heading on some page
-is bound to an article (`article_bound`): never a global drop, nor a marker.
+page-specific lines is their structure; a line in an article or its heading on some page is no marker,
+and a headline-size one that is the title of some page is bound to an article (`article_bound`): never a
+global drop.
 """
 from __future__ import annotations
 
@@ -54,15 +55,19 @@ class Site:
         self.kept_prose = len(article_prose)
         self.kept_labels = len(structure)
         # Templates in an article or just above it (`title_window`: a title, a byline) on some sampled
-        # page: never a marker. Those of headline size (`headline_words`) are never a global drop either:
-        # a sidebar headline is the title of its own page, and a global drop would take it there.
-        # A headline that stands beside a page's own text far above its article (`_own_titles`) is bound
-        # too; whether a line is a tagline (in the heading of most of its pages) counts the heading only.
-        near = Counter(t for p in self.pages if p.start >= 0
-                       for t in {p.tmpls[i] for i in range(p.heading_top(), p.end)})
-        self.near = set(near).union(*(self._own_titles(p) for p in self.pages if p.start >= 0))
-        self.article_bound = {t for t in chrome & self.near if self.headline(self.line[t])  # (not a flattened menu)
-                              and near[t] < P.own_page_share * seen_on[t]}
+        # page: never a marker. Those of headline size (`headline_words`) in the heading of some page, or
+        # standing beside a page's own text far above its article (`_own_titles`), are a page's title:
+        # never a global drop (a sidebar headline is the title of its own page; a drop would take it
+        # there), unless they are a tagline: in the heading of most of their pages (the heading alone
+        # counts: a headline in an in-article widget lies inside the article of the other pages).
+        live = [p for p in self.pages if p.start >= 0]
+        near = {t for p in live for t in {p.tmpls[i] for i in range(p.heading_top(), p.end)}}
+        headings = [{p.tmpls[i] for i in range(p.heading_top(), p.start)} for p in live]
+        titles = set().union(*headings, *(self._own_titles(p) for p in live))
+        self.near = near | titles
+        tagline = Counter(t for found in headings for t in found)
+        self.article_bound = {t for t in chrome & titles if self.headline(self.line[t])  # (not a flattened menu)
+                              and tagline[t] < P.own_page_share * seen_on[t]}
 
     def _repeated(self, seen_on: Counter) -> set[str]:
         """Stage 2, mark chrome: templates on `support` pages, with support across pages with different

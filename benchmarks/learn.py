@@ -246,7 +246,7 @@ def print_generalisation(args, pages: list[dict], cleaned: dict[str, str]) -> No
         learn_folds.print_folds(learn_folds.cross_validate(pages, args.folds))
     if args.stress:
         untransformed = {p["id"]: sitesdev.score_page(cleaned[p["id"]], p["gold"]) for p in pages}
-        learn_stress.print_stress(pages, untransformed, seed=args.seed)
+        learn_stress.print_stress(pages, untransformed, seed=args.seed, cleaned=cleaned)
 
 
 def best_of(repeat: int, fn):

@@ -333,3 +333,18 @@ def test_a_headline_in_other_pages_articles_stays_the_title_of_its_own_page(tmp_
     for i, text in enumerate(texts):
         out = cleaner.clean(text, url=f"https://example.org/{i}")
         assert headline(i) in out.text.splitlines() or out.title == headline(i), (i, out.text)
+
+
+def test_short_articles_above_long_comment_threads_on_every_page_are_the_articles(tmp_path):
+    """Class 'articles cut to one paragraph', on every page: each thread outweighs its article, so the
+    learner took a comment for the article on all pages, no page could correct the others, and the
+    thread was kept. A comment thread ("Name said:", "Reply" within a few lines) ends the article."""
+    texts = [commented_page(i, 1) for i in range(5)]
+    learned = learn_site(profile(texts))
+    assert learned.yaml_text is not None, learned.reason
+    cleaner = cleaner_with(tmp_path, learned)
+    for i, text in enumerate(texts):
+        out = cleaner.clean(text, url=f"https://example.org/{i}").text
+        lines = text.splitlines()
+        comments = lines[lines.index(f"{10 + i} Comments") + 1:lines.index("Leave a comment")]
+        assert lines[4] in out and not any(c in out for c in comments[1::3]), (i, out)

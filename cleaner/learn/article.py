@@ -14,7 +14,7 @@ import math
 import re
 from collections import Counter
 
-from cleaner.core.article import runs_of
+from cleaner.core.article import DEFAULT as FINDER, Page as TextPage, runs_of
 from cleaner.learn.params import LearnParams
 from cleaner.learn.profile import rule_lines, templates
 
@@ -34,7 +34,8 @@ def weight(line: str) -> float:
 class Page:
     """A sampled page: lines, templates, weights; which lines are chrome and where its article lies."""
 
-    __slots__ = ("params", "lines", "tmpls", "weights", "chrome", "start", "end", "first", "outside", "inside")
+    __slots__ = ("params", "lines", "tmpls", "weights", "chrome", "start", "end", "first", "outside", "inside",
+                 "thread")
 
     def __init__(self, raw: tuple[str, ...], params: LearnParams):
         self.params = params
@@ -43,6 +44,7 @@ class Page:
         self.tmpls = [t for t, _ in pairs]
         self.lines = [s for _, s in pairs]
         self.weights = [weight(s) for s in self.lines]
+        self.thread = comment_thread(self.lines)
         self.chrome: list[bool] = []
         self.start = self.end = -1  # the article: lines[start:end]; -1 when none was found
         self.first: dict[str, int] = {}  # chrome template -> its first line
@@ -55,7 +57,11 @@ class Page:
         around it."""
         P = self.params
         self.chrome = [t in chrome for t in self.tmpls]
-        self.start, self.end = find_article(self, stop)
+        # A comment thread ends the article: a short article must not be taken for what outweighs it there.
+        thread = self.thread if stop is None or (self.thread is not None and self.thread < stop) else stop
+        self.start, self.end = find_article(self, thread)
+        if self.start < 0 and thread != stop:
+            self.start, self.end = find_article(self, stop)
         self.first = {}
         heading = self._heading()
         out, ins = [0.0], [0.0]
@@ -102,6 +108,16 @@ class Page:
     def cut_at(self, markers) -> int:
         """The first line that is one of `markers`, or -1."""
         return min((self.first[t] for t in markers if t in self.first), default=-1)
+
+
+def comment_thread(lines: list[str]) -> int | None:
+    """Where a comment thread starts on a page (its first comment-shaped line: "Name says:", "Reply",
+    "3 hours ago", with `comment_marks` of them within `comment_window` lines, as the article finder of
+    one page tells them: `cleaner.core.article`); None when there is none."""
+    marks = TextPage(lines).comments(0)
+    need = FINDER.comment_marks - 1
+    return next((marks[k] for k in range(len(marks) - need) if marks[k + need] < marks[k] + FINDER.comment_window),
+                None)
 
 
 def find_article(page: Page, stop: int | None = None) -> tuple[int, int]:

@@ -481,13 +481,17 @@ def _drop_example(site: Site, lines: list[str], article: str, key: str) -> dict:
     """An example of a drop rule: the first of its (short) lines whose example holds with the whole file."""
     shown = sorted(lines, key=lambda s: len(s) >= site.params.example_line_chars)[:site.params.example_tries]
     example = {}
-    for line in shown:
-        if key == "headlines-after":  # its own page's title stays above the text
-            example = {"input": _text([line, article, line]), "output": _text([line, article])}
-        else:
-            example = {"input": _text(_beside(line, article, key)), "output": _text([article])}
-        if holds(site, example):
-            break
+    # A headline listed after the text: its own page's title stays above the text, where the generic rules
+    # leave that line as it is (they strip a table pipe: "| Q: 45"); else it goes after the text.
+    forms = ("stays", "after") if key == "headlines-after" else (key,)
+    for form in forms:
+        for line in shown:
+            if form == "stays":
+                example = {"input": _text([line, article, line]), "output": _text([line, article])}
+            else:
+                example = {"input": _text(_beside(line, article, form)), "output": _text([article])}
+            if holds(site, example):
+                return example
     return example
 
 

@@ -350,25 +350,6 @@ def test_short_articles_above_long_comment_threads_on_every_page_are_the_article
         assert lines[4] in out and not any(c in out for c in comments[1::3]), (i, out)
 
 
-def test_a_rule_whose_example_failed_through_a_rule_left_out_for_its_loss_is_tried_again():
-    """Class 2: a drop's example failed because a drop-block took its article line; that block was then
-    left out for the article words it removes, and the drop stayed out with it (whiteonricecouple.com's
-    `learned-lines-within`). Once a rule goes for its loss, rules left out for their examples are tried again."""
-    from cleaner.learn.verify import Sample, verify
-
-    article = "The harbour council met on Monday and agreed to build a new bridge next winter."
-    doc = {"site": "example.org", "rules": [
-        {"id": "learned-insert-block-1", "description": "A block.", "action": "drop-block",
-         "match": {"literal": ["save print"]}, "followers": {"max_lines": 1, "max_chars": 200},
-         "examples": [{"input": "save print\nA caption.\n", "output": ""}]},
-        {"id": "learned-lines-within", "description": "Lines.", "action": "drop", "match": {"literal": ["save print"]},
-         "examples": [{"input": f"save print\n{article}\n", "output": f"{article}\n"}]}]}
-    samples = [Sample(["save print", article, article], [0.0, 15.0, 15.0]) for _ in range(3)]
-    verdict = verify(doc, samples, 0.02)
-    assert [r["id"] for r in verdict.doc["rules"]] == ["learned-lines-within"], verdict.left_out
-    assert [x["rule"] for x in verdict.left_out] == ["learned-insert-block-1"]
-
-
 def poll_page(i: int) -> str:
     """A page whose only headline-size line with a number, after the text, starts with a table pipe."""
     rng = random.Random(1200 + i)

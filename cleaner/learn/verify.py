@@ -70,15 +70,12 @@ def verify(text: str | dict, samples: list[Sample], loss_bound: float, cleaner=N
         bare["signatures"] = doc["signatures"]
     verdict = Verdict(bare)
     kept = _each_compiling(verdict, path, plain, doc["rules"])
-    order = {r["id"]: k for k, r in enumerate(kept)}
-    failed: list[dict] = []  # rules left out for their examples: tried again once a rule goes for its loss
     while kept:  # leaving a rule out can change what the others do: check again after each
         ruleset = _compile(path, {**plain, "rules": kept}, {}, site)
         cleaner = cleaner if cleaner is not None and len(kept) == len(doc["rules"]) else checker(ruleset)
         bad = failing_examples(ruleset, cleaner)
         if bad:
             verdict.left_out += [{"rule": r["id"], **bad[r["id"]]} for r in kept if r["id"] in bad]
-            failed += [r for r in kept if r["id"] in bad]
             kept = [r for r in kept if r["id"] not in bad]
             cleaner = None
             continue
@@ -90,11 +87,6 @@ def verify(text: str | dict, samples: list[Sample], loss_bound: float, cleaner=N
                                  f"{verdict.article_words:.0f} article words on the sampled pages ({share:.1%}), "
                                  f"above the bound of {loss_bound:.0%}"})
         kept = [r for r in kept if r["id"] != worst]
-        if failed:  # an example may have failed through the rule that just went (a block taking its line)
-            again = {r["id"] for r in failed}
-            verdict.left_out = [x for x in verdict.left_out if x["rule"] not in again]
-            kept = sorted(kept + failed, key=lambda r: order[r["id"]])
-            failed = []
         cleaner = None
     if not kept:
         verdict.lost, verdict.finder_lost = {}, 0.0

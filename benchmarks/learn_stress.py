@@ -340,7 +340,7 @@ def print_stress(pages: list[dict], untransformed: dict[str, tuple], params=None
         if cleaned is not None and any(q["gold"] != originals[q["id"].split("~")[0]]["gold"] for q in ps):
             p1, r1, f1 = same_chrome_ceiling(ps, originals, cleaned)
             print(f"{'':22} with the chrome and recall of the untransformed pages: P {p1:.3f} R {r1:.3f} F1 {f1:.3f} "
-                  f"({f1 - f0:+.3f}; the shorter gold weighs less against the same chrome)")
+                  f"({f1 - f0:+.3f} against the untransformed pages: what this class's gold alone moves)")
         d = c["dates"]
         if d["pages"]:
             print(f"{'':22} datelines: {d['read']} of {d['pages']} read by a learned rule, {d['right']} right, "

@@ -367,3 +367,26 @@ def test_a_headline_rule_whose_lines_the_generic_rules_change_keeps_a_holding_ex
     assert "learned-shapes-headlines-after" in learned.yaml_text, learned.reason
     out = cleaner_with(tmp_path, learned).clean(texts[2], url="https://example.org/2").text
     assert "Reader poll" not in out, out
+
+
+def listing_page(i: int) -> str:
+    """A short article, then a sidebar: a flattened list of author names (other names on every page, as
+    long as a paragraph), "Popular this week" and headlines."""
+    rng = random.Random(1300 + i)
+    names = " ".join(f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()}" for _ in range(60))
+    return "\n".join(["Home", "About", headline(i), *(sentence(rng) for _ in range(3)), "Share this post",
+                      f"Archives by Author... {names}", "Popular this week",
+                      *(headline(rng.randrange(100, 200)) for _ in range(6)), "Copyright Example Blog."]) + "\n"
+
+
+def test_a_flattened_list_after_a_short_article_is_not_taken_into_it(tmp_path):
+    """Class 'giant flattened lines': a page-specific list of names as long as three paragraphs joined the
+    article found on each page, so everything after it lay "inside the article": no cut-tail, and the
+    sidebar's headlines stayed. A long line that is no prose weighs against the article."""
+    texts = [listing_page(i) for i in range(5)]
+    learned = learn_site(profile(texts))
+    assert learned.yaml_text is not None, learned.reason
+    out = cleaner_with(tmp_path, learned).clean(texts[2], url="https://example.org/2").text
+    lines = texts[2].splitlines()
+    assert all(s in out for s in lines[3:6]), out
+    assert "Archives by Author" not in out and "Popular this week" not in out, out

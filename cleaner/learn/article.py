@@ -6,7 +6,9 @@ extraction) are candidates, and the article is the first run that scores `first_
 (comment threads and galleries below an article can outweigh it), continued across a short insert. A
 chrome line repeated on the page, or a short line whose ending repeats there with a number or
 separator in it ("Anna on 12/10/2012 at 9:59 am. Reply"), ends a run outright: it separates the items
-of a list.
+of a list. A long page-specific line that is no prose (a flattened list of links or names, as the
+one-page finder of `cleaner.core.article` tells prose) weighs against the article like chrome, and a
+comment thread (the first of its comment-shaped lines, as that finder tells them) ends the article.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import math
 import re
 from collections import Counter
 
-from cleaner.core.article import DEFAULT as FINDER, Page as TextPage, runs_of
+from cleaner.core.article import DEFAULT as FINDER, Page as TextPage, line_scores, runs_of
 from cleaner.learn.params import LearnParams
 from cleaner.learn.profile import rule_lines, templates
 
@@ -35,7 +37,7 @@ class Page:
     """A sampled page: lines, templates, weights; which lines are chrome and where its article lies."""
 
     __slots__ = ("params", "lines", "tmpls", "weights", "chrome", "start", "end", "first", "outside", "inside",
-                 "thread")
+                 "thread", "listing")
 
     def __init__(self, raw: tuple[str, ...], params: LearnParams):
         self.params = params
@@ -44,7 +46,11 @@ class Page:
         self.tmpls = [t for t, _ in pairs]
         self.lines = [s for _, s in pairs]
         self.weights = [weight(s) for s in self.lines]
-        self.thread = comment_thread(self.lines)
+        text = TextPage(self.lines)
+        self.thread = comment_thread(text)
+        # Long lines that are no prose as the one-page finder tells it (few function words of the page's
+        # language: a flattened list of links, names or months): they weigh against the article.
+        self.listing = [score < 0 and w >= params.listing_words for score, w in zip(line_scores(text), self.weights)]
         self.chrome: list[bool] = []
         self.start = self.end = -1  # the article: lines[start:end]; -1 when none was found
         self.first: dict[str, int] = {}  # chrome template -> its first line
@@ -110,11 +116,11 @@ class Page:
         return min((self.first[t] for t in markers if t in self.first), default=-1)
 
 
-def comment_thread(lines: list[str]) -> int | None:
+def comment_thread(text: TextPage) -> int | None:
     """Where a comment thread starts on a page (its first comment-shaped line: "Name says:", "Reply",
     "3 hours ago", with `comment_marks` of them within `comment_window` lines, as the article finder of
     one page tells them: `cleaner.core.article`); None when there is none."""
-    marks = TextPage(lines).comments(0)
+    marks = text.comments(0)
     need = FINDER.comment_marks - 1
     return next((marks[k] for k in range(len(marks) - need) if marks[k + need] < marks[k] + FINDER.comment_window),
                 None)
@@ -139,9 +145,11 @@ def _line_scores(page: Page):
     P = page.params
     repeats = Counter(t for t, c in zip(page.tmpls, page.chrome) if c)
     ends = Counter(t[-P.list_shape_chars:] for t in page.tmpls if len(t) > P.list_shape_chars)
-    for w, chrome, t in zip(page.weights, page.chrome, page.tmpls):
+    for w, chrome, t, listing in zip(page.weights, page.chrome, page.tmpls, page.listing):
         if chrome:
             yield -math.inf if repeats[t] >= P.list_shape_repeats else -max(P.chrome_line_cost, w)
+        elif listing:
+            yield -P.chrome_line_cost
         elif (w < 2 * P.prose_words and len(t) > P.list_shape_chars
               and ends[t[-P.list_shape_chars:]] >= P.list_shape_repeats
               and _LIST_SIGN.search(t)):

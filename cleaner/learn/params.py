@@ -34,6 +34,8 @@ class LearnParams:
     # --- the article on each sampled page ---
     short_line_cost: float = 9.0  # subtracted from every page-specific line: short lines (menus) score < 0
     chrome_line_cost: float = 20.0  # a chrome line weighs at least this against the article
+    listing_words: int = 30  # a page-specific line this long that is no prose (a flattened list) weighs against
+    #   the article like a chrome line
     first_run_share: float = 0.3  # the article is the first run scoring this share of the best one
     gap_lines: int = 6  # an insert this short between two heavy runs leaves them one article
     gallery_lines: int = 15  # so does a list (a gallery) this short before text half as heavy as the article

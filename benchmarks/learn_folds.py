@@ -41,6 +41,7 @@ GRID_VALUES = {
     "landmark_gap_lines": (3, 12),
     "own_list_lines": (12, 40),
     "rule_loss_bound": (0.01, 0.05),
+    "listing_words": (15, 60),
     "article_finder": (False,),
 }
 GRID: list[dict] = [{}] + [{name: v} for name, values in GRID_VALUES.items() for v in values]

@@ -390,3 +390,30 @@ def test_a_flattened_list_after_a_short_article_is_not_taken_into_it(tmp_path):
     lines = texts[2].splitlines()
     assert all(s in out for s in lines[3:6]), out
     assert "Archives by Author" not in out and "Popular this week" not in out, out
+
+
+def short_recipe_page(i: int) -> str:
+    """A recipe whose article ends with its lists: a sentence, "Ingredients:" and short items,
+    "Directions:" and numbered steps, then the page's sidebar."""
+    rng = random.Random(1400 + i)
+    own = WORDS[4 * i:4 * i + 4]  # (each page's own ingredients)
+    items = [f"{rng.randint(1, 4)} cups of {w}" for w in own]
+    steps = [line for n in range(1, 4) for line in (f"Step {n}", f"Stir the {own[n]} well.")]
+    return "\n".join(["Home", "Recipes", "About", headline(i), sentence(rng, 25), "Ingredients:", *items,
+                      "Directions:", *steps, "Share this recipe", "More recipes",
+                      *(headline(rng.randrange(100, 200)) for _ in range(4)), "Copyright Example Kitchen."]) + "\n"
+
+
+def test_the_lists_a_recipe_ends_with_are_no_marker(tmp_path):
+    """Class 'list-heavy articles': where a recipe ends with its lists, the article found on each page
+    ended before "Ingredients:" (short lines weigh against it), so "Ingredients:" or "Directions:" became
+    a cut-tail marker that removed the whole recipe. A list label followed by the page's own items (short
+    lines, sentences, step labels, which differ from page to page) is article structure wherever the
+    article was found."""
+    texts = [short_recipe_page(i) for i in range(6)]
+    learned = learn_site(profile(texts))
+    assert learned.yaml_text is not None, learned.reason
+    out = cleaner_with(tmp_path, learned).clean(texts[3], url="https://example.org/3").text
+    lines = texts[3].splitlines()
+    for line in lines[lines.index("Ingredients:"):lines.index("Share this recipe")]:
+        assert line in out.splitlines(), (line, out)

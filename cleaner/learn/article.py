@@ -23,6 +23,9 @@ from cleaner.learn.profile import rule_lines, templates
 _URL = re.compile(r"https?://\S+")
 _LIST_SIGN = re.compile(r"[0-9#:|»]")
 WORD = re.compile(r"\w+")
+# A list label: up to three words and a colon, or a step number (templates: digits are 0).
+LIST_LABEL = re.compile(r"^(?:[^\W\d_][\w'’-]*(?: [\w'’-]+){0,2} ?[:：]|step 0[.:]?)$")
+_CLOSERS = "\"'”’»)]） "
 
 
 def weight(line: str) -> float:
@@ -95,6 +98,14 @@ class Page:
                 found.add(i)
             i -= 1
         return found
+
+    def is_item(self, i: int) -> bool:
+        """Whether line i is shaped like a list item: short (`item_max_words` words: "2 cups flour"), a
+        sentence ("Stir the eggs."), or a list label itself ("Step 1"). A related list's headlines are
+        longer and end in no full stop."""
+        line = self.lines[i]
+        return (len(WORD.findall(line)) <= self.params.item_max_words or line.rstrip(_CLOSERS).endswith(".")
+                or LIST_LABEL.match(self.tmpls[i]) is not None)
 
     def heading_top(self) -> int:
         """The first line of the article's heading zone: `title_window` lines of headline size above the

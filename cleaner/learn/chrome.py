@@ -11,16 +11,13 @@ global drop.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 
-from cleaner.learn.article import WORD, Page, copies, list_within
+from cleaner.learn.article import LIST_LABEL, WORD, Page, copies, list_within
 from cleaner.learn.params import LearnParams
 from cleaner.learn.profile import SiteProfile
 from cleaner.ruleset.model import SHORT_LINE
 
-# A list label: up to three words and a colon, or a step number (templates: digits are 0).
-_STRUCTURE = re.compile(r"^(?:[^\W\d_][\w'’-]*(?: [\w'’-]+){0,2} ?[:：]|step 0[.:]?)$")
 
 
 class Site:
@@ -43,7 +40,7 @@ class Site:
         chrome = self._repeated(seen_on)
         self._mark(chrome)
         article_prose = self._article_prose(chrome)
-        structure = self._structure(chrome) | self._list_labels()
+        structure = self._structure(chrome) | self._list_labels() | self._item_labels()
         if article_prose or structure:
             chrome -= article_prose | structure
             self._mark(chrome)
@@ -101,7 +98,7 @@ class Site:
         inside, seen = Counter(), Counter()
         for p in self.pages:
             for i, t in enumerate(p.tmpls[:-1]):
-                if t in chrome and _STRUCTURE.match(t):
+                if t in chrome and LIST_LABEL.match(t):
                     seen[t] += 1
                     inside[t] += p.start <= i < p.end - 1 and not p.chrome[i + 1]
         return {t for t in seen if inside[t] >= self.params.structure_share * seen[t]}
@@ -113,11 +110,29 @@ class Site:
         P, before, seen = self.params, Counter(), Counter()
         for p in self.pages:
             for i, t in enumerate(p.tmpls):
-                if p.chrome[i] and _STRUCTURE.match(t):
+                if p.chrome[i] and LIST_LABEL.match(t):
                     seen[t] += 1
                     before[t] += any(not p.chrome[j] and p.weights[j] >= P.prose_words
                                      for j in range(i + 1, min(i + 1 + P.own_list_lines, len(p.lines))))
         return {t for t in seen if before[t] >= P.structure_share * seen[t]}
+
+    def _item_labels(self) -> set[str]:
+        """List labels ("Ingredients:", "Directions:") followed by a list of their page's own items on most
+        of their occurrences, wherever the article was found there (a recipe may end with its lists):
+        article structure too. Items: `item_lines` lines shaped like them (`Page.is_item`: "2 cups flour",
+        "Step 1", "Stir the eggs."), which differ from page to page (a share bar's "Facebook", "Twitter"
+        follow their label alike everywhere); a related list's headlines are no items."""
+        listed, seen, follow = Counter(), Counter(), {}
+        for p in self.pages:
+            for i, t in enumerate(p.tmpls):
+                if p.chrome[i] and LIST_LABEL.match(t):
+                    seen[t] += 1
+                    after = range(i + 1, min(i + 1 + self.params.item_lines, len(p.lines)))
+                    if len(after) == self.params.item_lines and all(map(p.is_item, after)):
+                        listed[t] += 1
+                        follow.setdefault(t, set()).add(tuple(p.tmpls[j] for j in after))
+        share = self.params.structure_share
+        return {t for t in seen if listed[t] >= share * seen[t] and len(follow[t]) >= share * seen[t]}
 
     def _above_landmarks(self, chrome: set[str]) -> int:
         """Sites agree with themselves: a chrome line that ends the article on most other sampled pages it

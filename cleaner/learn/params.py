@@ -22,6 +22,9 @@ class LearnParams:
     article_prose_share: float = 0.5  # repeated prose stays where it lies inside the article on this share of pages
     structure_share: float = 0.75  # a list label ("Ingredients:", "Step 1") inside the article before page-specific
     #   lines on this share of its occurrences is article structure, not chrome
+    item_lines: int = 2  # ... or with this many list items of its page's own right after it (`Page.is_item`),
+    #   which differ from page to page, on that share of its occurrences (a recipe ending with its lists)
+    item_max_words: int = 6  # a list item: a line this short ("2 cups flour"), a sentence or a list label
     own_list_lines: int = 25  # ... or with the page's own prose this close after it (the article going on after
     #   its list) on that share of its occurrences
     shared_prose_share: float = 0.8  # prose on this share of sampled pages is shared: copies are judged without it

@@ -51,20 +51,23 @@ class Site:
         self.chrome = chrome
         self.kept_prose = len(article_prose)
         self.kept_labels = len(structure)
-        # Templates in an article or just above it (`title_window`: a title, a byline) on some sampled
-        # page: never a marker. Those of headline size (`headline_words`) in the heading of some page, or
-        # standing beside a page's own text far above its article (`_own_titles`), are a page's title:
-        # never a global drop (a sidebar headline is the title of its own page; a drop would take it
-        # there), unless they are a tagline: in the heading of most of their pages (the heading alone
-        # counts: a headline in an in-article widget lies inside the article of the other pages).
+        self.near, self.article_bound = self._bound_to_articles(chrome, seen_on)
+
+    def _bound_to_articles(self, chrome: set[str], seen_on: Counter) -> tuple[set[str], set[str]]:
+        """(near, article_bound). Templates in an article or just above it (`title_window`: a title, a
+        byline) on some sampled page: never a marker. Those of headline size (`headline_words`) in the
+        heading of some page, or standing beside a page's own text far above its article (`_own_titles`),
+        are a page's title: never a global drop (a sidebar headline is the title of its own page; a drop
+        would take it there), unless they are a tagline: in the heading of most of their pages (the heading
+        alone counts: a headline in an in-article widget lies inside the article of the other pages)."""
         live = [p for p in self.pages if p.start >= 0]
         near = {t for p in live for t in {p.tmpls[i] for i in range(p.heading_top(), p.end)}}
         headings = [{p.tmpls[i] for i in range(p.heading_top(), p.start)} for p in live]
         titles = set().union(*headings, *(self._own_titles(p) for p in live))
-        self.near = near | titles
         tagline = Counter(t for found in headings for t in found)
-        self.article_bound = {t for t in chrome & titles if self.headline(self.line[t])  # (not a flattened menu)
-                              and tagline[t] < P.own_page_share * seen_on[t]}
+        bound = {t for t in chrome & titles if self.headline(self.line[t])  # (not a flattened menu)
+                 and tagline[t] < self.params.own_page_share * seen_on[t]}
+        return near | titles, bound
 
     def _repeated(self, seen_on: Counter) -> set[str]:
         """Stage 2, mark chrome: templates on `support` pages, with support across pages with different

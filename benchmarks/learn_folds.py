@@ -42,6 +42,7 @@ GRID_VALUES = {
     "own_list_lines": (12, 40),
     "rule_loss_bound": (0.01, 0.05),
     "listing_words": (15, 60),
+    "listing_lower_share": (0.15, 0.45),
     "article_finder": (False,),
 }
 GRID: list[dict] = [{}] + [{name: v} for name, values in GRID_VALUES.items() for v in values]

@@ -417,3 +417,29 @@ def test_the_lists_a_recipe_ends_with_are_no_marker(tmp_path):
     lines = texts[3].splitlines()
     for line in lines[lines.index("Ingredients:"):lines.index("Share this recipe")]:
         assert line in out.splitlines(), (line, out)
+
+
+def archive_page(i: int) -> str:
+    """A blog page whose middle is menus (the one-page finder cannot tell its language there): a short
+    article, then a flattened archive of months with post counts, from the page's own month on."""
+    rng = random.Random(1500 + i)
+    names = ("December", "November", "October", "September", "August", "July", "June", "May", "April", "March")
+    months = " ".join(f"{names[(i + k) % 10]} {2012 - k // 10} ({rng.randint(2, 30)})" for k in range(24))
+    menu = [f"{w.title()} Guide" for w in WORDS[:20]]
+    return "\n".join(["Home", *menu, headline(i), *(sentence(rng) for _ in range(2)), f"Archive {months}",
+                      "Blog links", *menu, "Copyright Example Blog."]) + "\n"
+
+
+def test_a_flattened_archive_after_a_short_article_is_not_taken_into_it():
+    """Class 'giant flattened lines', where the page's language is not known: the archive line (months and
+    counts, as long as three paragraphs) joined the article the learner found, and what lies after it
+    lay "inside the article" (no marker there). A long line with few words in lower case is no prose,
+    whatever the language."""
+    from cleaner.learn.chrome import Site
+    from cleaner.learn.params import DEFAULT_PARAMS
+
+    site = Site(profile([archive_page(i) for i in range(5)]), 3, DEFAULT_PARAMS)
+    for p in site.pages:
+        archive = next(i for i, line in enumerate(p.lines) if line.startswith("Archive "))
+        assert not p.chrome[archive]
+        assert 0 <= p.start < p.end <= archive, (p.start, p.end, archive)

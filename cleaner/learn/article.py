@@ -6,8 +6,9 @@ extraction) are candidates, and the article is the first run that scores `first_
 (comment threads and galleries below an article can outweigh it), continued across a short insert. A
 chrome line repeated on the page, or a short line whose ending repeats there with a number or
 separator in it ("Anna on 12/10/2012 at 9:59 am. Reply"), ends a run outright: it separates the items
-of a list. A long page-specific line that is no prose (a flattened list of links or names, as the
-one-page finder of `cleaner.core.article` tells prose) weighs against the article like chrome, and a
+of a list. A long page-specific line that is no prose (a flattened list of links, names or months:
+few function words, as the one-page finder of `cleaner.core.article` tells prose, or few words in lower
+case) weighs against the article like chrome, and a
 comment thread (the first of its comment-shaped lines, as that finder tells them) ends the article.
 """
 from __future__ import annotations
@@ -51,9 +52,11 @@ class Page:
         self.weights = [weight(s) for s in self.lines]
         text = TextPage(self.lines)
         self.thread = comment_thread(text)
-        # Long lines that are no prose as the one-page finder tells it (few function words of the page's
-        # language: a flattened list of links, names or months): they weigh against the article.
-        self.listing = [score < 0 and w >= params.listing_words for score, w in zip(line_scores(text), self.weights)]
+        # Long lines that are no prose (a flattened list of links, names or months): few function words of
+        # the page's language, as the one-page finder tells prose, or, whatever the language, few words in
+        # lower case. They weigh against the article.
+        self.listing = [w >= params.listing_words and (score < 0 or _lower_share(s) < params.listing_lower_share)
+                        for s, score, w in zip(self.lines, line_scores(text), self.weights)]
         self.chrome: list[bool] = []
         self.start = self.end = -1  # the article: lines[start:end]; -1 when none was found
         self.first: dict[str, int] = {}  # chrome template -> its first line
@@ -125,6 +128,14 @@ class Page:
     def cut_at(self, markers) -> int:
         """The first line that is one of `markers`, or -1."""
         return min((self.first[t] for t in markers if t in self.first), default=-1)
+
+
+def _lower_share(line: str) -> float:
+    """The share of a line's cased words that start in lower case; 1.0 where fewer than half its words
+    (numbers aside) are cased (a script without case says nothing, its Latin acronyms neither)."""
+    words = [w for w in WORD.findall(line) if not w.isdigit()]
+    cased = [w for w in words if w[0].lower() != w[0].upper()]
+    return sum(w[0].islower() for w in cased) / len(cased) if 2 * len(cased) >= len(words) > 0 else 1.0
 
 
 def comment_thread(text: TextPage) -> int | None:

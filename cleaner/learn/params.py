@@ -38,7 +38,9 @@ class LearnParams:
     short_line_cost: float = 9.0  # subtracted from every page-specific line: short lines (menus) score < 0
     chrome_line_cost: float = 20.0  # a chrome line weighs at least this against the article
     listing_words: int = 30  # a page-specific line this long that is no prose (a flattened list) weighs against
-    #   the article like a chrome line
+    #   the article like a chrome line: few function words (the one-page finder's prose test) ...
+    listing_lower_share: float = 0.3  # ... or fewer than this share of its cased words in lower case ("Archive
+    #   October 2012 (8) September 2012 (13)", "Adam DuVander Adam Messinger")
     first_run_share: float = 0.3  # the article is the first run scoring this share of the best one
     gap_lines: int = 6  # an insert this short between two heavy runs leaves them one article
     gallery_lines: int = 15  # so does a list (a gallery) this short before text half as heavy as the article

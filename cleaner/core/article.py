@@ -25,8 +25,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
-from itertools import accumulate, chain, compress, repeat
-from operator import le
+from itertools import accumulate, chain, compress, count, repeat
+from operator import add, le
 
 from cleaner.core.function_words import SPACED, UNSPACED
 
@@ -179,14 +179,17 @@ class Page:
             return []
         language, reference = self.language, self.reference  # (first: shares taken over arrive with them)
         known = self._function
-        todo = [i for i in index if i not in known]
+        todo = [i for i in index if i not in known] if known else index
         if todo:
             lines = self.lines
             if language in SPACED:
-                contains = SPACED[language].__contains__
-                known.update(zip(todo, _shares_of(contains, [lines[i][:FUNCTION_SAMPLE] for i in todo])))
-            else:
-                known.update((i, _function_share(lines[i], self.words[i], language)) for i in todo)
+                shares = _shares_of(SPACED[language].__contains__, [lines[i][:FUNCTION_SAMPLE] for i in todo])
+            elif language in UNSPACED:
+                words = self.words
+                shares = [_function_share(lines[i], words[i], language) for i in todo]
+            else:  # (`_function_share` of a language not known: 1.0)
+                shares = [1.0] * len(todo)
+            known.update(zip(todo, shares))
         if not reference:
             return [1.0] * len(index)
         return [known[i] / reference for i in index]
@@ -200,11 +203,10 @@ class Page:
 
     def _find_comments(self, first: int, stop: int) -> list[int]:
         index = list(compress(range(first, stop), map(le, self.words[first:stop], repeat(COMMENT_WORDS))))
-        short = [self.lines[i] for i in index]
+        short = list(map(self.lines.__getitem__, index))
         text = "\n".join(short) + "\n"
         found = set(compress(index, map(_BUTTONS.__contains__, short)))
-        ends = list(accumulate(map(len, short)))  # where each short line ends in `text` (less its newlines)
-        ends = [end + k for k, end in enumerate(ends)]
+        ends = list(map(add, accumulate(map(len, short)), count()))  # where each short line's newline is in `text`
         # candidates: a byline's end ("says:", "said..."), a time (":dd"), "ago"; then the shape proper
         for shape, hits in ((_BYLINE, [*_find_all(text, ":\n"), *_find_all(text, "…\n"), *_find_all(text, "...\n")]),
                             (_TIMESTAMP, [m.start() for m in _TIME.finditer(text)]), (_AGO, _find_all(text, " ago"))):
@@ -263,9 +265,9 @@ def line_scores(page: Page, params: ArticleParams = DEFAULT) -> list[float]:
     cost = -params.line_cost
     near, long, prose = params.near_words, params.long_words, params.prose_words
     words, ends = page.words, page.ends
-    scores = [cost if w < near or not (e or w >= long) else 0.0 if e else cost for w, e in zip(words, ends)]
+    scores = [0.0 if e and w >= near else cost for w, e in zip(words, ends)]  # near prose, else other
     # prose: enough words (ending a sentence, or many) and, where the language is known, its function words
-    candidates = [i for i, (w, e) in enumerate(zip(words, ends)) if w >= prose and (e or w >= long)]
+    candidates = [i for i, w, e in zip(count(), words, ends) if w >= prose and (e or w >= long)]
     share = params.function_share
     for i, function in zip(candidates, page.functions(candidates)):
         if function >= share:
@@ -316,7 +318,7 @@ def decide(page: Page, params: ArticleParams = DEFAULT) -> list[str | None]:
     if n <= params.bare_head_lines + 1 and len(page.comments(0)) < params.comment_marks:
         return [None] * n  # no room for a page header above an article, and no comment thread: kept whole
     scores = line_scores(page, params)
-    prose = list(accumulate((s if s > 0 else 0.0 for s in scores), initial=0.0))
+    prose = list(accumulate([s if s > 0 else 0.0 for s in scores], initial=0.0))
     first = bisect_left(prose, params.min_article_words)  # a thread comes after an article's worth of prose
     if first > n:
         return [None] * n

@@ -161,15 +161,15 @@ class Page:
     def within(self, keep: list[int]) -> "Page":
         """The page made of the lines at positions `keep` (in order), as `Page` would describe it afresh:
         what belongs to each line alone (words, ends, function words, comment shapes) is taken over."""
-        return Page([self.lines[i] for i in keep], self.params, _known=(self, keep))
+        return Page(list(map(self.lines.__getitem__, keep)), self.params, _known=(self, keep))
 
     def _reuse(self, page: "Page", keep: list[int]) -> None:
-        self.words = [page.words[i] for i in keep]
-        self.ends = [page.ends[i] for i in keep]
+        self.words = list(map(page.words.__getitem__, keep))
+        self.ends = list(map(page.ends.__getitem__, keep))
         self._known = (page, keep)
-        marks = set(page._comment)
-        self._comment_from = bisect_left(keep, page._comment_from)
-        self._comment = [j for j in range(self._comment_from, len(keep)) if keep[j] in marks]
+        self._comment_from = start = bisect_left(keep, page._comment_from)
+        # the lines j >= start whose line keep[j] is one of the page's comment shapes
+        self._comment = list(compress(range(start, len(keep)), map(set(page._comment).__contains__, keep[start:])))
 
     def functions(self, index: list[int]) -> list[float]:
         """For each line i of `index`, the share of its words that are function words of the page's

@@ -159,12 +159,32 @@ def settled(plan: RulePlan, doc: Document, body: list[str], numbers: list[int], 
         return False  # a rewritten or protected line, or lines after a first-only rule's marker
     if body != seen and not _none_would_take(plan, body, seen, doc.timeout):
         return False
-    if doc.guarded and not set(doc.guarded).isdisjoint(n - 1 for n in numbers):
-        return False
     try:
+        if doc.guarded and not _guards_hold(plan, doc, body, numbers):
+            return False
         return not any(_would_take_new(rule, doc, numbers) for rule in plan.positional)
     except TimeoutError:
         return False  # the next pass runs it again and names the rule
+
+
+def _guards_hold(plan: RulePlan, doc: Document, body: list[str], numbers: list[int]) -> bool:
+    """Whether a fresh pass over the body keeps again each marker that a cut-tail guard kept and that is
+    still in it. Every guarded cut-tail rule that matches such a marker kept it (a matching line it did
+    not keep would have been cut, and every line after it); a fresh pass, in which no other rule acts,
+    tests its guard among the body's lines, which may lack the article-sized lines that met it."""
+    guarded = set(doc.guarded)
+    markers = [k for k, n in enumerate(numbers) if n - 1 in guarded]
+    if not markers:
+        return True
+    everything = range(len(body))
+    for rule in plan.positional:
+        keeps = getattr(rule.effect, "guard_keeps", None)
+        if keeps is None:
+            continue
+        for k in markers:
+            if rule.match.match(body[k], doc.timeout) and not keeps(body, everything[:k], everything[k + 1:]):
+                return False
+    return True
 
 
 def _would_take_new(rule, doc: Document, numbers: list[int]) -> bool:

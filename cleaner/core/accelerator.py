@@ -8,7 +8,8 @@ Three tricks, none of which changes an outcome (tests/test_differential.py compa
 - a later settling pass looks only at the lines whose text changed since the rules saw them, except for
   positional rules (regions, requires, guards), which look at every line;
 - the proof (`settled`) that a second pass cannot change anything, from what the first pass recorded in
-  the Document (`examined`, `guarded`, `rewritten`), spares that pass on most documents.
+  the Document (`examined`, `guarded`, `rewritten`; a guarded marker's guard tested again on the body),
+  spares that pass on most documents.
 """
 from __future__ import annotations
 
@@ -150,8 +151,8 @@ def settled(plan: RulePlan, doc: Document, body: list[str], numbers: list[int], 
     Every rule saw each body line's text in that pass and left it. So a fresh pass can differ only
     where a rule would take a line whose text changed after the rules saw it (finishing; rewrites
     always take another pass), where a positional rule's region now takes in a line it did not see
-    and would take, or where a cut-tail guard kept a marker whose article-sized followers may be
-    gone. A rule that requires others only runs again if one of them fires without removing its
+    and would take, or where a cut-tail guard kept a marker whose guard the body's lines no longer
+    meet (its article-sized followers gone: tested on the body, `_guards_hold`). A rule that requires others only runs again if one of them fires without removing its
     line (an extract that keeps it, a keep). A rule that acts on its first match only (cut-head) did
     not test the lines after it, so where it fired another pass runs.
     """

@@ -152,9 +152,10 @@ def settled(plan: RulePlan, doc: Document, body: list[str], numbers: list[int], 
     where a rule would take a line whose text changed after the rules saw it (finishing; rewrites
     always take another pass), where a positional rule's region now takes in a line it did not see
     and would take, or where a cut-tail guard kept a marker whose guard the body's lines no longer
-    meet (its article-sized followers gone: tested on the body, `_guards_hold`). A rule that requires others only runs again if one of them fires without removing its
-    line (an extract that keeps it, a keep). A rule that acts on its first match only (cut-head) did
-    not test the lines after it, so where it fired another pass runs.
+    meet (its article-sized followers gone: tested on the body, `_guards_hold`). A rule that requires
+    others only runs again if one of them fires without removing its line (an extract that keeps it,
+    a keep). A rule that acts on its first match only (cut-head) did not test the lines after it, so
+    where it fired another pass runs.
     """
     if doc.rewritten or doc.protected or not plan.first_only.isdisjoint(doc.fired):
         return False  # a rewritten or protected line, or lines after a first-only rule's marker

@@ -110,7 +110,7 @@ class Page:
         self.lines, self.params = lines, params
         middle = len(lines) // 2  # menus and footers lie at the ends: the middle tells the script and language
         self._sample = sample = "\n".join(lines[max(0, middle - LANGUAGE_LINES // 2):middle + LANGUAGE_LINES // 2])
-        self.unspaced = unspaced = _UNSPACED_CHAR.search(sample) is not None
+        self.unspaced = unspaced = not sample.isascii() and _UNSPACED_CHAR.search(sample) is not None  # (ASCII: none)
         self._language: str | None | bool = False  # False: not looked at yet
         self._reference = 0.0
         self._function: dict[int, float] = {}  # line -> its share of function words (not yet relative)
@@ -230,7 +230,8 @@ def _shares_of(contains, parts: list[str]) -> list[float]:
     """For each of `parts`, the share of its (lowercased) words that `contains` accepts (0.0: no words).
     One part at a time: a split and a count per part cost less than one split of all the parts joined
     and the bookkeeping of where each ends."""
-    return [sum(map(contains, words)) / len(words) if words else 0.0 for words in map(str.split, map(str.lower, parts))]
+    return [sum(map(contains, words)) / len(words) if words else 0.0
+            for words in map(str.split, map(str.lower, parts))]
 
 
 def _function_share(line: str, words: float, language: str | None, sample: int = FUNCTION_SAMPLE) -> float:

@@ -180,9 +180,9 @@ def _guards_hold(plan: RulePlan, doc: Document, body: list[str], numbers: list[i
         return True
     everything = range(len(body))
     for rule in plan.positional:
-        keeps = getattr(rule.effect, "guard_keeps", None)
-        if keeps is None:
-            continue
+        if not getattr(rule.effect, "guarded", False):
+            continue  # (a cut-tail rule without a guard that matched a marker in its region cut there)
+        keeps = rule.effect.guard_keeps
         for k in markers:
             if rule.match.match(body[k], doc.timeout) and not keeps(body, everything[:k], everything[k + 1:]):
                 return False

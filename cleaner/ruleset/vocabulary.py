@@ -260,8 +260,13 @@ class CutTail(Action):
         self.min_before = min_before
 
     @property
-    def positional(self) -> bool:
+    def guarded(self) -> bool:
+        """Whether it has a guard (`max_line_chars`, `min_chars_before`)."""
         return self.guard is not None or self.min_before is not None
+
+    @property
+    def positional(self) -> bool:
+        return self.guarded
 
     @classmethod
     def build(cls, rule, match, fail, matcher):
@@ -279,7 +284,7 @@ class CutTail(Action):
         return least is not None and sum(n for j in before if (n := _width(texts[j])) > ARTICLE_LINE) < least
 
     def apply(self, rule, doc: Document, lines: Sequence[int]) -> None:
-        guarded = self.guard is not None or self.min_before is not None
+        guarded = self.guarded
         for i, _ in doc.matches(rule, lines):
             live = doc.live()
             at = live.index(i)

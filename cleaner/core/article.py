@@ -263,17 +263,28 @@ def page_language(sample: str, tokens: list[str], unspaced: bool = True) -> str 
 
 def line_scores(page: Page, params: ArticleParams = DEFAULT) -> list[float]:
     """Each line's score: its words if prose, 0 if near prose, else minus `line_cost` (comments aside)."""
+    scores, candidates = _scores_before_function_words(page, params)
+    _count_prose(page, scores, candidates, params)
+    return scores
+
+
+def _scores_before_function_words(page: Page, params: ArticleParams) -> tuple[list[float], list[int]]:
+    """Each line's score as if no line were prose (0 if near prose, else minus `line_cost`), and the lines
+    that are prose where their function words pass (`_count_prose`): enough words, ending a sentence or many."""
     cost = -params.line_cost
     near, long, prose = params.near_words, params.long_words, params.prose_words
     words, ends = page.words, page.ends
     scores = [0.0 if e and w >= near else cost for w, e in zip(words, ends)]  # near prose, else other
-    # prose: enough words (ending a sentence, or many) and, where the language is known, its function words
     candidates = [i for i, w, e in zip(count(), words, ends) if w >= prose and (e or w >= long)]
-    share = params.function_share
+    return scores, candidates
+
+
+def _count_prose(page: Page, scores: list[float], candidates: list[int], params: ArticleParams) -> None:
+    """The `candidates` whose function words pass (where the page's language is known) score their words."""
+    share, words = params.function_share, page.words
     for i, function in zip(candidates, page.functions(candidates)):
         if function >= share:
             scores[i] = float(words[i])
-    return scores
 
 
 def runs_of(scores: list[float], stop: int) -> list[tuple[float, int, int]]:
@@ -318,16 +329,18 @@ def decide(page: Page, params: ArticleParams = DEFAULT) -> list[str | None]:
     n = len(page.lines)
     if n <= params.bare_head_lines + 1 and len(page.comments(0)) < params.comment_marks:
         return [None] * n  # no room for a page header above an article, and no comment thread: kept whole
-    scores = line_scores(page, params)
-    prose = list(accumulate([s if s > 0 else 0.0 for s in scores], initial=0.0))
-    first = bisect_left(prose, params.min_article_words)  # a thread comes after an article's worth of prose
+    # `line_scores`, the prose before each line and the first line after an article's worth of it (a thread
+    # comes after that), counting candidates' function words only as far as the verdicts need them
+    scores, prose, first, counted, candidates = _article_prose(page, params)
     if first > n:
         return [None] * n
     marks = page.comments(max(0, first - 1))
-    for i in marks:
-        scores[i] = -params.line_cost  # a comment's byline or button is no prose
     stop = thread_start(marks, prose, params)
     stop = n if stop is None else stop
+    # the other candidates above the thread (no score from `stop` on is read: those lines are the thread's)
+    _count_prose(page, scores, candidates[counted:bisect_left(candidates, stop)], params)
+    for i in marks:
+        scores[i] = -params.line_cost  # a comment's byline or button is no prose
     runs = runs_of(scores, stop)
     if not runs or max(r[0] for r in runs) < params.min_article_words:
         return [None] * n
@@ -342,6 +355,25 @@ def decide(page: Page, params: ArticleParams = DEFAULT) -> list[str | None]:
     start = _heading(page, start, set(marks), params)
     end = min(stop, end + params.tail_lines)
     return [OUTSIDE] * start + [None] * (end - start) + [OUTSIDE] * (stop - end) + [COMMENTS] * (n - stop)
+
+
+def _article_prose(page: Page, params: ArticleParams) -> tuple[list[float], list[float], int, int, list[int]]:
+    """(scores, prose, first, counted, candidates): the lines' scores with the function words of the first
+    `counted` prose candidates counted (the others score as not prose), the prose words before each line
+    (`prose[i]`: the positive scores above line i) and `first`, the first line with `min_article_words` of
+    prose above it (len(lines) + 1: none), as `line_scores` would give them: candidates are counted in order
+    until `first` is sure. Up to the first candidate not counted, `prose` is exact; beyond, it is at least
+    `min_article_words` wherever the exact one is (both grow and agree at `first`), which is all that
+    `thread_start` asks of it. (A negative `line_cost`: every candidate counted at once.)"""
+    scores, candidates = _scores_before_function_words(page, params)
+    need, counted, batch = params.min_article_words, 0, 8 if params.line_cost >= 0 else len(candidates)
+    while True:
+        _count_prose(page, scores, candidates[counted:counted + batch], params)
+        counted, batch = min(len(candidates), counted + batch), batch * 2
+        prose = list(accumulate([s if s > 0 else 0.0 for s in scores], initial=0.0))
+        first = bisect_left(prose, need)
+        if counted == len(candidates) or first <= candidates[counted]:
+            return scores, prose, first, counted, candidates
 
 
 def _extend(runs: list[tuple[float, int, int]], top: int, params: ArticleParams) -> tuple[int, int]:

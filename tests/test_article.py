@@ -168,7 +168,7 @@ def test_a_page_made_of_some_lines_is_described_as_afresh():
         assert decide(page.within(keep)) == find_article([lines[k] for k in keep])
 
 
-def test_function_word_shares_counted_together_equal_one_line_at_a_time():
+def test_function_word_shares_of_lines():
     from cleaner.core.article import _shares_of
 
     words = frozenset({"the", "of", "a"}).__contains__
@@ -177,3 +177,28 @@ def test_function_word_shares_counted_together_equal_one_line_at_a_time():
     assert _shares_of(words, parts) == one_by_one
     assert _shares_of(words, [p for p in parts if "\x00" not in p]) == [s for p, s in zip(parts, one_by_one)
                                                                         if "\x00" not in p]
+
+
+def test_function_words_are_counted_only_where_the_verdicts_read_them(monkeypatch):
+    """Candidates' function words are counted in order until an article's worth of prose is sure, then up to
+    the comment thread: the thread's own lines (nothing reads their scores) are not counted, and the
+    verdicts are those of every line scored (`line_scores`)."""
+    from bisect import bisect_left
+    from itertools import accumulate
+
+    from cleaner.core import article
+    from cleaner.core.article import Page, decide, line_scores
+
+    lines = PAGE.split("\n")
+    page = Page(lines)
+    verdicts = decide(page)
+    last = len(MENU) + len(ARTICLE) + len(THREAD) - 1  # the last comment, a prose candidate
+    assert verdicts[last] == COMMENTS and last not in page._function
+
+    def every_line(page, params):
+        scores, candidates = line_scores(page, params), article._scores_before_function_words(page, params)[1]
+        prose = list(accumulate([s if s > 0 else 0.0 for s in scores], initial=0.0))
+        return scores, prose, bisect_left(prose, params.min_article_words), len(candidates), candidates
+
+    monkeypatch.setattr(article, "_article_prose", every_line)
+    assert decide(Page(lines)) == verdicts

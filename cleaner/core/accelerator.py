@@ -8,7 +8,8 @@ Three tricks, none of which changes an outcome (tests/test_differential.py compa
 - a later settling pass looks only at the lines whose text changed since the rules saw them, except for
   positional rules (regions, requires, guards), which look at every line;
 - the proof (`settled`) that a second pass cannot change anything, from what the first pass recorded in
-  the Document (`examined`, `guarded`, `rewritten`), spares that pass on most documents.
+  the Document (`examined`, `guarded`, `rewritten`; a guarded marker's guard tested again on the body),
+  spares that pass on most documents.
 """
 from __future__ import annotations
 
@@ -150,21 +151,42 @@ def settled(plan: RulePlan, doc: Document, body: list[str], numbers: list[int], 
     Every rule saw each body line's text in that pass and left it. So a fresh pass can differ only
     where a rule would take a line whose text changed after the rules saw it (finishing; rewrites
     always take another pass), where a positional rule's region now takes in a line it did not see
-    and would take, or where a cut-tail guard kept a marker whose article-sized followers may be
-    gone. A rule that requires others only runs again if one of them fires without removing its
-    line (an extract that keeps it, a keep). A rule that acts on its first match only (cut-head) did
-    not test the lines after it, so where it fired another pass runs.
+    and would take, or where a cut-tail guard kept a marker whose guard the body's lines no longer
+    meet (its article-sized followers gone: tested on the body, `_guards_hold`). A rule that requires
+    others only runs again if one of them fires without removing its line (an extract that keeps it,
+    a keep). A rule that acts on its first match only (cut-head) did not test the lines after it, so
+    where it fired another pass runs.
     """
     if doc.rewritten or doc.protected or not plan.first_only.isdisjoint(doc.fired):
         return False  # a rewritten or protected line, or lines after a first-only rule's marker
     if body != seen and not _none_would_take(plan, body, seen, doc.timeout):
         return False
-    if doc.guarded and not set(doc.guarded).isdisjoint(n - 1 for n in numbers):
-        return False
     try:
+        if doc.guarded and not _guards_hold(plan, doc, body, numbers):
+            return False
         return not any(_would_take_new(rule, doc, numbers) for rule in plan.positional)
     except TimeoutError:
         return False  # the next pass runs it again and names the rule
+
+
+def _guards_hold(plan: RulePlan, doc: Document, body: list[str], numbers: list[int]) -> bool:
+    """Whether a fresh pass over the body keeps again each marker that a cut-tail guard kept and that is
+    still in it. Every guarded cut-tail rule that matches such a marker kept it (a matching line it did
+    not keep would have been cut, and every line after it); a fresh pass, in which no other rule acts,
+    tests its guard among the body's lines, which may lack the article-sized lines that met it."""
+    guarded = set(doc.guarded)
+    markers = [k for k, n in enumerate(numbers) if n - 1 in guarded]
+    if not markers:
+        return True
+    everything = range(len(body))
+    for rule in plan.positional:
+        if not getattr(rule.effect, "guarded", False):
+            continue  # (a cut-tail rule without a guard that matched a marker in its region cut there)
+        keeps = rule.effect.guard_keeps
+        for k in markers:
+            if rule.match.match(body[k], doc.timeout) and not keeps(body, everything[:k], everything[k + 1:]):
+                return False
+    return True
 
 
 def _would_take_new(rule, doc: Document, numbers: list[int]) -> bool:

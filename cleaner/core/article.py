@@ -25,8 +25,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
-from itertools import accumulate, chain, compress, repeat
-from operator import eq, le
+from itertools import accumulate, chain, compress, count, repeat
+from operator import add, le
 
 from cleaner.core.function_words import SPACED, UNSPACED
 
@@ -91,7 +91,6 @@ _TIMESTAMP = re.compile(  # a date, then a time: "March 3, 2012 at 10:15 pm", "3
     re.IGNORECASE)
 
 
-_SEPARATOR = "\x00"  # a word no function-word list holds
 _ANY_FUNCTION_WORD = frozenset().union(*SPACED.values())
 _LANGUAGES_OF = {word: tuple(lang for lang, words in SPACED.items() if word in words) for word in _ANY_FUNCTION_WORD}
 # A sentence's end, before closing quotes and brackets: . ! ? … and their CJK, Hindi, Arabic, Khmer forms.
@@ -111,7 +110,7 @@ class Page:
         self.lines, self.params = lines, params
         middle = len(lines) // 2  # menus and footers lie at the ends: the middle tells the script and language
         self._sample = sample = "\n".join(lines[max(0, middle - LANGUAGE_LINES // 2):middle + LANGUAGE_LINES // 2])
-        self.unspaced = unspaced = _UNSPACED_CHAR.search(sample) is not None
+        self.unspaced = unspaced = not sample.isascii() and _UNSPACED_CHAR.search(sample) is not None  # (ASCII: none)
         self._language: str | None | bool = False  # False: not looked at yet
         self._reference = 0.0
         self._function: dict[int, float] = {}  # line -> its share of function words (not yet relative)
@@ -162,15 +161,15 @@ class Page:
     def within(self, keep: list[int]) -> "Page":
         """The page made of the lines at positions `keep` (in order), as `Page` would describe it afresh:
         what belongs to each line alone (words, ends, function words, comment shapes) is taken over."""
-        return Page([self.lines[i] for i in keep], self.params, _known=(self, keep))
+        return Page(list(map(self.lines.__getitem__, keep)), self.params, _known=(self, keep))
 
     def _reuse(self, page: "Page", keep: list[int]) -> None:
-        self.words = [page.words[i] for i in keep]
-        self.ends = [page.ends[i] for i in keep]
+        self.words = list(map(page.words.__getitem__, keep))
+        self.ends = list(map(page.ends.__getitem__, keep))
         self._known = (page, keep)
-        marks = set(page._comment)
-        self._comment_from = bisect_left(keep, page._comment_from)
-        self._comment = [j for j in range(self._comment_from, len(keep)) if keep[j] in marks]
+        self._comment_from = start = bisect_left(keep, page._comment_from)
+        # the lines j >= start whose line keep[j] is one of the page's comment shapes
+        self._comment = list(compress(range(start, len(keep)), map(set(page._comment).__contains__, keep[start:])))
 
     def functions(self, index: list[int]) -> list[float]:
         """For each line i of `index`, the share of its words that are function words of the page's
@@ -180,14 +179,17 @@ class Page:
             return []
         language, reference = self.language, self.reference  # (first: shares taken over arrive with them)
         known = self._function
-        todo = [i for i in index if i not in known]
+        todo = [i for i in index if i not in known] if known else index
         if todo:
             lines = self.lines
             if language in SPACED:
-                contains = SPACED[language].__contains__
-                known.update(zip(todo, _shares_of(contains, [lines[i][:FUNCTION_SAMPLE] for i in todo])))
-            else:
-                known.update((i, _function_share(lines[i], self.words[i], language)) for i in todo)
+                shares = _shares_of(SPACED[language].__contains__, [lines[i][:FUNCTION_SAMPLE] for i in todo])
+            elif language in UNSPACED:
+                words = self.words
+                shares = [_function_share(lines[i], words[i], language) for i in todo]
+            else:  # (`_function_share` of a language not known: 1.0)
+                shares = [1.0] * len(todo)
+            known.update(zip(todo, shares))
         if not reference:
             return [1.0] * len(index)
         return [known[i] / reference for i in index]
@@ -201,11 +203,10 @@ class Page:
 
     def _find_comments(self, first: int, stop: int) -> list[int]:
         index = list(compress(range(first, stop), map(le, self.words[first:stop], repeat(COMMENT_WORDS))))
-        short = [self.lines[i] for i in index]
+        short = list(map(self.lines.__getitem__, index))
         text = "\n".join(short) + "\n"
         found = set(compress(index, map(_BUTTONS.__contains__, short)))
-        ends = list(accumulate(map(len, short)))  # where each short line ends in `text` (less its newlines)
-        ends = [end + k for k, end in enumerate(ends)]
+        ends = list(map(add, accumulate(map(len, short)), count()))  # where each short line's newline is in `text`
         # candidates: a byline's end ("says:", "said..."), a time (":dd"), "ago"; then the shape proper
         for shape, hits in ((_BYLINE, [*_find_all(text, ":\n"), *_find_all(text, "…\n"), *_find_all(text, "...\n")]),
                             (_TIMESTAMP, [m.start() for m in _TIME.finditer(text)]), (_AGO, _find_all(text, " ago"))):
@@ -226,17 +227,11 @@ def _find_all(text: str, needle: str) -> list[int]:
 
 
 def _shares_of(contains, parts: list[str]) -> list[float]:
-    """For each of `parts`, the share of its (lowercased) words that `contains` accepts: all parts split
-    and looked up at once, a separator word between them marking where each ends."""
-    text = "\n".join(parts).lower()
-    if _SEPARATOR in text:  # (a NUL in the text itself: rare) one part at a time
-        tokens = [part.split() for part in text.split("\n")]
-        return [sum(map(contains, t)) / len(t) if t else 0.0 for t in tokens]
-    tokens = text.replace("\n", f" {_SEPARATOR} ").split()
-    found = list(accumulate(map(contains, tokens), initial=0))
-    ends = [*compress(range(len(tokens)), map(eq, tokens, repeat(_SEPARATOR))), len(tokens)]
-    starts = [0, *(end + 1 for end in ends[:-1])]
-    return [(found[end] - found[start]) / (end - start) if end > start else 0.0 for start, end in zip(starts, ends)]
+    """For each of `parts`, the share of its (lowercased) words that `contains` accepts (0.0: no words).
+    One part at a time: a split and a count per part cost less than one split of all the parts joined
+    and the bookkeeping of where each ends."""
+    return [sum(map(contains, words)) / len(words) if words else 0.0
+            for words in map(str.split, map(str.lower, parts))]
 
 
 def _function_share(line: str, words: float, language: str | None, sample: int = FUNCTION_SAMPLE) -> float:
@@ -268,17 +263,28 @@ def page_language(sample: str, tokens: list[str], unspaced: bool = True) -> str 
 
 def line_scores(page: Page, params: ArticleParams = DEFAULT) -> list[float]:
     """Each line's score: its words if prose, 0 if near prose, else minus `line_cost` (comments aside)."""
+    scores, candidates = _scores_before_function_words(page, params)
+    _count_prose(page, scores, candidates, params)
+    return scores
+
+
+def _scores_before_function_words(page: Page, params: ArticleParams) -> tuple[list[float], list[int]]:
+    """Each line's score as if no line were prose (0 if near prose, else minus `line_cost`), and the lines
+    that are prose where their function words pass (`_count_prose`): enough words, ending a sentence or many."""
     cost = -params.line_cost
     near, long, prose = params.near_words, params.long_words, params.prose_words
     words, ends = page.words, page.ends
-    scores = [cost if w < near or not (e or w >= long) else 0.0 if e else cost for w, e in zip(words, ends)]
-    # prose: enough words (ending a sentence, or many) and, where the language is known, its function words
-    candidates = [i for i, (w, e) in enumerate(zip(words, ends)) if w >= prose and (e or w >= long)]
-    share = params.function_share
+    scores = [0.0 if e and w >= near else cost for w, e in zip(words, ends)]  # near prose, else other
+    candidates = [i for i, w, e in zip(count(), words, ends) if w >= prose and (e or w >= long)]
+    return scores, candidates
+
+
+def _count_prose(page: Page, scores: list[float], candidates: list[int], params: ArticleParams) -> None:
+    """The `candidates` whose function words pass (where the page's language is known) score their words."""
+    share, words = params.function_share, page.words
     for i, function in zip(candidates, page.functions(candidates)):
         if function >= share:
             scores[i] = float(words[i])
-    return scores
 
 
 def runs_of(scores: list[float], stop: int) -> list[tuple[float, int, int]]:
@@ -323,16 +329,18 @@ def decide(page: Page, params: ArticleParams = DEFAULT) -> list[str | None]:
     n = len(page.lines)
     if n <= params.bare_head_lines + 1 and len(page.comments(0)) < params.comment_marks:
         return [None] * n  # no room for a page header above an article, and no comment thread: kept whole
-    scores = line_scores(page, params)
-    prose = list(accumulate((s if s > 0 else 0.0 for s in scores), initial=0.0))
-    first = bisect_left(prose, params.min_article_words)  # a thread comes after an article's worth of prose
+    # `line_scores`, the prose before each line and the first line after an article's worth of it (a thread
+    # comes after that), counting candidates' function words only as far as the verdicts need them
+    scores, prose, first, counted, candidates = _article_prose(page, params)
     if first > n:
         return [None] * n
     marks = page.comments(max(0, first - 1))
-    for i in marks:
-        scores[i] = -params.line_cost  # a comment's byline or button is no prose
     stop = thread_start(marks, prose, params)
     stop = n if stop is None else stop
+    # the other candidates above the thread (no score from `stop` on is read: those lines are the thread's)
+    _count_prose(page, scores, candidates[counted:bisect_left(candidates, stop)], params)
+    for i in marks:
+        scores[i] = -params.line_cost  # a comment's byline or button is no prose
     runs = runs_of(scores, stop)
     if not runs or max(r[0] for r in runs) < params.min_article_words:
         return [None] * n
@@ -347,6 +355,25 @@ def decide(page: Page, params: ArticleParams = DEFAULT) -> list[str | None]:
     start = _heading(page, start, set(marks), params)
     end = min(stop, end + params.tail_lines)
     return [OUTSIDE] * start + [None] * (end - start) + [OUTSIDE] * (stop - end) + [COMMENTS] * (n - stop)
+
+
+def _article_prose(page: Page, params: ArticleParams) -> tuple[list[float], list[float], int, int, list[int]]:
+    """(scores, prose, first, counted, candidates): the lines' scores with the function words of the first
+    `counted` prose candidates counted (the others score as not prose), the prose words before each line
+    (`prose[i]`: the positive scores above line i) and `first`, the first line with `min_article_words` of
+    prose above it (len(lines) + 1: none), as `line_scores` would give them: candidates are counted in order
+    until `first` is sure. Up to the first candidate not counted, `prose` is exact; beyond, it is at least
+    `min_article_words` wherever the exact one is (both grow and agree at `first`), which is all that
+    `thread_start` asks of it. (A negative `line_cost`: every candidate counted at once.)"""
+    scores, candidates = _scores_before_function_words(page, params)
+    need, counted, batch = params.min_article_words, 0, 8 if params.line_cost >= 0 else len(candidates)
+    while True:
+        _count_prose(page, scores, candidates[counted:counted + batch], params)
+        counted, batch = min(len(candidates), counted + batch), batch * 2
+        prose = list(accumulate([s if s > 0 else 0.0 for s in scores], initial=0.0))
+        first = bisect_left(prose, need)
+        if counted == len(candidates) or first <= candidates[counted]:
+            return scores, prose, first, counted, candidates
 
 
 def _extend(runs: list[tuple[float, int, int]], top: int, params: ArticleParams) -> tuple[int, int]:

@@ -325,7 +325,10 @@ class TextCleaner:
 
         def one_pass(lines: list[str], sub: list[TraceEntry]):
             again, idx, doc, _ = self.clean_lines(plan, lines, sub, [])
-            return (*keep_article(again, idx, sub, None, judge)[:2], doc)
+            # the rules left the finder's output as it was: the page of those lines is `page.within(keep)`
+            # (described as afresh, what belongs to each line taken over)
+            described = page.within(keep) if again == kept else None
+            return (*keep_article(again, idx, sub, described, judge)[:2], doc)
 
         return settle(one_pass, kept, kept_numbers, trace, fields, warnings)
 

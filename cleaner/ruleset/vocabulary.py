@@ -260,27 +260,38 @@ class CutTail(Action):
         self.min_before = min_before
 
     @property
-    def positional(self) -> bool:
+    def guarded(self) -> bool:
+        """Whether it has a guard (`max_line_chars`, `min_chars_before`)."""
         return self.guard is not None or self.min_before is not None
+
+    @property
+    def positional(self) -> bool:
+        return self.guarded
 
     @classmethod
     def build(cls, rule, match, fail, matcher):
         guard = rule.get("guard", {})
         return cls(guard.get("max_line_chars"), guard.get("min_chars_before"))
 
+    def guard_keeps(self, texts: Sequence[str], before: Sequence[int], after: Sequence[int]) -> bool:
+        """Whether the guard keeps a marker whose live lines before and after it are `texts[j]` for j in
+        `before` and `after`: an article-sized line follows (`max_line_chars`: this is not the end of the
+        article), or too little article text lies before it (`min_chars_before`: the marker is in the page
+        head, not after the article)."""
+        limit, least = self.guard, self.min_before
+        if limit is not None and any(len(texts[j]) > limit for j in after):
+            return True
+        return least is not None and sum(n for j in before if (n := _width(texts[j])) > ARTICLE_LINE) < least
+
     def apply(self, rule, doc: Document, lines: Sequence[int]) -> None:
-        limit, before = self.guard, self.min_before
+        guarded = self.guarded
         for i, _ in doc.matches(rule, lines):
             live = doc.live()
             at = live.index(i)
             rest = live[at:]
-            if limit is not None and any(len(doc.lines[j]) > limit for j in rest[1:]):
+            if guarded and self.guard_keeps(doc.lines, live[:at], rest[1:]):
                 doc.guarded.append(i)
-                continue  # an article-sized line follows: this is not the end of the article
-            if before is not None and sum(
-                    n for j in live[:at] if (n := _width(doc.lines[j])) > ARTICLE_LINE) < before:
-                doc.guarded.append(i)
-                continue  # too little text before it: the marker is in the page head, not after the article
+                continue  # the next matching line is tried
             for j in rest:
                 doc.kill(j, rule.id, "cut")
             doc.fired.add(rule.id)

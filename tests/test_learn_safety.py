@@ -443,3 +443,25 @@ def test_a_flattened_archive_after_a_short_article_is_not_taken_into_it():
         archive = next(i for i, line in enumerate(p.lines) if line.startswith("Archive "))
         assert not p.chrome[archive]
         assert 0 <= p.start < p.end <= archive, (p.start, p.end, archive)
+
+
+def recent_comments_page(i: int) -> str:
+    """A page with a short line of its own and a "Recent comments" widget above its article."""
+    rng = random.Random(1600 + i)
+    widget = [line for name in ("Anna", "Boris", "Clara") for line in (f"{name} says:", f"Great post number {i}!")]
+    return "\n".join(["Home", "About", f"Today on the blog: the {WORDS[i]} and the {WORDS[i + 5]} here.",
+                      "Recent comments", *widget, headline(i), *(sentence(rng) for _ in range(5)),
+                      "Copyright Example Blog."]) + "\n"
+
+
+def test_a_recent_comments_widget_above_the_article_starts_no_thread():
+    """A comment thread ends the article only after some prose: a widget of recent comments above the
+    article, below a short line of the page's own, made the learner look for the article above the widget
+    and take that line for it."""
+    from cleaner.learn.chrome import Site
+    from cleaner.learn.params import DEFAULT_PARAMS
+
+    site = Site(profile([recent_comments_page(i) for i in range(5)]), 3, DEFAULT_PARAMS)
+    for p in site.pages:
+        first = next(i for i, line in enumerate(p.lines) if line.startswith("The "))
+        assert first <= p.start + 1 and p.end == len(p.lines) - 1, (p.start, p.end, first)

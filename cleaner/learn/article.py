@@ -16,8 +16,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from dataclasses import replace
+from itertools import accumulate
 
-from cleaner.core.article import DEFAULT as FINDER, Page as TextPage, line_scores, runs_of
+from cleaner.core.article import DEFAULT as FINDER, Page as TextPage, line_scores, runs_of, thread_start
 from cleaner.learn.params import LearnParams
 from cleaner.learn.profile import rule_lines, templates
 
@@ -51,12 +53,13 @@ class Page:
         self.lines = [s for _, s in pairs]
         self.weights = [weight(s) for s in self.lines]
         text = TextPage(self.lines)
-        self.thread = comment_thread(text)
+        scores = line_scores(text)
+        self.thread = comment_thread(text, scores, params.prose_words)
         # Long lines that are no prose (a flattened list of links, names or months): few function words of
         # the page's language, as the one-page finder tells prose, or, whatever the language, few words in
         # lower case. They weigh against the article.
         self.listing = [w >= params.listing_words and (score < 0 or _lower_share(s) < params.listing_lower_share)
-                        for s, score, w in zip(self.lines, line_scores(text), self.weights)]
+                        for s, score, w in zip(self.lines, scores, self.weights)]
         self.chrome: list[bool] = []
         self.start = self.end = -1  # the article: lines[start:end]; -1 when none was found
         self.first: dict[str, int] = {}  # chrome template -> its first line
@@ -138,14 +141,14 @@ def _lower_share(line: str) -> float:
     return sum(w[0].islower() for w in cased) / len(cased) if 2 * len(cased) >= len(words) > 0 else 1.0
 
 
-def comment_thread(text: TextPage) -> int | None:
+def comment_thread(text: TextPage, scores: list[float], prose_words: float) -> int | None:
     """Where a comment thread starts on a page (its first comment-shaped line: "Name says:", "Reply",
     "3 hours ago", with `comment_marks` of them within `comment_window` lines, as the article finder of
-    one page tells them: `cleaner.core.article`); None when there is none."""
-    marks = text.comments(0)
-    need = FINDER.comment_marks - 1
-    return next((marks[k] for k in range(len(marks) - need) if marks[k + need] < marks[k] + FINDER.comment_window),
-                None)
+    one page tells them: `cleaner.core.article`), after `prose_words` words of prose at least (`scores`:
+    that finder's line scores; a list of recent comments above the article starts no thread); None when
+    there is none."""
+    prose = list(accumulate((x if x > 0 else 0.0 for x in scores), initial=0.0))
+    return thread_start(text.comments(0), prose, replace(FINDER, min_article_words=prose_words))
 
 
 def find_article(page: Page, stop: int | None = None) -> tuple[int, int]:

@@ -231,6 +231,16 @@ def test_a_site_that_kills_its_learning_worker_fails_alone(monkeypatch):
     assert b.yaml_text is not None
 
 
+def assert_own_titles_stay(tmp_path, texts):
+    """Learned from `texts`, each page keeps its own headline (in the text or as the title)."""
+    learned = learn_site(profile(texts))
+    assert learned.yaml_text is not None, learned.reason
+    cleaner = cleaner_with(tmp_path, learned)
+    for i, text in enumerate(texts):
+        out = cleaner.clean(text, url=f"https://example.org/{i}")
+        assert headline(i) in out.text.splitlines() or out.title == headline(i), (i, out.text)
+
+
 def far_title_page(i: int, pages: int) -> str:
     """A page whose own headline stands beside its byline far above the article (share bars of headline
     size between them), and a "Recent posts" list of every page's headline after it."""
@@ -245,12 +255,7 @@ def test_a_headline_far_above_its_article_beside_its_byline_is_no_global_drop(tm
     """Class 3: the page's own title lay outside the heading window above the article (share bars of
     headline size between them), so it counted as a sidebar headline and a global `drop` took it."""
     texts = [far_title_page(i, 6) for i in range(6)]
-    learned = learn_site(profile(texts))
-    assert learned.yaml_text is not None, learned.reason
-    cleaner = cleaner_with(tmp_path, learned)
-    for i, text in enumerate(texts):
-        out = cleaner.clean(text, url=f"https://example.org/{i}")
-        assert headline(i) in out.text.splitlines() or out.title == headline(i), (i, out.text)
+    assert_own_titles_stay(tmp_path, texts)
 
 
 def commented_page(i: int, paragraphs: int) -> str:
@@ -327,12 +332,7 @@ def test_a_headline_in_other_pages_articles_stays_the_title_of_its_own_page(tmp_
     counted as a tagline (in the heading of most of its pages): a global `drop` took each page's own
     title. A tagline is told by the heading alone; this headline is a heading on one page of four."""
     texts = [widget_page(i, 6) for i in range(6)]
-    learned = learn_site(profile(texts))
-    assert learned.yaml_text is not None, learned.reason
-    cleaner = cleaner_with(tmp_path, learned)
-    for i, text in enumerate(texts):
-        out = cleaner.clean(text, url=f"https://example.org/{i}")
-        assert headline(i) in out.text.splitlines() or out.title == headline(i), (i, out.text)
+    assert_own_titles_stay(tmp_path, texts)
 
 
 def test_short_articles_above_long_comment_threads_on_every_page_are_the_articles(tmp_path):

@@ -283,6 +283,16 @@ def test_a_short_article_above_a_long_comment_thread_is_the_article(tmp_path):
         assert article in out and comment not in out, (i, out)
 
 
+def assert_recipe_kept(tmp_path, texts):
+    """Learned from `texts`, page 3 keeps every line from "Ingredients:" to "Share this recipe"."""
+    learned = learn_site(profile(texts))
+    assert learned.yaml_text is not None, learned.reason
+    out = cleaner_with(tmp_path, learned).clean(texts[3], url="https://example.org/3").text
+    lines = texts[3].splitlines()
+    for line in lines[lines.index("Ingredients:"):lines.index("Share this recipe")]:
+        assert line in out.splitlines(), (line, out)
+
+
 def long_recipe_page(i: int) -> str:
     """A recipe page whose ingredient list (items shared with other pages) and short steps outweigh the
     paragraph above them: the article found there ends before "Ingredients:"; more prose follows."""
@@ -298,13 +308,7 @@ def test_a_list_label_with_the_article_going_on_after_its_list_is_no_marker(tmp_
     """Class 3: the article found on each page ended at "Ingredients:" (a list of short lines, some shared
     across pages, outweighs one paragraph), so "Ingredients:" became a cut-tail marker that removed the
     list, the steps and the prose after them."""
-    texts = [long_recipe_page(i) for i in range(6)]
-    learned = learn_site(profile(texts))
-    assert learned.yaml_text is not None, learned.reason
-    out = cleaner_with(tmp_path, learned).clean(texts[3], url="https://example.org/3").text
-    lines = texts[3].splitlines()
-    for line in lines[lines.index("Ingredients:"):lines.index("Share this recipe")]:
-        assert line in out, (line, out)
+    assert_recipe_kept(tmp_path, [long_recipe_page(i) for i in range(6)])
 
 
 def test_a_headline_listed_after_the_text_stays_the_title_of_a_page_not_sampled(tmp_path):
@@ -410,13 +414,7 @@ def test_the_lists_a_recipe_ends_with_are_no_marker(tmp_path):
     a cut-tail marker that removed the whole recipe. A list label followed by the page's own items (short
     lines, sentences, step labels, which differ from page to page) is article structure wherever the
     article was found."""
-    texts = [short_recipe_page(i) for i in range(6)]
-    learned = learn_site(profile(texts))
-    assert learned.yaml_text is not None, learned.reason
-    out = cleaner_with(tmp_path, learned).clean(texts[3], url="https://example.org/3").text
-    lines = texts[3].splitlines()
-    for line in lines[lines.index("Ingredients:"):lines.index("Share this recipe")]:
-        assert line in out.splitlines(), (line, out)
+    assert_recipe_kept(tmp_path, [short_recipe_page(i) for i in range(6)])
 
 
 def archive_page(i: int) -> str:

@@ -94,7 +94,7 @@ _TIMESTAMP = re.compile(  # a date, then a time: "March 3, 2012 at 10:15 pm", "3
 _ANY_FUNCTION_WORD = frozenset().union(*SPACED.values())
 _LANGUAGES_OF = {word: tuple(lang for lang, words in SPACED.items() if word in words) for word in _ANY_FUNCTION_WORD}
 # A sentence's end, before closing quotes and brackets: . ! ? … and their CJK, Hindi, Arabic, Khmer forms.
-_CLOSERS = "\"'”’»)]）」』 "
+CLOSERS = "\"'”’»)]）」』 "
 _ENDS = frozenset(".!?…。！？।؟។")
 
 
@@ -127,7 +127,7 @@ class Page:
             self.words = [len(s.split()) + (len(line) - len(o)) / per_word for line, s, o in zip(lines, spaced, other)]
         else:
             self.words = [line.count(" ") + 1 for line in lines]  # lines come with single spaces
-        self.ends = [line.rstrip(_CLOSERS)[-1:] in _ENDS for line in lines]
+        self.ends = [line.rstrip(CLOSERS)[-1:] in _ENDS for line in lines]
 
     @property
     def language(self) -> str | None:

@@ -8,8 +8,8 @@ chrome line repeated on the page, or a short line whose ending repeats there wit
 separator in it ("Anna on 12/10/2012 at 9:59 am. Reply"), ends a run outright: it separates the items
 of a list. A long page-specific line that is no prose (a flattened list of links, names or months:
 few function words, as the one-page finder of `cleaner.core.article` tells prose, or few words in lower
-case) weighs against the article like chrome, and a
-comment thread (the first of its comment-shaped lines, as that finder tells them) ends the article.
+case) weighs against the article like chrome, and a comment thread (the first of its comment-shaped
+lines, as that finder tells them, after some prose) ends the article.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import replace
 from itertools import accumulate
 
-from cleaner.core.article import DEFAULT as FINDER, Page as TextPage, line_scores, runs_of, thread_start
+from cleaner.core.article import CLOSERS, DEFAULT as FINDER, Page as TextPage, line_scores, runs_of, thread_start
 from cleaner.learn.params import LearnParams
 from cleaner.learn.profile import rule_lines, templates
 
@@ -28,7 +28,6 @@ _LIST_SIGN = re.compile(r"[0-9#:|»]")
 WORD = re.compile(r"\w+")
 # A list label: up to three words and a colon, or a step number (templates: digits are 0).
 LIST_LABEL = re.compile(r"^(?:[^\W\d_][\w'’-]*(?: [\w'’-]+){0,2} ?[:：]|step 0[.:]?)$")
-_CLOSERS = "\"'”’»)]） "
 
 
 def weight(line: str) -> float:
@@ -110,7 +109,7 @@ class Page:
         sentence ("Stir the eggs."), or a list label itself ("Step 1"). A related list's headlines are
         longer and end in no full stop."""
         line = self.lines[i]
-        return (len(WORD.findall(line)) <= self.params.item_max_words or line.rstrip(_CLOSERS).endswith(".")
+        return (len(WORD.findall(line)) <= self.params.item_max_words or line.rstrip(CLOSERS).endswith(".")
                 or LIST_LABEL.match(self.tmpls[i]) is not None)
 
     def heading_top(self) -> int:

@@ -19,7 +19,6 @@ from cleaner.learn.profile import SiteProfile
 from cleaner.ruleset.model import SHORT_LINE
 
 
-
 class Site:
     """What learning knows about one site: sampled pages, counts, chrome, one example line per template."""
 

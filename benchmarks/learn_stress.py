@@ -318,7 +318,8 @@ def same_chrome_ceiling(pages: list[dict], originals: dict[str, dict], cleaned: 
         kept = recall * len(sitesdev.tokens(p["gold"]))
         chrome = sum((out - gold0).values())
         precision = kept / (kept + chrome) if kept + chrome else 0.0
-        scores.append((precision, recall, 2 * precision * recall / (precision + recall) if precision + recall else 0.0))
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        scores.append((precision, recall, f1))
     return sitesdev.macro(scores)
 
 

@@ -178,13 +178,12 @@ def _guards_hold(plan: RulePlan, doc: Document, body: list[str], numbers: list[i
     markers = [k for k, n in enumerate(numbers) if n - 1 in guarded]
     if not markers:
         return True
-    everything = range(len(body))
     for rule in plan.positional:
         if not getattr(rule.effect, "guarded", False):
             continue  # (a cut-tail rule without a guard that matched a marker in its region cut there)
         keeps = rule.effect.guard_keeps
         for k in markers:
-            if rule.match.match(body[k], doc.timeout) and not keeps(body, everything[:k], everything[k + 1:]):
+            if rule.match.match(body[k], doc.timeout) and not keeps(body, range(k), range(k + 1, len(body))):
                 return False
     return True
 

@@ -71,10 +71,12 @@ class Page:
         around it."""
         P = self.params
         self.chrome = [t in chrome for t in self.tmpls]
-        # A comment thread ends the article: a short article must not be taken for what outweighs it there.
-        thread = self.thread if stop is None or (self.thread is not None and self.thread < stop) else stop
-        self.start, self.end = find_article(self, thread)
-        if self.start < 0 and thread != stop:
+        # A comment thread ends the article: a short article must not be taken for what outweighs it there
+        # (where nothing lies above the thread, the article is looked for as if there were none).
+        bounds = [x for x in (self.thread, stop) if x is not None]
+        bound = min(bounds) if bounds else None
+        self.start, self.end = find_article(self, bound)
+        if self.start < 0 and bound != stop:
             self.start, self.end = find_article(self, stop)
         self.first = {}
         heading = self._heading()

@@ -80,10 +80,48 @@ def clean(
 
     Exit codes: 0 ok, 1 rejects above --max-reject-rate, 2 usage error, 3 run failed, 130 interrupted.
     """
-    from cleaner.batch import BatchConfig, OptionsChanged, OutputInUse, PlanError, PoolError, run_batch
-    from cleaner.batch.report import PlainProgress, RichProgress, stats_json, summary_table, summary_text
-    from cleaner.io import Fields, MissingExtra
+    from cleaner.batch import BatchConfig
+    from cleaner.io import Fields
 
+    _check_options(paths, output, format, compression, input_format, date, Fields(text_field, html_field))
+    learned = lock = None
+    if learn:
+        from cleaner.cli.learn_cmd import hold_output, learn_pass
+
+        lock = hold_output(output)  # from the learning pass to the end of cleaning
+    try:
+        if learn:
+            rules, learned = learn_pass(paths, output, rules, input_format=input_format, site=site, workers=workers,
+                                        restart=restart, fields=(text_field, html_field, url_field, id_field),
+                                        progress=progress, quiet=quiet)
+        cleaner = load_cleaner(rules, find_article=article_finder)
+        cfg = BatchConfig(
+            paths=paths, out=output, out_format=format, compression=_COMPRESSIONS[compression],
+            input_format=input_format, fields=Fields(text_field, html_field, url_field, id_field, date_field),
+            site=site, date=date, url=url, trace=trace, workers=workers, timeout=timeout or None,
+            drop_empty=drop_empty, restart=restart, rules=",".join(str(r.resolve()) for r in rules) if rules else None,
+            max_doc_bytes=max_doc_bytes, site_from_directory=learn and not site, find_article=article_finder,
+        )
+        by_default = output is not None or not err.is_terminal  # a bar with -o on a terminal, else plain lines
+        show_progress = (not quiet) and (progress if progress is not None else by_default)
+        report = _run(cfg, cleaner, show_progress, quiet)
+    finally:
+        if lock is not None:
+            lock.release()
+
+    if not quiet:
+        _warn_unread(report.plan)
+    used = _learned_usage(learned, rules, report)
+    if (not quiet) and (summary if summary is not None else output is not None):
+        _print_summary(report, used)
+    if stats is not None:
+        _write_stats(stats, report, used)
+    _check_reject_rate(report, max_reject_rate)
+
+
+def _check_options(paths: list[str], output: Optional[Path], format: str, compression: str,
+                   input_format: Optional[str], date: Optional[str], fields) -> None:
+    """One-line usage errors for bad option values, before anything is read."""
     if format not in _OUT_FORMATS:
         raise fail(f"--format {format!r}; allowed: {', '.join(_OUT_FORMATS)}")
     if compression not in _COMPRESSIONS:
@@ -93,54 +131,36 @@ def clean(
     if paths.count("-") > 1:
         raise fail("stdin (-) can be read only once")
     check_output(output, paths, directory=True)
+    check_dump_fields(paths, fields, input_format)
 
-    check_dump_fields(paths, Fields(text_field, html_field), input_format)
-    learned = lock = None
-    if learn:
-        from cleaner.cli.learn_cmd import hold_output, learn_pass
 
-        lock = hold_output(output)  # from the learning pass to the end of cleaning
-        try:
-            rules, learned = learn_pass(paths, output, rules, input_format=input_format, site=site, workers=workers,
-                                        restart=restart, fields=(text_field, html_field, url_field, id_field),
-                                        progress=progress, quiet=quiet)
-        except BaseException:
-            lock.release()
-            raise
-    cleaner = load_cleaner(rules, find_article=article_finder)
-    cfg = BatchConfig(
-        paths=paths, out=output, out_format=format, compression=_COMPRESSIONS[compression],
-        input_format=input_format, fields=Fields(text_field, html_field, url_field, id_field, date_field), site=site,
-        date=date, url=url,
-        trace=trace, workers=workers, timeout=timeout or None, drop_empty=drop_empty, restart=restart,
-        rules=",".join(str(r.resolve()) for r in rules) if rules else None, max_doc_bytes=max_doc_bytes,
-        site_from_directory=learn and not site, find_article=article_finder,
-    )
-    bar = err.is_terminal
-    show_progress = (not quiet) and (progress if progress is not None else (output is not None or not bar))
-    show_summary = (not quiet) and (summary if summary is not None else output is not None)
-    to_stdout = output is None
+def _run(cfg, cleaner, show_progress: bool, quiet: bool):
+    """`run_batch` with per-record messages on stderr (stdout output only), each failure one line and its
+    exit code."""
+    from cleaner.batch import OptionsChanged, OutputInUse, PlanError, PoolError, run_batch
+    from cleaner.batch.report import PlainProgress, RichProgress
+    from cleaner.io import MissingExtra
+
+    loud = cfg.out is None and not quiet
 
     def on_reject(r: dict) -> None:
-        if to_stdout and not quiet:
+        if loud:
             where = f":{r['line']}" if "line" in r else (f"@{r['offset']}" if "offset" in r else "")
             err.print(printable(f"rejected {r['source']}{where}: {r['reason']}"), markup=False, soft_wrap=True)
 
     def on_warning(doc: str, w: str) -> None:
-        if to_stdout and not quiet:
+        if loud:
             err.print(printable(f"warning: {doc}: {w}"), markup=False, soft_wrap=True)
 
+    progress = (RichProgress(err) if err.is_terminal else PlainProgress(err)) if show_progress else None
     try:
-        report = run_batch(
-            cfg, cleaner, progress=(RichProgress(err) if bar else PlainProgress(err)) if show_progress else None,
-            on_reject=on_reject, on_warning=on_warning,
-        )
+        return run_batch(cfg, cleaner, progress=progress, on_reject=on_reject, on_warning=on_warning)
     except (PlanError, OptionsChanged, OutputInUse, MissingExtra) as exc:
         raise fail(str(exc)) from None
     except PoolError as exc:
         raise fail(str(exc), EXIT_RUN_FAILED) from None
     except KeyboardInterrupt:
-        err.print("interrupted" + ("; rerun the same command to resume" if output else ""), markup=False)
+        err.print("interrupted" + ("; rerun the same command to resume" if cfg.out else ""), markup=False)
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except BrokenPipeError:  # `cleaner clean ... | head`
         _silence_stdout()
@@ -150,41 +170,59 @@ def clean(
     except Exception as exc:  # a bug: still one line, and a failing exit code
         msg = f"{type(exc).__name__}: {exc}".splitlines()[0]
         raise fail(f"internal error: {msg}", EXIT_RUN_FAILED) from None
-    finally:
-        if lock is not None:
-            lock.release()
 
-    if not quiet:
-        for path, why in report.plan.unreadable:
-            err.print(f"warning: cannot read {path}: {why}", markup=False, soft_wrap=True)
-    if report.plan.skipped and not quiet:
-        ex = ", ".join(str(p) for p in report.plan.skipped[:3])
-        n = max(report.plan.skipped_count, len(report.plan.skipped))
+
+def _warn_unread(plan) -> None:
+    """Warnings for the inputs the run could not read, and the files of unknown format it skipped."""
+    for path, why in plan.unreadable:
+        err.print(f"warning: cannot read {path}: {why}", markup=False, soft_wrap=True)
+    if plan.skipped:
+        ex = ", ".join(str(p) for p in plan.skipped[:3])
+        n = max(plan.skipped_count, len(plan.skipped))
         err.print(f"skipped {n} file(s) of unknown format ({ex}"
                   f"{', ...' if n > 3 else ''}); --input-format reads them as one format",
                   markup=False, soft_wrap=True)
-    used = None
-    if learned is None and rules:  # --rules naming a learned directory: the summary says what it did too
+
+
+def _learned_usage(learned: Optional[Path], rules: Optional[list[Path]], report) -> Optional[dict]:
+    """What the learned rules did (`learned_usage`), where a learned directory took part (--learn, or
+    --rules naming one); None otherwise."""
+    if learned is None and rules:
         from cleaner.learn.store import is_learned_dir
 
         learned = next((r for r in rules if is_learned_dir(r)), None)
-    if learned is not None:
-        from cleaner.cli.learn_cmd import learned_usage
+    if learned is None:
+        return None
+    from cleaner.cli.learn_cmd import learned_usage
 
-        used = learned_usage(learned, report.stats.sites)
-    if show_summary:
-        if err.is_terminal:
-            err.print(summary_table(report))
-        else:
-            err.print(summary_text(report), markup=False, soft_wrap=True, highlight=False)
-        if used is not None:
-            err.print(used["line"], markup=False, soft_wrap=True)
-    if stats is not None:
-        data = stats_json(report) | ({"learned": {k: v for k, v in used.items() if k != "line"}} if used else {})
-        try:
-            stats.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-        except OSError as exc:
-            raise fail(f"{stats}: {exc.strerror or exc}", EXIT_RUN_FAILED) from None
+    return learned_usage(learned, report.stats.sites)
+
+
+def _print_summary(report, used: Optional[dict]) -> None:
+    """The summary on stderr: a table on a terminal, plain lines otherwise; then the learned rules' line."""
+    from cleaner.batch.report import summary_table, summary_text
+
+    if err.is_terminal:
+        err.print(summary_table(report))
+    else:
+        err.print(summary_text(report), markup=False, soft_wrap=True, highlight=False)
+    if used is not None:
+        err.print(used["line"], markup=False, soft_wrap=True)
+
+
+def _write_stats(path: Path, report, used: Optional[dict]) -> None:
+    """--stats: the summary as JSON (with what the learned rules did)."""
+    from cleaner.batch.report import stats_json
+
+    data = stats_json(report) | ({"learned": {k: v for k, v in used.items() if k != "line"}} if used else {})
+    try:
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        raise fail(f"{path}: {exc.strerror or exc}", EXIT_RUN_FAILED) from None
+
+
+def _check_reject_rate(report, max_reject_rate: float) -> None:
+    """Exit 1 when more than `max_reject_rate` of the documents were rejected."""
     s = report.stats
     if s.docs_in and s.rejected / s.docs_in > max_reject_rate:
         where = f"; see {report.rejects_file}" if report.rejects_file else ""

@@ -326,7 +326,8 @@ def main() -> None:
     for name, fn in systems:
         print("{:44} P {:.3f}  R {:.3f}  F1 {:.3f}".format(name, *sitesdev.evaluate(pages, fn)))
     lost, kept = article_loss(pages, plain, cleaned)
-    g_lost, g_kept = article_loss(pages, clean_all(Cleaner.from_rules(find_article=False)), cleaned)
+    generic = clean_all(Cleaner.from_rules(find_article=False))
+    g_lost, g_kept = article_loss(pages, generic, cleaned)
     print(f"article words the learned rules remove of those the shipped rules keep: {lost} of {kept} "
           f"({lost / kept:.1%}; of those the generic rules alone keep: {g_lost} of {g_kept}, {g_lost / g_kept:.1%}; "
           f"per rule and site: benchmarks/learn_loss.py); drop literals of >= 5 words that are a line of an "
@@ -337,6 +338,10 @@ def main() -> None:
         print(f"  line by line, of what the {name} rules keep: {m['lost']} of {m['kept']} words of article lines "
               f"({m['lost'] / m['kept']:.2%}); pages whose gold holds a comment thread, apart: "
               f"{len(m['comment_pages'])} ({', '.join(m['comment_pages'])}), {m['comment_lost']} words lost there")
+    rest = [p for p in pages if p["id"] not in set(m["comment_pages"])]
+    r_lost, r_kept = article_loss(rest, generic, cleaned)
+    print(f"  bag of words, of what the generic rules keep, those pages apart: {r_lost} of {r_kept} "
+          f"({r_lost / r_kept:.2%})")
     learn_checks.print_dates(pages, learned_results, learned)
     print(f"learning (page_lines + add_page)  {mb / t_profile:6.1f} MB/s per core")
     per_site = 1000 * t_learn / len(learned)

@@ -42,6 +42,31 @@ def process_task(cleaner, task: Task, opts: BatchConfig, state=None, schema=None
     stats = Stats()
     rejects: list[dict] = []
     warns: list[tuple[str, str]] = []
+    done = _clean_items(cleaner, task, opts, state, stats, rejects)
+    enc = opts.output().encoder(task.dest, schema)
+    try:
+        issues = _encode(enc, done, opts)
+    except OSError as exc:
+        return TaskResult(task.seq, None, rejects, stats, warns, exc)
+    payload, late = enc.finish()
+    issues.update(late)
+    for i, rec, res in done:
+        issue = issues.get(i)
+        if isinstance(issue, EncodeError):
+            _reject(stats, rejects, Reject.of(rec, "encode_error", str(issue)))
+            continue
+        _count(stats, res)
+        doc_warnings = res.warnings if issue is None else [*res.warnings, issue]
+        if doc_warnings:
+            stats.with_warnings += 1
+            if len(warns) < 5:
+                warns.append((rec.id or rec.default_id(), doc_warnings[0] if issue is None else issue))
+    return TaskResult(task.seq, payload, rejects, stats, warns)
+
+
+def _clean_items(cleaner, task: Task, opts: BatchConfig, state, stats: Stats, rejects: list[dict]) -> list[tuple]:
+    """(position, record, Result) of each of the task's records that cleaned to an output; the others are
+    rejected. `state` (shared with the parent): the task, record and start time of the record in hand."""
     done = []
     for i, item in enumerate(task.items):
         rec = load_record(item, opts.fields, opts.max_doc_bytes) if isinstance(item, Record) else item
@@ -64,8 +89,12 @@ def process_task(cleaner, task: Task, opts: BatchConfig, state=None, schema=None
             _reject(stats, rejects, Reject.of(rec, "empty", "nothing left after cleaning"))
         else:
             done.append((i, rec, res))
+    return done
 
-    enc = opts.output().encoder(task.dest, schema)
+
+def _encode(enc, done: list[tuple], opts: BatchConfig) -> dict:
+    """Each cleaned record added to the output encoder: position -> its issue (a warning, or the
+    EncodeError that rejects it). An OSError (writing a text file) ends the task."""
     issues: dict = {}
     for i, rec, res in done:
         out = res.to_record(id=rec.id or rec.default_id(), source=rec.source, url=rec.url, trace=opts.trace)
@@ -73,31 +102,21 @@ def process_task(cleaner, task: Task, opts: BatchConfig, state=None, schema=None
             issues[i] = enc.add(i, rec, out)
         except EncodeError as exc:
             issues[i] = exc
-        except OSError as exc:
-            return TaskResult(task.seq, None, rejects, stats, warns, exc)
-    payload, late = enc.finish()
-    issues.update(late)
-    for i, rec, res in done:
-        issue = issues.get(i)
-        if isinstance(issue, EncodeError):
-            _reject(stats, rejects, Reject.of(rec, "encode_error", str(issue)))
-            continue
-        st = res.stats
-        stats.chars_in += st.get("chars_in", 0)
-        stats.chars_out += st.get("chars_out", 0)
-        for t in res.trace:
-            stats.rules[t.rule] += 1
-        stats.empty += not res.text
-        stats.written += 1
-        stats.sites[res.site or "-"] += 1
-        if res.site_reason and "; " in res.site_reason:  # a learned HTML template: taken, or why not
-            stats.templates[f"{res.site}: {res.site_reason.split('; ', 1)[1].split(' (', 1)[0]}"] += 1
-        doc_warnings = res.warnings if issue is None else [*res.warnings, issue]
-        if doc_warnings:
-            stats.with_warnings += 1
-            if len(warns) < 5:
-                warns.append((rec.id or rec.default_id(), doc_warnings[0] if issue is None else issue))
-    return TaskResult(task.seq, payload, rejects, stats, warns)
+    return issues
+
+
+def _count(stats: Stats, res) -> None:
+    """A written document's share of the summary: characters, rule hits, its site (and template)."""
+    st = res.stats
+    stats.chars_in += st.get("chars_in", 0)
+    stats.chars_out += st.get("chars_out", 0)
+    for t in res.trace:
+        stats.rules[t.rule] += 1
+    stats.empty += not res.text
+    stats.written += 1
+    stats.sites[res.site or "-"] += 1
+    if res.site_reason and "; " in res.site_reason:  # a learned HTML template: taken, or why not
+        stats.templates[f"{res.site}: {res.site_reason.split('; ', 1)[1].split(' (', 1)[0]}"] += 1
 
 
 def _reject(stats: Stats, rejects: list[dict], rej: Reject) -> None:

@@ -2,15 +2,15 @@
 cross-validation by site, and its cost.
 
 Each page's text is cleaned with the shipped rules (no site rules apply: the generic rules alone), then
-the finder (`cleaner.core.article`) keeps the article. Prints, with the set's metric (bag of words, macro
-over pages):
+the finder (`cleaner.core.article`) keeps the article, told the page's URL (the title its slug names).
+Prints, with the set's metric (bag of words, macro over pages):
 
 - the dump unchanged, the C4-style line filter, `clean` without the finder, `clean` with it (shipped
   constants);
 - cross-validation by site: the sites split in `--folds` groups; for each, the constants are chosen on
   the other groups' pages (coordinate search from the middle of each grid, objective F1 with recall kept
   >= 0.96) and measured on the group's pages: "choose" (the training figure) and "held out" per fold,
-  and the held-out pages pooled; the shipped value of each constant is the median of the folds' choices;
+  and the held-out pages pooled, and each constant's choices beside its shipped value (see the README);
 - CPU time of `clean` on the set's text dumps with and without the finder (best of `--repeat`).
 
 One constant is not tuned here, since sites-dev holds whole pages only: `bare_head_lines`, which makes a
@@ -36,7 +36,7 @@ import time  # noqa: E402
 from collections import Counter  # noqa: E402
 
 from cleaner import Cleaner  # noqa: E402
-from cleaner.core.article import DEFAULT, ArticleParams, Page, decide  # noqa: E402
+from cleaner.core.article import DEFAULT, ArticleParams, Page, decide, slug_words  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("sitesdev", Path(__file__).with_name("sitesdev.py"))
 sitesdev = importlib.util.module_from_spec(_spec)
@@ -58,6 +58,7 @@ GRID = {
     "min_article_words": (20, 35, 50, 80),
     "comment_marks": (2, 3, 4),
     "comment_window": (6, 12, 20),
+    "title_slug_share": (0.6, 0.8, 1.0),
 }
 
 
@@ -71,13 +72,14 @@ class Scored:
     def __init__(self, page: dict, lines: list[str]):
         self.site = page["site"]
         self.page = Page(lines)
+        self.slug = slug_words(page["url"])
         self.tokens = [Counter(_TOKEN.findall(line.lower())) for line in lines]
         self.gold = Counter(_TOKEN.findall(page["gold"].lower()))
         self.n_gold = sum(self.gold.values())
 
     def score(self, params: ArticleParams) -> tuple[float, float, float]:
         out: Counter = Counter()
-        for why, tokens in zip(decide(self.page, params), self.tokens):
+        for why, tokens in zip(decide(self.page, params, self.slug), self.tokens):
             if why is None:
                 out.update(tokens)
         shared = sum((out & self.gold).values())

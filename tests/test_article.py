@@ -4,7 +4,7 @@ from typer.testing import CliRunner
 
 from cleaner import Cleaner
 from cleaner.cli.main import app
-from cleaner.core.article import COMMENTS, OUTSIDE, find_article
+from cleaner.core.article import COMMENTS, OUTSIDE, find_article, slug_words
 
 MENU = ["Home", "News", "World", "Politics", "Business", "Technology", "Science", "Health", "Sports", "Opinion"]
 TITLE = "City opens its first floating solar farm on the old quarry lake"
@@ -157,15 +157,18 @@ def test_a_page_made_of_some_lines_is_described_as_afresh():
 
     from cleaner.core.article import Page, decide
 
-    lines = PAGE.split("\n")
-    page = Page(lines)
-    decide(page)  # fills the page's function-word and comment caches, as the cleaner does
-    rng = random.Random(7)
-    for _ in range(40):
-        a = rng.randrange(len(lines))
-        keep = sorted(rng.sample(range(len(lines)), rng.randrange(len(lines) + 1))) if a % 3 else \
-            list(range(a, len(lines)))
-        assert decide(page.within(keep)) == find_article([lines[k] for k in keep])
+    lines = (MENU + [TITLE] + BETWEEN + ARTICLE[1:] + THREAD + FOOTER)
+    slug = slug_words(TITLE_URL)
+    for url in (None, TITLE_URL):
+        page = Page(lines)
+        decide(page, slug=slug_words(url))  # fills the page's caches (function words, comments, titles)
+        rng = random.Random(7)
+        for _ in range(40):
+            a = rng.randrange(len(lines))
+            keep = sorted(rng.sample(range(len(lines)), rng.randrange(len(lines) + 1))) if a % 3 else \
+                list(range(a, len(lines)))
+            assert decide(page.within(keep), slug=slug_words(url)) == find_article([lines[k] for k in keep], url=url)
+    assert slug and decide(Page(lines), slug=slug) != decide(Page(lines))  # (the title counts here)
 
 
 def test_function_word_shares_of_lines():
@@ -202,3 +205,62 @@ def test_function_words_are_counted_only_where_the_verdicts_read_them(monkeypatc
 
     monkeypatch.setattr(article, "_article_prose", every_line)
     assert decide(Page(lines)) == verdicts
+
+
+TITLE_URL = "https://example.org/news/2024/03/05/city-opens-first-floating-solar-farm.html"
+# a photo credit, its caption and a row of buttons between the title and the text (the buttons end the heading)
+BETWEEN = ["Photo: Jan Novak / City Press", "The old quarry lake from the conveyor track", "Listen", "Save", "Gift"]
+
+
+def test_the_title_the_url_names_is_kept_however_far_above(cleaner):
+    page = "\n".join(MENU + [TITLE] + BETWEEN + ARTICLE[1:] + FOOTER)
+    assert cleaner.clean(page, format="text").paragraphs == ARTICLE[1:]  # no URL: the title is not told apart
+    res = cleaner.clean(page, format="text", url=TITLE_URL)
+    assert res.paragraphs == ARTICLE  # the title, without what lies between it and the text
+    assert cleaner.clean(res.text, format="text", url=TITLE_URL).text == res.text
+    assert cleaner.clean(res.text, format="text").text == res.text
+
+
+def test_a_title_with_accents_and_a_slug_without(cleaner):
+    between = ["Foto: Jan Novák / ČTK", "Jezero z dopravníkové dráhy", "Poslech", "Uložit", "Darovat"]
+    page = "\n".join(CS_MENU + CS_ARTICLE[:1] + between + CS_ARTICLE[1:] + CS_FOOTER)
+    url = "https://example.cz/zpravy/mesto-spustilo-prvni-plovouci-solarni-elektrarnu-na-jezere-v-lomu"
+    assert cleaner.clean(page, format="text", url=url).paragraphs == CS_ARTICLE
+
+
+def test_a_title_kept_already_is_not_looked_for_above(cleaner):
+    sidebar = ["Top stories", TITLE, "Bridge repairs start in May", "Library extends its opening hours"]
+    page = "\n".join(sidebar + MENU + ARTICLE + FOOTER)
+    assert cleaner.clean(page, format="text", url=TITLE_URL).paragraphs == ARTICLE
+
+
+@pytest.mark.parametrize("url, words", [
+    ("http://www.example.com/2012/07/24/qpr-consider-joey-barton-loan.html", ("qpr", "consider", "joey", "barton", "loan")),
+    ("https://example.cz/clanek/hanojsk%C3%A1-%C3%BAmluva-podeps%C3%A1na?utm=x#top", ("hanojska", "umluva", "podepsana")),
+    ("example.org/blog/Some_Title+Here.php", ("some", "title", "here")),
+    ("http://www.bbc.co.uk/news/uk-18971248", ()),  # an id, no slug
+    ("https://example.org/about-us", ()),  # too few words to name a title
+    ("", ()), (None, ()), ("not a url", ()),
+])
+def test_slug_words(url, words):
+    assert slug_words(url) == words
+
+
+TEASERS = ("You might also like: How the town paid for its new library and what it will cost to run it, "
+           "Why the old bridge is closed for the summer and where to cross the river in the meantime, "
+           "The ten best walks around the quarry lake for a day out with the children in the spring, "
+           "What the council plans to do with the empty school on the hill after the last pupils leave, "
+           "How a local baker turned an old bus into the most popular cafe in the whole of the valley")
+
+
+def test_the_article_follows_the_title_the_url_names(cleaner):
+    # a short article, then far below it a flattened block of teasers that outweighs it
+    sidebar = [f"{topic} news" for topic in ("Local", "Regional", "Business", "School", "Sports", "Culture", "Traffic",
+                                             "Weather", "Council", "Harbour", "Farming", "Health", "Science")] * 2
+    lines = MENU + [TITLE, ARTICLE[2], ARTICLE[3]] + sidebar + [TEASERS] + FOOTER
+    page = "\n".join(lines)
+    alone = cleaner.clean(page, format="text").paragraphs  # no URL: the heaviest run, with its "heading"
+    assert alone[-1] == TEASERS and ARTICLE[2] not in alone
+    res = cleaner.clean(page, format="text", url=TITLE_URL)
+    assert res.paragraphs == [TITLE, ARTICLE[2], ARTICLE[3]]
+    assert cleaner.clean(res.text, format="text", url=TITLE_URL).text == res.text

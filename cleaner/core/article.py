@@ -15,18 +15,26 @@ around it what is short, list-like or repeated. `find_article(lines)` does the s
    `tail_lines` after it.
 3. A comment thread (lines shaped like "Name says:", "Reply", "3 hours ago", "March 3, 2012 at 10:15 pm",
    `comment_marks` of them within `comment_window` lines) ends the article where it starts.
+4. Where the page's URL has a slug ("/2012/07/qpr-consider-barton-loan"), a line that says most of it
+   (`title_slug_share` of its words) is the article's title: the nearest one above the article, up to
+   `TITLE_WINDOW` lines up, is kept (a photo, its caption, a row of buttons often stand between them); and
+   a best run with no title near it, while a title elsewhere is followed by an article's worth of prose,
+   is not the article (a flattened block of teasers can outweigh a short article).
 
 A page whose best run is short (`min_article_words`) has no article found and is kept whole; so is a
 clean article, whose lines are all inside or right next to its run. Pure: lines in, decisions out.
 """
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress, count, repeat
 from operator import add, le
+from urllib.parse import unquote
 
 from cleaner.core.function_words import SPACED, UNSPACED
 
@@ -53,6 +61,7 @@ class ArticleParams:
     comment_marks: int = 3  # comment-shaped lines within `comment_window` lines make a thread
     comment_window: int = 12
     chars_per_word: float = 2.5  # characters of a script without spaces that count as one word
+    title_slug_share: float = 0.8  # a line above the article with this share of the URL slug's words is its title
 
 
 DEFAULT = ArticleParams()
@@ -62,6 +71,9 @@ LANGUAGE_LINES = 30  # lines from the middle of a page that tell its script and 
 LANGUAGE_CHARS = 2000  # ... at most this many characters of them
 HEADING_MIN_CHARS = 10  # a shorter heading line (a byline) is no menu entry only if the line above is longer
 COMMENT_WORDS = 20  # a comment's byline or button is at most this long (a longer line is the comment itself)
+SLUG_MIN_WORDS = 3  # a URL path segment of fewer words is no slug ("/news/18971248", "/about-us")
+TITLE_MAX_WORDS = 30  # a longer line is no title
+TITLE_WINDOW = 25  # the title the URL names lies at most this many lines above the article (photo, caption, buttons)
 
 # Scripts written without spaces between words: Han, kana, Thai, Lao, Khmer, Myanmar.
 _UNSPACED_CHAR = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
@@ -104,7 +116,7 @@ class Page:
     cost most, and only some pages and lines need them)."""
 
     __slots__ = ("lines", "params", "unspaced", "words", "ends", "_sample", "_language", "_reference",
-                 "_function", "_comment", "_comment_from", "_known")
+                 "_function", "_comment", "_comment_from", "_known", "_titles")
 
     def __init__(self, lines: list[str], params: ArticleParams = DEFAULT, *, _known: tuple | None = None):
         self.lines, self.params = lines, params
@@ -117,6 +129,7 @@ class Page:
         self._comment: list[int] = []
         self._comment_from = len(lines)
         self._known = None
+        self._titles: tuple | None = None  # ((slug, need), the lines looked at, those that say the title)
         if _known is not None and _known[0].unspaced == unspaced:
             self._reuse(*_known)
             return
@@ -170,6 +183,23 @@ class Page:
         self._comment_from = start = bisect_left(keep, page._comment_from)
         # the lines j >= start whose line keep[j] is one of the page's comment shapes
         self._comment = list(compress(range(start, len(keep)), map(set(page._comment).__contains__, keep[start:])))
+        if page._titles is not None:
+            key, seen, said = page._titles
+            said = set(said)
+            self._titles = (key, {j for j, i in enumerate(keep) if i in seen}, [j for j, i in enumerate(keep) if i in said])
+
+    def titles(self, first: int, stop: int, slug: tuple[str, ...], need: float) -> list[int]:
+        """The lines from `first` to `stop` that say the title a URL's `slug` names (`need` of its words:
+        `_says_title`), each line looked at once (and taken over by `within`)."""
+        if self._titles is None or self._titles[0] != (slug, need):
+            self._titles = ((slug, need), set(), [])
+        _, seen, said = self._titles
+        todo = [i for i in range(first, stop) if i not in seen]
+        if todo:
+            seen.update(todo)
+            said += _says_title(self.lines, self.words, todo, slug, need)
+            said.sort()
+        return said[bisect_left(said, first):bisect_left(said, stop)]
 
     def functions(self, index: list[int]) -> list[float]:
         """For each line i of `index`, the share of its words that are function words of the page's
@@ -318,14 +348,15 @@ def thread_start(marks: list[int], prose: list[float], params: ArticleParams = D
     return None
 
 
-def find_article(lines: list[str], params: ArticleParams = DEFAULT) -> list[str | None]:
+def find_article(lines: list[str], params: ArticleParams = DEFAULT, url: str | None = None) -> list[str | None]:
     """For each line, None if it belongs to the article, else why not (`OUTSIDE`, `COMMENTS`). Lines are
-    a page's non-blank lines in order. A page with no article found is kept whole."""
-    return decide(Page(lines, params), params)
+    a page's non-blank lines in order; `url`, the page's, names its title where it has a slug. A page with
+    no article found is kept whole."""
+    return decide(Page(lines, params), params, slug_words(url))
 
 
-def decide(page: Page, params: ArticleParams = DEFAULT) -> list[str | None]:
-    """`find_article` on a described page."""
+def decide(page: Page, params: ArticleParams = DEFAULT, slug: tuple[str, ...] = ()) -> list[str | None]:
+    """`find_article` on a described page; `slug`: the words of its URL's slug (`slug_words`)."""
     n = len(page.lines)
     if n <= params.bare_head_lines + 1 and len(page.comments(0)) < params.comment_marks:
         return [None] * n  # no room for a page header above an article, and no comment thread: kept whole
@@ -345,6 +376,9 @@ def decide(page: Page, params: ArticleParams = DEFAULT) -> list[str | None]:
     if not runs or max(r[0] for r in runs) < params.min_article_words:
         return [None] * n
     top = max(range(len(runs)), key=lambda k: runs[k][0])
+    need = params.title_slug_share * len(slug)
+    if slug:
+        top = _follow_title(page, runs, top, stop, slug, params)
     start, end = _extend(runs, top, params)
     while start > 0 and scores[start - 1] == 0.0:
         start -= 1
@@ -354,7 +388,89 @@ def decide(page: Page, params: ArticleParams = DEFAULT) -> list[str | None]:
         return [None] * stop + [COMMENTS] * (n - stop)
     start = _heading(page, start, set(marks), params)
     end = min(stop, end + params.tail_lines)
-    return [OUTSIDE] * start + [None] * (end - start) + [OUTSIDE] * (stop - end) + [COMMENTS] * (n - stop)
+    verdicts = [OUTSIDE] * start + [None] * (end - start) + [OUTSIDE] * (stop - end) + [COMMENTS] * (n - stop)
+    if slug:  # the title the URL names, unless the article's heading (its lines above its first prose) holds it
+        head = next((i for i in range(start, end) if scores[i] > 0), end)
+        said = page.titles(max(0, start - TITLE_WINDOW), head, slug, need)
+        if said and said[-1] < start:
+            verdicts[said[-1]] = None
+    return verdicts
+
+
+def slug_words(url: str | None) -> tuple[str, ...]:
+    """The words of a URL's slug: its path segment of most words joined by '-', '_' or '+' (a file
+    extension and numbers left out, lowercase, accents folded); () where it has fewer than
+    `SLUG_MIN_WORDS`. '/2012/07/24/qpr-consider-joey-barton-loan.html' -> ('qpr', 'consider', 'joey',
+    'barton', 'loan')."""
+    if not url:
+        return ()
+    rest = url.partition("://")[2] or url  # (a URL without its scheme: "example.org/a-b-c")
+    path = rest.partition("/")[2].partition("?")[0].partition("#")[0]
+    segment = max(path.split("/"), key=_separators)
+    if _separators(segment) < SLUG_MIN_WORDS - 1:
+        return ()
+    segment = (unquote(segment) if "%" in segment else segment).lower()
+    if not segment.isascii() and _MARKS.sub("", unicodedata.normalize("NFKD", segment)).isascii():
+        segment = _ascii(segment)  # a Latin slug with accents: matched as ASCII
+    words = tuple(w for w in _SLUG_SEPARATOR.split(_EXTENSION.sub("", segment)) if w and not w.isdigit())
+    return words if len(words) >= SLUG_MIN_WORDS else ()
+
+
+def _separators(segment: str) -> int:
+    return segment.count("-") + segment.count("_") + segment.count("+")
+
+
+_SLUG_SEPARATOR = re.compile(r"[-_+.]+")
+_EXTENSION = re.compile(r"\.[a-z0-9]{2,5}$")
+_MARKS = re.compile("[\u0300-\u036f]")  # combining accents, apart after NFKD: 'úmluva' -> 'umluva'
+_WORD = re.compile(r"\w+")
+
+
+def _ascii(text: str) -> str:
+    """`text` as ASCII: accents folded ('úmluva' -> 'umluva'), other non-ASCII characters left out (curly
+    quotes: "don’t" -> "dont", as slugs write it); newlines stay where they were."""
+    return text if text.isascii() else unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def _says_title(lines: list[str], words: list[float], index: list[int], slug: tuple[str, ...], need: float) -> list[int]:
+    """Those of the lines at `index` that say the title a URL's `slug` names: at most `TITLE_MAX_WORDS`
+    words, `need` of the slug's words among theirs (lowercase; as ASCII, `_ascii`, where the slug is)."""
+    index = [i for i in index if words[i] <= TITLE_MAX_WORDS]
+    fold = _ascii if all(map(str.isascii, slug)) else str  # (a slug in another script: as written)
+    text = fold("\n".join(map(lines.__getitem__, index)).lower())
+    found = set()
+    # a line that says enough of the slug holds one of its len(slug) - need + 1 longest words
+    for key in sorted(slug, key=len, reverse=True)[:len(slug) - math.ceil(need) + 1]:
+        found.update(_lines_holding(text, key))
+    if not found:
+        return []
+    folded = text.split("\n")
+    return [index[k] for k in sorted(found) if sum(map(set(_WORD.findall(folded[k])).__contains__, slug)) >= need]
+
+
+def _follow_title(page: Page, runs: list[tuple[float, int, int]], top: int, stop: int, slug: tuple[str, ...],
+                  params: ArticleParams) -> int:
+    """The run the article starts with: the best run (`top`), unless no line of the `TITLE_WINDOW` lines
+    above it (or its first) says the URL's title while some do elsewhere: then the best run of an article's
+    worth of prose that starts within `TITLE_WINDOW` lines after one of them (a long list of teasers can
+    outweigh a short article)."""
+    start, need = runs[top][1], params.title_slug_share * len(slug)
+    if page.titles(max(0, start - TITLE_WINDOW), start + 1, slug, need):
+        return top
+    said = page.titles(0, stop, slug, need)
+    after = [k for k, (score, a, _) in enumerate(runs)
+             if score >= params.min_article_words and any(0 < a - t <= TITLE_WINDOW for t in said)]
+    return max(after, key=lambda k: runs[k][0]) if after else top
+
+
+def _lines_holding(text: str, needle: str) -> set[int]:
+    """The lines (by number) of `text` where `needle` occurs."""
+    found, line, at = set(), 0, 0
+    for hit in _find_all(text, needle):
+        line += text.count("\n", at, hit)
+        at = hit
+        found.add(line)
+    return found
 
 
 def _article_prose(page: Page, params: ArticleParams) -> tuple[list[float], list[float], int, int, list[int]]:

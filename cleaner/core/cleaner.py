@@ -9,9 +9,10 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from functools import partial
 
 from cleaner.core.accelerator import RulePlan, clean_lines_fast, run_rules_fast
-from cleaner.core.article import OUTSIDE, Page, decide
+from cleaner.core.article import OUTSIDE, Page, decide, slug_words
 from cleaner.core.dates import parse_date
 from cleaner.core.engine import Document, run_rules, settle
 from cleaner.core.normalize import finish_lines, prepare_lines
@@ -162,11 +163,13 @@ def after_rules(page: Page) -> list[str | None]:
     return [None if k < first and why == OUTSIDE else why for k, why in enumerate(verdicts)]
 
 
-def article_judge(ruleset):
+def article_judge(ruleset, url: str | None = None):
     """The article finder's verdicts on a text of this site (None: the finder does not run): `decide`
-    without site rules, `after_rules` after rules whose file asks for it (`article_finder: true`)."""
+    without site rules (with the title its `url` names), `after_rules` after rules whose file asks for it
+    (`article_finder: true`), which judge what lies above the article themselves."""
     if ruleset is None:
-        return decide
+        slug = slug_words(url)
+        return partial(decide, slug=slug) if slug else decide
     return after_rules if getattr(ruleset, "article_finder", False) else None
 
 
@@ -299,7 +302,7 @@ class TextCleaner:
             chosen = pick_layout(ruleset, date or page_meta.get("date"), layout, warnings) or \
                 self.fit_layout(ruleset, lines)
         plan = self._plan(ruleset, chosen.name if chosen else None)
-        judge = article_judge(ruleset) if (self.find_article if article is None else article) else None
+        judge = article_judge(ruleset, url) if (self.find_article if article is None else article) else None
         proofs: list | None = [] if judge else None
         body, numbers, doc, fields = self.clean_lines(plan, lines, trace, warnings, proofs)
         if judge:

@@ -108,38 +108,46 @@ def page_metadata(tree: LexborHTMLParser, url: str | None = None) -> dict:
     """Metadata the page declares: <meta> tags, JSON-LD, <link rel=canonical>, <title>/<h1>."""
     meta = _meta_map(tree)
     ld = _jsonld_article(tree)
-    out: dict = {}
+    found = {"title": _page_title(tree, meta, ld),
+             "author": _clean_author(_name(ld.get("author")) or _first(meta, _AUTHOR_META)),
+             "date": _page_date(tree, meta, ld), "canonical_url": _canonical(tree, meta, url),
+             "publisher": _publisher(meta, ld)}
+    return {key: value for key, value in found.items() if value}
 
+
+def _page_title(tree: LexborHTMLParser, meta: dict, ld: dict) -> str | None:
+    """og:title and its kin, JSON-LD's headline, else the first <h1> or the <title>; spaces collapsed."""
     title = _first(meta, _TITLE_META) or _name(ld.get("headline"))
     if not title:
         node = tree.css_first("h1") or tree.css_first("title")
         title = text_of(node) if node is not None else None
-    if title:
-        out["title"] = " ".join(title.split())
+    return " ".join(title.split()) if title else None
 
-    author = _clean_author(_name(ld.get("author")) or _first(meta, _AUTHOR_META))
-    if author:
-        out["author"] = author
 
-    when = parse_date(ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None)
-    when = when or parse_date(_first(meta, _DATE_META))
+def _page_date(tree: LexborHTMLParser, meta: dict, ld: dict) -> str | None:
+    """JSON-LD's datePublished, else a date <meta>, else the first <time datetime>: yyyy-mm-dd."""
+    published = ld.get("datePublished")
+    when = parse_date(published if isinstance(published, str) else None) or parse_date(_first(meta, _DATE_META))
     if not when:
         node = tree.css_first("time[datetime]")
         when = parse_date(node.attributes.get("datetime")) if node is not None else None
-    if when:
-        out["date"] = when
+    return when
 
+
+def _canonical(tree: LexborHTMLParser, meta: dict, url: str | None) -> str | None:
+    """<link rel=canonical> or og:url, made absolute against `url`; only http(s)."""
     link = tree.css_first('link[rel~="canonical"][href]')
     canonical = (link.attributes.get("href") if link is not None else None) or meta.get("og:url")
-    if canonical:
-        canonical = urljoin(url, canonical.strip()) if url else canonical.strip()
-        if canonical.startswith(("http://", "https://")):
-            out["canonical_url"] = canonical
+    if not canonical:
+        return None
+    canonical = urljoin(url, canonical.strip()) if url else canonical.strip()
+    return canonical if canonical.startswith(("http://", "https://")) else None
 
+
+def _publisher(meta: dict, ld: dict) -> str | None:
+    """JSON-LD's publisher or og:site_name and its kin, spaces collapsed; never a @handle."""
     publisher = _name(ld.get("publisher")) or _first(meta, _SITE_META)
-    if publisher and not publisher.startswith("@"):
-        out["publisher"] = " ".join(publisher.split())
-    return out
+    return " ".join(publisher.split()) if publisher and not publisher.startswith("@") else None
 
 
 def selector_metadata(tree: LexborHTMLParser, config, warnings: list[str]) -> dict:

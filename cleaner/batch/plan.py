@@ -123,9 +123,7 @@ def make_plan(
 ) -> Plan:
     """Shards for `paths` (files, directories walked recursively, or "-" for stdin)."""
     shards: list[Shard] = []
-    skipped: list[Path] = []
-    skipped_count = 0
-    unreadable: list[tuple[Path, str]] = []
+    found = _Found()
     planned = time.monotonic_ns()
     many = len(paths) > 1
     singles: list[tuple[Shard, Path]] = []  # shards of files given by themselves, named for the file
@@ -136,18 +134,9 @@ def make_plan(
             shards.append(Shard("stdin", "stdin", "-", stdin_format=input_format or sniff_stdin()))
             continue
         root = Path(arg)
-        if not root.exists():
-            if root.is_symlink():
-                raise PlanError(f"{arg}: dangling symbolic link (to {os.readlink(root)})")
-            raise PlanError(f"no such file or directory: {arg}")
-        why = not_a_file(root)
-        if why is not None:
-            hint = f"; to read a pipe: cleaner clean - < {arg}" if "FIFO" in why else ""
-            raise PlanError(f"{arg}: {why}{hint}")
-        if not os.access(root, os.R_OK | (os.X_OK if root.is_dir() else 0)):
-            raise PlanError(f"{arg}: permission denied")
+        _check_input(arg, root)
         if root.is_file():
-            files, skip = discover(root, input_format=input_format)
+            files, _ = discover(root, input_format=input_format)
             if not files:
                 raise PlanError(f"cannot tell the format of {arg} from its name: pass --input-format")
             for shard in _container_or_group(root, files[0], input_format):
@@ -155,14 +144,7 @@ def make_plan(
                 singles.append((shard, root))
             continue
         prefix = root.resolve().name if many else ""
-        found = []
-        for d, rel, files, skip in walk_inputs(root, input_format=input_format, exclude=out_dir,
-                                               unreadable=unreadable):
-            if len(skipped) < MAX_SKIPPED_SHOWN:
-                skipped += skip[: MAX_SKIPPED_SHOWN - len(skipped)]
-            skipped_count += len(skip)
-            found += _shards_for(d, "/".join(p for p in (prefix, rel) if p), files, input_format, planned)
-        shards += sorted(found, key=lambda sh: sh.key)
+        shards += found.walk(root, prefix, input_format, out_dir, planned)
     _disambiguate(singles)
     one_doc = {"files", "text", "html", "auto"}
     fmt = resolve_out_format(out_format, {s.stdin_format if s.kind == "stdin" else s.kind for s in shards}, one_doc)
@@ -170,14 +152,55 @@ def make_plan(
         raise PlanError("--compression applies to jsonl output only")
     _name_outputs(shards, fmt, compression)
     if out_dir is not None:
-        seen: dict[str, str] = {}
-        for s in shards:
-            if s.out in seen:
-                if s.source == seen[s.out]:
-                    raise PlanError(f"{s.source} is given twice")
-                raise PlanError(f"{s.source} and {seen[s.out]} would both be written to {s.out}")
-            seen[s.out] = s.source
-    return Plan(shards, skipped, fmt, skipped_count, unreadable)
+        _check_outputs_apart(shards)
+    return Plan(shards, found.skipped, fmt, found.skipped_count, found.unreadable)
+
+
+def _check_input(arg: str, root: Path) -> None:
+    """A one-line PlanError for an input path that is missing, not a regular file or directory, or unreadable."""
+    if not root.exists():
+        if root.is_symlink():
+            raise PlanError(f"{arg}: dangling symbolic link (to {os.readlink(root)})")
+        raise PlanError(f"no such file or directory: {arg}")
+    why = not_a_file(root)
+    if why is not None:
+        hint = f"; to read a pipe: cleaner clean - < {arg}" if "FIFO" in why else ""
+        raise PlanError(f"{arg}: {why}{hint}")
+    if not os.access(root, os.R_OK | (os.X_OK if root.is_dir() else 0)):
+        raise PlanError(f"{arg}: permission denied")
+
+
+class _Found:
+    """What walking the input directories found besides shards: the files of unknown format skipped (the
+    first few, and how many) and the entries that cannot be read."""
+
+    def __init__(self):
+        self.skipped: list[Path] = []
+        self.skipped_count = 0
+        self.unreadable: list[tuple[Path, str]] = []
+
+    def walk(self, root: Path, prefix: str, input_format: str | None, out_dir: Path | None,
+             planned: int) -> list[Shard]:
+        """The shards of a directory's files (sorted by key), under `prefix`."""
+        found = []
+        for d, rel, files, skip in walk_inputs(root, input_format=input_format, exclude=out_dir,
+                                               unreadable=self.unreadable):
+            if len(self.skipped) < MAX_SKIPPED_SHOWN:
+                self.skipped += skip[: MAX_SKIPPED_SHOWN - len(self.skipped)]
+            self.skipped_count += len(skip)
+            found += _shards_for(d, "/".join(p for p in (prefix, rel) if p), files, input_format, planned)
+        return sorted(found, key=lambda sh: sh.key)
+
+
+def _check_outputs_apart(shards: list[Shard]) -> None:
+    """A PlanError where two shards would be written to one output (or an input is given twice)."""
+    seen: dict[str, str] = {}
+    for s in shards:
+        if s.out in seen:
+            if s.source == seen[s.out]:
+                raise PlanError(f"{s.source} is given twice")
+            raise PlanError(f"{s.source} and {seen[s.out]} would both be written to {s.out}")
+        seen[s.out] = s.source
 
 
 def sniff_stdin() -> str:

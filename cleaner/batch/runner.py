@@ -64,6 +64,21 @@ class _Fatal:
 _EOF = object()
 
 
+@dataclass
+class _Flow:
+    """Where the run's loop stands: tasks read and not yet sent (`pending`), results and shard markers
+    waiting for their turn (`ready`, by sequence number), the tasks in flight and the shards started, the
+    next sequence number to write, how many read elements are not written yet, and whether reading ended."""
+
+    pending: deque = field(default_factory=deque)
+    ready: dict = field(default_factory=dict)
+    tasks: dict = field(default_factory=dict)
+    starts: dict = field(default_factory=dict)
+    next_seq: int = 0
+    outstanding: int = 0
+    eof: bool = False
+
+
 def run_batch(
     cfg: BatchConfig,
     cleaner,
@@ -225,72 +240,84 @@ class _Runner:
         self.pool_size = self.n_workers
 
     def _loop(self, q: queue.Queue) -> None:
-        pending: deque[Task] = deque()
-        ready: dict[int, object] = {}
-        tasks: dict[int, Task] = {}
-        starts: dict[int, Start] = {}
-        next_seq, outstanding, eof = 0, 0, False
-        while not (eof and outstanding == 0):
-            while not eof and outstanding < self.window:
-                try:
-                    el = q.get(timeout=0.1) if outstanding == 0 else q.get_nowait()
-                except queue.Empty:
-                    break
-                if el is _EOF:
-                    eof = True
-                    break
-                if isinstance(el, _Fatal):
-                    raise el.exc
-                outstanding += 1
-                if isinstance(el, Task):
-                    el.dest = self.sink.destination(el)  # text-directory files: the worker writes them
-                    tasks[el.seq] = el
-                    pending.append(el)
-                else:
-                    if isinstance(el, Start):
-                        starts[el.shard] = el
-                    ready[el.seq] = el
-
-            if pending and self.pool is None and self.light_docs > 0:
-                task = pending.popleft()
-                self.light_docs -= len(task.items)
-                self.light_bytes -= sum(_size(i) for i in task.items)
-                if self.light_bytes <= 0:
-                    self.light_docs = 0
-                ready[task.seq] = process_task(self.cleaner, task, self.cfg, None, self._schema(task, starts))
-            elif pending:
-                if self.pool is None:
-                    self._start_pool()
-                for w in self.pool.idle():
-                    if not pending:
-                        break
-                    task = pending.popleft()
-                    self.pool.submit(w, task, self._schema(task, starts))
-
+        flow = _Flow()
+        while not (flow.eof and flow.outstanding == 0):
+            self._pull(q, flow)
+            self._dispatch(flow)
             if self.pool is not None and self.pool.busy:
-                can_pull = not eof and outstanding < self.window
-                wait = 0.0 if (can_pull and not q.empty()) or (pending and self.pool.idle()) else 0.5
-                for ev in self.pool.poll(wait, self.wake_fd if can_pull else None):
-                    if isinstance(ev, Failure):
-                        retry(ev, pending)
-                    else:
-                        ready[ev.seq] = ev
+                self._collect(q, flow)
+            self._emit(flow)
 
-            while next_seq in ready:
-                el = ready.pop(next_seq)
+    def _pull(self, q: queue.Queue, flow: "_Flow") -> None:
+        """Take what the reader queued, up to the window: tasks go to `pending`, shard markers to `ready`."""
+        while not flow.eof and flow.outstanding < self.window:
+            try:
+                el = q.get(timeout=0.1) if flow.outstanding == 0 else q.get_nowait()
+            except queue.Empty:
+                return
+            if el is _EOF:
+                flow.eof = True
+                return
+            if isinstance(el, _Fatal):
+                raise el.exc
+            flow.outstanding += 1
+            if isinstance(el, Task):
+                el.dest = self.sink.destination(el)  # text-directory files: the worker writes them
+                flow.tasks[el.seq] = el
+                flow.pending.append(el)
+            else:
                 if isinstance(el, Start):
-                    self.sink.start(el)
-                elif isinstance(el, End):
-                    self.sink.end(el)
-                    starts.pop(el.shard, None)
-                    self.raw_base += self.sink.plan.shards[el.shard].size
-                    self.progress.advance(self.raw_base, self.sink.stats)
-                else:
-                    task = tasks.pop(next_seq)
-                    self.sink.write(task, el)
-                    self.progress.advance(self.raw_base + task.raw_end, self.sink.stats)
-                next_seq += 1
-                outstanding -= 1
+                    flow.starts[el.shard] = el
+                flow.ready[el.seq] = el
+
+    def _dispatch(self, flow: "_Flow") -> None:
+        """Clean a pending task here while the run is light, else send pending tasks to idle workers."""
+        pending = flow.pending
+        if pending and self.pool is None and self.light_docs > 0:
+            task = pending.popleft()
+            self.light_docs -= len(task.items)
+            self.light_bytes -= sum(_size(i) for i in task.items)
+            if self.light_bytes <= 0:
+                self.light_docs = 0
+            flow.ready[task.seq] = process_task(self.cleaner, task, self.cfg, None, self._schema(task, flow.starts))
+        elif pending:
+            if self.pool is None:
+                self._start_pool()
+            for w in self.pool.idle():
+                if not pending:
+                    break
+                task = pending.popleft()
+                self.pool.submit(w, task, self._schema(task, flow.starts))
+
+    def _collect(self, q: queue.Queue, flow: "_Flow") -> None:
+        """The workers' results (a failed task goes back to `pending`, or fails the run); waits a little
+        when there is nothing else to do."""
+        can_pull = not flow.eof and flow.outstanding < self.window
+        wait = 0.0 if (can_pull and not q.empty()) or (flow.pending and self.pool.idle()) else 0.5
+        for ev in self.pool.poll(wait, self.wake_fd if can_pull else None):
+            if isinstance(ev, Failure):
+                retry(ev, flow.pending)
+            else:
+                flow.ready[ev.seq] = ev
+
+    def _emit(self, flow: "_Flow") -> None:
+        """Hand the sink what is ready, in input order: shard starts and ends, task results."""
+        ready = flow.ready
+        while flow.next_seq in ready:
+            el = ready.pop(flow.next_seq)
+            if isinstance(el, Start):
+                self.sink.start(el)
+            elif isinstance(el, End):
+                self.sink.end(el)
+                flow.starts.pop(el.shard, None)
+                self.raw_base += self.sink.plan.shards[el.shard].size
+                self.progress.advance(self.raw_base, self.sink.stats)
+            else:
+                task = flow.tasks.pop(flow.next_seq)
+                self.sink.write(task, el)
+                self.progress.advance(self.raw_base + task.raw_end, self.sink.stats)
+            flow.next_seq += 1
+            flow.outstanding -= 1
 
     def _schema(self, task: Task, starts: dict[int, Start]):
         if self.cfg.out_format != "parquet" or self.cfg.out is None:

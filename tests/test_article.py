@@ -214,9 +214,11 @@ BETWEEN = ["Photo: Jan Novak / City Press", "The old quarry lake from the convey
 
 def test_the_title_the_url_names_is_kept_however_far_above(cleaner):
     page = "\n".join(MENU + [TITLE] + BETWEEN + ARTICLE[1:] + FOOTER)
-    assert cleaner.clean(page, format="text").paragraphs == ARTICLE[1:]  # no URL: the title is not told apart
+    alone = cleaner.clean(page, format="text")
+    assert alone.paragraphs == ARTICLE[1:] and alone.title is None  # no URL: the title is not told apart
     res = cleaner.clean(page, format="text", url=TITLE_URL)
     assert res.paragraphs == ARTICLE  # the title, without what lies between it and the text
+    assert res.title == TITLE  # and the result's title
     assert cleaner.clean(res.text, format="text", url=TITLE_URL).text == res.text
     assert cleaner.clean(res.text, format="text").text == res.text
 

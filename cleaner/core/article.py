@@ -416,6 +416,15 @@ def slug_words(url: str | None) -> tuple[str, ...]:
     return words if len(words) >= SLUG_MIN_WORDS else ()
 
 
+def named_title(lines: list[str], slug: tuple[str, ...], params: ArticleParams = DEFAULT) -> str | None:
+    """The article's title where its URL names it: the first of `lines` (an article, as the finder keeps
+    it) within its heading (`heading_lines` and the line after) that says the slug's title; None if none."""
+    head = lines[:params.heading_lines + 1]
+    found = _says_title(head, [float(line.count(" ") + 1) for line in head], list(range(len(head))), slug,
+                        params.title_slug_share * len(slug)) if slug else []
+    return head[found[0]] if found else None
+
+
 def _separators(segment: str) -> int:
     return segment.count("-") + segment.count("_") + segment.count("+")
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from functools import partial
 
 from cleaner.core.accelerator import RulePlan, clean_lines_fast, run_rules_fast
-from cleaner.core.article import OUTSIDE, Page, decide, slug_words
+from cleaner.core.article import OUTSIDE, Page, decide, named_title, slug_words
 from cleaner.core.dates import parse_date
 from cleaner.core.engine import Document, run_rules, settle
 from cleaner.core.normalize import finish_lines, prepare_lines
@@ -163,12 +163,11 @@ def after_rules(page: Page) -> list[str | None]:
     return [None if k < first and why == OUTSIDE else why for k, why in enumerate(verdicts)]
 
 
-def article_judge(ruleset, url: str | None = None):
+def article_judge(ruleset, slug: tuple[str, ...] = ()):
     """The article finder's verdicts on a text of this site (None: the finder does not run): `decide`
-    without site rules (with the title its `url` names), `after_rules` after rules whose file asks for it
-    (`article_finder: true`), which judge what lies above the article themselves."""
+    without site rules (with the title the page's URL names: `slug`, see `slug_words`), `after_rules` after
+    rules whose file asks for it (`article_finder: true`), which judge what lies above the article themselves."""
     if ruleset is None:
-        slug = slug_words(url)
         return partial(decide, slug=slug) if slug else decide
     return after_rules if getattr(ruleset, "article_finder", False) else None
 
@@ -302,11 +301,16 @@ class TextCleaner:
             chosen = pick_layout(ruleset, date or page_meta.get("date"), layout, warnings) or \
                 self.fit_layout(ruleset, lines)
         plan = self._plan(ruleset, chosen.name if chosen else None)
-        judge = article_judge(ruleset, url) if (self.find_article if article is None else article) else None
+        finder = self.find_article if article is None else article
+        slug = slug_words(url) if finder and ruleset is None else ()  # the title the URL names
+        judge = article_judge(ruleset, slug) if finder else None
         proofs: list | None = [] if judge else None
         body, numbers, doc, fields = self.clean_lines(plan, lines, trace, warnings, proofs)
         if judge:
             body, numbers = self.find_article_in(plan, body, numbers, trace, fields, warnings, proofs, judge)
+            title = named_title(body, slug) if slug and not page_meta.get("title") else None
+            if title:  # (no site rules, so none extracted a title)
+                page_meta = {**page_meta, "title": title}
         result = make_result(body, numbers, doc, fields, ruleset, page_meta, trace, warnings, chars_in)
         result.layout = chosen.name if chosen else None
         result.site_reason = reason

@@ -463,3 +463,27 @@ def test_a_recent_comments_widget_above_the_article_starts_no_thread():
     for p in site.pages:
         first = next(i for i, line in enumerate(p.lines) if line.startswith("The "))
         assert first <= p.start + 1 and p.end == len(p.lines) - 1, (p.start, p.end, first)
+
+
+def share_bar_page(i: int) -> str:
+    """A news page: a ticker of other stories, its share bar ("Print", "Email") above the article and again below
+    it, after "Comments here", and then teasers of other stories that differ from page to page."""
+    rng = random.Random(1700 + i)
+    teasers = [headline(100 + 8 * i + k) for k in range(8)]
+    ticker = [f"Breaking: {headline(200 + 4 * i + k)}" for k in range(4)]
+    return "\n".join(["Home", "World", "Sport", *ticker, "Print", "Email", headline(i),
+                      f"By {WORDS[i].title()} Berg", f"Updated on day {i}", *(sentence(rng) for _ in range(6)),
+                      "Comments here", "Print", "Email", "Editors recommend", *teasers,
+                      "Copyright Example News."]) + "\n"
+
+
+def test_a_cut_tail_whose_example_meets_the_cut_head_marker_is_learned(tmp_path):
+    """Class 'markers': the share bar after the article repeats the cut-head marker ("Email"), so the
+    cut-tail's example (its marker and the two lines after it) lost its article line to the cut-head
+    too; the cut-tail was left out and the teasers after the article stayed. Its example now shows fewer
+    of the lines after the marker."""
+    texts = [share_bar_page(i) for i in range(6)]
+    learned = learn_site(profile(texts))
+    assert "learned-tail" in learned.yaml_text, learned.reason
+    out = cleaner_with(tmp_path, learned).clean(texts[2], url="https://example.org/2").text
+    assert headline(100 + 16) not in out and sentence(random.Random(1702)) in out

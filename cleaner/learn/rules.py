@@ -164,21 +164,20 @@ def _cut_rule(site: Site, head: bool) -> dict | None:
 
 
 def _cut_example(site: Site, markers: set[str], head: bool) -> dict | None:
-    """The marker on one of its pages with up to two short lines it cuts, beside the examples' article line."""
+    """The marker on one of its pages with up to two short lines it cuts, beside the examples' article line;
+    fewer of them where those lines would meet another rule of the file (a cut-head marker after a
+    cut-tail marker cuts the article line too)."""
     keep = article_line(site)
     for p in site.pages:
         i = p.cut_at(markers)
-        if p.start < 0 or i < 0:
+        if p.start < 0 or i < 0 or (i >= p.start if head else i < p.end):
             continue
-        example = None
-        if head and i < p.start:
-            example = {"input": _text([*_short_lines(site, p.lines[max(0, i - 2):i]), p.lines[i], keep]),
-                       "output": _text([keep])}
-        if not head and i >= p.end:
-            example = {"input": _text([keep, p.lines[i], *_short_lines(site, p.lines[i + 1:i + 3])]),
-                       "output": _text([keep])}
-        if example and holds(site, example):
-            return example
+        for k in (2, 1, 0):
+            cut = _short_lines(site, p.lines[max(0, i - k):i] if head else p.lines[i + 1:i + 1 + k])
+            lines = [*cut, p.lines[i], keep] if head else [keep, p.lines[i], *cut]
+            example = {"input": _text(lines), "output": _text([keep])}
+            if holds(site, example):
+                return example
     return None
 
 

@@ -487,3 +487,26 @@ def test_a_cut_tail_whose_example_meets_the_cut_head_marker_is_learned(tmp_path)
     assert "learned-tail" in learned.yaml_text, learned.reason
     out = cleaner_with(tmp_path, learned).clean(texts[2], url="https://example.org/2").text
     assert headline(100 + 16) not in out and sentence(random.Random(1702)) in out
+
+
+def both_ends_page(i: int) -> str:
+    """A news page with its share bar above the article and again after it, then teasers of other stories
+    that differ from page to page: no chrome line lies after the article only."""
+    rng = random.Random(1800 + i)
+    teasers = [headline(300 + 6 * i + k) for k in range(6)]
+    bar = ["Share this page", "Facebook", "Twitter"]
+    return "\n".join(["Home", "News", *bar, headline(i), f"By {WORDS[i].title()} Berg", f"Updated on day {i}",
+                      *(sentence(rng) for _ in range(6)), *bar, *teasers, "Copyright Example News."]) + "\n"
+
+
+def test_a_share_bar_at_both_ends_of_the_article_cuts_its_tail(tmp_path):
+    """Class 'markers': a chrome line above the article and after it (bbc.co.uk's "Share this page") was
+    no cut-tail marker (the cut would start at its first line, above the article), and the teasers after
+    the article stayed. A guarded cut-tail cuts at its first line with article-sized text before it."""
+    texts = [both_ends_page(i) for i in range(6)]
+    learned = learn_site(profile(texts))
+    assert "learned-tail-guarded" in learned.yaml_text, learned.reason
+    for i, text in enumerate([both_ends_page(7), both_ends_page(2)]):
+        out = cleaner_with(tmp_path, learned).clean(text, url=f"https://example.org/{i}").text
+        assert headline(300 + 6 * 7) not in out and headline(300 + 6 * 2 + 5) not in out
+        assert all(line in out for line in text.splitlines()[8:14]), out

@@ -510,3 +510,26 @@ def test_a_share_bar_at_both_ends_of_the_article_cuts_its_tail(tmp_path):
         out = cleaner_with(tmp_path, learned).clean(text, url=f"https://example.org/{i}").text
         assert headline(300 + 6 * 7) not in out and headline(300 + 6 * 2 + 5) not in out
         assert all(line in out for line in text.splitlines()[8:14]), out
+
+
+def long_list_recipe_page(i: int) -> str:
+    """A recipe page: the story, a "Print recipe" button, the recipe's name, a long list of ingredients of its
+    own under "Ingredients:", then its steps, then related recipes."""
+    rng = random.Random(1900 + i)
+    items = [f"{k + 1} cups {WORDS[i]} {rng.choice(WORDS)}" for k in range(10)]  # (its own: digits fold alike)
+    return "\n".join(["Home", "Recipes", "About", headline(i), *(sentence(rng) for _ in range(4)), "Print recipe",
+                      f"Baked {WORDS[i]} number {i}", "Ingredients:", *items, "Directions:",
+                      *(sentence(rng, 20) for _ in range(4)), "Related recipes:",
+                      *(headline(50 + 3 * i + k) for k in range(3)), "Copyright Example Kitchen."]) + "\n"
+
+
+def test_a_long_ingredient_list_does_not_end_the_article(tmp_path):
+    """Class 'recipe lists': ten short ingredient lines of the page's own weighed against the article like a
+    menu, so the article found ended above the recipe and "Print recipe" became a cut-tail marker that took
+    the whole recipe. The items of a site's list labels weigh nothing against the article."""
+    texts = [long_list_recipe_page(i) for i in range(6)]
+    learned = learn_site(profile(texts))
+    out = cleaner_with(tmp_path, learned).clean(texts[3], url="https://example.org/3").text
+    lines = texts[3].splitlines()
+    recipe = lines[lines.index("Ingredients:"):lines.index("Related recipes:")]
+    assert all(line in out for line in recipe), out

@@ -463,3 +463,73 @@ def test_a_recent_comments_widget_above_the_article_starts_no_thread():
     for p in site.pages:
         first = next(i for i, line in enumerate(p.lines) if line.startswith("The "))
         assert first <= p.start + 1 and p.end == len(p.lines) - 1, (p.start, p.end, first)
+
+
+def share_bar_page(i: int) -> str:
+    """A news page: a ticker of other stories, its share bar ("Print", "Email") above the article and again below
+    it, after "Comments here", and then teasers of other stories that differ from page to page."""
+    rng = random.Random(1700 + i)
+    teasers = [headline(100 + 8 * i + k) for k in range(8)]
+    ticker = [f"Breaking: {headline(200 + 4 * i + k)}" for k in range(4)]
+    return "\n".join(["Home", "World", "Sport", *ticker, "Print", "Email", headline(i),
+                      f"By {WORDS[i].title()} Berg", f"Updated on day {i}", *(sentence(rng) for _ in range(6)),
+                      "Comments here", "Print", "Email", "Editors recommend", *teasers,
+                      "Copyright Example News."]) + "\n"
+
+
+def test_a_cut_tail_whose_example_meets_the_cut_head_marker_is_learned(tmp_path):
+    """Class 'markers': the share bar after the article repeats the cut-head marker ("Email"), so the
+    cut-tail's example (its marker and the two lines after it) lost its article line to the cut-head
+    too; the cut-tail was left out and the teasers after the article stayed. Its example now shows fewer
+    of the lines after the marker."""
+    texts = [share_bar_page(i) for i in range(6)]
+    learned = learn_site(profile(texts))
+    assert "learned-tail" in learned.yaml_text, learned.reason
+    out = cleaner_with(tmp_path, learned).clean(texts[2], url="https://example.org/2").text
+    assert headline(100 + 16) not in out and sentence(random.Random(1702)) in out
+
+
+def both_ends_page(i: int) -> str:
+    """A news page with its share bar above the article and again after it, then teasers of other stories
+    that differ from page to page: no chrome line lies after the article only."""
+    rng = random.Random(1800 + i)
+    teasers = [headline(300 + 6 * i + k) for k in range(6)]
+    bar = ["Share this page", "Facebook", "Twitter"]
+    return "\n".join(["Home", "News", *bar, headline(i), f"By {WORDS[i].title()} Berg", f"Updated on day {i}",
+                      *(sentence(rng) for _ in range(6)), *bar, *teasers, "Copyright Example News."]) + "\n"
+
+
+def test_a_share_bar_at_both_ends_of_the_article_cuts_its_tail(tmp_path):
+    """Class 'markers': a chrome line above the article and after it (bbc.co.uk's "Share this page") was
+    no cut-tail marker (the cut would start at its first line, above the article), and the teasers after
+    the article stayed. A guarded cut-tail cuts at its first line with article-sized text before it."""
+    texts = [both_ends_page(i) for i in range(6)]
+    learned = learn_site(profile(texts))
+    assert "learned-tail-guarded" in learned.yaml_text, learned.reason
+    for i, text in enumerate([both_ends_page(7), both_ends_page(2)]):
+        out = cleaner_with(tmp_path, learned).clean(text, url=f"https://example.org/{i}").text
+        assert headline(300 + 6 * 7) not in out and headline(300 + 6 * 2 + 5) not in out
+        assert all(line in out for line in text.splitlines()[8:14]), out
+
+
+def long_list_recipe_page(i: int) -> str:
+    """A recipe page: the story, a "Print recipe" button, the recipe's name, a long list of ingredients of its
+    own under "Ingredients:", then its steps, then related recipes."""
+    rng = random.Random(1900 + i)
+    items = [f"{k + 1} cups {WORDS[i]} {rng.choice(WORDS)}" for k in range(10)]  # (its own: digits fold alike)
+    return "\n".join(["Home", "Recipes", "About", headline(i), *(sentence(rng) for _ in range(4)), "Print recipe",
+                      f"Baked {WORDS[i]} number {i}", "Ingredients:", *items, "Directions:",
+                      *(sentence(rng, 20) for _ in range(4)), "Related recipes:",
+                      *(headline(50 + 3 * i + k) for k in range(3)), "Copyright Example Kitchen."]) + "\n"
+
+
+def test_a_long_ingredient_list_does_not_end_the_article(tmp_path):
+    """Class 'recipe lists': ten short ingredient lines of the page's own weighed against the article like a
+    menu, so the article found ended above the recipe and "Print recipe" became a cut-tail marker that took
+    the whole recipe. The items of a site's list labels weigh nothing against the article."""
+    texts = [long_list_recipe_page(i) for i in range(6)]
+    learned = learn_site(profile(texts))
+    out = cleaner_with(tmp_path, learned).clean(texts[3], url="https://example.org/3").text
+    lines = texts[3].splitlines()
+    recipe = lines[lines.index("Ingredients:"):lines.index("Related recipes:")]
+    assert all(line in out for line in recipe), out

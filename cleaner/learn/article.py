@@ -42,7 +42,7 @@ class Page:
     """A sampled page: lines, templates, weights; which lines are chrome and where its article lies."""
 
     __slots__ = ("params", "lines", "tmpls", "weights", "chrome", "start", "end", "first", "outside", "inside",
-                 "thread", "listing")
+                 "thread", "listing", "structure")
 
     def __init__(self, raw: tuple[str, ...], params: LearnParams):
         self.params = params
@@ -60,6 +60,7 @@ class Page:
         self.listing = [w >= params.listing_words and (score < 0 or _lower_share(s) < params.listing_lower_share)
                         for s, score, w in zip(self.lines, scores, self.weights)]
         self.chrome: list[bool] = []
+        self.structure: set[int] = set()  # the article's list labels and their items (`mark_structure`)
         self.start = self.end = -1  # the article: lines[start:end]; -1 when none was found
         self.first: dict[str, int] = {}  # chrome template -> its first line
         # prefix sums of page-specific words outside / inside the article: outside[i] = sum over lines[:i]
@@ -91,6 +92,20 @@ class Page:
             out.append(out[-1] + (0.0 if inside else w))
             ins.append(ins[-1] + (w if inside else 0.0))
         self.outside, self.inside = out, ins
+
+    def mark_structure(self, labels: set[str]) -> None:
+        """Mark the lines of the article's lists: each of the site's list labels (`labels`: "Ingredients:")
+        and the items right after it (`is_item`). They weigh nothing against the article: a recipe's
+        ingredients are short lines, but no menu."""
+        found = set()
+        for i, t in enumerate(self.tmpls):
+            if t in labels:
+                found.add(i)
+                j = i + 1
+                while j < len(self.lines) and not self.chrome[j] and j not in found and self.is_item(j):
+                    found.add(j)
+                    j += 1
+        self.structure = found
 
     def _heading(self) -> set[int]:
         """The article's heading, as far as a cut is concerned: the last `HEADING_LINES` short
@@ -166,13 +181,16 @@ def find_article(page: Page, stop: int | None = None) -> tuple[int, int]:
 
 
 def _line_scores(page: Page):
-    """Each line's score for the article: its words less `short_line_cost`, chrome against it, and -inf
-    for a list separator (a chrome line repeated on the page, a list item's header)."""
+    """Each line's score for the article: its words less `short_line_cost` (at least 0 for a line of the
+    article's lists: `Page.mark_structure`), chrome against it, and -inf for a list separator (a chrome line
+    repeated on the page, a list item's header)."""
     P = page.params
     repeats = Counter(t for t, c in zip(page.tmpls, page.chrome) if c)
     ends = Counter(t[-P.list_shape_chars:] for t in page.tmpls if len(t) > P.list_shape_chars)
-    for w, chrome, t, listing in zip(page.weights, page.chrome, page.tmpls, page.listing):
-        if chrome:
+    for i, (w, chrome, t, listing) in enumerate(zip(page.weights, page.chrome, page.tmpls, page.listing)):
+        if i in page.structure:
+            yield max(0.0, w - P.short_line_cost)
+        elif chrome:
             yield -math.inf if repeats[t] >= P.list_shape_repeats else -max(P.chrome_line_cost, w)
         elif listing:
             yield -P.chrome_line_cost

@@ -39,9 +39,14 @@ class Site:
         chrome = self._repeated(seen_on)
         self._mark(chrome)
         article_prose = self._article_prose(chrome)
-        structure = self._structure(chrome) | self._list_labels() | self._item_labels()
+        listed = self._item_labels()
+        structure = self._structure(chrome) | self._list_labels() | listed
         if article_prose or structure:
             chrome -= article_prose | structure
+            self._mark(chrome)
+        if listed:  # (their items are known once the labels are no chrome)
+            for p in self.pages:
+                p.mark_structure(listed)
             self._mark(chrome)
         again = self._above_landmarks(chrome)
         if again:

@@ -57,6 +57,9 @@ class LearnParams:
     marker_min_gain: float = 2.0  # a cut is learned where its gain is this many times its weighted cost
     marker_min_words: int = 2  # a marker has this many words (a single common word may be anywhere) ...
     single_word_marker_share: float = 0.5  # ... unless it is on this share of the pages, always on its side
+    tail_guard_chars: int = 600  # a marker that is also above the article (a share bar at both ends) cuts the
+    #   tail where this many more characters of article-sized lines lie before it than before any of its lines
+    #   above an article on the sampled pages (`cut-tail` guard `min_chars_before`)
     # --- labels, blocks, metadata ---
     label_consistency: float = 0.9  # a label line lies outside the article on this share of its occurrences
     label_max_words: int = 3  # a label ("Tag:", "Source:") has at most this many words

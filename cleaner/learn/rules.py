@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import accumulate
 
 import regex
 
@@ -30,7 +31,7 @@ from cleaner.learn.article import WORD, Page
 from cleaner.learn.chrome import Site
 from cleaner.learn.dates import date_order
 from cleaner.ruleset.model import SHORT_LINE, RuleTimeout
-from cleaner.ruleset.vocabulary import ARTICLE_LINE
+from cleaner.ruleset.vocabulary import ARTICLE_LINE, _width
 
 _LABEL = re.compile(r"^([^:：|/]{1,24}?) ?[:：] ?(\S.*)$")
 _YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
@@ -45,8 +46,10 @@ _NUMERIC_DATE = re.compile(r"(?<![0-9])[0-9]{1,4}[./-][0-9]{1,2}[./-][0-9]{1,4}(
 
 def rule_file(site: Site) -> dict:
     """Stage 3, choose rules: the learned file (markers, metadata, labels, blocks, drops, title, signature)."""
-    head = _cut_rule(site, True)
-    rules = [r for r in (head, _cut_rule(site, False), _extract_rule(site)) if r]
+    head, ends = _cut_rule(site, True, choose_markers(site, True)), choose_markers(site, False)
+    tail = _cut_rule(site, False, ends)
+    guarded = _guarded_tail_rule(site, ends[0] if tail else set())
+    rules = [r for r in (head, tail, guarded, _extract_rule(site)) if r]
     rules += _label_rules(site)
     rules += _block_rules(site)
     rules += _drop_rules(site)
@@ -140,9 +143,10 @@ def _specific(site: Site, t: str, one_sided: bool) -> bool:
     return one_sided and site.count[t] >= P.single_word_marker_share * site.n
 
 
-def _cut_rule(site: Site, head: bool) -> dict | None:
+def _cut_rule(site: Site, head: bool, choice: tuple[set[str], float, float, int]) -> dict | None:
+    """The cut-head (cut-tail) at the markers of `choice` (`choose_markers`), where they gain enough."""
     P = site.params
-    markers, gain, cost, cut = choose_markers(site, head)
+    markers, gain, cost, cut = choice
     if not markers or gain < P.marker_min_gain * P.marker_cost * cost:
         return None
     example = _cut_example(site, markers, head)
@@ -164,20 +168,109 @@ def _cut_rule(site: Site, head: bool) -> dict | None:
 
 
 def _cut_example(site: Site, markers: set[str], head: bool) -> dict | None:
-    """The marker on one of its pages with up to two short lines it cuts, beside the examples' article line."""
+    """The marker on one of its pages with up to two short lines it cuts, beside the examples' article line;
+    fewer of them where those lines would meet another rule of the file (a cut-head marker after a
+    cut-tail marker cuts the article line too)."""
     keep = article_line(site)
     for p in site.pages:
         i = p.cut_at(markers)
-        if p.start < 0 or i < 0:
+        if p.start < 0 or i < 0 or (i >= p.start if head else i < p.end):
             continue
-        example = None
-        if head and i < p.start:
-            example = {"input": _text([*_short_lines(site, p.lines[max(0, i - 2):i]), p.lines[i], keep]),
-                       "output": _text([keep])}
-        if not head and i >= p.end:
-            example = {"input": _text([keep, p.lines[i], *_short_lines(site, p.lines[i + 1:i + 3])]),
-                       "output": _text([keep])}
-        if example and holds(site, example):
+        for k in (2, 1, 0):
+            cut = _short_lines(site, p.lines[max(0, i - k):i] if head else p.lines[i + 1:i + 1 + k])
+            lines = [*cut, p.lines[i], keep] if head else [keep, p.lines[i], *cut]
+            example = {"input": _text(lines), "output": _text([keep])}
+            if holds(site, example):
+                return example
+    return None
+
+
+def _guarded_tail_rule(site: Site, plain: set[str]) -> dict | None:
+    """A cut-tail at a chrome line that is also above the article (a share bar at both ends): guarded
+    (`min_chars_before`) to cut at its first line with more article-sized text before it than any of its
+    lines above an article on the sampled pages (`tail_guard_chars` more), where it gains most beyond the
+    cuts of the learned cut-tail's markers (`plain`)."""
+    P, live = site.params, [p for p in site.pages if p.start >= 0]
+    cut = [p.cut_at(plain) for p in live]
+    before = [_article_chars(p) for p in live]
+    pick = max((_guarded_effect(site, live, before, t, cut) for t in _guarded_candidates(site, live, plain)),
+               default=None)
+    if pick is None or pick[0] <= 0 or pick[1] < P.marker_min_gain * P.marker_cost * pick[2]:
+        return None
+    score, gain, cost, t, guard, at = pick
+    example = _guarded_example(site, live, at, guard)
+    if example is None:
+        return None
+    return {
+        "id": "learned-tail-guarded",
+        "description": f"Cuts from {quote(site.line[t])} to the end, where it follows {guard} characters of "
+                       f"article-sized lines (it is above the article too). On {site.evidence} it cuts "
+                       f"{sum(i >= 0 for i in at)}, removing {gain:.0f} more words outside the article against "
+                       f"{cost:.0f} inside it.",
+        "action": "cut-tail",
+        "match": _match(site, {t}),
+        "guard": {"min_chars_before": guard},
+        "examples": [example],
+    }
+
+
+def _guarded_candidates(site: Site, live: list[Page], plain: set[str]) -> list[str]:
+    """Chrome templates that may be a guarded cut-tail's marker: specific, not a marker of the cut-tail
+    already, never in an article, and above the article and after it both on `marker_consistency` of the
+    pages they are on (a share bar at both ends; on `min_pages` pages at least). Not a line repeated as
+    often as a list separator on a page (`list_shape_repeats`: an ad label): an article found ends there."""
+    P = site.params
+    on, both, often = Counter(), Counter(), set()
+    for p in live:
+        above, after = set(p.tmpls[:p.start]), set(p.tmpls[p.end:])
+        on.update(above | after)
+        both.update(above & after)
+        often.update(t for t, k in Counter(p.tmpls).items() if k >= P.list_shape_repeats)
+    inside = {t for p in live for t in p.tmpls[p.start:p.end]}
+    return sorted(t for t, k in both.items() if k >= site.min_pages and k >= P.marker_consistency * on[t]
+                  and t in site.chrome and t not in plain | inside | often
+                  and len(_LETTERS.findall(t)) >= 3 and len(site.line[t]) <= SHORT_LINE and _specific(site, t, True))
+
+
+def _guarded_effect(site: Site, live: list[Page], before: list[list[int]], t: str, cut: list[int]):
+    """(score, non-article words, article words, t, guard, cut line per page) of a guarded cut-tail at `t`
+    beside the cut-tail's `cut`: words it removes beyond those (`before`: `_article_chars` of each page)."""
+    P = site.params
+    lines = [[i for i, x in enumerate(p.tmpls) if x == t] for p in live]
+    # Its lines above an article, and the first of two or more on a page whatever the article found there
+    # (an article found below its top line is no evidence that the line closes it): the guard passes them.
+    head = [b[i] for p, b, found in zip(live, before, lines) for k, i in enumerate(found)
+            if i < p.end or (k == 0 and len(found) > 1)]
+    guard = P.tail_guard_chars + max(head, default=0)
+    at = [next((i for i in found if b[i] >= guard), -1) for b, found in zip(before, lines)]
+    gain = cost = 0.0
+    for p, i, j in zip(live, at, cut):
+        if i >= 0 and (j < 0 or i < j):
+            g, c = p.removed(i, False)
+            g0, c0 = p.removed(j, False) if j >= 0 else (0.0, 0.0)
+            gain, cost = gain + g - g0, cost + c - c0
+    if sum(i >= 0 for i in at) < site.min_pages:
+        gain = cost = 0.0
+    return gain - P.marker_cost * cost, gain, cost, t, guard, at
+
+
+def _article_chars(p: Page) -> list[int]:
+    """Per line, the characters of article-sized lines before it, as a cut-tail guard counts them."""
+    return list(accumulate((n if (n := _width(s)) > ARTICLE_LINE else 0 for s in p.lines), initial=0))
+
+
+def _guarded_example(site: Site, live: list[Page], at: list[int], guard: int) -> dict | None:
+    """The guarded marker after the article-sized lines of a page's article that pass its guard."""
+    for p, i in zip(live, at):
+        keep: list[str] = []
+        for j in range(min(i, p.end) - 1, p.start - 1, -1):  # the article's last lines that pass the guard
+            if sum(map(_width, keep)) >= guard:
+                break
+            if not p.chrome[j] and _width(p.lines[j]) > ARTICLE_LINE:
+                keep.insert(0, p.lines[j])
+        example = {"input": _text([*keep, p.lines[i], *_short_lines(site, p.lines[i + 1:i + 2])]),
+                   "output": _text(keep)}
+        if i >= p.end and sum(map(_width, keep)) >= guard and holds(site, example):
             return example
     return None
 

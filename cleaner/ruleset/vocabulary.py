@@ -163,7 +163,7 @@ class Drop(Action):
     def apply(self, rule, doc: Document, lines: Sequence[int]) -> None:
         first = -1
         if self.side is not None:
-            first = next((j for j in doc.live() if _width(doc.lines[j]) > ARTICLE_LINE), len(doc.lines))
+            first = next((j for j in doc.live() if line_width(doc.lines[j]) > ARTICLE_LINE), len(doc.lines))
         for i, _ in doc.matches(rule, lines):
             if self.side is not None and (i < first) != (self.side == "before-text"):
                 continue  # on the other side of the text (the first article-sized line itself is neither)
@@ -281,7 +281,7 @@ class CutTail(Action):
         limit, least = self.guard, self.min_before
         if limit is not None and any(len(texts[j]) > limit for j in after):
             return True
-        return least is not None and sum(n for j in before if (n := _width(texts[j])) > ARTICLE_LINE) < least
+        return least is not None and sum(n for j in before if (n := line_width(texts[j])) > ARTICLE_LINE) < least
 
     def apply(self, rule, doc: Document, lines: Sequence[int]) -> None:
         guarded = self.guarded
@@ -305,7 +305,7 @@ _WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-
                    "\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
 
 
-def _width(line: str) -> int:
+def line_width(line: str) -> int:
     """A line's length, East Asian wide characters counted twice."""
     return len(line) + len(_WIDE.findall(line))
 

@@ -237,8 +237,10 @@ def test_a_title_kept_already_is_not_looked_for_above(cleaner):
 
 
 @pytest.mark.parametrize("url, words", [
-    ("http://www.example.com/2012/07/24/qpr-consider-joey-barton-loan.html", ("qpr", "consider", "joey", "barton", "loan")),
-    ("https://example.cz/clanek/hanojsk%C3%A1-%C3%BAmluva-podeps%C3%A1na?utm=x#top", ("hanojska", "umluva", "podepsana")),
+    ("http://www.example.com/2012/07/24/qpr-consider-joey-barton-loan.html",
+     ("qpr", "consider", "joey", "barton", "loan")),
+    ("https://example.cz/clanek/hanojsk%C3%A1-%C3%BAmluva-podeps%C3%A1na?utm=x#top",
+     ("hanojska", "umluva", "podepsana")),
     ("example.org/blog/Some_Title+Here.php", ("some", "title", "here")),
     ("http://www.bbc.co.uk/news/uk-18971248", ()),  # an id, no slug
     ("https://example.org/about-us", ()),  # too few words to name a title

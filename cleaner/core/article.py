@@ -186,7 +186,8 @@ class Page:
         if page._titles is not None:
             key, seen, said = page._titles
             said = set(said)
-            self._titles = (key, {j for j, i in enumerate(keep) if i in seen}, [j for j, i in enumerate(keep) if i in said])
+            self._titles = (key, {j for j, i in enumerate(keep) if i in seen},
+                            [j for j, i in enumerate(keep) if i in said])
 
     def titles(self, first: int, stop: int, slug: tuple[str, ...], need: float) -> list[int]:
         """The lines from `first` to `stop` that say the title a URL's `slug` names (`need` of its words:
@@ -431,7 +432,7 @@ def _separators(segment: str) -> int:
 
 _SLUG_SEPARATOR = re.compile(r"[-_+.]+")
 _EXTENSION = re.compile(r"\.[a-z0-9]{2,5}$")
-_MARKS = re.compile("[\u0300-\u036f]")  # combining accents, apart after NFKD: 'úmluva' -> 'umluva'
+_MARKS = re.compile("[\u0300-\u036f]")  # combining accents, apart after NFKD: what a Latin slug adds to ASCII
 _WORD = re.compile(r"\w+")
 
 
@@ -441,7 +442,8 @@ def _ascii(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
-def _says_title(lines: list[str], words: list[float], index: list[int], slug: tuple[str, ...], need: float) -> list[int]:
+def _says_title(lines: list[str], words: list[float], index: list[int], slug: tuple[str, ...],
+                need: float) -> list[int]:
     """Those of the lines at `index` that say the title a URL's `slug` names: at most `TITLE_MAX_WORDS`
     words, `need` of the slug's words among theirs (lowercase; as ASCII, `_ascii`, where the slug is)."""
     index = [i for i in index if words[i] <= TITLE_MAX_WORDS]

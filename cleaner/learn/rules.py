@@ -472,7 +472,8 @@ def _insert_rule(site: Site, markers: dict[str, list], max_lines: int, end: str,
     return {
         "id": rule_id,
         "description": f"Drops a label in or after the article ({shown}) and the up to {max_lines} short lines "
-                       f"after it (headlines of other pages{', ending in ' + repr(end) if follows else ''}), seen "
+                       f"after it (lines that change from page to page: other pages' headlines, a byline"
+                       f"{'; ending in ' + repr(end) if follows else ''}), seen "
                        f"{pages} times on {len(site.pages)} sampled pages.",
         "action": "drop-block",
         "match": _match(site, set(markers)),

@@ -268,3 +268,15 @@ def test_the_article_follows_the_title_the_url_names(cleaner):
     res = cleaner.clean(page, format="text", url=TITLE_URL)
     assert res.paragraphs == [TITLE, ARTICLE[2], ARTICLE[3]]
     assert cleaner.clean(res.text, format="text", url=TITLE_URL).text == res.text
+
+
+def test_the_result_title_is_the_shortest_heading_line_the_url_names(cleaner):
+    from cleaner.core.article import named_title
+
+    slug = slug_words(TITLE_URL)
+    assert named_title([f"Home / News / {TITLE}", TITLE, ARTICLE[2]], slug) == TITLE  # not the breadcrumb
+    assert named_title([ARTICLE[2], ARTICLE[3]], slug) is None
+    assert named_title([TITLE], ()) is None
+    # a site with rules of its own (no title rule here) gets the title its URL names too
+    res = cleaner.clean("\n".join([TITLE] + ARTICLE[1:]), format="text", url=TITLE_URL, site="vietnam.vn")
+    assert res.site == "vietnam.vn" and res.title == TITLE

@@ -418,12 +418,13 @@ def slug_words(url: str | None) -> tuple[str, ...]:
 
 
 def named_title(lines: list[str], slug: tuple[str, ...], params: ArticleParams = DEFAULT) -> str | None:
-    """The article's title where its URL names it: the first of `lines` (an article, as the finder keeps
-    it) within its heading (`heading_lines` and the line after) that says the slug's title; None if none."""
+    """The article's title where its URL names it: of the lines of its heading (the first `heading_lines`
+    of `lines`, and the line after) that say the slug's title, the shortest (a breadcrumb "Home / Title"
+    says it too); None if none does."""
     head = lines[:params.heading_lines + 1]
-    found = _says_title(head, [float(line.count(" ") + 1) for line in head], list(range(len(head))), slug,
-                        params.title_slug_share * len(slug)) if slug else []
-    return head[found[0]] if found else None
+    words = [float(line.count(" ") + 1) for line in head]
+    found = _says_title(head, words, list(range(len(head))), slug, params.title_slug_share * len(slug)) if slug else []
+    return head[min(found, key=words.__getitem__)] if found else None
 
 
 def _separators(segment: str) -> int:

@@ -167,7 +167,7 @@ def article_judge(ruleset, slug: tuple[str, ...] = ()):
     """The article finder's verdicts on a text of this site (None: the finder does not run): `decide`
     without site rules (with the title the page's URL names: `slug`, see `slug_words`), `after_rules` after
     rules whose file asks for it (`article_finder: true`), which judge what lies above the article themselves."""
-    if ruleset is None:
+    if ruleset is None:  # (the title step runs on text of sites without rules only)
         return partial(decide, slug=slug) if slug else decide
     return after_rules if getattr(ruleset, "article_finder", False) else None
 
@@ -302,14 +302,15 @@ class TextCleaner:
                 self.fit_layout(ruleset, lines)
         plan = self._plan(ruleset, chosen.name if chosen else None)
         finder = self.find_article if article is None else article
-        slug = slug_words(url) if finder and ruleset is None else ()  # the title the URL names
+        slug = slug_words(url)  # the title the URL names
         judge = article_judge(ruleset, slug) if finder else None
         proofs: list | None = [] if judge else None
         body, numbers, doc, fields = self.clean_lines(plan, lines, trace, warnings, proofs)
         if judge:
             body, numbers = self.find_article_in(plan, body, numbers, trace, fields, warnings, proofs, judge)
-            title = named_title(body, slug) if slug and not page_meta.get("title") else None
-            if title:  # (no site rules, so none extracted a title)
+        if slug and not fields.get("title") and not page_meta.get("title"):  # no rule and no page said it
+            title = named_title(body, slug)
+            if title:
                 page_meta = {**page_meta, "title": title}
         result = make_result(body, numbers, doc, fields, ruleset, page_meta, trace, warnings, chars_in)
         result.layout = chosen.name if chosen else None

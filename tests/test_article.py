@@ -280,3 +280,35 @@ def test_the_result_title_is_the_shortest_heading_line_the_url_names(cleaner):
     # a site with rules of its own (no title rule here) gets the title its URL names too
     res = cleaner.clean("\n".join([TITLE] + ARTICLE[1:]), format="text", url=TITLE_URL, site="vietnam.vn")
     assert res.site == "vietnam.vn" and res.title == TITLE
+
+
+def test_a_rule_title_that_is_not_the_one_the_url_names_gives_way(tmp_path):
+    from cleaner.api import default_rules_dir
+
+    (tmp_path / "example.org.yaml").write_text("""site: example.org
+description: a site whose title rule takes the first line left (as a learned one does)
+domains: [example.org]
+rules:
+- id: first-line-title
+  description: Takes the first line as the title and keeps it.
+  action: extract
+  match:
+    regex: ^(?P<title>.+)$
+  region:
+    head: 1
+  keep: true
+  examples:
+  - input: |
+      A title
+      A line of text.
+    output: |
+      A title
+      A line of text.
+    title: A title
+""", encoding="utf-8")
+    cleaner = Cleaner.from_rules([default_rules_dir(), tmp_path])
+    text = "\n".join(["Bridge repairs start in May"] + ARTICLE)  # a sidebar's headline, then the article
+    assert cleaner.clean(text, format="text", site="example.org").title == "Bridge repairs start in May"  # no URL
+    assert cleaner.clean(text, format="text", url=TITLE_URL).title == TITLE
+    other = "https://example.org/news/2024/03/05/bridge-repairs-start-in-may"  # the rule's line is the title
+    assert cleaner.clean(text, format="text", url=other).title == "Bridge repairs start in May"

@@ -417,6 +417,13 @@ def slug_words(url: str | None) -> tuple[str, ...]:
     return words if len(words) >= SLUG_MIN_WORDS else ()
 
 
+def says_title(line: str, slug: tuple[str, ...], params: ArticleParams = DEFAULT) -> bool:
+    """Whether `line` says the title a URL's `slug` names (`title_slug_share` of its words, at most
+    `TITLE_MAX_WORDS` words)."""
+    return bool(slug) and bool(_says_title([line], [float(line.count(" ") + 1)], [0], slug,
+                                           params.title_slug_share * len(slug)))
+
+
 def named_title(lines: list[str], slug: tuple[str, ...], params: ArticleParams = DEFAULT) -> str | None:
     """The article's title where its URL names it: of the lines of its heading (the first `heading_lines`
     of `lines`, and the line after) that say the slug's title, the shortest (a breadcrumb "Home / Title"

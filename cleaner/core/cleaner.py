@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from functools import partial
 
 from cleaner.core.accelerator import RulePlan, clean_lines_fast, run_rules_fast
-from cleaner.core.article import OUTSIDE, Page, decide, named_title, slug_words
+from cleaner.core.article import OUTSIDE, Page, decide, named_title, says_title, slug_words
 from cleaner.core.dates import parse_date
 from cleaner.core.engine import Document, run_rules, settle
 from cleaner.core.normalize import finish_lines, prepare_lines
@@ -308,10 +308,12 @@ class TextCleaner:
         body, numbers, doc, fields = self.clean_lines(plan, lines, trace, warnings, proofs)
         if judge:
             body, numbers = self.find_article_in(plan, body, numbers, trace, fields, warnings, proofs, judge)
-        if slug and not fields.get("title") and not page_meta.get("title"):  # no rule and no page said it
+        if slug and not page_meta.get("title") and not says_title(fields.get("title") or "", slug):
+            # no rule extracted a title, or one that is not the title the URL names (a learned title rule
+            # that took a sidebar's headline): the line of the article's heading that says it
             title = named_title(body, slug)
             if title:
-                page_meta = {**page_meta, "title": title}
+                fields["title"] = title
         result = make_result(body, numbers, doc, fields, ruleset, page_meta, trace, warnings, chars_in)
         result.layout = chosen.name if chosen else None
         result.site_reason = reason

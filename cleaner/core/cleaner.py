@@ -163,6 +163,15 @@ def after_rules(page: Page) -> list[str | None]:
     return [None if k < first and why == OUTSIDE else why for k, why in enumerate(verdicts)]
 
 
+def title_from_url(fields: dict[str, str], body: list[str], slug: tuple[str, ...]) -> None:
+    """The title the URL's `slug` names, into `fields`, where no rule extracted a title or one that is not
+    it (a learned title rule that took a sidebar's headline): the line of the article's heading that says it."""
+    if not says_title(fields.get("title") or "", slug):
+        title = named_title(body, slug)
+        if title:
+            fields["title"] = title
+
+
 def article_judge(ruleset, slug: tuple[str, ...] = ()):
     """The article finder's verdicts on a text of this site (None: the finder does not run): `decide`
     without site rules (with the title the page's URL names: `slug`, see `slug_words`), `after_rules` after
@@ -296,10 +305,7 @@ class TextCleaner:
             ruleset, reason = detect_site(self.index, url, text if lines is repaired else "\n".join(lines), site,
                                           warnings, lines, self.regex_timeout)
         page_meta = page_meta or {}
-        chosen = None
-        if layout is not None or (ruleset is not None and getattr(ruleset, "layouts", ())):
-            chosen = pick_layout(ruleset, date or page_meta.get("date"), layout, warnings) or \
-                self.fit_layout(ruleset, lines)
+        chosen = self.choose_layout(ruleset, layout, date or page_meta.get("date"), lines, warnings)
         plan = self._plan(ruleset, chosen.name if chosen else None)
         finder = self.find_article if article is None else article
         slug = slug_words(url)  # the title the URL names
@@ -308,12 +314,8 @@ class TextCleaner:
         body, numbers, doc, fields = self.clean_lines(plan, lines, trace, warnings, proofs)
         if judge:
             body, numbers = self.find_article_in(plan, body, numbers, trace, fields, warnings, proofs, judge)
-        if slug and not page_meta.get("title") and not says_title(fields.get("title") or "", slug):
-            # no rule extracted a title, or one that is not the title the URL names (a learned title rule
-            # that took a sidebar's headline): the line of the article's heading that says it
-            title = named_title(body, slug)
-            if title:
-                fields["title"] = title
+        if slug and not page_meta.get("title"):
+            title_from_url(fields, body, slug)
         result = make_result(body, numbers, doc, fields, ruleset, page_meta, trace, warnings, chars_in)
         result.layout = chosen.name if chosen else None
         result.site_reason = reason
@@ -341,6 +343,13 @@ class TextCleaner:
             return (*keep_article(again, idx, sub, described, judge)[:2], doc)
 
         return settle(one_pass, kept, kept_numbers, trace, fields, warnings)
+
+    def choose_layout(self, ruleset, layout: str | None, date: str | None, lines: list[str], warnings: list[str]):
+        """The layout a document is cleaned with: the one named, else the one of its `date`, else the one
+        whose rules fit (`fit_layout`); None where the site has no layouts and none is named."""
+        if layout is None and not (ruleset is not None and getattr(ruleset, "layouts", ())):
+            return None
+        return pick_layout(ruleset, date, layout, warnings) or self.fit_layout(ruleset, lines)
 
     def fit_layout(self, ruleset, lines: list[str]):
         """The layout whose own rules take the most lines of the document (ties: the first declared)."""

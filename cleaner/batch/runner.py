@@ -248,7 +248,7 @@ class _Runner:
                 self._collect(q, flow)
             self._emit(flow)
 
-    def _pull(self, q: queue.Queue, flow: "_Flow") -> None:
+    def _pull(self, q: queue.Queue, flow: _Flow) -> None:
         """Take what the reader queued, up to the window: tasks go to `pending`, shard markers to `ready`."""
         while not flow.eof and flow.outstanding < self.window:
             try:
@@ -270,7 +270,7 @@ class _Runner:
                     flow.starts[el.shard] = el
                 flow.ready[el.seq] = el
 
-    def _dispatch(self, flow: "_Flow") -> None:
+    def _dispatch(self, flow: _Flow) -> None:
         """Clean a pending task here while the run is light, else send pending tasks to idle workers."""
         pending = flow.pending
         if pending and self.pool is None and self.light_docs > 0:
@@ -289,7 +289,7 @@ class _Runner:
                 task = pending.popleft()
                 self.pool.submit(w, task, self._schema(task, flow.starts))
 
-    def _collect(self, q: queue.Queue, flow: "_Flow") -> None:
+    def _collect(self, q: queue.Queue, flow: _Flow) -> None:
         """The workers' results (a failed task goes back to `pending`, or fails the run); waits a little
         when there is nothing else to do."""
         can_pull = not flow.eof and flow.outstanding < self.window
@@ -300,7 +300,7 @@ class _Runner:
             else:
                 flow.ready[ev.seq] = ev
 
-    def _emit(self, flow: "_Flow") -> None:
+    def _emit(self, flow: _Flow) -> None:
         """Hand the sink what is ready, in input order: shard starts and ends, task results."""
         ready = flow.ready
         while flow.next_seq in ready:

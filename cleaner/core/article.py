@@ -377,7 +377,6 @@ def decide(page: Page, params: ArticleParams = DEFAULT, slug: tuple[str, ...] = 
     if not runs or max(r[0] for r in runs) < params.min_article_words:
         return [None] * n
     top = max(range(len(runs)), key=lambda k: runs[k][0])
-    need = params.title_slug_share * len(slug)
     if slug:
         top = _follow_title(page, runs, top, stop, slug, params)
     start, end = _extend(runs, top, params)
@@ -392,7 +391,7 @@ def decide(page: Page, params: ArticleParams = DEFAULT, slug: tuple[str, ...] = 
     verdicts = [OUTSIDE] * start + [None] * (end - start) + [OUTSIDE] * (stop - end) + [COMMENTS] * (n - stop)
     if slug:  # the title the URL names, unless the article's heading (its lines above its first prose) holds it
         head = next((i for i in range(start, end) if scores[i] > 0), end)
-        said = page.titles(max(0, start - TITLE_WINDOW), head, slug, need)
+        said = page.titles(max(0, start - TITLE_WINDOW), head, slug, _need(slug, params))
         if said and said[-1] < start:
             verdicts[said[-1]] = None
     return verdicts
@@ -411,8 +410,10 @@ def slug_words(url: str | None) -> tuple[str, ...]:
     if _separators(segment) < SLUG_MIN_WORDS - 1:
         return ()
     segment = (unquote(segment) if "%" in segment else segment).lower()
-    if not segment.isascii() and _MARKS.sub("", unicodedata.normalize("NFKD", segment)).isascii():
-        segment = _ascii(segment)  # a Latin slug with accents: matched as ASCII
+    if not segment.isascii():
+        folded = _MARKS.sub("", unicodedata.normalize("NFKD", segment))
+        if folded.isascii():  # a Latin slug with accents: matched as ASCII
+            segment = folded
     words = tuple(w for w in _SLUG_SEPARATOR.split(_EXTENSION.sub("", segment)) if w and not w.isdigit())
     return words if len(words) >= SLUG_MIN_WORDS else ()
 
@@ -420,8 +421,7 @@ def slug_words(url: str | None) -> tuple[str, ...]:
 def says_title(line: str, slug: tuple[str, ...], params: ArticleParams = DEFAULT) -> bool:
     """Whether `line` says the title a URL's `slug` names (`title_slug_share` of its words, at most
     `TITLE_MAX_WORDS` words)."""
-    return bool(slug) and bool(_says_title([line], [float(line.count(" ") + 1)], [0], slug,
-                                           params.title_slug_share * len(slug)))
+    return bool(slug) and bool(_says_title([line], [line.count(" ") + 1], [0], slug, _need(slug, params)))
 
 
 def named_title(lines: list[str], slug: tuple[str, ...], params: ArticleParams = DEFAULT) -> str | None:
@@ -429,9 +429,14 @@ def named_title(lines: list[str], slug: tuple[str, ...], params: ArticleParams =
     of `lines`, and the line after) that say the slug's title, the shortest (a breadcrumb "Home / Title"
     says it too); None if none does."""
     head = lines[:params.heading_lines + 1]
-    words = [float(line.count(" ") + 1) for line in head]
-    found = _says_title(head, words, list(range(len(head))), slug, params.title_slug_share * len(slug)) if slug else []
+    words = [line.count(" ") + 1 for line in head]  # (as `Page.words` counts them)
+    found = _says_title(head, words, list(range(len(head))), slug, _need(slug, params)) if slug else []
     return head[min(found, key=words.__getitem__)] if found else None
+
+
+def _need(slug: tuple[str, ...], params: ArticleParams) -> float:
+    """How many of the slug's words a line says to say the title."""
+    return params.title_slug_share * len(slug)
 
 
 def _separators(segment: str) -> int:
@@ -450,7 +455,7 @@ def _ascii(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
-def _says_title(lines: list[str], words: list[float], index: list[int], slug: tuple[str, ...],
+def _says_title(lines: list[str], words: list[float] | list[int], index: list[int], slug: tuple[str, ...],
                 need: float) -> list[int]:
     """Those of the lines at `index` that say the title a URL's `slug` names: at most `TITLE_MAX_WORDS`
     words, `need` of the slug's words among theirs (lowercase; as ASCII, `_ascii`, where the slug is)."""
@@ -473,7 +478,7 @@ def _follow_title(page: Page, runs: list[tuple[float, int, int]], top: int, stop
     above it (or its first) says the URL's title while some do elsewhere: then the best run of an article's
     worth of prose that starts within `TITLE_WINDOW` lines after one of them (a long list of teasers can
     outweigh a short article)."""
-    start, need = runs[top][1], params.title_slug_share * len(slug)
+    start, need = runs[top][1], _need(slug, params)
     if page.titles(max(0, start - TITLE_WINDOW), start + 1, slug, need):
         return top
     said = page.titles(0, stop, slug, need)

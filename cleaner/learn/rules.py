@@ -31,7 +31,7 @@ from cleaner.learn.article import WORD, Page
 from cleaner.learn.chrome import Site
 from cleaner.learn.dates import date_order
 from cleaner.ruleset.model import SHORT_LINE, RuleTimeout
-from cleaner.ruleset.vocabulary import ARTICLE_LINE, line_width
+from cleaner.ruleset.vocabulary import ARTICLE_LINE, article_chars
 
 _LABEL = re.compile(r"^([^:：|/]{1,24}?) ?[:：] ?(\S.*)$")
 _YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
@@ -256,21 +256,23 @@ def _guarded_effect(site: Site, live: list[Page], before: list[list[int]], t: st
 
 def _article_chars(p: Page) -> list[int]:
     """Per line, the characters of article-sized lines before it, as a cut-tail guard counts them."""
-    return list(accumulate((n if (n := line_width(s)) > ARTICLE_LINE else 0 for s in p.lines), initial=0))
+    return list(accumulate(map(article_chars, p.lines), initial=0))
 
 
 def _guarded_example(site: Site, live: list[Page], at: list[int], guard: int) -> dict | None:
     """The guarded marker after the article-sized lines of a page's article that pass its guard."""
     for p, i in zip(live, at):
         keep: list[str] = []
+        chars = 0
         for j in range(min(i, p.end) - 1, p.start - 1, -1):  # the article's last lines that pass the guard
-            if sum(map(line_width, keep)) >= guard:
+            if chars >= guard:
                 break
-            if not p.chrome[j] and line_width(p.lines[j]) > ARTICLE_LINE:
+            if not p.chrome[j] and article_chars(p.lines[j]):
                 keep.insert(0, p.lines[j])
+                chars += article_chars(p.lines[j])
         example = {"input": _text([*keep, p.lines[i], *_short_lines(site, p.lines[i + 1:i + 2])]),
                    "output": _text(keep)}
-        if i >= p.end and sum(map(line_width, keep)) >= guard and holds(site, example):
+        if i >= p.end and chars >= guard and holds(site, example):
             return example
     return None
 

@@ -281,7 +281,7 @@ class CutTail(Action):
         limit, least = self.guard, self.min_before
         if limit is not None and any(len(texts[j]) > limit for j in after):
             return True
-        return least is not None and sum(n for j in before if (n := line_width(texts[j])) > ARTICLE_LINE) < least
+        return least is not None and sum(article_chars(texts[j]) for j in before) < least
 
     def apply(self, rule, doc: Document, lines: Sequence[int]) -> None:
         guarded = self.guarded
@@ -308,6 +308,13 @@ _WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-
 def line_width(line: str) -> int:
     """A line's length, East Asian wide characters counted twice."""
     return len(line) + len(_WIDE.findall(line))
+
+
+def article_chars(line: str) -> int:
+    """What a line adds to the article text a cut-tail guard counts (`min_chars_before`): its width if it
+    is article-sized, else nothing."""
+    n = line_width(line)
+    return n if n > ARTICLE_LINE else 0
 
 
 @action

@@ -252,6 +252,20 @@ def test_timeouts_crashes_and_errors_are_rejects(tmp_path):
     assert rep.workers_replaced == 2
 
 
+def test_tasks_waiting_behind_a_killed_worker_are_sent_again(tmp_path):
+    """A worker holds the next task while it cleans one: when it dies or is killed, the task waiting in its
+    pipe is cleaned by its replacement, whole and in order."""
+    ok = "A normal paragraph of article text that the cleaner keeps."
+    lines = [ok + " a.", "CRASH", ok + " b.", ok + " c.", "HANG_HARD", ok + " d.", ok + " e."]
+    src = tmp_path / "a.jsonl"
+    src.write_text("".join(json.dumps({"text": t, "id": f"d{i}"}) + "\n" for i, t in enumerate(lines)))
+    rep = run([src], tmp_path / "out", cl=TrickyCleaner(), timeout=0.5, light=False, workers=1, task_docs=1)
+    rejects = {r["id"]: r["kind"] for r in read_jsonl(tmp_path / "out/rejects.jsonl")}
+    assert rejects == {"d1": "worker_crash", "d4": "timeout"}
+    assert [r["id"] for r in read_jsonl(tmp_path / "out/a.jsonl")] == ["d0", "d2", "d3", "d5", "d6"]
+    assert rep.workers_replaced == 2
+
+
 def test_inline_soft_timeout(tmp_path):
     src = tmp_path / "a.jsonl"
     src.write_text(json.dumps({"text": "HANG_SOFT"}) + "\n" + json.dumps({"text": "Fine text stays here."}) + "\n")

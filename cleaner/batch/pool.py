@@ -21,6 +21,7 @@ from .options import BatchConfig
 from .worker import TaskResult, process_task, worker_main
 
 _PRELOAD = ["cleaner", "cleaner.batch.worker", "cleaner.batch._forkserver"]
+TASKS_AHEAD = 2  # tasks a worker holds at once: the one in hand and the next
 
 
 class PoolError(RuntimeError):
@@ -36,6 +37,7 @@ class Failure:
     index: int | None
     kind: str
     reason: str
+    queued: tuple[Task, ...] = ()  # tasks sent to the same worker after it, never started: sent again as they are
 
 
 def retry(f: Failure, pending: deque) -> None:
@@ -48,6 +50,7 @@ def retry(f: Failure, pending: deque) -> None:
     elif task.attempts >= 3:  # dies before reaching any document: give the whole task up
         for i in range(len(task.items)):
             task.skip.setdefault(i, (f.kind, f.reason))
+    pending.extendleft(reversed(f.queued))
     pending.appendleft(task)
 
 
@@ -58,7 +61,7 @@ class _Worker:
         self.proc = ctx.Process(target=worker_main, args=(child, self.state, cleaner, opts, work), daemon=True)
         self.proc.start()
         child.close()
-        self.task: Task | None = None
+        self.tasks: deque[Task] = deque()  # sent and not done, the one in hand first
         self.ready = False
 
 
@@ -79,14 +82,16 @@ class WorkerPool:
         self.replaced = 0
 
     def idle(self) -> list[_Worker]:
-        return [w for w in self.workers if w.task is None]
+        """Workers that can take a task, those with none first: a worker holds up to TASKS_AHEAD tasks, so
+        that the next one already waits in its pipe when it sends a result (it never waits for the parent)."""
+        return sorted((w for w in self.workers if len(w.tasks) < TASKS_AHEAD), key=lambda w: len(w.tasks))
 
     @property
     def busy(self) -> int:
-        return sum(w.task is not None for w in self.workers)
+        return sum(bool(w.tasks) for w in self.workers)
 
     def submit(self, w: _Worker, task: Task, schema=None) -> None:
-        w.task = task
+        w.tasks.append(task)
         w.conn.send((task, schema))
 
     def poll(self, timeout: float, wake_fd: int | None = None) -> list[TaskResult | Failure]:
@@ -107,14 +112,15 @@ class WorkerPool:
             if kind == "ready":
                 w.ready = True
             elif kind == "done":
-                w.task = None
-                w.state[2] = 0.0
+                w.tasks.popleft()
+                if not w.tasks:  # (else the worker is on the next one and notes its own start)
+                    w.state[2] = 0.0
                 out.append(payload)
         if self.hard_timeout is not None:
             now = time.monotonic()
             for w in self.workers:
                 started = w.state[2]
-                if w.task is not None and started and now - started > self.hard_timeout:
+                if w.tasks and started and now - started > self.hard_timeout:
                     w.proc.kill()
                     out += self._replace(w, "timeout", f"cleaning took longer than {self.hard_timeout:g}s (worker killed)")
         return out
@@ -125,7 +131,7 @@ class WorkerPool:
         return f"worker process died (exit code {code})" if code is None or code >= 0 else f"worker process killed by signal {-code}"
 
     def _replace(self, w: _Worker, kind: str, reason: str) -> list[Failure]:
-        task = w.task
+        task = w.tasks[0] if w.tasks else None
         index = None
         if task is not None and int(w.state[0]) == task.seq and w.state[2]:
             index = int(w.state[1])
@@ -135,7 +141,7 @@ class WorkerPool:
         w.conn.close()
         self.workers[self.workers.index(w)] = _Worker(self.ctx, self.cleaner, self.opts, self.work)
         self.replaced += 1
-        return [Failure(task, index, kind, reason)] if task is not None else []
+        return [Failure(task, index, kind, reason, tuple(w.tasks)[1:])] if task is not None else []
 
     def close(self) -> None:
         """Stop the workers, collecting their peak RSS (bytes)."""

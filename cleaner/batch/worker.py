@@ -10,8 +10,10 @@ one per document.
 from __future__ import annotations
 
 import os
+import queue
 import resource
 import signal
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -191,11 +193,32 @@ def worker_main(conn, state, cleaner, opts: BatchConfig, work=process_task) -> N
     of the pipe (the parent is gone)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     install_alarm()
+    inbox: queue.SimpleQueue = queue.SimpleQueue()
+    threading.Thread(target=_receive, args=(conn, inbox), name="cleaner-inbox", daemon=True).start()
     try:
         conn.send(("ready", os.getpid()))
-        while (msg := conn.recv()) is not None:
+        while (msg := inbox.get()) is not None:
+            if msg is _GONE:
+                return
             task, schema = msg
             conn.send(("done", work(cleaner, task, opts, state, schema)))
         conn.send(("bye", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024))
     except (EOFError, OSError, KeyboardInterrupt):  # the parent is gone (even SIGKILLed): exit quietly
         pass
+
+
+_GONE = ("gone", None)  # the parent's end of the pipe closed
+
+
+def _receive(conn, inbox: queue.SimpleQueue) -> None:
+    """Read the parent's messages as they come, also while a task is being cleaned: the parent sends the
+    next task ahead (`pool.TASKS_AHEAD`), and a send into a full pipe would block it until this worker
+    read, while this worker blocked sending its result to it."""
+    try:
+        while True:
+            msg = conn.recv()
+            inbox.put(msg)
+            if msg is None:
+                return
+    except (EOFError, OSError):
+        inbox.put(_GONE)

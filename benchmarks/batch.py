@@ -180,6 +180,9 @@ def main() -> None:
         else:
             w = max(counts)
             m = measure("datatrove", jdir, a.work / "out-dt", w)
+            shards = len(list(jdir.glob("*.jsonl.gz")))
+            if shards < w:  # datatrove's tasks are files: the others idle
+                m["note"] = "; ".join(filter(None, [m.get("note"), f"{shards} file{'s' * (shards != 1)} for {w} workers: datatrove runs a task a file"]))
             dt = m
             rows.append(("datatrove ref.", w, a.docs / m["wall"], nbytes / m["wall"] / 1e6, nbytes / m["wall"] / 1e6 / w,
                          float("nan"), m["parent_rss"], m["worker_rss"]))

@@ -314,3 +314,32 @@ def test_a_file_changed_behind_its_index_back_is_still_a_one_line_error(learned,
     with pytest.raises(RuleError) as e:
         Cleaner.from_rules(d).clean(page("birch", 1)["text"], url=page("birch", 1)["url"])
     assert "\n" not in str(e.value) and str(f) in str(e.value)
+
+
+def test_the_index_uses_what_a_learning_worker_recorded_only_for_the_bytes_it_recorded(learned, tmp_path, monkeypatch):
+    """`learn` records each file's index entry where the site was learned, so the index is not made by
+    parsing every file again in the parent: the index is byte for byte the one parsing makes, and a
+    record of other bytes (a file changed since) is not used."""
+    from cleaner.ruleset import catalog
+    from cleaner.ruleset.catalog import index_record, parsed_name, write_index
+
+    d = tmp_path / "rules"
+    d.mkdir()
+    stems = []
+    for f in sorted(learned.glob("*.yaml")):
+        (d / f.name).write_bytes(f.read_bytes())
+        stems.append(f.stem)
+    write_index(d, checked=stems)
+    parsed = {n: (d / n).read_bytes() for n in (INDEX, parsed_name(INDEX))}
+    known = {s: index_record(s, (d / f"{s}.yaml").read_bytes()) for s in stems}
+    (d / INDEX).unlink()
+    calls = []
+    entry_of = catalog._entry_of
+    monkeypatch.setattr(catalog, "_entry_of", lambda *a, **k: calls.append(a[0]) or entry_of(*a, **k))
+    write_index(d, checked=stems, known=known)
+    assert calls == [] and {n: (d / n).read_bytes() for n in parsed} == parsed
+    changed = d / f"{stems[0]}.yaml"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("Herald", "Gazette"), encoding="utf-8")
+    write_index(d, checked=stems, known=known)
+    assert calls == [changed]
+    assert read_index(d)[stems[0]]["size"] == changed.stat().st_size

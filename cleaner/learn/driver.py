@@ -29,7 +29,7 @@ from cleaner.learn.params import DEFAULT_PARAMS, MIN_PAGES, LearnParams
 from cleaner.learn.profile import SiteProfile, page_lines
 from cleaner.learn.spill import SiteProfiles, SiteSamples, SpilledSites
 from cleaner.learn.template import HtmlSample, learn_site_html, page_lines_sampled
-from cleaner.ruleset.catalog import write_index
+from cleaner.ruleset.catalog import index_record, write_index
 from cleaner.ruleset.loader import FAST_SAFE_LOADER
 
 CHUNK_DOCS = 1000  # records per chunk (a worker's unit of work)
@@ -358,7 +358,10 @@ def _induce(profile: SiteProfile, min_pages: int, params: LearnParams = DEFAULT_
     """One site's learning; a failure is that site's outcome (one line), never every site's."""
     try:
         learned, template = learn_site_html(profile, html, min_pages=min_pages, params=params)
-        return learned, check_learned(learned), template
+        problem = check_learned(learned)
+        if problem is None and learned.yaml_text is not None:
+            learned = replace(learned, index=index_record(learned.site, learned.yaml_text.encode("utf-8")))
+        return learned, problem, template
     except Exception as exc:  # noqa: BLE001  (a bug or a line nothing can hold: this site learns nothing)
         return _failed(profile, f"{type(exc).__name__}: {exc}")
 
@@ -544,7 +547,9 @@ def learn_to_dir(run: LearnRun, out_dir: Path, *, min_pages: int = MIN_PAGES, ha
     journal.unlink(missing_ok=True)
     # what loading on demand reads (checked against each file's size and mtime); check_learned loaded
     # (schema-checked) the files written as they are
-    write_index(out_dir, checked={o.file[:-5] for o in outcomes if o.checked}, write=_write_atomic)
+    checked = {o.file[:-5]: o.learned.index for o in outcomes if o.checked}
+    write_index(out_dir, checked=checked, write=_write_atomic,
+                known={stem: rec for stem, rec in checked.items() if rec is not None})
     return outcomes
 
 

@@ -63,6 +63,9 @@ class LearnedSite:
     yaml_text: str | None
     reason: str
     confidence: dict = field(default_factory=dict, compare=False)  # see `_confidence` (learned.json)
+    # what the learned directory's index records of `yaml_text` (`catalog.index_record`), made where the
+    # site was learned, so that the parent writing the index does not parse each file again
+    index: tuple | None = field(default=None, compare=False, repr=False)
 
 
 def too_few(site: str, pages: int, min_pages: int) -> LearnedSite:

@@ -30,7 +30,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
 import regex
@@ -65,13 +65,15 @@ def signature_key(source: str) -> str | None:
     return line_key("".join(parts))
 
 
-def _entry_of(path: Path, check: bool = False) -> tuple[dict, dict | None, str]:
-    """What the index records of one rule file: its size, domains and signatures ([regex, contains, key]);
-    with `check`, `invalid: true` where the file fails the schema check. With it, the file as parsed
-    (None where it does not parse, or fails the check) and the `content_digest` of the bytes parsed."""
+def _entry_of(path: Path, check: bool = False, raw: bytes | None = None) -> tuple[dict, dict | None, str]:
+    """What the index records of one rule file (`raw`: its bytes, else read): its size, domains and
+    signatures ([regex, contains, key]); with `check`, `invalid: true` where the file fails the schema
+    check. With it, the file as parsed (None where it does not parse, or fails the check) and the
+    `content_digest` of the bytes parsed."""
     from cleaner.ruleset.loader import read_yaml, validate
 
-    raw = path.read_bytes()  # (read once: what is parsed is what the digest names)
+    if raw is None:
+        raw = path.read_bytes()  # (read once: what is parsed is what the digest names)
     data, invalid = None, False
     if check:  # parsed as compiling parses it, then schema-checked
         try:
@@ -94,6 +96,14 @@ def _entry_of(path: Path, check: bool = False) -> tuple[dict, dict | None, str]:
     if check and invalid:
         entry["invalid"] = True
     return entry, parsed, content_digest(raw)
+
+
+def index_record(stem: str, raw: bytes) -> tuple[str, dict, bytes | None]:
+    """What `write_index` records of the bytes of a site file that was schema-checked already, computed
+    where the file was made (a learning worker), so that the index need not parse it again (`known`):
+    (`content_digest`, index entry, parsed line or None)."""
+    entry, data, digest = _entry_of(Path(f"{stem}.yaml"), False, raw)
+    return digest, entry, None if data is None else _parsed_line(stem, digest, data)
 
 
 def parsed_name(index: str) -> str:
@@ -165,20 +175,21 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def write_index(directory: str | Path, stems: Sequence[str] | None = None, name: str = INDEX,
-                checked: Collection[str] = (), write: Callable[[Path, bytes], None] = _write_atomic) -> Path:
+                checked: Collection[str] = (), write: Callable[[Path, bytes], None] = _write_atomic,
+                known: Mapping[str, tuple[str, dict, bytes | None]] | None = None) -> Path:
     """Write `name` (default `index.json`) for the site files `stems` of `directory` (default: all of
     them), atomically; each file schema-checked, but those of `checked` (stems whose files as they are
     the caller has checked). Beside it, `parsed_name(name)` holds each valid file as parsed (JSON, which
     reads some twenty times faster than YAML), for a site compiled on demand. `write(path, data)` writes
-    each file atomically (`cleaner learn`'s: temporary files its next run sweeps after a kill). Returns
-    the index's path."""
+    each file atomically (`cleaner learn`'s: temporary files its next run sweeps after a kill). `known`:
+    `index_record`s of checked files by stem, used where the file's bytes are still those. Returns the
+    index's path."""
     directory = Path(directory)
     files = _site_files(directory)
     chosen = sorted(files) if stems is None else sorted(s for s in stems if s in files)
     entries, lines, offset = {}, [], 0
     for s in chosen:
-        entry, data, digest = _entry_of(Path(files[s].path), s not in checked)
-        line = None if data is None else _parsed_line(s, digest, data)
+        entry, line = _recorded(Path(files[s].path), s, s not in checked, (known or {}).get(s))
         if line is not None:
             entry["at"] = [offset, len(line)]
             lines.append(line)
@@ -190,6 +201,17 @@ def write_index(directory: str | Path, stems: Sequence[str] | None = None, name:
     write(path, (json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
                   .encode("utf-8", "surrogatepass"))
     return path
+
+
+def _recorded(path: Path, stem: str, check: bool, known: tuple[str, dict, bytes | None] | None
+              ) -> tuple[dict, bytes | None]:
+    """A site file's index entry (a copy: the caller adds to it) and parsed line: `known`'s where the
+    file was checked and its bytes are those `known` was made of, else parsed now."""
+    raw = path.read_bytes()
+    if known is not None and not check and content_digest(raw) == known[0]:
+        return dict(known[1]), known[2]
+    entry, data, digest = _entry_of(path, check, raw)
+    return entry, None if data is None else _parsed_line(stem, digest, data)
 
 
 def _add_signatures(own: list[tuple[str, tuple[str, ...], str | None]], found: list) -> None:

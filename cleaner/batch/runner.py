@@ -246,6 +246,7 @@ class _Runner:
             self._dispatch(flow)
             if self.pool is not None and self.pool.busy:
                 self._collect(q, flow)
+                self._dispatch(flow)  # a worker that just finished gets its next task before the writes
             self._emit(flow)
 
     def _pull(self, q: queue.Queue, flow: _Flow) -> None:

@@ -5,6 +5,7 @@ first; each line step runs only where its cheap guard says it may change somethi
 """
 from __future__ import annotations
 
+import codecs
 import html
 import re
 
@@ -73,6 +74,9 @@ def normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+_SLOPPY_1252 = codecs.lookup("sloppy-windows-1252").encode  # `str.encode`'s codec, without its lookup per line
+
+
 def decode_whole_line(line: str) -> str | None:
     """The line's text if all of it is UTF-8 read as cp1252 (bytes cp1252 lacks read as latin-1), else None.
 
@@ -81,7 +85,7 @@ def decode_whole_line(line: str) -> str | None:
     becomes one U+FFFD. Mixed or partial cases return None and go to ftfy.
     """
     try:
-        data = line.encode("sloppy-windows-1252")  # U+FFFD becomes byte 1A (ftfy's lossy marker)
+        data = _SLOPPY_1252(line)[0]  # U+FFFD becomes byte 1A (ftfy's lossy marker)
         lossy = "\ufffd" in line
         if lossy:
             if "\x1a" in line:

@@ -214,11 +214,11 @@ def _regex_hits(plan: tuple, by_needle: dict[str, list[int]], edge_first: list[i
     return found
 
 
-def _by_char(rules: list[tuple[int, tuple[str, ...]]], reverse: bool) -> dict[str, tuple[tuple[int, re.Pattern], ...]]:
+def _by_char(rules: list[tuple[int, tuple[str, ...]]], reverse: bool) -> dict[str, tuple[tuple[int, _Trie], ...]]:
     """last character (`reverse`), else the first two characters (one for a one-character entry) -> the
     rules with an entry ending (starting) so, each with its own trie (over reversed entries for
     `reverse`): a found line is tested against those rules only."""
-    out: dict[str, list[tuple[int, re.Pattern]]] = {}
+    out: dict[str, list[tuple[int, _Trie]]] = {}
     for p, ks in rules:
         own, starts = _rule_trie(ks, reverse)
         for c in starts:
@@ -227,14 +227,14 @@ def _by_char(rules: list[tuple[int, tuple[str, ...]]], reverse: bool) -> dict[st
 
 
 @functools.lru_cache(maxsize=16384)
-def _rule_trie(ks: tuple[str, ...], reverse: bool) -> tuple[re.Pattern, tuple[str, ...]]:
+def _rule_trie(ks: tuple[str, ...], reverse: bool) -> tuple[_Trie, tuple[str, ...]]:
     """One rule's own trie (over its reversed entries for `reverse`) and the characters its entries
     start with (`_by_char`'s keys). Memoised as `_trie_pattern` is."""
     keys = frozenset(k[::-1] for k in ks) if reverse else frozenset(ks)
     return _trie_pattern(keys), tuple(sorted({k[0] if reverse else k[:2] for k in keys}))
 
 
-def _edge_hits(keys: re.Pattern | tuple | None, rules: dict[str, tuple[tuple[int, re.Pattern], ...]], text: str,
+def _edge_hits(keys: re.Pattern | tuple | None, rules: dict[str, tuple[tuple[int, _Trie], ...]], text: str,
                lines: Sequence[str], reverse: bool, touched: dict[int, None]) -> dict[int, list[int]]:
     """rule -> sorted lines that start (or end, `reverse`) with one of its word-list entries; `text` is
     "\\n" + the lines joined. The merged regex finds the lines; each rule's own trie (over the reversed
@@ -286,7 +286,7 @@ def _groups(keys: set[str]) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
     return {c: frozenset(ks) for c, ks in groups.items()}, frozenset(k for k in keys if len(k) == 1)
 
 
-def _merged_first_keys(head: _Part, tail: _Part) -> tuple[dict[str, re.Pattern], frozenset[str]] | None:
+def _merged_first_keys(head: _Part, tail: _Part) -> tuple[dict[str, _Trie], frozenset[str]] | None:
     """`_first_keys` of both parts' keys: the tail's tries, and those of the groups the head adds to."""
     if head.first_keys is None or tail.first_keys is None:
         return tail.first_keys if head.first_keys is None else head.first_keys
@@ -297,7 +297,7 @@ def _merged_first_keys(head: _Part, tail: _Part) -> tuple[dict[str, re.Pattern],
 
 
 def _first_keys(groups: dict[str, frozenset[str]],
-                singles: frozenset[str]) -> tuple[dict[str, re.Pattern], frozenset[str]] | None:
+                singles: frozenset[str]) -> tuple[dict[str, _Trie], frozenset[str]] | None:
     """(first two characters -> a trie of the keys starting with them, the one-character keys): a line
     is looked up by its first two characters and matched against one small trie, and most lines by
     none (one big alternation costs every line a pass over all first characters)."""
@@ -322,11 +322,32 @@ def _line_starts_pattern(keys: frozenset[str]) -> re.Pattern:
 
 
 @functools.lru_cache(maxsize=16384)
-def _trie_pattern(keys: frozenset[str]) -> re.Pattern:
-    """`_trie(keys)` compiled. Memoised (a pure function of its keys): the same word lists (the generic
-    rules') recur in the plan of every site, and a site loaded on demand or learned must not pay for
-    building their tries again (about 50 ms)."""
-    return re.compile(_trie(keys))
+def _trie_pattern(keys: frozenset[str]) -> "_Trie":
+    """`_trie(keys)`, compiled on first use. Memoised (a pure function of its keys): the same word lists
+    (the generic rules') recur in the plan of every site, and a site loaded on demand or learned must not
+    pay for building their tries again."""
+    return _Trie(keys)
+
+
+class _Trie:
+    """The regex `_trie(keys)`, compiled when it is first matched: a rule list has hundreds of tries (one
+    per two leading characters of its entries, one per rule) and a document meets few of them, so loading
+    rules, and a worker receiving them (which gets them uncompiled), does not pay for all (a tenth of a
+    second)."""
+
+    def __init__(self, keys: frozenset[str]):
+        self.keys = keys
+
+    def match(self, text: str) -> re.Match | None:
+        self.match = re.compile(self.pattern).match  # (from now on the compiled regex's own method)
+        return self.match(text)
+
+    @property
+    def pattern(self) -> str:
+        return _trie(self.keys)
+
+    def __reduce__(self):
+        return _Trie, (self.keys,)
 
 
 def _trie(keys: Iterable[str]) -> str:

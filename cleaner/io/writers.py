@@ -114,17 +114,21 @@ def _with_warning(rec: dict, found: set) -> tuple[dict, str | None]:
     return rec, warning
 
 
+# `json.dumps(..., ensure_ascii=False, default=str, allow_nan=False)`, its encoder made once, not per record
+_JSON = json.JSONEncoder(ensure_ascii=False, default=str, allow_nan=False).encode
+
+
 def json_line(rec: dict) -> tuple[bytes, str | None]:
     """One JSONL line, always valid JSON and UTF-8: values it cannot hold are repaired (see `scrub`),
     and the warning saying so is added to the record's `warnings` and returned. EncodeError otherwise."""
     try:
-        return (json.dumps(rec, ensure_ascii=False, default=str, allow_nan=False) + "\n").encode("utf-8"), None
+        return (_JSON(rec) + "\n").encode("utf-8"), None
     except (UnicodeEncodeError, ValueError, TypeError):
         pass
     found: set = set()
     fixed, warning = _with_warning(scrub(rec, found), found)
     try:
-        line = json.dumps(fixed, ensure_ascii=False, default=str, allow_nan=False) + "\n"
+        line = _JSON(fixed) + "\n"
     except (ValueError, TypeError) as exc:
         raise EncodeError(f"cannot be written as JSON: {type(exc).__name__}: {exc}"[:300]) from None
     return line.encode("utf-8", "replace"), warning

@@ -266,6 +266,28 @@ def test_tasks_waiting_behind_a_killed_worker_are_sent_again(tmp_path):
     assert rep.workers_replaced == 2
 
 
+class _FailsToUnpickle:
+    def __reduce__(self):
+        return int, ("not a number",)  # ValueError when the worker unpickles its task
+
+
+def test_a_task_a_worker_cannot_unpickle_ends_that_worker_not_the_run():
+    """The worker reads its pipe in a thread (the task ahead): a message that fails there must end the
+    worker as it did when its main thread read it, so the pool replaces it, never a worker waiting forever."""
+    from cleaner.batch.feed import Task
+    from cleaner.batch.pool import Failure, WorkerPool
+
+    pool = WorkerPool(1, None, BatchConfig([]), hard_timeout=None)
+    try:
+        pool.submit(pool.workers[0], Task(0, 0, [_FailsToUnpickle()], 0, 0))
+        deadline, events = time.monotonic() + 20, []
+        while not events and time.monotonic() < deadline:
+            events = pool.poll(0.5)
+        assert [(type(e), e.kind) for e in events] == [(Failure, "worker_crash")] and pool.replaced == 1
+    finally:
+        pool.terminate()
+
+
 def test_inline_soft_timeout(tmp_path):
     src = tmp_path / "a.jsonl"
     src.write_text(json.dumps({"text": "HANG_SOFT"}) + "\n" + json.dumps({"text": "Fine text stays here."}) + "\n")

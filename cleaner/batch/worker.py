@@ -199,6 +199,8 @@ def worker_main(conn, state, cleaner, opts: BatchConfig, work=process_task) -> N
         while (msg := inbox.get()) is not None:
             if msg is _GONE:
                 return
+            if isinstance(msg, BaseException):  # a message that did not unpickle: die as reading it here would
+                raise msg
             task, schema = msg
             conn.send(("done", work(cleaner, task, opts, state, schema)))
         conn.send(("bye", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024))
@@ -221,3 +223,5 @@ def _receive(conn, inbox: queue.SimpleQueue) -> None:
                 return
     except (EOFError, OSError):
         inbox.put(_GONE)
+    except BaseException as exc:  # (the worker must not wait for a task that will never come)
+        inbox.put(exc)

@@ -56,6 +56,7 @@ class Site:
         self.kept_prose = len(article_prose)
         self.kept_labels = len(structure)
         self.near, self.article_bound = self._bound_to_articles(chrome, seen_on)
+        self.inline = self._inline(chrome)
 
     def _bound_to_articles(self, chrome: set[str], seen_on: Counter) -> tuple[set[str], set[str]]:
         """(near, article_bound). Templates in an article or just above it (`title_window`: a title, a
@@ -72,6 +73,20 @@ class Site:
         bound = {t for t in chrome & titles if self.headline(self.line[t])  # (not a flattened menu)
                  and tagline[t] < self.params.own_page_share * seen_on[t]}
         return near | titles, bound
+
+    def _inline(self, chrome: set[str]) -> set[str]:
+        """Chrome lines of `within_line_words` words or more that stand inside the article between two
+        page-specific lines on `article_prose_share` of their sampled occurrences (cnn.com's "Analysis: Obama
+        won with a better ground game" among a story's paragraphs): the article's own, never a global drop.
+        A related headline after its label ("You may be interested") has chrome beside it."""
+        inside, seen = Counter(), Counter()
+        for p in self.pages:
+            for i, t in enumerate(p.tmpls):
+                if t in chrome and len(WORD.findall(p.lines[i])) >= self.params.within_line_words:
+                    seen[t] += 1
+                    inside[t] += p.start <= i < p.end and 0 < i < len(p.lines) - 1 and not (
+                        p.chrome[i - 1] or p.chrome[i + 1])
+        return {t for t in seen if inside[t] >= self.params.article_prose_share * seen[t]}
 
     def _repeated(self, seen_on: Counter) -> set[str]:
         """Stage 2, mark chrome: templates on `support` pages, with support across pages with different

@@ -536,7 +536,9 @@ def _drop_rules(site: Site) -> list[dict]:
         group = [t for t in ranked if max(("before", "after", "within"), key=side[t].__getitem__) == key]
         # After the article, every headline-size line is bound to the text's far side: a headline listed
         # there may be the title of a page the sample did not place (`article_bound` are those it did).
-        bound = [t for t in group if t in site.article_bound or (key == "after" and site.headline(site.line[t]))]
+        # A line of `within_line_words` between the page's own lines in the article (`Site.inline`) stays.
+        bound = [t for t in group if t in site.article_bound or t in site.inline
+                 or (key == "after" and site.headline(site.line[t]))]
         rules += _drop_group(site, [t for t in group if t not in bound], key, label)
         if key == "after":
             rules += _drop_group(site, bound, "headlines-after", "headline-size lines listed after the text (a "

@@ -557,3 +557,23 @@ def test_a_sentence_that_lies_within_the_articles_is_no_global_drop(tmp_path):
     out = cleaner_with(tmp_path, learned).clean(texts[4], url="https://example.org/4").text
     assert "Analysis: the council won the budget vote" in out.splitlines(), out
     assert "Advertisement" not in out.splitlines(), out
+
+
+def dated_byline_page(i: int) -> str:
+    """A blog page: menu, its own headline, "by Anna on <date>" under it, the article, a footer."""
+    rng = random.Random(2100 + i)
+    return "\n".join(["Home", "About", "Archive", headline(i), f"by Anna Berg on November {i + 3}, 2012",
+                      *(sentence(rng) for _ in range(5)), "Copyright Example Blog. All rights reserved."]) + "\n"
+
+
+def test_a_dated_byline_in_the_heading_of_the_articles_is_no_global_drop(tmp_path):
+    """Class 3: "by Anna Berg on November 2, 2012" under each title repeats as one template (digits fold
+    alike), so it became a `drop` of lines before the article, and every article lost its byline and date
+    (the hand marks keep them: whitehouse.gov, universetoday.com, bigthink.com). A chrome line with a written
+    date in the heading of the articles is the article's own."""
+    texts = [dated_byline_page(i) for i in range(6)]
+    learned = learn_site(profile(texts))
+    assert learned.yaml_text is not None, learned.reason
+    out = cleaner_with(tmp_path, learned).clean(texts[2], url="https://example.org/2").text
+    assert "by Anna Berg on November 5, 2012" in out.splitlines(), out
+    assert "Archive" not in out.splitlines(), out

@@ -14,6 +14,7 @@ import math
 from collections import Counter
 
 from cleaner.learn.article import LIST_LABEL, WORD, Page, copies, list_within
+from cleaner.learn.dates import written_date
 from cleaner.learn.params import LearnParams
 from cleaner.learn.profile import SiteProfile
 from cleaner.ruleset.model import SHORT_LINE
@@ -57,6 +58,7 @@ class Site:
         self.kept_labels = len(structure)
         self.near, self.article_bound = self._bound_to_articles(chrome, seen_on)
         self.inline = self._inline(chrome)
+        self.datelines = self._datelines(chrome, seen_on)
 
     def _bound_to_articles(self, chrome: set[str], seen_on: Counter) -> tuple[set[str], set[str]]:
         """(near, article_bound). Templates in an article or just above it (`title_window`: a title, a
@@ -87,6 +89,16 @@ class Site:
                     inside[t] += p.start <= i < p.end and 0 < i < len(p.lines) - 1 and not (
                         p.chrome[i - 1] or p.chrome[i + 1])
         return {t for t in seen if inside[t] >= self.params.article_prose_share * seen[t]}
+
+    def _datelines(self, chrome: set[str], seen_on: Counter) -> set[str]:
+        """Chrome lines with a written date ("by Anna on November 2, 2012") in the heading of the article
+        (`Page.heading_top`: the title, the byline, the date above the text) on `own_page_share` of the
+        sampled pages they are on: the article's own byline and date, whose template repeats only because
+        digits fold alike. Never a global drop (the hand marks keep them)."""
+        live = [p for p in self.pages if p.start >= 0]
+        heading = Counter(t for p in live for t in {p.tmpls[i] for i in range(p.heading_top(), p.start)})
+        return {t for t in chrome & heading.keys() if heading[t] >= self.params.own_page_share * seen_on[t]
+                and written_date(self.line[t])}
 
     def _repeated(self, seen_on: Counter) -> set[str]:
         """Stage 2, mark chrome: templates on `support` pages, with support across pages with different

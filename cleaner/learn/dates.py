@@ -63,3 +63,8 @@ def _named_dates(lines: list[str]):
             yield _MONTHS.index(m.group(1).lower()[:3]) + 1, int(m.group(2))
         for m in _DAY_MONTH.finditer(line):
             yield _MONTHS.index(m.group(2).lower()[:3]) + 1, int(m.group(1))
+
+
+def written_date(line: str) -> bool:
+    """Whether a line holds a date written with an English month name ("November 12, 2012", "12 Nov 2012")."""
+    return bool(_MONTH_DAY.search(line) or _DAY_MONTH.search(line))

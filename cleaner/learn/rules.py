@@ -517,10 +517,27 @@ def _drop_rules(site: Site) -> list[dict]:
     """Drop rules for the chrome lines, one per side of the article where most of their occurrences lie:
     a `literal` list, and a regex of shapes for lines with numbers (digits match any number).
 
-    Headline-size lines bound to an article (`Site.article_bound`), and every headline-size line that lies
-    after the article, are no global drop: where most of them lie after the article, a drop bound to the
-    text's far side (`side: after-text`) takes them there and leaves a page's own title above its text;
-    elsewhere they stay."""
+    Lines an article owns (`_article_own`: a page's title, an in-article line, the dated byline), and every
+    headline-size line that lies after the article, are no global drop: where most of them lie after the
+    article, a drop bound to the text's far side (`side: after-text`) takes them there and leaves a page's
+    own title above its text; elsewhere they stay."""
+    ranked, side = _sides(site)
+    rules = []
+    for key, label in _SIDES:
+        group = [t for t in ranked if max(("before", "after", "within"), key=side[t].__getitem__) == key]
+        # After the article, every headline-size line is bound to the text's far side: a headline listed
+        # there may be the title of a page the sample did not place (`article_bound` are those it did).
+        bound = [t for t in group if _article_own(site, t) or (key == "after" and site.headline(site.line[t]))]
+        rules += _drop_group(site, [t for t in group if t not in bound], key, label)
+        if key == "after":
+            rules += _drop_group(site, bound, "headlines-after", "headline-size lines listed after the text (a "
+                                 "headline may be the title above the text of its own page: it stays there)")
+    return rules
+
+
+def _sides(site: Site) -> tuple[list[str], dict[str, Counter]]:
+    """(ranked, side): the chrome templates a drop may spell out, most frequent first, and where their
+    occurrences lie on the sampled pages (before, after, within the article)."""
     P = site.params
     side: dict[str, Counter] = {}
     for p in site.pages:
@@ -530,20 +547,14 @@ def _drop_rules(site: Site) -> list[dict]:
                 side.setdefault(t, Counter())[where] += 1
     # (A line of thousands of characters, a page flattened to one line, makes no rule.)
     ranked = sorted((t for t in side if len(site.line[t]) <= P.max_rule_line), key=lambda t: (-site.count[t], t))
-    ranked = ranked[:3 * P.max_list]
-    rules = []
-    for key, label in _SIDES:
-        group = [t for t in ranked if max(("before", "after", "within"), key=side[t].__getitem__) == key]
-        # After the article, every headline-size line is bound to the text's far side: a headline listed
-        # there may be the title of a page the sample did not place (`article_bound` are those it did).
-        # A line of `within_line_words` between the page's own lines in the article (`Site.inline`) stays.
-        bound = [t for t in group if t in site.article_bound or t in site.inline
-                 or (key == "after" and site.headline(site.line[t]))]
-        rules += _drop_group(site, [t for t in group if t not in bound], key, label)
-        if key == "after":
-            rules += _drop_group(site, bound, "headlines-after", "headline-size lines listed after the text (a "
-                                 "headline may be the title above the text of its own page: it stays there)")
-    return rules
+    return ranked[:3 * P.max_list], side
+
+
+def _article_own(site: Site, t: str) -> bool:
+    """Whether a chrome line belongs to an article by the evidence, never a global drop: a page's title
+    (`Site.article_bound`), a line of `within_line_words` between the page's own lines in the article
+    (`Site.inline`), the article's dated byline (`Site.datelines`)."""
+    return t in site.article_bound or t in site.inline or t in site.datelines
 
 
 def _drop_group(site: Site, group: list[str], key: str, label: str) -> list[dict]:

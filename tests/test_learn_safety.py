@@ -577,3 +577,31 @@ def test_a_dated_byline_in_the_heading_of_the_articles_is_no_global_drop(tmp_pat
     out = cleaner_with(tmp_path, learned).clean(texts[2], url="https://example.org/2").text
     assert "by Anna Berg on November 5, 2012" in out.splitlines(), out
     assert "Archive" not in out.splitlines(), out
+
+
+def author_box_page(i: int) -> str:
+    """A news page: a ticker of other stories that differ from page to page (headlines, a teaser), an author
+    box (the author's name, latest headline and its teaser, shared by the author's pages; "#N LEADERBOARD
+    RANK"; "Follow ..."), then the page's own title, the article and a footer."""
+    rng = random.Random(2200 + i)
+    author = ("Anna", "Ben")[i % 2]
+    ticker = [*(headline(300 + 4 * i + k) for k in range(4)), sentence(random.Random(2300 + i), 14)]
+    return "\n".join(["Home", "News", *ticker,
+                      f"{author} Berg", headline(400 + i % 2),
+                      f"The {author.lower()} teaser of the week goes on about the market and the bridge and more",
+                      f"#{3 + i % 2} LEADERBOARD RANK", f"Follow {author}", headline(i),
+                      *(sentence(rng) for _ in range(5)), "Copyright Example News."]) + "\n"
+
+
+def test_a_short_marker_above_the_title_in_the_heading_zone_is_a_start_marker(tmp_path):
+    """Class 'markers': the heading zone above an article (up to three headline-size lines: here the page's
+    title and the author box's shared headline and teaser) held "#N LEADERBOARD RANK", so it was no cut-head
+    marker and the ticker of other stories above it stayed. A cut there takes no title: the page's own
+    line of headline size lies below it."""
+    texts = [author_box_page(i) for i in range(8)]
+    learned = learn_site(profile(texts))
+    assert "learned-head" in learned.yaml_text, learned.reason
+    for i in (2, 3):
+        out = cleaner_with(tmp_path, learned).clean(texts[i], url=f"https://example.org/{i}").text
+        assert headline(300 + 4 * i) not in out, out
+        assert headline(i) in out.splitlines(), out

@@ -1,9 +1,10 @@
 """Learning, stage 3: choose rules, in our vocabulary, from the chrome of the sampled pages.
 
 - **Markers**: chrome lines that lie before (after) the article on `marker_consistency` of the sampled
-  pages they occur on, never in an article or just above it, specific (two words, or one on most
-  pages). `cut-head` up to a start marker and `cut-tail` from the first end marker remove what lies
-  around the article. Markers are chosen greedily for the page-specific words they remove outside the
+  pages they occur on, never in an article or just above it (a start marker: never below a title or a
+  date of the article's heading, `Site.below_titles`), specific (two words, or one on most pages).
+  `cut-head` up to a start marker and `cut-tail` from the first end marker remove what lies around the
+  article. Markers are chosen greedily for the page-specific words they remove outside the
   article against `marker_cost` times the article words they remove, over the sample.
 - **Blocks and labels**: a chrome label followed by a few short page-specific lines ("You may be
   interested" and its headlines) becomes `drop-block`; lines that start with the same short label
@@ -29,7 +30,7 @@ import regex
 from cleaner.core.dates import to_iso_date
 from cleaner.learn.article import WORD, Page
 from cleaner.learn.chrome import Site
-from cleaner.learn.dates import date_order
+from cleaner.learn.dates import NUMERIC_DATE, date_order
 from cleaner.ruleset.model import SHORT_LINE, RuleTimeout
 from cleaner.ruleset.vocabulary import ARTICLE_LINE, article_chars
 
@@ -42,7 +43,6 @@ _DIGIT_RUN = re.compile(r"[0-9]+")
 _NOT_TITLE_SOURCE = (r"(?!(?i:(?:by|von|par|por|di|door)\s|(?:agence france[- ]presse|afp|reuters|associated press|ap"
                      r"|dpa|efe|ansa|xinhua|kyodo|upi|press association|bloomberg)\W*$))")
 _NOT_TITLE = regex.compile(_NOT_TITLE_SOURCE.replace("(?!", "(?=", 1))
-_NUMERIC_DATE = re.compile(r"(?<![0-9])[0-9]{1,4}[./-][0-9]{1,2}[./-][0-9]{1,4}(?![0-9])")
 
 def rule_file(site: Site) -> dict:
     """Stage 3, choose rules: the learned file (markers, metadata, labels, blocks, drops, title, signature)."""
@@ -107,7 +107,8 @@ def choose_markers(site: Site, head: bool) -> tuple[set[str], float, float, int]
 
 def _marker_candidates(site: Site, live: list[Page], head: bool) -> list[str]:
     """Chrome templates that may be markers: on `min_pages` pages, on their side of the article on
-    `marker_consistency` of them, never in an article or just above it, specific (`_specific`)."""
+    `marker_consistency` of them, never in an article or just above it (`Site.near`; a start marker:
+    `Site.below_titles`, a short line above the heading's own lines may be one), specific (`_specific`)."""
     P = site.params
     before, after, total = Counter(), Counter(), Counter()
     for p in live:
@@ -118,7 +119,7 @@ def _marker_candidates(site: Site, live: list[Page], head: bool) -> list[str]:
     side = before if head else after
     return sorted(t for t in total if total[t] >= site.min_pages and side[t] >= P.marker_consistency * total[t]
                   and len(_LETTERS.findall(t)) >= 3 and len(site.line[t]) <= SHORT_LINE
-                  and t not in site.near and _specific(site, t, side[t] == total[t]))
+                  and t not in (site.below_titles if head else site.near) and _specific(site, t, side[t] == total[t]))
 
 
 def _cut_effect(live: list[Page], t: str, cut: list[int], head: bool) -> tuple[float, float, int]:
@@ -292,14 +293,14 @@ def _extract_rule(site: Site) -> dict | None:
     for t in sorted(site.chrome):
         line = site.line[t]
         if (len(line) > P.date_line_chars or site.count[t] < max(site.min_pages, P.date_line_share * site.n)
-                or not _NUMERIC_DATE.search(line)):
+                or not NUMERIC_DATE.search(line)):
             continue
         if best is None or site.count[t] > site.count[best]:
             best = t
     if best is None:
         return None
     line = site.line[best]
-    m = _NUMERIC_DATE.search(line)
+    m = NUMERIC_DATE.search(line)
     source = "^(?i:" + _shape(line[:m.start()]) + "(?P<date>" + _shape(m.group()) + ")" + _shape(line[m.end():]) + ")$"
     pattern = regex.compile(source)
     found = [(pattern.match(s), p.lines) for p in site.pages for s, t in zip(p.lines, p.tmpls) if t == best]

@@ -46,13 +46,14 @@ _NOT_TITLE = regex.compile(_NOT_TITLE_SOURCE.replace("(?!", "(?=", 1))
 
 def rule_file(site: Site) -> dict:
     """Stage 3, choose rules: the learned file (markers, metadata, labels, blocks, drops, title, signature)."""
-    head, ends = _cut_rule(site, True, choose_markers(site, True)), choose_markers(site, False)
+    starts = choose_markers(site, True)
+    head, ends = _cut_rule(site, True, starts), choose_markers(site, False)
     tail = _cut_rule(site, False, ends)
     guarded = _guarded_tail_rule(site, ends[0] if tail else set())
     rules = [r for r in (head, tail, guarded, _extract_rule(site)) if r]
     rules += _label_rules(site)
     rules += _block_rules(site)
-    rules += _drop_rules(site)
+    rules += _drop_rules(site, starts[0] if head else set())
     title = None if head else _title_rule(site)
     rules += [title] if title else []
     doc: dict = {"site": site.name,
@@ -514,22 +515,25 @@ _SIDES = (("before", "header, menus: lines that lie before the article"),
           ("within", "lines that lie within or beside the article (labels, share bars, ads)"))
 
 
-def _drop_rules(site: Site) -> list[dict]:
+def _drop_rules(site: Site, starts: set[str]) -> list[dict]:
     """Drop rules for the chrome lines, one per side of the article where most of their occurrences lie:
     a `literal` list, and a regex of shapes for lines with numbers (digits match any number).
 
     Lines an article owns (`_article_own`: a page's title, an in-article line, the dated byline), and every
     headline-size line that lies after the article, are no global drop: where most of them lie after the
     article, a drop bound to the text's far side (`side: after-text`) takes them there and leaves a page's
-    own title above its text; elsewhere they stay."""
+    own title above its text; elsewhere they stay. Nor is a line of `within_line_words` and headline size
+    that the cut-head at `starts` takes on every sampled page it is on (`_cut_takes`): as a drop it could
+    only fire below the cut, inside or after an article, where a headline may be the page's own title."""
     ranked, side = _sides(site)
+    taken = _cut_takes(site, starts)
     rules = []
     for key, label in _SIDES:
         group = [t for t in ranked if max(("before", "after", "within"), key=side[t].__getitem__) == key]
         # After the article, every headline-size line is bound to the text's far side: a headline listed
         # there may be the title of a page the sample did not place (`article_bound` are those it did).
         bound = [t for t in group if _article_own(site, t) or (key == "after" and site.headline(site.line[t]))]
-        rules += _drop_group(site, [t for t in group if t not in bound], key, label)
+        rules += _drop_group(site, [t for t in group if t not in bound and t not in taken], key, label)
         if key == "after":
             rules += _drop_group(site, bound, "headlines-after", "headline-size lines listed after the text (a "
                                  "headline may be the title above the text of its own page: it stays there)")
@@ -549,6 +553,22 @@ def _sides(site: Site) -> tuple[list[str], dict[str, Counter]]:
     # (A line of thousands of characters, a page flattened to one line, makes no rule.)
     ranked = sorted((t for t in side if len(site.line[t]) <= P.max_rule_line), key=lambda t: (-site.count[t], t))
     return ranked[:3 * P.max_list], side
+
+
+def _cut_takes(site: Site, starts: set[str]) -> set[str]:
+    """Chrome lines of headline size and `within_line_words` that the cut-head at `starts` takes on every
+    sampled page they are on (a "latest posts" list above the start marker)."""
+    if not starts:
+        return set()
+    taken, seen = Counter(), Counter()
+    for p in site.pages:
+        cut = p.cut_at(starts)
+        for i, t in enumerate(p.tmpls):
+            if t in site.chrome and site.headline(p.lines[i]) and (
+                    len(WORD.findall(p.lines[i])) >= site.params.within_line_words):
+                seen[t] += 1
+                taken[t] += i <= cut
+    return {t for t in seen if taken[t] == seen[t]}
 
 
 def _article_own(site: Site, t: str) -> bool:

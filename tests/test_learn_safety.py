@@ -609,22 +609,26 @@ def test_a_short_marker_above_the_title_in_the_heading_zone_is_a_start_marker(tm
 
 def list_above_marker_page(i: int, pages: int) -> str:
     """A blog page: a menu, "Latest posts" listing every page's headline, teasers of other stories, "Start of
-    the story" (a start marker), a share bar, then its own headline, a byline and the article."""
+    the story" (a start marker), a share bar, then its own headline, a byline, the article and a related one."""
     rng = random.Random(2400 + i)
     teasers = [sentence(random.Random(2500 + 3 * i + k), 12) for k in range(3)]  # (differ from page to page)
     listed = [headline(k) for k in reversed(range(pages))]
     return "\n".join(["Home", "About", "Latest posts", *listed, *teasers, "Start of the story", "Share", "Tweet",
                       "Email", "Print", headline(i), f"By {WORDS[i].title()} Berg", *(sentence(rng) for _ in range(5)),
-                      "Copyright Example Blog. All rights reserved."]) + "\n"
+                      "Related articles", headline((i + 2) % pages), "Copyright Example Blog."]) + "\n"
 
 
 def test_a_headline_the_cut_head_takes_on_every_sampled_page_is_no_global_drop(tmp_path):
     """Class 3: headlines listed above the start marker only (pages 6 and 7 were not sampled) became a global
     `drop` beside the cut-head that takes them anyway; on page 7 the drop took its own title below the
-    marker. A headline-size line every sampled page's cut takes is left to the cut."""
+    marker. A headline-size line the cut takes wherever it lies before an article is left to the cut, and
+    where it is listed after an article on a sampled page, to the after-text drop."""
     texts = [list_above_marker_page(i, 8) for i in range(8)]
     learned = learn_site(profile(texts[:6]))
     assert "learned-head" in learned.yaml_text, learned.reason
-    out = cleaner_with(tmp_path, learned).clean(texts[7], url="https://example.org/7").text
+    cleaner = cleaner_with(tmp_path, learned)
+    out = cleaner.clean(texts[7], url="https://example.org/7").text
     assert headline(7) in out.splitlines() or out.splitlines()[0] == headline(7), out
     assert headline(6) not in out, out
+    out = cleaner.clean(texts[5], url="https://example.org/5").text
+    assert headline(5) in out.splitlines() and headline(7) not in out, out

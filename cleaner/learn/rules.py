@@ -523,10 +523,11 @@ def _drop_rules(site: Site, starts: set[str]) -> list[dict]:
     headline-size line that lies after the article, are no global drop: where most of them lie after the
     article, a drop bound to the text's far side (`side: after-text`) takes them there and leaves a page's
     own title above its text; elsewhere they stay. Nor is a line of `within_line_words` and headline size
-    that the cut-head at `starts` takes on every sampled page it is on (`_cut_takes`): as a drop it could
-    only fire below the cut, inside or after an article, where a headline may be the page's own title."""
+    that the cut-head at `starts` takes wherever it lies before an article on the sampled pages
+    (`_cut_takes`): as a drop it could only fire below the cut, inside or after an article, where a headline
+    may be the page's own title; where it is also listed after an article, the after-text drop takes it."""
     ranked, side = _sides(site)
-    taken = _cut_takes(site, starts)
+    taken, later = _cut_takes(site, starts)
     rules = []
     for key, label in _SIDES:
         group = [t for t in ranked if max(("before", "after", "within"), key=side[t].__getitem__) == key]
@@ -534,6 +535,7 @@ def _drop_rules(site: Site, starts: set[str]) -> list[dict]:
         # there may be the title of a page the sample did not place (`article_bound` are those it did).
         bound = [t for t in group if _article_own(site, t) or (key == "after" and site.headline(site.line[t]))]
         rules += _drop_group(site, [t for t in group if t not in bound and t not in taken], key, label)
+        bound += [t for t in ranked if t in later and t not in group] if key == "after" else []
         if key == "after":
             rules += _drop_group(site, bound, "headlines-after", "headline-size lines listed after the text (a "
                                  "headline may be the title above the text of its own page: it stays there)")
@@ -555,20 +557,23 @@ def _sides(site: Site) -> tuple[list[str], dict[str, Counter]]:
     return ranked[:3 * P.max_list], side
 
 
-def _cut_takes(site: Site, starts: set[str]) -> set[str]:
-    """Chrome lines of headline size and `within_line_words` that the cut-head at `starts` takes on every
-    sampled page they are on (a "latest posts" list above the start marker)."""
+def _cut_takes(site: Site, starts: set[str]) -> tuple[set[str], set[str]]:
+    """(taken, later): chrome lines of headline size and `within_line_words` that the cut-head at `starts`
+    takes wherever they lie on the sampled pages but after an article (a "latest posts" list above the
+    start marker, a "related articles" list after the text), and those of them that lie after one."""
     if not starts:
-        return set()
-    taken, seen = Counter(), Counter()
+        return set(), set()
+    taken, seen, after = Counter(), Counter(), Counter()
     for p in site.pages:
         cut = p.cut_at(starts)
         for i, t in enumerate(p.tmpls):
             if t in site.chrome and site.headline(p.lines[i]) and (
                     len(WORD.findall(p.lines[i])) >= site.params.within_line_words):
                 seen[t] += 1
-                taken[t] += i <= cut
-    return {t for t in seen if taken[t] == seen[t]}
+                after[t] += 0 <= p.start and p.end <= i
+                taken[t] += i <= cut or (0 <= p.start and p.end <= i)
+    out = {t for t in seen if taken[t] == seen[t] and after[t] < seen[t]}
+    return out, {t for t in out if after[t]}
 
 
 def _article_own(site: Site, t: str) -> bool:

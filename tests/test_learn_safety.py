@@ -533,3 +533,102 @@ def test_a_long_ingredient_list_does_not_end_the_article(tmp_path):
     lines = texts[3].splitlines()
     recipe = lines[lines.index("Ingredients:"):lines.index("Related recipes:")]
     assert all(line in out for line in recipe), out
+
+
+def related_link_page(i: int) -> str:
+    """A news page whose article holds, on every other page, a link to one story of the site between two
+    of its paragraphs ("Analysis: ..."), and a short "Advertisement" label on every page."""
+    rng = random.Random(2000 + i)
+    body = [sentence(rng) for _ in range(6)]
+    if i % 2 == 0:
+        body.insert(3, "Analysis: the council won the budget vote")
+    body.insert(2, "Advertisement")
+    return "\n".join(["Home", "World", "Sport", headline(i), f"By {WORDS[i].title()} Berg", *body,
+                      "Copyright Example News."]) + "\n"
+
+
+def test_a_sentence_that_lies_within_the_articles_is_no_global_drop(tmp_path):
+    """Class 3: a line of five words or more that repeats inside the articles of a few pages (cnn.com's
+    "Analysis: Obama won with a better ground game", in the hand-marked article) became a `drop` of
+    lines within the article. A line that long lies there as the article's own; a short label still goes."""
+    texts = [related_link_page(i) for i in range(8)]
+    learned = learn_site(profile(texts))
+    assert learned.yaml_text is not None, learned.reason
+    out = cleaner_with(tmp_path, learned).clean(texts[4], url="https://example.org/4").text
+    assert "Analysis: the council won the budget vote" in out.splitlines(), out
+    assert "Advertisement" not in out.splitlines(), out
+
+
+def dated_byline_page(i: int) -> str:
+    """A blog page: menu, its own headline, "by Anna on <date>" under it, the article, a footer."""
+    rng = random.Random(2100 + i)
+    return "\n".join(["Home", "About", "Archive", headline(i), f"by Anna Berg on November {i + 3}, 2012",
+                      *(sentence(rng) for _ in range(5)), "Copyright Example Blog. All rights reserved."]) + "\n"
+
+
+def test_a_dated_byline_in_the_heading_of_the_articles_is_no_global_drop(tmp_path):
+    """Class 3: "by Anna Berg on November 2, 2012" under each title repeats as one template (digits fold
+    alike), so it became a `drop` of lines before the article, and every article lost its byline and date
+    (the hand marks keep them: whitehouse.gov, universetoday.com, bigthink.com). A chrome line with a written
+    date in the heading of the articles is the article's own."""
+    texts = [dated_byline_page(i) for i in range(6)]
+    learned = learn_site(profile(texts))
+    assert learned.yaml_text is not None, learned.reason
+    out = cleaner_with(tmp_path, learned).clean(texts[2], url="https://example.org/2").text
+    assert "by Anna Berg on November 5, 2012" in out.splitlines(), out
+    assert "Archive" not in out.splitlines(), out
+
+
+def author_box_page(i: int) -> str:
+    """A news page: a ticker of other stories that differ from page to page (headlines, a teaser), an author
+    box (the author's name, latest headline and its teaser, shared by the author's pages; "#N LEADERBOARD
+    RANK"; "Follow ..."), then the page's own title, the article and a footer."""
+    rng = random.Random(2200 + i)
+    author = ("Anna", "Ben")[i % 2]
+    ticker = [*(headline(300 + 4 * i + k) for k in range(4)), sentence(random.Random(2300 + i), 14)]
+    return "\n".join(["Home", "News", *ticker,
+                      f"{author} Berg", headline(400 + i % 2),
+                      f"The {author.lower()} teaser of the week goes on about the market and the bridge and more",
+                      f"#{3 + i % 2} LEADERBOARD RANK", f"Follow {author}", headline(i),
+                      *(sentence(rng) for _ in range(5)), "Copyright Example News."]) + "\n"
+
+
+def test_a_short_marker_above_the_title_in_the_heading_zone_is_a_start_marker(tmp_path):
+    """Class 'markers': the heading zone above an article (up to three headline-size lines: here the page's
+    title and the author box's shared headline and teaser) held "#N LEADERBOARD RANK", so it was no cut-head
+    marker and the ticker of other stories above it stayed. A cut there takes no title: the page's own
+    line of headline size lies below it."""
+    texts = [author_box_page(i) for i in range(8)]
+    learned = learn_site(profile(texts))
+    assert "learned-head" in learned.yaml_text, learned.reason
+    for i in (2, 3):
+        out = cleaner_with(tmp_path, learned).clean(texts[i], url=f"https://example.org/{i}").text
+        assert headline(300 + 4 * i) not in out, out
+        assert headline(i) in out.splitlines(), out
+
+
+def list_above_marker_page(i: int, pages: int) -> str:
+    """A blog page: a menu, "Latest posts" listing every page's headline, teasers of other stories, "Start of
+    the story" (a start marker), a share bar, then its own headline, a byline, the article and a related one."""
+    rng = random.Random(2400 + i)
+    teasers = [sentence(random.Random(2500 + 3 * i + k), 12) for k in range(3)]  # (differ from page to page)
+    listed = [headline(k) for k in reversed(range(pages))]
+    return "\n".join(["Home", "About", "Latest posts", *listed, *teasers, "Start of the story", "Share", "Tweet",
+                      "Email", "Print", headline(i), f"By {WORDS[i].title()} Berg", *(sentence(rng) for _ in range(5)),
+                      "Related articles", headline((i + 2) % pages), "Copyright Example Blog."]) + "\n"
+
+
+def test_a_headline_the_cut_head_takes_on_every_sampled_page_is_no_global_drop(tmp_path):
+    """Class 3: headlines listed above the start marker only (pages 6 and 7 were not sampled) became a global
+    `drop` beside the cut-head that takes them anyway; on page 7 the drop took its own title below the
+    marker. A headline-size line the cut takes wherever it lies before an article is left to the cut, and
+    where it is listed after an article on a sampled page, to the after-text drop."""
+    texts = [list_above_marker_page(i, 8) for i in range(8)]
+    learned = learn_site(profile(texts[:6]))
+    assert "learned-head" in learned.yaml_text, learned.reason
+    cleaner = cleaner_with(tmp_path, learned)
+    out = cleaner.clean(texts[7], url="https://example.org/7").text
+    assert headline(7) in out.splitlines() or out.splitlines()[0] == headline(7), out
+    assert headline(6) not in out, out
+    out = cleaner.clean(texts[5], url="https://example.org/5").text
+    assert headline(5) in out.splitlines() and headline(7) not in out, out

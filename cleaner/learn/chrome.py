@@ -14,6 +14,7 @@ import math
 from collections import Counter
 
 from cleaner.learn.article import LIST_LABEL, WORD, Page, copies, list_within
+from cleaner.learn.dates import dated, written_date
 from cleaner.learn.params import LearnParams
 from cleaner.learn.profile import SiteProfile
 from cleaner.ruleset.model import SHORT_LINE
@@ -55,9 +56,13 @@ class Site:
         self.chrome = chrome
         self.kept_prose = len(article_prose)
         self.kept_labels = len(structure)
-        self.near, self.article_bound = self._bound_to_articles(chrome, seen_on)
+        own = set().union(*(self._own_titles(p) for p in self.pages if p.start >= 0))
+        self.near, self.article_bound = self._bound_to_articles(chrome, seen_on, own)
+        self.inline = self._inline(chrome)
+        self.datelines = self._datelines(chrome, seen_on)
+        self.below_titles = self._below_titles(own)
 
-    def _bound_to_articles(self, chrome: set[str], seen_on: Counter) -> tuple[set[str], set[str]]:
+    def _bound_to_articles(self, chrome: set[str], seen_on: Counter, own: set[str]) -> tuple[set[str], set[str]]:
         """(near, article_bound). Templates in an article or just above it (`title_window`: a title, a
         byline) on some sampled page: never a marker. Those of headline size (`headline_words`) in the
         heading of some page, or standing beside a page's own text far above its article (`_own_titles`),
@@ -67,11 +72,53 @@ class Site:
         live = [p for p in self.pages if p.start >= 0]
         near = {t for p in live for t in {p.tmpls[i] for i in range(p.heading_top(), p.end)}}
         headings = [{p.tmpls[i] for i in range(p.heading_top(), p.start)} for p in live]
-        titles = set().union(*headings, *(self._own_titles(p) for p in live))
+        titles = set().union(own, *headings)
         tagline = Counter(t for found in headings for t in found)
         bound = {t for t in chrome & titles if self.headline(self.line[t])  # (not a flattened menu)
                  and tagline[t] < self.params.own_page_share * seen_on[t]}
         return near | titles, bound
+
+    def _inline(self, chrome: set[str]) -> set[str]:
+        """Chrome lines of `within_line_words` words or more that stand inside the article between two
+        page-specific lines on `article_prose_share` of their sampled occurrences (cnn.com's "Analysis: Obama
+        won with a better ground game" among a story's paragraphs): the article's own, never a global drop.
+        A related headline after its label ("You may be interested") has chrome beside it."""
+        inside, seen = Counter(), Counter()
+        for p in self.pages:
+            for i, t in enumerate(p.tmpls):
+                if t in chrome and len(WORD.findall(p.lines[i])) >= self.params.within_line_words:
+                    seen[t] += 1
+                    inside[t] += p.start <= i < p.end and 0 < i < len(p.lines) - 1 and not (
+                        p.chrome[i - 1] or p.chrome[i + 1])
+        return {t for t in seen if inside[t] >= self.params.article_prose_share * seen[t]}
+
+    def _below_titles(self, own: set[str]) -> set[str]:
+        """Templates that a cut-head must not cut at: inside an article, of headline size in its heading (a
+        title, a byline), the pages' own titles (`own`: `_own_titles`), or in the heading below a page-specific
+        line of headline size or a date on some sampled page (the cut would take that line). A short chrome
+        line above the heading's own lines ("#9 LEADERBOARD RANK", "Follow Richard") may be a start marker."""
+        P, out = self.params, set(own)
+        for p in self.pages:
+            if p.start < 0:
+                continue
+            out.update(p.tmpls[p.start:p.end])
+            below = False  # below a title or a date of this page's heading
+            for i in range(p.heading_top(), p.start):
+                size = len(WORD.findall(p.lines[i])) >= P.headline_words
+                if below or size:
+                    out.add(p.tmpls[i])
+                below = below or (size and not p.chrome[i]) or dated(p.lines[i])
+        return out
+
+    def _datelines(self, chrome: set[str], seen_on: Counter) -> set[str]:
+        """Chrome lines with a written date ("by Anna on November 2, 2012") in the heading of the article
+        (`Page.heading_top`: the title, the byline, the date above the text) on `own_page_share` of the
+        sampled pages they are on: the article's own byline and date, whose template repeats only because
+        digits fold alike. Never a global drop (the hand marks keep them)."""
+        live = [p for p in self.pages if p.start >= 0]
+        heading = Counter(t for p in live for t in {p.tmpls[i] for i in range(p.heading_top(), p.start)})
+        return {t for t in chrome & heading.keys() if heading[t] >= self.params.own_page_share * seen_on[t]
+                and written_date(self.line[t])}
 
     def _repeated(self, seen_on: Counter) -> set[str]:
         """Stage 2, mark chrome: templates on `support` pages, with support across pages with different

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 _FIELDS = re.compile(r"[0-9]+")
+NUMERIC_DATE = re.compile(r"(?<![0-9])[0-9]{1,4}[./-][0-9]{1,2}[./-][0-9]{1,4}(?![0-9])")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _MONTH_DAY = re.compile(_MONTH + r"\s+([0-9]{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)[0-9]{2})", re.IGNORECASE)
@@ -63,3 +64,13 @@ def _named_dates(lines: list[str]):
             yield _MONTHS.index(m.group(1).lower()[:3]) + 1, int(m.group(2))
         for m in _DAY_MONTH.finditer(line):
             yield _MONTHS.index(m.group(2).lower()[:3]) + 1, int(m.group(1))
+
+
+def written_date(line: str) -> bool:
+    """Whether a line holds a date written with an English month name ("November 12, 2012", "12 Nov 2012")."""
+    return bool(_MONTH_DAY.search(line) or _DAY_MONTH.search(line))
+
+
+def dated(line: str) -> bool:
+    """Whether a line holds a date, written (`written_date`) or numeric ("11/07/2012")."""
+    return written_date(line) or bool(NUMERIC_DATE.search(line))

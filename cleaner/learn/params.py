@@ -32,6 +32,9 @@ class LearnParams:
     headline_words: int = 4  # a line this long (in words) seen in an article or its heading is never a global drop
     title_skip_lines: int = 2  # a headline above the article whose nearest line, past this many short chrome
     #   lines (a date, a count), is page-specific is that page's own title (bound to an article)
+    within_line_words: int = 5  # a chrome line this long (in words) that stands between two of the page's own
+    #   lines inside the article on `article_prose_share` of its occurrences is no global drop (an in-article
+    #   link the hand marks keep); shorter ones are labels, share bars, buttons ("Show full PR text")
     own_page_share: float = 0.5  # ... where it lies there on fewer than this share of its pages (a site's tagline
     #   above every article is chrome; a headline is the title of one page, a sidebar item on the others)
     # --- the article on each sampled page ---

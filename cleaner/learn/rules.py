@@ -1,9 +1,10 @@
 """Learning, stage 3: choose rules, in our vocabulary, from the chrome of the sampled pages.
 
 - **Markers**: chrome lines that lie before (after) the article on `marker_consistency` of the sampled
-  pages they occur on, never in an article or just above it, specific (two words, or one on most
-  pages). `cut-head` up to a start marker and `cut-tail` from the first end marker remove what lies
-  around the article. Markers are chosen greedily for the page-specific words they remove outside the
+  pages they occur on, never in an article or just above it (a start marker: never below a title or a
+  date of the article's heading, `Site.below_titles`), specific (two words, or one on most pages).
+  `cut-head` up to a start marker and `cut-tail` from the first end marker remove what lies around the
+  article. Markers are chosen greedily for the page-specific words they remove outside the
   article against `marker_cost` times the article words they remove, over the sample.
 - **Blocks and labels**: a chrome label followed by a few short page-specific lines ("You may be
   interested" and its headlines) becomes `drop-block`; lines that start with the same short label
@@ -29,7 +30,7 @@ import regex
 from cleaner.core.dates import to_iso_date
 from cleaner.learn.article import WORD, Page
 from cleaner.learn.chrome import Site
-from cleaner.learn.dates import date_order
+from cleaner.learn.dates import NUMERIC_DATE, date_order
 from cleaner.ruleset.model import SHORT_LINE, RuleTimeout
 from cleaner.ruleset.vocabulary import ARTICLE_LINE, article_chars
 
@@ -42,17 +43,17 @@ _DIGIT_RUN = re.compile(r"[0-9]+")
 _NOT_TITLE_SOURCE = (r"(?!(?i:(?:by|von|par|por|di|door)\s|(?:agence france[- ]presse|afp|reuters|associated press|ap"
                      r"|dpa|efe|ansa|xinhua|kyodo|upi|press association|bloomberg)\W*$))")
 _NOT_TITLE = regex.compile(_NOT_TITLE_SOURCE.replace("(?!", "(?=", 1))
-_NUMERIC_DATE = re.compile(r"(?<![0-9])[0-9]{1,4}[./-][0-9]{1,2}[./-][0-9]{1,4}(?![0-9])")
 
 def rule_file(site: Site) -> dict:
     """Stage 3, choose rules: the learned file (markers, metadata, labels, blocks, drops, title, signature)."""
-    head, ends = _cut_rule(site, True, choose_markers(site, True)), choose_markers(site, False)
+    starts = choose_markers(site, True)
+    head, ends = _cut_rule(site, True, starts), choose_markers(site, False)
     tail = _cut_rule(site, False, ends)
     guarded = _guarded_tail_rule(site, ends[0] if tail else set())
     rules = [r for r in (head, tail, guarded, _extract_rule(site)) if r]
     rules += _label_rules(site)
     rules += _block_rules(site)
-    rules += _drop_rules(site)
+    rules += _drop_rules(site, starts[0] if head else set())
     title = None if head else _title_rule(site)
     rules += [title] if title else []
     doc: dict = {"site": site.name,
@@ -107,7 +108,8 @@ def choose_markers(site: Site, head: bool) -> tuple[set[str], float, float, int]
 
 def _marker_candidates(site: Site, live: list[Page], head: bool) -> list[str]:
     """Chrome templates that may be markers: on `min_pages` pages, on their side of the article on
-    `marker_consistency` of them, never in an article or just above it, specific (`_specific`)."""
+    `marker_consistency` of them, never in an article or just above it (`Site.near`; a start marker:
+    `Site.below_titles`, a short line above the heading's own lines may be one), specific (`_specific`)."""
     P = site.params
     before, after, total = Counter(), Counter(), Counter()
     for p in live:
@@ -118,7 +120,7 @@ def _marker_candidates(site: Site, live: list[Page], head: bool) -> list[str]:
     side = before if head else after
     return sorted(t for t in total if total[t] >= site.min_pages and side[t] >= P.marker_consistency * total[t]
                   and len(_LETTERS.findall(t)) >= 3 and len(site.line[t]) <= SHORT_LINE
-                  and t not in site.near and _specific(site, t, side[t] == total[t]))
+                  and t not in (site.below_titles if head else site.near) and _specific(site, t, side[t] == total[t]))
 
 
 def _cut_effect(live: list[Page], t: str, cut: list[int], head: bool) -> tuple[float, float, int]:
@@ -292,14 +294,14 @@ def _extract_rule(site: Site) -> dict | None:
     for t in sorted(site.chrome):
         line = site.line[t]
         if (len(line) > P.date_line_chars or site.count[t] < max(site.min_pages, P.date_line_share * site.n)
-                or not _NUMERIC_DATE.search(line)):
+                or not NUMERIC_DATE.search(line)):
             continue
         if best is None or site.count[t] > site.count[best]:
             best = t
     if best is None:
         return None
     line = site.line[best]
-    m = _NUMERIC_DATE.search(line)
+    m = NUMERIC_DATE.search(line)
     source = "^(?i:" + _shape(line[:m.start()]) + "(?P<date>" + _shape(m.group()) + ")" + _shape(line[m.end():]) + ")$"
     pattern = regex.compile(source)
     found = [(pattern.match(s), p.lines) for p in site.pages for s, t in zip(p.lines, p.tmpls) if t == best]
@@ -513,14 +515,36 @@ _SIDES = (("before", "header, menus: lines that lie before the article"),
           ("within", "lines that lie within or beside the article (labels, share bars, ads)"))
 
 
-def _drop_rules(site: Site) -> list[dict]:
+def _drop_rules(site: Site, starts: set[str]) -> list[dict]:
     """Drop rules for the chrome lines, one per side of the article where most of their occurrences lie:
     a `literal` list, and a regex of shapes for lines with numbers (digits match any number).
 
-    Headline-size lines bound to an article (`Site.article_bound`), and every headline-size line that lies
-    after the article, are no global drop: where most of them lie after the article, a drop bound to the
-    text's far side (`side: after-text`) takes them there and leaves a page's own title above its text;
-    elsewhere they stay."""
+    Lines an article owns (`_article_own`: a page's title, an in-article line, the dated byline), and every
+    headline-size line that lies after the article, are no global drop: where most of them lie after the
+    article, a drop bound to the text's far side (`side: after-text`) takes them there and leaves a page's
+    own title above its text; elsewhere they stay. Nor is a line of `within_line_words` and headline size
+    that the cut-head at `starts` takes wherever it lies before an article on the sampled pages
+    (`_cut_takes`): as a drop it could only fire below the cut, inside or after an article, where a headline
+    may be the page's own title; where it is also listed after an article, the after-text drop takes it."""
+    ranked, side = _sides(site)
+    taken, later = _cut_takes(site, starts)
+    rules = []
+    for key, label in _SIDES:
+        group = [t for t in ranked if max(("before", "after", "within"), key=side[t].__getitem__) == key]
+        # After the article, every headline-size line is bound to the text's far side: a headline listed
+        # there may be the title of a page the sample did not place (`article_bound` are those it did).
+        bound = [t for t in group if _article_own(site, t) or (key == "after" and site.headline(site.line[t]))]
+        rules += _drop_group(site, [t for t in group if t not in bound and t not in taken], key, label)
+        bound += [t for t in ranked if t in later and t not in group] if key == "after" else []
+        if key == "after":
+            rules += _drop_group(site, bound, "headlines-after", "headline-size lines listed after the text (a "
+                                 "headline may be the title above the text of its own page: it stays there)")
+    return rules
+
+
+def _sides(site: Site) -> tuple[list[str], dict[str, Counter]]:
+    """(ranked, side): the chrome templates a drop may spell out, most frequent first, and where their
+    occurrences lie on the sampled pages (before, after, within the article)."""
     P = site.params
     side: dict[str, Counter] = {}
     for p in site.pages:
@@ -530,18 +554,33 @@ def _drop_rules(site: Site) -> list[dict]:
                 side.setdefault(t, Counter())[where] += 1
     # (A line of thousands of characters, a page flattened to one line, makes no rule.)
     ranked = sorted((t for t in side if len(site.line[t]) <= P.max_rule_line), key=lambda t: (-site.count[t], t))
-    ranked = ranked[:3 * P.max_list]
-    rules = []
-    for key, label in _SIDES:
-        group = [t for t in ranked if max(("before", "after", "within"), key=side[t].__getitem__) == key]
-        # After the article, every headline-size line is bound to the text's far side: a headline listed
-        # there may be the title of a page the sample did not place (`article_bound` are those it did).
-        bound = [t for t in group if t in site.article_bound or (key == "after" and site.headline(site.line[t]))]
-        rules += _drop_group(site, [t for t in group if t not in bound], key, label)
-        if key == "after":
-            rules += _drop_group(site, bound, "headlines-after", "headline-size lines listed after the text (a "
-                                 "headline may be the title above the text of its own page: it stays there)")
-    return rules
+    return ranked[:3 * P.max_list], side
+
+
+def _cut_takes(site: Site, starts: set[str]) -> tuple[set[str], set[str]]:
+    """(taken, later): chrome lines of headline size and `within_line_words` that the cut-head at `starts`
+    takes wherever they lie on the sampled pages but after an article (a "latest posts" list above the
+    start marker, a "related articles" list after the text), and those of them that lie after one."""
+    if not starts:
+        return set(), set()
+    taken, seen, after = Counter(), Counter(), Counter()
+    for p in site.pages:
+        cut = p.cut_at(starts)
+        for i, t in enumerate(p.tmpls):
+            if t in site.chrome and site.headline(p.lines[i]) and (
+                    len(WORD.findall(p.lines[i])) >= site.params.within_line_words):
+                seen[t] += 1
+                after[t] += 0 <= p.start and p.end <= i
+                taken[t] += i <= cut or (0 <= p.start and p.end <= i)
+    out = {t for t in seen if taken[t] == seen[t] and after[t] < seen[t]}
+    return out, {t for t in out if after[t]}
+
+
+def _article_own(site: Site, t: str) -> bool:
+    """Whether a chrome line belongs to an article by the evidence, never a global drop: a page's title
+    (`Site.article_bound`), a line of `within_line_words` between the page's own lines in the article
+    (`Site.inline`), the article's dated byline (`Site.datelines`)."""
+    return t in site.article_bound or t in site.inline or t in site.datelines
 
 
 def _drop_group(site: Site, group: list[str], key: str, label: str) -> list[dict]:

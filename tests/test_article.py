@@ -312,3 +312,24 @@ rules:
     assert cleaner.clean(text, format="text", url=TITLE_URL).title == TITLE
     other = "https://example.org/news/2024/03/05/bridge-repairs-start-in-may"  # the rule's line is the title
     assert cleaner.clean(text, format="text", url=other).title == "Bridge repairs start in May"
+
+
+def test_a_copyright_footer_is_no_article():
+    # the page's footer (a copyright line, then a long "best viewed with..." notice) outscores a short article:
+    # the article lies above the footer
+    article = ["Couple film their trip to the Games",
+               "People from all over the world are coming to the city to see the Games this summer, and the "
+               "hotels say they are full.",
+               "A couple from a small town in the mountains are among the thousands who are making the trip, "
+               "with their two children.",
+               "They made a home-made film about their preparations for the visit, which their neighbours helped with."]
+    footer = ["Privacy", "Help", "Cookies",
+              "Example © 2012 Example News is not responsible for the content of external sites. Read more.",
+              "This page is best viewed in an up-to-date web browser with style sheets (CSS) enabled. While you "
+              "will be able to view the content of this page in your current browser, you will not be able to get "
+              "the full visual experience. Please consider upgrading your browser software or enabling style "
+              "sheets (CSS) if you are able to do so."]
+    lines = MENU + article + ["Play " + m for m in MENU] + footer
+    verdicts = find_article(lines)
+    assert [line for line, why in zip(lines, verdicts) if why is None] == article
+

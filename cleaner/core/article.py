@@ -55,6 +55,7 @@ class ArticleParams:
     run_share: float = 0.3  # a run close to the article joins it when it scores this share of the best
     gap_lines: int = 6  # ... and at most this many lines lie between them
     heading_lines: int = 3  # short lines right above the article kept as its heading
+    footer_lines: int = 5  # a copyright line ("©") among the page's last this many lines starts its footer (0: none)
     tail_lines: int = 0  # lines right after the article kept (a closing line, a signature)
     min_article_words: int = 50  # a page whose best run has fewer words is kept whole
     bare_head_lines: int = 7  # an article with no more lines above it is a bare one: kept to its end
@@ -369,11 +370,12 @@ def decide(page: Page, params: ArticleParams = DEFAULT, slug: tuple[str, ...] = 
     marks = page.comments(max(0, first - 1))
     stop = thread_start(marks, prose, params)
     stop = n if stop is None else stop
+    footer = _footer(page, stop, params)  # the article ends above the page's footer, the thread above both
     # the other candidates above the thread (no score from `stop` on is read: those lines are the thread's)
     _count_prose(page, scores, candidates[counted:bisect_left(candidates, stop)], params)
     for i in marks:
         scores[i] = -params.line_cost  # a comment's byline or button is no prose
-    runs = runs_of(scores, stop)
+    runs = runs_of(scores, footer)
     if not runs or max(r[0] for r in runs) < params.min_article_words:
         return [None] * n
     top = max(range(len(runs)), key=lambda k: runs[k][0])
@@ -382,12 +384,12 @@ def decide(page: Page, params: ArticleParams = DEFAULT, slug: tuple[str, ...] = 
     start, end = _extend(runs, top, params)
     while start > 0 and scores[start - 1] == 0.0:
         start -= 1
-    while end < stop and scores[end] == 0.0:
+    while end < footer and scores[end] == 0.0:
         end += 1
     if start <= params.bare_head_lines:  # no page header above it: a bare article, whatever its end
         return [None] * stop + [COMMENTS] * (n - stop)
     start = _heading(page, start, set(marks), params)
-    end = min(stop, end + params.tail_lines)
+    end = min(footer, end + params.tail_lines)
     verdicts = [OUTSIDE] * start + [None] * (end - start) + [OUTSIDE] * (stop - end) + [COMMENTS] * (n - stop)
     if slug:  # the title the URL names, unless the article's heading (its lines above its first prose) holds it
         head = next((i for i in range(start, end) if scores[i] > 0), end)
@@ -395,6 +397,14 @@ def decide(page: Page, params: ArticleParams = DEFAULT, slug: tuple[str, ...] = 
         if said and said[-1] < start:
             verdicts[said[-1]] = None
     return verdicts
+
+
+def _footer(page: Page, stop: int, params: ArticleParams) -> int:
+    """Where the page's footer starts: its first line holding a copyright sign among its last
+    `footer_lines` lines and above `stop` (`stop`: none). The article lies above it (a best run made of a
+    footer's "© 2012 ... not responsible for external sites" and "best viewed with ..." is no article)."""
+    lines = page.lines
+    return next((i for i in range(max(0, len(lines) - params.footer_lines), stop) if "©" in lines[i]), stop)
 
 
 def slug_words(url: str | None) -> tuple[str, ...]:

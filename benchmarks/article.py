@@ -56,6 +56,7 @@ GRID = {
     "gap_lines": (2, 4, 6, 10, 15),
     "heading_lines": (1, 2, 3, 4, 6),
     "footer_lines": (0, 3, 5, 10),
+    "lead_lines": (0, 2, 4, 6, 8),
     "tail_lines": (0, 1, 2, 3),
     "min_article_words": (20, 35, 50, 80),
     "comment_marks": (2, 3, 4),

@@ -333,3 +333,13 @@ def test_a_copyright_footer_is_no_article():
     verdicts = find_article(lines)
     assert [line for line, why in zip(lines, verdicts) if why is None] == article
 
+
+def test_the_lead_under_the_title_the_url_names_is_kept():
+    # title, byline, date and first paragraph, then a photo, its caption and a box of links, then the body:
+    # the lead goes with the title, what parts it from the body does not
+    lead = [TITLE, "By Anna Berg", "Published: March 5, 2024", ARTICLE[2]]
+    widget = ["Enlarge This Image", "Photo: Jan Novak / City Press", "More on energy", "• Wind farm plans",
+              "• Solar subsidies cut", "• Heat pumps in schools", "• Tidal power trial", "• All energy news"]
+    lines = MENU + lead + widget + ARTICLE[3:] + FOOTER
+    kept = [line for line, why in zip(lines, find_article(lines, url=TITLE_URL)) if why is None]
+    assert kept == lead + ARTICLE[3:]

@@ -17,10 +17,12 @@ around it what is short, list-like or repeated. `find_article(lines)` does the s
    `comment_marks` of them within `comment_window` lines) ends the article where it starts.
 4. Where the page's URL has a slug ("/2012/07/qpr-consider-barton-loan"), a line that says most of it
    (`title_slug_share` of its words) is the article's title: the nearest one above the article, up to
-   `TITLE_WINDOW` lines up, is kept (a photo, its caption, a row of buttons often stand between them); and
+   `TITLE_WINDOW` lines up, is kept (a photo, its caption, a row of buttons often stand between them) with
+   its lead where one starts within `lead_lines` below it (byline, date, first paragraph); and
    a best run with no title near it, while a title elsewhere is followed by an article's worth of prose,
    is not the article (a flattened block of teasers can outweigh a short article).
 
+A copyright line among the page's last `footer_lines` lines starts its footer: the article lies above it.
 A page whose best run is short (`min_article_words`) has no article found and is kept whole; so is a
 clean article, whose lines are all inside or right next to its run. Pure: lines in, decisions out.
 """
@@ -55,6 +57,7 @@ class ArticleParams:
     run_share: float = 0.3  # a run close to the article joins it when it scores this share of the best
     gap_lines: int = 6  # ... and at most this many lines lie between them
     heading_lines: int = 3  # short lines right above the article kept as its heading
+    lead_lines: int = 6  # the first paragraph starting this many lines below the title the URL names is its lead
     footer_lines: int = 5  # a copyright line ("©") among the page's last this many lines starts its footer (0: none)
     tail_lines: int = 0  # lines right after the article kept (a closing line, a signature)
     min_article_words: int = 50  # a page whose best run has fewer words is kept whole
@@ -396,7 +399,19 @@ def decide(page: Page, params: ArticleParams = DEFAULT, slug: tuple[str, ...] = 
         said = page.titles(max(0, start - TITLE_WINDOW), head, slug, _need(slug, params))
         if said and said[-1] < start:
             verdicts[said[-1]] = None
+            lead = _lead(runs, said[-1], start, params)
+            verdicts[said[-1]:lead] = [None] * (lead - said[-1])
     return verdicts
+
+
+def _lead(runs: list[tuple[float, int, int]], title: int, start: int, params: ArticleParams) -> int:
+    """Where the lead under the title the URL names ends: the end of the first run of prose that starts
+    within `lead_lines` lines below the title, above the article's `start` (its byline, date and first
+    paragraph, which a photo, its caption or a box of links part from the body); `title` where none does."""
+    for _, a, b in runs:
+        if title < a:
+            return min(b, start) if a <= title + params.lead_lines and a < start else title
+    return title
 
 
 def _footer(page: Page, stop: int, params: ArticleParams) -> int:

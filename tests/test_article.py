@@ -243,6 +243,9 @@ def test_a_title_kept_already_is_not_looked_for_above(cleaner):
      ("hanojska", "umluva", "podepsana")),
     ("example.org/blog/Some_Title+Here.php", ("some", "title", "here")),
     ("http://www.bbc.co.uk/news/uk-18971248", ()),  # an id, no slug
+    # an id with more separators than the slug is no slug
+    ("http://www.example.com/world/europe/monitors-decry-ukraine-election/2012/10/29/"
+     "6a5049e6-21d3-11e2-8448-81b1ce7d6978_story.html", ("monitors", "decry", "ukraine", "election")),
     ("https://example.org/about-us", ()),  # too few words to name a title
     ("", ()), (None, ()), ("not a url", ()),
 ])

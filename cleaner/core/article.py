@@ -431,7 +431,7 @@ def slug_words(url: str | None) -> tuple[str, ...]:
         return ()
     rest = url.partition("://")[2] or url  # (a URL without its scheme: "example.org/a-b-c")
     path = rest.partition("/")[2].partition("?")[0].partition("#")[0]
-    segment = max(path.split("/"), key=_separators)
+    segment = max(path.split("/"), key=_slug_size)
     if _separators(segment) < SLUG_MIN_WORDS - 1:
         return ()
     segment = (unquote(segment) if "%" in segment else segment).lower()
@@ -462,6 +462,17 @@ def named_title(lines: list[str], slug: tuple[str, ...], params: ArticleParams =
 def _need(slug: tuple[str, ...], params: ArticleParams) -> float:
     """How many of the slug's words a line says to say the title."""
     return params.title_slug_share * len(slug)
+
+
+def _slug_size(segment: str) -> int:
+    """The words of a path segment that have no digit: an id ("6a5049e6-21d3-11e2-8448", "18971248") is
+    no title's slug, however many separators it has."""
+    segment = unquote(segment) if "%" in segment else segment
+    return sum(1 for part in _PART_SEPARATOR.split(segment) if part and not _DIGIT.search(part))
+
+
+_PART_SEPARATOR = re.compile(r"[-_+]+")
+_DIGIT = re.compile(r"\d")
 
 
 def _separators(segment: str) -> int:

@@ -9,7 +9,7 @@ Prints, with the set's metric (bag of words, macro over pages):
   constants);
 - cross-validation by site: the sites split in `--folds` groups; for each, the constants are chosen on
   the other groups' pages (coordinate search from the middle of each grid, objective F1 with recall kept
-  >= 0.96) and measured on the group's pages: "choose" (the training figure) and "held out" per fold,
+  >= 0.97) and measured on the group's pages: "choose" (the training figure) and "held out" per fold,
   and the held-out pages pooled, and each constant's choices beside its shipped value (see the README);
 - CPU time of `clean` on the set's text dumps with and without the finder (best of `--repeat`).
 
@@ -44,7 +44,9 @@ sitesdev = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(sitesdev)
 
 _TOKEN = re.compile(r"\w+")
-MIN_RECALL = 0.96  # the search keeps recall above the target (0.95) with a margin (held-out recall is lower)
+# The search keeps recall above the target (0.95) with a margin: held-out recall falls 0.005-0.01 below the
+# floor the constants were chosen at (0.96 -> 0.955, 0.965 -> 0.961, 0.97 -> 0.962 held out; README).
+MIN_RECALL = 0.97
 # The values tried for each constant (coordinate search: one constant at a time, twice over).
 GRID = {
     "line_cost": (3.0, 5.0, 8.0, 12.0, 16.0, 24.0),
@@ -55,6 +57,8 @@ GRID = {
     "run_share": (0.1, 0.2, 0.3, 0.5, 0.8),
     "gap_lines": (2, 4, 6, 10, 15),
     "heading_lines": (1, 2, 3, 4, 6),
+    "footer_lines": (0, 3, 5, 10),
+    "lead_lines": (0, 2, 4, 6, 8),
     "tail_lines": (0, 1, 2, 3),
     "min_article_words": (20, 35, 50, 80),
     "comment_marks": (2, 3, 4),

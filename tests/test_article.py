@@ -243,6 +243,9 @@ def test_a_title_kept_already_is_not_looked_for_above(cleaner):
      ("hanojska", "umluva", "podepsana")),
     ("example.org/blog/Some_Title+Here.php", ("some", "title", "here")),
     ("http://www.bbc.co.uk/news/uk-18971248", ()),  # an id, no slug
+    # an id with more separators than the slug is no slug
+    ("http://www.example.com/world/europe/monitors-decry-ukraine-election/2012/10/29/"
+     "6a5049e6-21d3-11e2-8448-81b1ce7d6978_story.html", ("monitors", "decry", "ukraine", "election")),
     ("https://example.org/about-us", ()),  # too few words to name a title
     ("", ()), (None, ()), ("not a url", ()),
 ])
@@ -312,3 +315,34 @@ rules:
     assert cleaner.clean(text, format="text", url=TITLE_URL).title == TITLE
     other = "https://example.org/news/2024/03/05/bridge-repairs-start-in-may"  # the rule's line is the title
     assert cleaner.clean(text, format="text", url=other).title == "Bridge repairs start in May"
+
+
+def test_a_copyright_footer_is_no_article():
+    # the page's footer (a copyright line, then a long "best viewed with..." notice) outscores a short article:
+    # the article lies above the footer
+    article = ["Couple film their trip to the Games",
+               "People from all over the world are coming to the city to see the Games this summer, and the "
+               "hotels say they are full.",
+               "A couple from a small town in the mountains are among the thousands who are making the trip, "
+               "with their two children.",
+               "They made a home-made film about their preparations for the visit, which their neighbours helped with."]
+    footer = ["Privacy", "Help", "Cookies",
+              "Example © 2012 Example News is not responsible for the content of external sites. Read more.",
+              "This page is best viewed in an up-to-date web browser with style sheets (CSS) enabled. While you "
+              "will be able to view the content of this page in your current browser, you will not be able to get "
+              "the full visual experience. Please consider upgrading your browser software or enabling style "
+              "sheets (CSS) if you are able to do so."]
+    lines = MENU + article + ["Play " + m for m in MENU] + footer
+    verdicts = find_article(lines)
+    assert [line for line, why in zip(lines, verdicts) if why is None] == article
+
+
+def test_the_lead_under_the_title_the_url_names_is_kept():
+    # title, byline, date and first paragraph, then a photo, its caption and a box of links, then the body:
+    # the lead goes with the title, what parts it from the body does not
+    lead = [TITLE, "By Anna Berg", "Published: March 5, 2024", ARTICLE[2]]
+    widget = ["Enlarge This Image", "Photo: Jan Novak / City Press", "More on energy", "• Wind farm plans",
+              "• Solar subsidies cut", "• Heat pumps in schools", "• Tidal power trial", "• All energy news"]
+    lines = MENU + lead + widget + ARTICLE[3:] + FOOTER
+    kept = [line for line, why in zip(lines, find_article(lines, url=TITLE_URL)) if why is None]
+    assert kept == lead + ARTICLE[3:]

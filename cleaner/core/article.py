@@ -17,10 +17,12 @@ around it what is short, list-like or repeated. `find_article(lines)` does the s
    `comment_marks` of them within `comment_window` lines) ends the article where it starts.
 4. Where the page's URL has a slug ("/2012/07/qpr-consider-barton-loan"), a line that says most of it
    (`title_slug_share` of its words) is the article's title: the nearest one above the article, up to
-   `TITLE_WINDOW` lines up, is kept (a photo, its caption, a row of buttons often stand between them); and
+   `TITLE_WINDOW` lines up, is kept (a photo, its caption, a row of buttons often stand between them) with
+   its lead where one starts within `lead_lines` below it (byline, date, first paragraph); and
    a best run with no title near it, while a title elsewhere is followed by an article's worth of prose,
    is not the article (a flattened block of teasers can outweigh a short article).
 
+A copyright line among the page's last `footer_lines` lines starts its footer: the article lies above it.
 A page whose best run is short (`min_article_words`) has no article found and is kept whole; so is a
 clean article, whose lines are all inside or right next to its run. Pure: lines in, decisions out.
 """
@@ -55,6 +57,8 @@ class ArticleParams:
     run_share: float = 0.3  # a run close to the article joins it when it scores this share of the best
     gap_lines: int = 6  # ... and at most this many lines lie between them
     heading_lines: int = 3  # short lines right above the article kept as its heading
+    lead_lines: int = 6  # the first paragraph starting this many lines below the title the URL names is its lead
+    footer_lines: int = 5  # a copyright line ("©") among the page's last this many lines starts its footer (0: none)
     tail_lines: int = 0  # lines right after the article kept (a closing line, a signature)
     min_article_words: int = 50  # a page whose best run has fewer words is kept whole
     bare_head_lines: int = 7  # an article with no more lines above it is a bare one: kept to its end
@@ -369,11 +373,12 @@ def decide(page: Page, params: ArticleParams = DEFAULT, slug: tuple[str, ...] = 
     marks = page.comments(max(0, first - 1))
     stop = thread_start(marks, prose, params)
     stop = n if stop is None else stop
+    footer = _footer(page, stop, params)  # the article ends above the page's footer, the thread above both
     # the other candidates above the thread (no score from `stop` on is read: those lines are the thread's)
     _count_prose(page, scores, candidates[counted:bisect_left(candidates, stop)], params)
     for i in marks:
         scores[i] = -params.line_cost  # a comment's byline or button is no prose
-    runs = runs_of(scores, stop)
+    runs = runs_of(scores, footer)
     if not runs or max(r[0] for r in runs) < params.min_article_words:
         return [None] * n
     top = max(range(len(runs)), key=lambda k: runs[k][0])
@@ -382,19 +387,39 @@ def decide(page: Page, params: ArticleParams = DEFAULT, slug: tuple[str, ...] = 
     start, end = _extend(runs, top, params)
     while start > 0 and scores[start - 1] == 0.0:
         start -= 1
-    while end < stop and scores[end] == 0.0:
+    while end < footer and scores[end] == 0.0:
         end += 1
     if start <= params.bare_head_lines:  # no page header above it: a bare article, whatever its end
         return [None] * stop + [COMMENTS] * (n - stop)
     start = _heading(page, start, set(marks), params)
-    end = min(stop, end + params.tail_lines)
+    end = min(footer, end + params.tail_lines)
     verdicts = [OUTSIDE] * start + [None] * (end - start) + [OUTSIDE] * (stop - end) + [COMMENTS] * (n - stop)
     if slug:  # the title the URL names, unless the article's heading (its lines above its first prose) holds it
         head = next((i for i in range(start, end) if scores[i] > 0), end)
         said = page.titles(max(0, start - TITLE_WINDOW), head, slug, _need(slug, params))
         if said and said[-1] < start:
             verdicts[said[-1]] = None
+            lead = _lead(runs, said[-1], start, params)
+            verdicts[said[-1]:lead] = [None] * (lead - said[-1])
     return verdicts
+
+
+def _lead(runs: list[tuple[float, int, int]], title: int, start: int, params: ArticleParams) -> int:
+    """Where the lead under the title the URL names ends: the end of the first run of prose that starts
+    within `lead_lines` lines below the title, above the article's `start` (its byline, date and first
+    paragraph, which a photo, its caption or a box of links part from the body); `title` where none does."""
+    for _, a, b in runs:
+        if title < a:
+            return min(b, start) if a <= title + params.lead_lines and a < start else title
+    return title
+
+
+def _footer(page: Page, stop: int, params: ArticleParams) -> int:
+    """Where the page's footer starts: its first line holding a copyright sign among its last
+    `footer_lines` lines and above `stop` (`stop`: none). The article lies above it (a best run made of a
+    footer's "© 2012 ... not responsible for external sites" and "best viewed with ..." is no article)."""
+    lines = page.lines
+    return next((i for i in range(max(0, len(lines) - params.footer_lines), stop) if "©" in lines[i]), stop)
 
 
 def slug_words(url: str | None) -> tuple[str, ...]:
@@ -406,7 +431,7 @@ def slug_words(url: str | None) -> tuple[str, ...]:
         return ()
     rest = url.partition("://")[2] or url  # (a URL without its scheme: "example.org/a-b-c")
     path = rest.partition("/")[2].partition("?")[0].partition("#")[0]
-    segment = max(path.split("/"), key=_separators)
+    segment = max(path.split("/"), key=_slug_size)
     if _separators(segment) < SLUG_MIN_WORDS - 1:
         return ()
     segment = (unquote(segment) if "%" in segment else segment).lower()
@@ -437,6 +462,17 @@ def named_title(lines: list[str], slug: tuple[str, ...], params: ArticleParams =
 def _need(slug: tuple[str, ...], params: ArticleParams) -> float:
     """How many of the slug's words a line says to say the title."""
     return params.title_slug_share * len(slug)
+
+
+def _slug_size(segment: str) -> int:
+    """The words of a path segment that have no digit: an id ("6a5049e6-21d3-11e2-8448", "18971248") is
+    no title's slug, however many separators it has."""
+    segment = unquote(segment) if "%" in segment else segment
+    return sum(1 for part in _PART_SEPARATOR.split(segment) if part and not _DIGIT.search(part))
+
+
+_PART_SEPARATOR = re.compile(r"[-_+]+")
+_DIGIT = re.compile(r"\d")
 
 
 def _separators(segment: str) -> int:

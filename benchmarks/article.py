@@ -9,7 +9,7 @@ Prints, with the set's metric (bag of words, macro over pages):
   constants);
 - cross-validation by site: the sites split in `--folds` groups; for each, the constants are chosen on
   the other groups' pages (coordinate search from the middle of each grid, objective F1 with recall kept
-  >= 0.97) and measured on the group's pages: "choose" (the training figure) and "held out" per fold,
+  >= 0.96) and measured on the group's pages: "choose" (the training figure) and "held out" per fold,
   and the held-out pages pooled, and each constant's choices beside its shipped value (see the README);
 - CPU time of `clean` on the set's text dumps with and without the finder (best of `--repeat`).
 
@@ -44,9 +44,7 @@ sitesdev = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(sitesdev)
 
 _TOKEN = re.compile(r"\w+")
-# The search keeps recall above the target (0.95) with a margin: held-out recall falls 0.005-0.01 below the
-# floor the constants were chosen at (0.96 -> 0.955, 0.965 -> 0.961, 0.97 -> 0.962 held out; README).
-MIN_RECALL = 0.97
+MIN_RECALL = 0.96  # the search keeps recall above the target (0.95) with a margin (held-out recall is lower)
 # The values tried for each constant (coordinate search: one constant at a time, twice over).
 GRID = {
     "line_cost": (3.0, 5.0, 8.0, 12.0, 16.0, 24.0),

@@ -551,12 +551,17 @@ def test_a_sentence_that_lies_within_the_articles_is_no_global_drop(tmp_path):
     """Class 3: a line of five words or more that repeats inside the articles of a few pages (cnn.com's
     "Analysis: Obama won with a better ground game", in the hand-marked article) became a `drop` of
     lines within the article. A line that long lies there as the article's own; a short label still goes."""
-    texts = [related_link_page(i) for i in range(8)]
+    learned_page_keeps(tmp_path, [related_link_page(i) for i in range(8)], 4,
+                       kept="Analysis: the council won the budget vote", dropped="Advertisement")
+
+
+def learned_page_keeps(tmp_path, texts: list[str], k: int, *, kept: str, dropped: str) -> None:
+    """Rules learned from `texts` keep the line `kept` of page `k` and drop its line `dropped`."""
     learned = learn_site(profile(texts))
     assert learned.yaml_text is not None, learned.reason
-    out = cleaner_with(tmp_path, learned).clean(texts[4], url="https://example.org/4").text
-    assert "Analysis: the council won the budget vote" in out.splitlines(), out
-    assert "Advertisement" not in out.splitlines(), out
+    out = cleaner_with(tmp_path, learned).clean(texts[k], url=f"https://example.org/{k}").text
+    assert kept in out.splitlines(), out
+    assert dropped not in out.splitlines(), out
 
 
 def dated_byline_page(i: int) -> str:
@@ -571,12 +576,8 @@ def test_a_dated_byline_in_the_heading_of_the_articles_is_no_global_drop(tmp_pat
     alike), so it became a `drop` of lines before the article, and every article lost its byline and date
     (the hand marks keep them: whitehouse.gov, universetoday.com, bigthink.com). A chrome line with a written
     date in the heading of the articles is the article's own."""
-    texts = [dated_byline_page(i) for i in range(6)]
-    learned = learn_site(profile(texts))
-    assert learned.yaml_text is not None, learned.reason
-    out = cleaner_with(tmp_path, learned).clean(texts[2], url="https://example.org/2").text
-    assert "by Anna Berg on November 5, 2012" in out.splitlines(), out
-    assert "Archive" not in out.splitlines(), out
+    learned_page_keeps(tmp_path, [dated_byline_page(i) for i in range(6)], 2,
+                       kept="by Anna Berg on November 5, 2012", dropped="Archive")
 
 
 def author_box_page(i: int) -> str:

@@ -266,6 +266,30 @@ def test_tasks_waiting_behind_a_killed_worker_are_sent_again(tmp_path):
     assert rep.workers_replaced == 2
 
 
+def test_a_task_sent_to_a_worker_that_just_died_goes_back_to_be_cleaned():
+    """A worker is sent its next task while it cleans one: it may die in between (a crash, a kill). The send
+    fails; the task is the dead worker's like those it held, and comes back with the failure."""
+    from cleaner.batch.feed import Task
+    from cleaner.batch.pool import Failure, WorkerPool
+
+    pool = WorkerPool(1, None, BatchConfig([]), hard_timeout=None)
+    try:
+        w = pool.workers[0]
+        deadline = time.monotonic() + 20
+        while not w.ready and time.monotonic() < deadline:
+            pool.poll(0.2)
+        w.proc.kill()
+        w.proc.join()
+        task = Task(0, 0, ["a document"], 0, 0)
+        pool.submit(w, task)  # the pipe is broken: no error here
+        events = []
+        while not events and time.monotonic() < deadline:
+            events = pool.poll(0.2)
+        assert [(type(e), e.kind, e.task) for e in events] == [(Failure, "worker_crash", task)]
+    finally:
+        pool.terminate()
+
+
 class _FailsToUnpickle:
     def __reduce__(self):
         return int, ("not a number",)  # ValueError when the worker unpickles its task

@@ -92,7 +92,10 @@ class WorkerPool:
 
     def submit(self, w: _Worker, task: Task, schema=None) -> None:
         w.tasks.append(task)
-        w.conn.send((task, schema))
+        try:
+            w.conn.send((task, schema))
+        except OSError:  # the worker died since it was last heard of: `poll` replaces it, and its tasks go back
+            pass
 
     def poll(self, timeout: float, wake_fd: int | None = None) -> list[TaskResult | Failure]:
         """Results and failures so far, waiting up to `timeout` for one (or for `wake_fd` to be readable)."""

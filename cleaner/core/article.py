@@ -533,6 +533,12 @@ def _lines_holding(text: str, needle: str) -> set[int]:
     return found
 
 
+def prose_before(scores: list[float]) -> list[float]:
+    """The prose words above each line: `prose[i]`, the positive `scores` of the lines before line i (one
+    entry more than lines)."""
+    return list(accumulate([s if s > 0 else 0.0 for s in scores], initial=0.0))
+
+
 def _article_prose(page: Page, params: ArticleParams) -> tuple[list[float], list[float], int, int, list[int]]:
     """(scores, prose, first, counted, candidates): the lines' scores with the function words of the first
     `counted` prose candidates counted (the others score as not prose), the prose words before each line
@@ -546,7 +552,7 @@ def _article_prose(page: Page, params: ArticleParams) -> tuple[list[float], list
     while True:
         _count_prose(page, scores, candidates[counted:counted + batch], params)
         counted, batch = min(len(candidates), counted + batch), batch * 2
-        prose = list(accumulate([s if s > 0 else 0.0 for s in scores], initial=0.0))
+        prose = prose_before(scores)
         first = bisect_left(prose, need)
         if counted == len(candidates) or first <= candidates[counted]:
             return scores, prose, first, counted, candidates

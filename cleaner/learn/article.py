@@ -17,9 +17,9 @@ import math
 import re
 from collections import Counter
 from dataclasses import replace
-from itertools import accumulate
 
-from cleaner.core.article import CLOSERS, DEFAULT as FINDER, Page as TextPage, line_scores, runs_of, thread_start
+from cleaner.core.article import (CLOSERS, DEFAULT as FINDER, Page as TextPage, line_scores, prose_before, runs_of,
+                                  thread_start)
 from cleaner.learn.params import LearnParams
 from cleaner.learn.profile import rule_lines, templates
 
@@ -163,8 +163,7 @@ def comment_thread(text: TextPage, scores: list[float], prose_words: float) -> i
     one page tells them: `cleaner.core.article`), after `prose_words` words of prose at least (`scores`:
     that finder's line scores; a list of recent comments above the article starts no thread); None when
     there is none."""
-    prose = list(accumulate((x if x > 0 else 0.0 for x in scores), initial=0.0))
-    return thread_start(text.comments(0), prose, replace(FINDER, min_article_words=prose_words))
+    return thread_start(text.comments(0), prose_before(scores), replace(FINDER, min_article_words=prose_words))
 
 
 def find_article(page: Page, stop: int | None = None) -> tuple[int, int]:

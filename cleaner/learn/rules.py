@@ -269,9 +269,10 @@ def _guarded_example(site: Site, live: list[Page], at: list[int], guard: int) ->
         for j in range(min(i, p.end) - 1, p.start - 1, -1):  # the article's last lines that pass the guard
             if chars >= guard:
                 break
-            if not p.chrome[j] and article_chars(p.lines[j]):
+            n = 0 if p.chrome[j] else article_chars(p.lines[j])
+            if n:
                 keep.insert(0, p.lines[j])
-                chars += article_chars(p.lines[j])
+                chars += n
         example = {"input": _text([*keep, p.lines[i], *_short_lines(site, p.lines[i + 1:i + 2])]),
                    "output": _text(keep)}
         if i >= p.end and chars >= guard and holds(site, example):

@@ -633,3 +633,38 @@ def test_a_headline_the_cut_head_takes_on_every_sampled_page_is_no_global_drop(t
     assert headline(6) not in out, out
     out = cleaner.clean(texts[5], url="https://example.org/5").text
     assert headline(5) in out.splitlines() and headline(7) not in out, out
+
+
+def prose(rng: random.Random, words: int) -> str:
+    """A sentence of about `words` words with English function words (the one-page finder's prose)."""
+    glue = ("the", "and the", "of the", "in the", "was with the", "to the")
+    return " ".join(f"{rng.choice(glue)} {rng.choice(WORDS)}" for _ in range(words // 2)).capitalize() + "."
+
+
+def trailing_bylines_page(i: int) -> str:
+    """A blog page with a one-paragraph article, a share bar, "N comments" and a thread whose bylines
+    trail their comments ("by Ann on January 3, 2011 at 9:59 am. Reply #"), then the comment form."""
+    rng = random.Random(2500 + i)
+    comments = [line for k in range(6) for line in (
+        prose(rng, 30), prose(rng, 25), f"by {rng.choice(WORDS).title()} on January {k + 3}, 2011 at 9:{10 + k} am. Reply #")]
+    return "\n".join(["Home", "About", "Archive", headline(i), f"by Anna Berg on December {i + 3}, 2010",
+                      prose(rng, 40), "Tweet", f"{10 + i} comments", *comments, "Leave a comment",
+                      "Copyright Example Blog. All rights reserved."]) + "\n"
+
+
+def test_a_first_comment_above_its_trailing_byline_is_no_part_of_a_short_article(tmp_path):
+    """Class 'articles cut to one paragraph': where comments' bylines trail them, the thread was found at
+    the first byline, below the first comment, so that comment joined each short article across the share
+    bar and "N comments", which therefore lay inside the articles and made no cut (randfishkin.com). The
+    thread starts below the chrome just above its first byline when bylines trail: chrome or the page's end
+    follows the last one."""
+    texts = [trailing_bylines_page(i) for i in range(6)]
+    learned = learn_site(profile(texts))
+    assert learned.yaml_text is not None, learned.reason
+    cleaner = cleaner_with(tmp_path, learned)
+    for i, text in enumerate(texts):
+        lines = text.splitlines()
+        out = cleaner.clean(text, url=f"https://example.org/{i}").text.splitlines()
+        first_comment = lines.index(f"{10 + i} comments") + 1
+        assert lines[5] in out and lines[first_comment] not in out, (i, out)
+

@@ -42,7 +42,7 @@ class Page:
     """A sampled page: lines, templates, weights; which lines are chrome and where its article lies."""
 
     __slots__ = ("params", "lines", "tmpls", "weights", "chrome", "start", "end", "first", "outside", "inside",
-                 "thread", "listing", "structure")
+                 "thread", "thread_end", "listing", "structure")
 
     def __init__(self, raw: tuple[str, ...], params: LearnParams):
         self.params = params
@@ -54,6 +54,7 @@ class Page:
         text = TextPage(self.lines)
         scores = line_scores(text)
         self.thread = comment_thread(text, scores, params.prose_words)
+        self.thread_end = None if self.thread is None else text.comments(self.thread)[-1]
         # Long lines that are no prose (a flattened list of links, names or months): few function words of
         # the page's language, as the one-page finder tells prose, or, whatever the language, few words in
         # lower case. They weigh against the article.
@@ -74,7 +75,7 @@ class Page:
         self.chrome = [t in chrome for t in self.tmpls]
         # A comment thread ends the article: a short article must not be taken for what outweighs it there
         # (where nothing lies above the thread, the article is looked for as if there were none).
-        bounds = [x for x in (self.thread, stop) if x is not None]
+        bounds = [x for x in (self._thread_top(), stop) if x is not None]
         bound = min(bounds) if bounds else None
         self.start, self.end = find_article(self, bound)
         if self.start < 0 and bound != stop:
@@ -92,6 +93,21 @@ class Page:
             out.append(out[-1] + (0.0 if inside else w))
             ins.append(ins[-1] + (w if inside else 0.0))
         self.outside, self.inside = out, ins
+
+    def _thread_top(self) -> int | None:
+        """Where the comment thread starts, as far as the article is concerned: its first comment-shaped
+        line, or, where the comments' bylines trail their text ("by Ann on May 2, 2011. Reply #", then
+        chrome or the page's end after the last one), the first line after the chrome just above that
+        line ("19 comments"): the first comment's text lies between them. (`thread_end`: the page's last
+        comment-shaped line.)"""
+        if self.thread is None:
+            return None
+        after = self.thread_end + 1
+        if after < len(self.lines) and not self.chrome[after]:
+            return self.thread  # text after the last byline: bylines lead their comments
+        above = next((i for i in range(self.thread - 1, max(self.thread - FINDER.comment_window, -1), -1)
+                      if self.chrome[i]), None)
+        return self.thread if above is None else above + 1
 
     def mark_structure(self, labels: set[str]) -> None:
         """Mark the lines of the article's lists: each of the site's list labels (`labels`: "Ingredients:")

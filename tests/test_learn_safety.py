@@ -668,3 +668,27 @@ def test_a_first_comment_above_its_trailing_byline_is_no_part_of_a_short_article
         first_comment = lines.index(f"{10 + i} comments") + 1
         assert lines[5] in out and lines[first_comment] not in out, (i, out)
 
+
+def author_box_after_page(i: int, comment: bool) -> str:
+    """A blog page: a short article, an author box after it ("About Anna Berg", her blurb, "View all
+    posts"), then, where `comment`, one comment (no thread: one byline), then the sidebar and a footer."""
+    rng = random.Random(2600 + i)
+    one = ["One thought on this post", f"Bob Stone on October {i + 3}, 2012 at 7:21 pm said:", sentence(rng, 25),
+           sentence(rng, 20), "Reply"] if comment else []
+    return "\n".join(["Home", "About", "Archive", headline(i), sentence(rng, 30), "Share |",
+                      "About Anna Berg", "Anna Berg writes the blog and teaches", "View all posts by Anna Berg",
+                      *one, "Categories", "Tutorials", "Copyright Example Blog. All rights reserved."]) + "\n"
+
+
+def test_a_chrome_block_that_ends_the_other_articles_ends_this_one(tmp_path):
+    """Class 'articles cut to one paragraph': on a page with one comment after the author box, the short
+    article was found to run across the box into the comment, so "About Anna Berg", which ends the article
+    on every other page, lay inside one and made no cut, and the comment stayed (theedublogger.com). A line
+    that ends the article on most other pages and starts a block of chrome on this one ends it here too."""
+    texts = [author_box_after_page(i, comment=i == 2) for i in range(6)]
+    learned = learn_site(profile(texts))
+    assert learned.yaml_text is not None, learned.reason
+    lines = texts[2].splitlines()
+    out = cleaner_with(tmp_path, learned).clean(texts[2], url="https://example.org/2").text.splitlines()
+    comment = lines.index("Reply") - 2
+    assert lines[4] in out and lines[comment] not in out, out

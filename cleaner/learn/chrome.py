@@ -193,7 +193,9 @@ class Site:
         is on (`marker_consistency` of them and `min_pages` - 1 at least: "126 Comments" within
         `landmark_gap_lines` after it) lies after it on this one too. Where the article found on a page
         lies below or across such a line with a list below it (a short article above a comment thread
-        that outweighs it), it is found again above the line. Returns how many pages were found again."""
+        that outweighs it), or across such a line that starts a block of chrome (an author box: "About
+        Anna", her blurb, "View all posts"; a short article with one comment after it), it is found again
+        above the line. Returns how many pages were found again."""
         P, live = self.params, [p for p in self.pages if p.start >= 0]
         after, total = Counter(), Counter()
         for p in live:
@@ -207,8 +209,10 @@ class Site:
             ends = [i for t, i in p.first.items() if 0 < i < p.end and t not in heads and total[t] >= self.min_pages
                     and after[t] >= max(self.min_pages - 1, P.marker_consistency * (total[t] - 1))
                     and len(WORD.findall(self.line[t])) >= P.marker_min_words]
-            # ... and what lies below it on this page is a list (a comment thread), not the article going on
-            if ends and list_within(p, max(ends), p.end + P.list_shape_repeats):
+            # ... and what lies below it on this page is a list (a comment thread), not the article going on,
+            # or it starts a block of chrome (an author box), as no line that merely interrupts an article does
+            if ends and (list_within(p, max(ends), p.end + P.list_shape_repeats)
+                         or (min(ends) + 1 < p.end and p.chrome[min(ends) + 1])):
                 p.mark(chrome, max(ends))
                 if p.start < 0:
                     p.mark(chrome)

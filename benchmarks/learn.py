@@ -239,14 +239,14 @@ def clean_results(cleaner, pages: list[dict]) -> dict:
     return {p["id"]: cleaner.clean(p["text"], url=p["url"]) for p in pages}
 
 
-def print_generalisation(args, pages: list[dict], cleaned: dict[str, str]) -> None:
+def print_generalisation(args, pages: list[dict], cleaned: dict[str, str], learned_cleaner) -> None:
     """With --folds, the cross-validation by site; with --stress, the stress set beside `cleaned`
-    (page id -> text cleaned with the rules learned on the whole set)."""
+    (page id -> text cleaned with `learned_cleaner`: the rules learned on the whole set)."""
     if args.folds:
         learn_folds.print_folds(learn_folds.cross_validate(pages, args.folds))
     if args.stress:
         untransformed = {p["id"]: sitesdev.score_page(cleaned[p["id"]], p["gold"]) for p in pages}
-        learn_stress.print_stress(pages, untransformed, seed=args.seed, cleaned=cleaned)
+        learn_stress.print_stress(pages, untransformed, seed=args.seed, cleaned=cleaned, before=learned_cleaner)
 
 
 def best_of(repeat: int, fn):
@@ -369,11 +369,11 @@ def main() -> None:
                               ("html: with learned rules", with_learned)):
             scores = sitesdev.evaluate(pages, lambda p: cleaner.clean(p["html"], url=p["url"], format="html").text)
             print("{:44} P {:.3f}  R {:.3f}  F1 {:.3f}".format(name, *scores))
-    if not args.out:
-        shutil.rmtree(rules_dir)
     print()
     print_vietnam(vietnam(args.min_pages))
-    print_generalisation(args, pages, cleaned)
+    print_generalisation(args, pages, cleaned, with_learned)
+    if not args.out:
+        shutil.rmtree(rules_dir)
 
 
 if __name__ == "__main__":

@@ -324,10 +324,12 @@ def same_chrome_ceiling(pages: list[dict], originals: dict[str, dict], cleaned: 
 
 
 def print_stress(pages: list[dict], untransformed: dict[str, tuple], params=None, seed: int = SEED,
-                 cleaned: dict[str, str] | None = None) -> None:
+                 cleaned: dict[str, str] | None = None, before=None) -> None:
     """The stress set's report: per class, recall and F1 transformed against untransformed, and its checks;
     where a class shrinks the gold and `cleaned` (page id -> untransformed text cleaned) is given, also
-    `same_chrome_ceiling`."""
+    `same_chrome_ceiling`, and where `before` (a Cleaner with the rules learned on the untransformed pages)
+    is given, the transformed pages cleaned with those rules: what learning on the transformed pages moves,
+    apart from what their gold moves."""
     originals = {p["id"]: p for p in pages}
     print(f"\nstress set (seed {seed}): each class learned on its transformed sites, beside the same pages "
           f"untransformed (learned on sites-dev); target: F1 within 0.03")
@@ -342,6 +344,12 @@ def print_stress(pages: list[dict], untransformed: dict[str, tuple], params=None
             p1, r1, f1 = same_chrome_ceiling(ps, originals, cleaned)
             print(f"{'':22} with the chrome and recall of the untransformed pages: P {p1:.3f} R {r1:.3f} F1 {f1:.3f} "
                   f"({f1 - f0:+.3f} against the untransformed pages: what this class's gold alone moves)")
+            if before is not None:
+                p2, r2, f2 = sitesdev.macro(sitesdev.score_page(before.clean(q["text"], url=q["url"]).text, q["gold"])
+                                            for q in ps)
+                flag = "" if f - f2 >= -0.03 else "  <- over 0.03"
+                print(f"{'':22} cleaned with the rules learned on the untransformed pages: P {p2:.3f} R {r2:.3f} "
+                      f"F1 {f2:.3f} ({f - f2:+.3f}: what learning on the transformed pages moves){flag}")
         d = c["dates"]
         if d["pages"]:
             print(f"{'':22} datelines: {d['read']} of {d['pages']} read by a learned rule, {d['right']} right, "

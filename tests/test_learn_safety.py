@@ -692,3 +692,21 @@ def test_a_chrome_block_that_ends_the_other_articles_ends_this_one(tmp_path):
     out = cleaner_with(tmp_path, learned).clean(texts[2], url="https://example.org/2").text.splitlines()
     comment = lines.index("Reply") - 2
     assert lines[4] in out and lines[comment] not in out, out
+
+
+def tagline_page(i: int) -> str:
+    """A blog page: menu, its own headline, "by Anna on <date>", a tagline under it on every page, the
+    article, a footer."""
+    rng = random.Random(2700 + i)
+    return "\n".join(["Home", "About", "Archive", headline(i), f"by Anna Berg on November {i + 3}, 2012",
+                      "Want all the river news? Follow @example on Twitter", *(sentence(rng) for _ in range(5)),
+                      "Copyright Example Blog. All rights reserved."]) + "\n"
+
+
+def test_a_tagline_under_the_dated_byline_is_no_global_drop(tmp_path):
+    """Class 3: a line of five words under each article's dated byline repeats on every page, so it became a
+    `drop` of lines before the article, a literal equal to a line of the hand-marked articles
+    (universetoday.com's "follow us" line, bigthink.com's guest-writer line). A line right under the
+    article's own dated byline is the article heading's."""
+    learned_page_keeps(tmp_path, [tagline_page(i) for i in range(6)], 2,
+                       kept="Want all the river news? Follow @example on Twitter", dropped="Archive")

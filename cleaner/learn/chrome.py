@@ -60,6 +60,7 @@ class Site:
         self.near, self.article_bound = self._bound_to_articles(chrome, seen_on, own)
         self.inline = self._inline(chrome)
         self.datelines = self._datelines(chrome, seen_on)
+        self.under_bylines = self._under_bylines(chrome)
         self.below_titles = self._below_titles(own)
 
     def _bound_to_articles(self, chrome: set[str], seen_on: Counter, own: set[str]) -> tuple[set[str], set[str]]:
@@ -119,6 +120,19 @@ class Site:
         heading = Counter(t for p in live for t in {p.tmpls[i] for i in range(p.heading_top(), p.start)})
         return {t for t in chrome & heading.keys() if heading[t] >= self.params.own_page_share * seen_on[t]
                 and written_date(self.line[t])}
+
+    def _under_bylines(self, chrome: set[str]) -> set[str]:
+        """Chrome lines of `within_line_words` words or more right under the article's dated byline
+        (`datelines`), at or above its first line, on `own_page_share` of their sampled occurrences: a line the
+        article's heading holds ("Article written by guest writer Kecia Lynn", a "follow us" line that
+        universetoday.com's hand marks keep). Never a global drop."""
+        under, seen = Counter(), Counter()
+        for p in self.pages:
+            for i, t in enumerate(p.tmpls):
+                if t in chrome and len(WORD.findall(p.lines[i])) >= self.params.within_line_words:
+                    seen[t] += 1
+                    under[t] += 0 < i <= p.start and p.tmpls[i - 1] in self.datelines
+        return {t for t in seen if under[t] >= self.params.own_page_share * seen[t]}
 
     def _repeated(self, seen_on: Counter) -> set[str]:
         """Stage 2, mark chrome: templates on `support` pages, with support across pages with different

@@ -580,8 +580,9 @@ def _cut_takes(site: Site, starts: set[str]) -> tuple[set[str], set[str]]:
 def _article_own(site: Site, t: str) -> bool:
     """Whether a chrome line belongs to an article by the evidence, never a global drop: a page's title
     (`Site.article_bound`), a line of `within_line_words` between the page's own lines in the article
-    (`Site.inline`), the article's dated byline (`Site.datelines`)."""
-    return t in site.article_bound or t in site.inline or t in site.datelines
+    (`Site.inline`), the article's dated byline (`Site.datelines`) and a line of `within_line_words` right
+    under it (`Site.under_bylines`)."""
+    return t in site.article_bound or t in site.inline or t in site.datelines or t in site.under_bylines
 
 
 def _drop_group(site: Site, group: list[str], key: str, label: str) -> list[dict]:

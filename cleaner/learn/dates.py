@@ -1,8 +1,9 @@
 """The day/month order of a site's numeric dates, from evidence only (never a guess).
 
-Evidence, in order: a four-digit first field (year first); a field above 12 (it is the day); a date
-written with an English month name on the same page ("November 12, 2012" beside "11.12.12") that
-agrees with one order only. Where nothing decides, there is no order, and the learner extracts no date.
+Evidence, in order: a four-digit first field (year first); a field above 12 (it is the day); dates
+written with an English month name on the same pages ("November 12, 2012" beside "11.12.12") that agree
+with one order on enough of the pages and with the other on none (one page's match may be chance: a
+comment's date, a sidebar's). Where nothing decides, there is no order, and the learner extracts no date.
 """
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ _MONTH_DAY = re.compile(_MONTH + r"\s+([0-9]{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20
 _DAY_MONTH = re.compile(r"\b([0-9]{1,2})(?:st|nd|rd|th)?\.?\s+" + _MONTH + r",?\s+((?:19|20)[0-9]{2})", re.IGNORECASE)
 
 
-def date_order(dates: list[tuple[str, list[str]]]) -> tuple[str | None, str]:
+def date_order(dates: list[tuple[str, list[str]]], agree_share: float) -> tuple[str | None, str]:
     """(order, why) for numeric dates, each with the lines of its page; order is None where the
-    evidence does not decide (why says so)."""
+    evidence does not decide (why says so). `agree_share`: see `_by_month_names`."""
     dates = [(d, lines) for d, lines in dates if len(_FIELDS.findall(d)) == 3]
     if not dates:
         return None, "no date of three numbers"
@@ -27,7 +28,7 @@ def date_order(dates: list[tuple[str, list[str]]]) -> tuple[str | None, str]:
     if all(len(_FIELDS.findall(d)[0]) == 4 for d, _ in dates):
         return "ymd", f"the year comes first ({shown!r})"
     order, why = _by_large_field(dates, fields)
-    return (order, why) if why else _by_month_names(dates, fields, shown)
+    return (order, why) if why else _by_month_names(dates, fields, shown, agree_share)
 
 
 def _by_large_field(dates, fields) -> tuple[str | None, str]:
@@ -43,18 +44,21 @@ def _by_large_field(dates, fields) -> tuple[str | None, str]:
     return None, ""
 
 
-def _by_month_names(dates, fields, shown: str) -> tuple[str | None, str]:
-    """The order that dates with month names on the same pages agree with."""
-    votes = {"dmy": 0, "mdy": 0}
-    for (d, lines), f in zip(dates, fields):
-        for month, day in _named_dates(lines):
-            votes["dmy"] += (f[0], f[1]) == (day, month)
-            votes["mdy"] += (f[0], f[1]) == (month, day)
-    if votes["dmy"] != votes["mdy"]:
-        order = max(votes, key=votes.__getitem__)
-        return order, f"dates with month names on the same pages agree with {order} ({votes[order]} times)"
-    return None, (f"the day/month order of {shown!r} is undecided (no field above 12, no date with a month "
-                  f"name on the same pages agrees with one order)")
+def _by_month_names(dates, fields, shown: str, agree_share: float) -> tuple[str | None, str]:
+    """The order that dates with month names on the same pages agree with: on `agree_share` of the pages
+    at least, and the other order on none."""
+    pages = {"dmy": 0, "mdy": 0}  # pages where a date with a month name agrees with each order
+    telling = [((d, lines), f) for (d, lines), f in zip(dates, fields) if f[0] != f[1]]  # ("05/05": either)
+    for (d, lines), f in telling:
+        named = set(_named_dates(lines))
+        pages["dmy"] += (f[1], f[0]) in named
+        pages["mdy"] += (f[0], f[1]) in named
+    for order, other in (("dmy", "mdy"), ("mdy", "dmy")):
+        if pages[order] and pages[order] >= agree_share * len(telling) and not pages[other]:
+            return order, (f"dates with month names on the same pages agree with {order} (on {pages[order]} of "
+                           f"{len(telling)})")
+    return None, (f"the day/month order of {shown!r} is undecided (no field above 12; dates with a month name on "
+                  f"the same pages agree with dmy on {pages['dmy']} and with mdy on {pages['mdy']} of {len(telling)})")
 
 
 def _named_dates(lines: list[str]):

@@ -72,6 +72,8 @@ class LearnParams:
     title_share: float = 0.6  # the first line is a title on this share of sampled pages (it stays in the text)
     date_line_share: float = 0.3  # a date line is on at least this share of the site's pages
     date_line_chars: int = 120  # and at most this long
+    date_agree_share: float = 0.5  # dates with month names on this share of a date line's pages agree with one
+    #   day/month order, and on none with the other (a date elsewhere on a page matches one reading by chance)
     signature_share: float = 0.8  # a signature line is on at least this share of the site's pages
     # --- the article finder ---
     article_finder: bool = True  # the learned file runs the article finder (core/article.py) after its rules:

@@ -308,7 +308,7 @@ def _extract_rule(site: Site) -> dict | None:
     found = [(pattern.match(s), p.lines) for p in site.pages for s, t in zip(p.lines, p.tmpls) if t == best]
     if not all(d for d, _ in found):
         return None
-    order, why = date_order([(d.group("date"), lines) for d, lines in found])
+    order, why = date_order([(d.group("date"), lines) for d, lines in found], P.date_agree_share)
     if order is None or not all(to_iso_date(d.group("date"), order) for d, _ in found):
         site.notes.append(f"no date learned from {quote(line)}: {why}")
         return None

@@ -84,14 +84,19 @@ class Site:
         page-specific lines on `article_prose_share` of their sampled occurrences (cnn.com's "Analysis: Obama
         won with a better ground game" among a story's paragraphs): the article's own, never a global drop.
         A related headline after its label ("You may be interested") has chrome beside it."""
-        inside, seen = Counter(), Counter()
+        return self._long_lines_where(chrome, self.params.article_prose_share, lambda p, i: (
+            p.start <= i < p.end and 0 < i < len(p.lines) - 1 and not (p.chrome[i - 1] or p.chrome[i + 1])))
+
+    def _long_lines_where(self, chrome: set[str], share: float, where) -> set[str]:
+        """Chrome templates of `within_line_words` words or more where `where(page, i)` holds on `share` of
+        their sampled occurrences."""
+        found, seen = Counter(), Counter()
         for p in self.pages:
             for i, t in enumerate(p.tmpls):
                 if t in chrome and len(WORD.findall(p.lines[i])) >= self.params.within_line_words:
                     seen[t] += 1
-                    inside[t] += p.start <= i < p.end and 0 < i < len(p.lines) - 1 and not (
-                        p.chrome[i - 1] or p.chrome[i + 1])
-        return {t for t in seen if inside[t] >= self.params.article_prose_share * seen[t]}
+                    found[t] += where(p, i)
+        return {t for t in seen if found[t] >= share * seen[t]}
 
     def _below_titles(self, own: set[str]) -> set[str]:
         """Templates that a cut-head must not cut at: inside an article, of headline size in its heading (a
@@ -126,13 +131,8 @@ class Site:
         (`datelines`), at or above its first line, on `own_page_share` of their sampled occurrences: a line the
         article's heading holds ("Article written by guest writer Kecia Lynn", a "follow us" line that
         universetoday.com's hand marks keep). Never a global drop."""
-        under, seen = Counter(), Counter()
-        for p in self.pages:
-            for i, t in enumerate(p.tmpls):
-                if t in chrome and len(WORD.findall(p.lines[i])) >= self.params.within_line_words:
-                    seen[t] += 1
-                    under[t] += 0 < i <= p.start and p.tmpls[i - 1] in self.datelines
-        return {t for t in seen if under[t] >= self.params.own_page_share * seen[t]}
+        return self._long_lines_where(chrome, self.params.own_page_share,
+                                      lambda p, i: 0 < i <= p.start and p.tmpls[i - 1] in self.datelines)
 
     def _repeated(self, seen_on: Counter) -> set[str]:
         """Stage 2, mark chrome: templates on `support` pages, with support across pages with different

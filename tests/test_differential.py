@@ -83,6 +83,8 @@ def rule_files(draw) -> dict:
                                                   {"min_chars_before": draw(st.integers(1, 300))},
                                                   {"max_line_chars": draw(st.integers(1, 300)),
                                                    "min_chars_before": draw(st.integers(1, 300))}]))
+        if action == "cut-head" and draw(st.booleans()):
+            rule["guard"] = {"max_chars_before": draw(st.integers(1, 300))}
         if action == "extract":
             if draw(st.booleans()):
                 rule["keep"] = True

@@ -31,6 +31,12 @@ rules:
     match: {literal: [Footer]}
     guard: {max_line_chars: 40}
     example: {input: "Body.\nFooter\nLinks\n", output: "Body.\n"}
+  - id: print-head
+    description: Cuts up to "Print" unless article text lies above it.
+    action: cut-head
+    match: {literal: [Print]}
+    guard: {max_chars_before: 40}
+    example: {input: "Menu\nPrint\nBody.\n", output: "Body.\n"}
   - id: long-ad
     description: Drops a long advertisement line (after the footer rule has looked).
     action: drop
@@ -55,6 +61,8 @@ CASES = {
     "region-shift": ("Chrome\nChrome\nTarget\nBody of the article.", "Body of the article."),
     # the guard kept the footer because of the long ad line, which a later rule removes
     "guard": ("Body of the article.\nFooter\nAD: " + "x" * 60 + "\nLinks", "Body of the article."),
+    # the head guard kept "Print" because of the long ad line above it, which a later rule removes
+    "head-guard": ("AD: " + "x" * 90 + "\nPrint\nBody of the article.", "Body of the article."),
     # the rewrite leaves "Chrome", which the earlier chrome rule drops on a fresh cleaning
     "rewrite": ("Body of the article.\nChrome [wrapped]", "Body of the article."),
     # finishing strips the table pipes, which leaves "Chrome"

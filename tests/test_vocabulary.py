@@ -157,6 +157,45 @@ rules:
 """
 
 
+
+MAX_BEFORE = r"""
+site: example.org
+description: A cut-head marker that a page of another kind has below its article.
+domains: [example.org]
+rules:
+  - id: print-head
+    description: Cuts up to "Print", unless article text came before it.
+    action: cut-head
+    match: {literal: [Print]}
+    guard: {max_chars_before: 80}
+    example: {input: "Menu\nPrint\nBody.\n", output: "Body.\n"}
+"""
+
+
+def test_cut_head_max_chars_before_keeps_an_article_above_its_marker(cleaner_for):
+    cl = cleaner_for("example.org", MAX_BEFORE)
+    url = "https://example.org/a"
+    para = "An article paragraph long enough to count as article text, well past eighty characters."
+    assert cl.clean(f"Menu\nPrint\n{para}", url=url).paragraphs == [para]
+    assert cl.clean(f"Menu\n{para}\n{para}.\nPrint\nShare", url=url).paragraphs == ["Menu", para, para + ".", "Print", "Share"]
+    # one article-sized line before it is no more than 80 characters of article text? it is 88: kept
+    assert cl.clean(f"{para}\nPrint\nMore", url=url).paragraphs == [para, "Print", "More"]
+    for case in iter_examples(cl):
+        assert check_example(case) == [], case.test_id
+
+
+def test_a_guard_of_the_other_cut_is_an_error_naming_the_key_and_what_is_allowed():
+    from cleaner.ruleset.loader import load_data
+    from cleaner.ruleset.model import RuleError
+
+    rule = {"id": "print-head", "description": "d", "action": "cut-head", "match": {"literal": ["Print"]},
+            "guard": {"min_chars_before": 80}, "example": {"input": "Print\n", "output": ""}}
+    with pytest.raises(RuleError) as info:
+        load_data({"site": "example.org", "description": "d", "rules": [rule]})
+    message = str(info.value)
+    assert "print-head" in message and "guard.min_chars_before" in message and "allowed: max_chars_before" in message
+    assert "\n" not in message
+
 def test_cut_tail_min_chars_before_skips_a_marker_in_the_page_head(cleaner_for):
     cl = cleaner_for("example.org", MIN_BEFORE)
     url = "https://example.org/a"

@@ -151,8 +151,9 @@ def settled(plan: RulePlan, doc: Document, body: list[str], numbers: list[int], 
     Every rule saw each body line's text in that pass and left it. So a fresh pass can differ only
     where a rule would take a line whose text changed after the rules saw it (finishing; rewrites
     always take another pass), where a positional rule's region now takes in a line it did not see
-    and would take, or where a cut-tail guard kept a marker whose guard the body's lines no longer
-    meet (its article-sized followers gone: tested on the body, `_guards_hold`). A rule that requires
+    and would take, or where a cut-tail or cut-head guard kept a marker whose guard the body's lines no
+    longer meet (its article-sized followers gone, or article text above it: tested on the body,
+    `_guards_hold`). A rule that requires
     others only runs again if one of them fires without removing its line (an extract that keeps it,
     a keep). A rule that acts on its first match only (cut-head) did not test the lines after it, so
     where it fired another pass runs.
@@ -170,17 +171,19 @@ def settled(plan: RulePlan, doc: Document, body: list[str], numbers: list[int], 
 
 
 def _guards_hold(plan: RulePlan, doc: Document, body: list[str], numbers: list[int]) -> bool:
-    """Whether a fresh pass over the body keeps again each marker that a cut-tail guard kept and that is
-    still in it. Every guarded cut-tail rule that matches such a marker kept it (a matching line it did
-    not keep would have been cut, and every line after it); a fresh pass, in which no other rule acts,
-    tests its guard among the body's lines, which may lack the article-sized lines that met it."""
+    """Whether a fresh pass over the body keeps again each marker that a cut-tail or cut-head guard kept
+    and that is still in it. Every guarded cut-tail rule that matches such a marker kept it (a matching
+    line it did not keep would have been cut, and every line after it); a fresh pass, in which no other rule
+    acts, tests its guard among the body's lines, which may lack the article-sized lines that met it. (A
+    guarded cut-head that matches such a marker may not have tested it: testing it again only costs a
+    pass.)"""
     guarded = set(doc.guarded)
     markers = [k for k, n in enumerate(numbers) if n - 1 in guarded]
     if not markers:
         return True
     for rule in plan.positional:
         if not getattr(rule.effect, "guarded", False):
-            continue  # (a cut-tail rule without a guard that matched a marker in its region cut there)
+            continue  # (a cut rule without a guard that matched a marker in its region cut there)
         keeps = rule.effect.guard_keeps
         for k in markers:
             if rule.match.match(body[k], doc.timeout) and not keeps(body, range(k), range(k + 1, len(body))):

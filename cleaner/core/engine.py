@@ -43,7 +43,7 @@ class Document:
         self.timeout = timeout  # each regex call's budget in seconds (None: unbounded)
         # Records for the accelerator's proof that a second pass would change nothing (see accelerator.py):
         self.examined: dict = {}  # positional rule -> the lines of its region it saw (None: all)
-        self.guarded: list[int] = []  # marker lines a cut-tail guard kept
+        self.guarded: list[int] = []  # marker lines a cut-tail or cut-head guard kept
         self.rewritten: dict[int, str] = {}  # line -> its text before the first rewrite
         self._live: list[int] = []
         self._dirty = True

@@ -231,6 +231,19 @@ class DropBlock(Action):
                 doc.kill(j, rule.id, "drop")
 
 
+# One `guard` key for both cuts (a key has one schema); each cut allows its own guards (`_check_guard`).
+GUARD = {"type": "object", "additionalProperties": False, "minProperties": 1,
+         "properties": {"max_line_chars": POSINT, "min_chars_before": POSINT, "max_chars_before": POSINT}}
+
+
+def _check_guard(cls, rule: dict, fail, allowed: tuple[str, ...]) -> None:
+    """A rule's `guard` holds only the guards its action has."""
+    for key, value in rule.get("guard", {}).items():
+        if key not in allowed:
+            raise fail(f"guard.{key}", f"key 'guard.{key}' (value {value!r}): action {cls.name!r} has no such guard; "
+                                       f"allowed: {', '.join(allowed)}")
+
+
 @action
 class CutTail(Action):
     """What: removes the first matching line and every line after it.
@@ -247,13 +260,16 @@ class CutTail(Action):
     """
 
     name = "cut-tail"
-    keys = (Key("guard", {"type": "object", "additionalProperties": False,
-                          "properties": {"max_line_chars": POSINT, "min_chars_before": POSINT},
-                          "minProperties": 1},
+    keys = (Key("guard", GUARD,
                 "`max_line_chars`: do not cut at a marker followed by a longer (article-sized) line; "
                 "`min_chars_before`: nor at one with less article text before it (lines over 80 characters, "
                 "East Asian wide characters counted twice); the next matching line is tried"),)
     traces = removes = ("cut",)
+
+    @classmethod
+    def check(cls, rule, fail) -> None:
+        super().check(rule, fail)
+        _check_guard(cls, rule, fail, ("max_line_chars", "min_chars_before"))
 
     def __init__(self, guard: int | None = None, min_before: int | None = None):
         self.guard = guard
@@ -319,9 +335,11 @@ def article_chars(line: str) -> int:
 
 @action
 class CutHead(Action):
-    """What: removes every line up to and including the first matching line.
+    """What: removes every line up to and including the first matching line; with `guard`, not where
+    more article text than `max_chars_before` lies above that line.
 
-    Why: a breadcrumb or a "Skip to content" line closes the page header.
+    Why: a breadcrumb or a "Skip to content" line closes the page header. On a page of another kind the
+    same line may lie below the article (a share bar's "Print"): the guard keeps that article.
 
     Example:
         id: breadcrumb-head
@@ -333,14 +351,43 @@ class CutHead(Action):
     """
 
     name = "cut-head"
+    keys = (Key("guard", GUARD,
+                "`max_chars_before`: do not cut at a marker with more article text before it (lines over 80 "
+                "characters, East Asian wide characters counted twice): it lies below an article"),)
     traces = removes = ("cut",)
     positional = True  # whether a line is tested depends on the lines before it
     first_only = True  # a later marker is cut to by the next settling pass
 
+    @classmethod
+    def check(cls, rule, fail) -> None:
+        super().check(rule, fail)
+        _check_guard(cls, rule, fail, ("max_chars_before",))
+
+    def __init__(self, max_before: int | None = None):
+        self.max_before = max_before
+
+    @property
+    def guarded(self) -> bool:
+        """Whether it has a guard (`max_chars_before`)."""
+        return self.max_before is not None
+
+    @classmethod
+    def build(cls, rule, match, fail, matcher):
+        return cls(rule.get("guard", {}).get("max_chars_before"))
+
+    def guard_keeps(self, texts: Sequence[str], before: Sequence[int], after: Sequence[int]) -> bool:
+        """Whether the guard keeps a marker whose live lines before it are `texts[j]` for j in `before`:
+        more article text than `max_chars_before` lies there (`after` is not read)."""
+        return self.max_before is not None and sum(article_chars(texts[j]) for j in before) > self.max_before
+
     def apply(self, rule, doc: Document, lines: Sequence[int]) -> None:
         for i, _ in doc.matches(rule, lines):
             live = doc.live()
-            for j in live[: live.index(i) + 1]:
+            at = live.index(i)
+            if self.max_before is not None and self.guard_keeps(doc.lines, live[:at], ()):
+                doc.guarded.append(i)  # (a later marker has this text before it too)
+                return
+            for j in live[: at + 1]:
                 doc.kill(j, rule.id, "cut")
             doc.fired.add(rule.id)
             return

@@ -721,3 +721,22 @@ def test_a_tagline_under_the_dated_byline_is_no_global_drop(tmp_path):
     article's own dated byline is the article heading's."""
     learned_page_keeps(tmp_path, [tagline_page(i) for i in range(6)], 2,
                        kept="Want all the river news? Follow @example on Twitter", dropped="Archive")
+
+
+
+def test_a_learned_cut_head_keeps_the_article_of_a_page_where_its_marker_lies_below_it(tmp_path):
+    """Class 3, on pages learning did not sample: bbc.co.uk's cut-head at "Print", learned where the share bar
+    heads the article, cut a video page whose short article lies above its share bar, and every line of it
+    (recall 0.35 on that page). A learned cut-head now cuts only where no more article text lies above its
+    marker than on the sampled pages (one short line more)."""
+    learned = learn_site(profile([author_box_page(i) for i in range(8)]))
+    assert "learned-head" in learned.yaml_text, learned.reason
+    rng = random.Random(2900)
+    article = [prose(rng, 24) for _ in range(2)]
+    other_kind = "\n".join(["Home", "News", headline(99), *article, "Anna Berg", "#3 LEADERBOARD RANK", "Follow Anna",
+                            "Copyright Example News."]) + "\n"
+    cleaner = cleaner_with(tmp_path, learned)
+    out = cleaner.clean(other_kind, url="https://example.org/video").text.splitlines()
+    assert all(line in out for line in article), out
+    out = cleaner.clean(author_box_page(9), url="https://example.org/9").text.splitlines()
+    assert headline(300 + 4 * 9) not in out and headline(9) in out, out

@@ -63,6 +63,9 @@ class LearnParams:
     tail_guard_chars: int = 600  # a marker that is also above the article (a share bar at both ends) cuts the
     #   tail where this many more characters of article-sized lines lie before it than before any of its lines
     #   above an article on the sampled pages (`cut-tail` guard `min_chars_before`)
+    head_guard_chars: int = 80  # a cut-head cuts only where at most this many more characters of article-sized
+    #   lines lie above its marker than on any sampled page it cuts (`cut-head` guard `max_chars_before`): on a
+    #   page of another kind, where the marker lies below the article, it cuts nothing
     # --- labels, blocks, metadata ---
     label_consistency: float = 0.9  # a label line lies outside the article on this share of its occurrences
     label_max_words: int = 3  # a label ("Tag:", "Source:") has at most this many words

@@ -158,15 +158,22 @@ def _cut_rule(site: Site, head: bool, choice: tuple[set[str], float, float, int]
     where = "precede" if head else "follow"
     what = "everything up to and including the first" if head else "from the first"
     tail = "" if head else " to the end"
-    return {
+    rule = {
         "id": "learned-head" if head else "learned-tail",
         "description": f"Cuts {what} of {len(markers)} learned lines that {where} the article ({shown}){tail}. "
                        f"On {site.evidence} it cuts {cut}, removing {gain:.0f} words outside the article "
                        f"against {cost:.0f} inside it.",
         "action": "cut-head" if head else "cut-tail",
         "match": _match(site, markers),
-        "examples": [example],
     }
+    if head:
+        most = max((_article_chars(p)[i] for p in site.pages for i in [p.cut_at(markers)] if i >= 0), default=0)
+        rule["guard"] = {"max_chars_before": most + P.head_guard_chars}
+        rule["description"] += (f" It cuts only where at most {most + P.head_guard_chars} characters of article-sized "
+                                f"lines lie above its marker ({most} at most on the sampled pages): on a page where "
+                                f"the marker lies below an article, it cuts nothing.")
+    rule["examples"] = [example]
+    return rule
 
 
 def _cut_example(site: Site, markers: set[str], head: bool) -> dict | None:

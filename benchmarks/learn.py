@@ -14,10 +14,12 @@ cleans every page with the shipped rules plus the learned ones. Prints, for the 
   (`learn_checks.py`: each learned date against the page's date as a person reads it);
 - with --folds K: cross-validation by site of the learner's tunables (`learn_folds.py`);
 - with --stress: the stress set, sites-dev transformed into the failure classes of unseen sites
-  (`learn_stress.py`), each class beside its untransformed pages.
+  (`learn_stress.py`), each class beside its untransformed pages;
+- with --halves: the rules on pages learning did not sample (`learn_halves.py`): each site learned from
+  half its pages and scored on the other half.
 
     python benchmarks/learn.py [--sites] [--html] [--min-pages 3] [--repeat 3] [--out DIR]
-                               [--folds 5] [--stress [--seed 17]]
+                               [--folds 5] [--stress [--seed 17]] [--halves]
 """
 from __future__ import annotations
 
@@ -46,7 +48,8 @@ from cleaner.learn.profile import templates  # noqa: E402
 _spec = importlib.util.spec_from_file_location("sitesdev", Path(__file__).with_name("sitesdev.py"))
 sitesdev = sys.modules["sitesdev"] = importlib.util.module_from_spec(_spec)  # (its siblings import it)
 _spec.loader.exec_module(sitesdev)
-learn_checks, learn_folds, learn_stress = map(sitesdev.sibling, ("learn_checks", "learn_folds", "learn_stress"))
+learn_checks, learn_folds, learn_halves, learn_stress = map(
+    sitesdev.sibling, ("learn_checks", "learn_folds", "learn_halves", "learn_stress"))
 
 ROOT = Path(__file__).resolve().parents[1]
 def verbatim_baseline(pages: list[dict]) -> dict[str, str]:
@@ -241,12 +244,15 @@ def clean_results(cleaner, pages: list[dict]) -> dict:
 
 def print_generalisation(args, pages: list[dict], cleaned: dict[str, str], learned_cleaner) -> None:
     """With --folds, the cross-validation by site; with --stress, the stress set beside `cleaned`
-    (page id -> text cleaned with `learned_cleaner`: the rules learned on the whole set)."""
+    (page id -> text cleaned with `learned_cleaner`: the rules learned on the whole set); with --halves,
+    the rules on pages learning did not sample."""
     if args.folds:
         learn_folds.print_folds(learn_folds.cross_validate(pages, args.folds))
     if args.stress:
         untransformed = {p["id"]: sitesdev.score_page(cleaned[p["id"]], p["gold"]) for p in pages}
         learn_stress.print_stress(pages, untransformed, seed=args.seed, cleaned=cleaned, before=learned_cleaner)
+    if args.halves:
+        learn_halves.print_halves(pages)
 
 
 def best_of(repeat: int, fn):
@@ -268,6 +274,7 @@ def main() -> None:
                     help="cross-validation by site: tunables chosen on K-1 folds of sites, scored on the other")
     ap.add_argument("--stress", action="store_true", help="the stress set: sites-dev transformed, per class")
     ap.add_argument("--seed", type=int, default=learn_stress.SEED, help="the stress set's seed")
+    ap.add_argument("--halves", action="store_true", help="each site learned from half its pages, scored on the rest")
     ap.add_argument("--html", action="store_true",
                     help="also the `html` field: the HTML path (trafilatura) with and without learned rules")
     args = ap.parse_args()

@@ -740,3 +740,28 @@ def test_a_learned_cut_head_keeps_the_article_of_a_page_where_its_marker_lies_be
     assert all(line in out for line in article), out
     out = cleaner.clean(author_box_page(9), url="https://example.org/9").text.splitlines()
     assert headline(300 + 4 * 9) not in out and headline(9) in out, out
+
+
+def flattened_footer_page(i: int) -> str:
+    """A blog page whose footer a scraper flattened into one line of about 3,000 characters, the same on
+    every page."""
+    rng = random.Random(3000 + i)
+    footer = " | ".join(f"Archive {k} of the {WORDS[k % len(WORDS)]} pages" for k in range(120))
+    return "\n".join(["Home", "About", headline(i), *(sentence(rng) for _ in range(5)), footer]) + "\n"
+
+
+def test_a_page_flattened_to_one_line_is_dropped_by_its_first_characters(tmp_path):
+    """Class 5 and the stress set's giant footer: a line longer than a rule spells out (`max_rule_line`) made
+    no rule and stayed on every page. It is matched by its first `giant_prefix_chars` characters, and the
+    example shows those, not 3,000 characters."""
+    import yaml
+
+    texts = [flattened_footer_page(i) for i in range(6)]
+    footer = texts[0].splitlines()[-1]
+    learned = learn_site(profile(texts))
+    assert learned.yaml_text is not None, learned.reason
+    out = cleaner_with(tmp_path, learned).clean(texts[2], url="https://example.org/2").text.splitlines()
+    assert footer not in out and texts[2].splitlines()[3] in out, out
+    rules = yaml.safe_load(learned.yaml_text)["rules"]
+    rule = next(r for r in rules if footer[:120].split(" |")[0] in str(r["examples"]))
+    assert all(len(s) < 300 for e in rule["examples"] for s in e["input"].splitlines()), rule["examples"]

@@ -91,7 +91,8 @@ class LearnParams:
     weak_loss_share: float = 0.005  # ... or loses more than this share of the sample's article words
     # --- size limits of a learned file ---
     max_list: int = 400  # literal/regex entries per rule
-    max_rule_line: int = 2000  # longest line a rule spells out
+    max_rule_line: int = 2000  # longest line a rule spells out; a longer one (a page flattened to a line) is
+    giant_prefix_chars: int = 120  # ... matched by its first this many characters (and an example shows those)
 
 
 DEFAULT_PARAMS = LearnParams()

@@ -560,8 +560,7 @@ def _sides(site: Site) -> tuple[list[str], dict[str, Counter]]:
             if t in site.chrome:
                 where = "within" if p.start < 0 or p.start <= i < p.end else "before" if i < p.start else "after"
                 side.setdefault(t, Counter())[where] += 1
-    # (A line of thousands of characters, a page flattened to one line, makes no rule.)
-    ranked = sorted((t for t in side if len(site.line[t]) <= P.max_rule_line), key=lambda t: (-site.count[t], t))
+    ranked = sorted(side, key=lambda t: (-site.count[t], t))
     return ranked[:3 * P.max_list], side
 
 
@@ -603,7 +602,7 @@ def _drop_group(site: Site, group: list[str], key: str, label: str) -> list[dict
                 f"each on {lo} to {hi} of {site.n} pages ({lo / site.n:.0%} to {hi / site.n:.0%})")
     plain = sorted({site.line[t] for t in group if not _DIGIT_RUN.search(t) and len(site.line[t]) <= SHORT_LINE})
     shaped = sorted({site.line[t] for t in group if _DIGIT_RUN.search(t) or len(site.line[t]) > SHORT_LINE})
-    shapes = list(dict.fromkeys(map(_shape, shaped)))[:P.max_list]
+    shapes, note = _shapes(site, shaped)
     bound = key == "headlines-after"
     rules = []
     for kind, lines, match in (("lines", plain, {"literal": plain[:P.max_list]}),
@@ -611,14 +610,32 @@ def _drop_group(site: Site, group: list[str], key: str, label: str) -> list[dict
         if not lines:
             continue
         what = f"{len(plain)} {label}" if kind == "lines" else \
-            f"{len(shapes)} line shapes (digits match any number) of {label}"
+            f"{len(shapes)} line shapes (digits match any number{note}) of {label}"
         rule = {"id": f"learned-{kind}-{key}", "description": f"Drops {what}, {evidence}.", "action": "drop",
                 "match": match}
         if bound:
             rule["side"] = "after-text"
-        rule["examples"] = [_drop_example(site, lines, article, key)]
+        rule["examples"] = [_drop_example(site, [_giant(site, s) for s in lines], article, key)]
         rules.append(rule)
     return rules
+
+
+def _shapes(site: Site, lines: list[str]) -> tuple[list[str], str]:
+    """(regexes, note): a shape per line (`_shape`), a line longer than `max_rule_line` (a page flattened
+    to one line) by its first `giant_prefix_chars` characters, and what the description says of those."""
+    P = site.params
+    shapes = list(dict.fromkeys(_shape(s) if len(s) <= P.max_rule_line else _shape(s[:P.giant_prefix_chars]) + ".*"
+                                for s in lines))[:P.max_list]
+    giant = any(len(s) > P.max_rule_line for s in lines)
+    return shapes, (f"; a line of more than {P.max_rule_line} characters by its first {P.giant_prefix_chars}"
+                    if giant else "")
+
+
+def _giant(site: Site, line: str) -> str:
+    """A line as a rule and its example show it: a line longer than `max_rule_line` (a page flattened to one
+    line) cut to its first `giant_prefix_chars` characters and " …"."""
+    P = site.params
+    return line if len(line) <= P.max_rule_line else line[:P.giant_prefix_chars] + " …"
 
 
 def _drop_example(site: Site, lines: list[str], article: str, key: str) -> dict:

@@ -765,3 +765,26 @@ def test_a_page_flattened_to_one_line_is_dropped_by_its_first_characters(tmp_pat
     rules = yaml.safe_load(learned.yaml_text)["rules"]
     rule = next(r for r in rules if footer[:120].split(" |")[0] in str(r["examples"]))
     assert all(len(s) < 300 for e in rule["examples"] for s in e["input"].splitlines()), rule["examples"]
+
+
+def related_after_page(i: int, paragraphs: int) -> str:
+    """A blog page: an article, a share button and "If you enjoyed this article, you may also like:" (a block of
+    chrome), then five long headlines of other posts, different on every page, and a footer."""
+    rng = random.Random(3100 + i)
+    related = [f"{headline(500 + 5 * i + k)} and what the {rng.choice(WORDS)} said" for k in range(5)]
+    return "\n".join(["Home", "About", headline(i), *(prose(rng, 30) for _ in range(paragraphs)), "Tweet",
+                      "If you enjoyed this article, you may also like:", *related,
+                      "Copyright Example Blog."]) + "\n"
+
+
+def test_a_chrome_block_ending_in_the_line_that_ends_the_other_articles_ends_this_one(tmp_path):
+    """Class 'articles cut to one paragraph': a short article took in the related headlines after "Tweet" and
+    "If you enjoyed this article, you may also like:", which ends the article on the other pages, so that line
+    lay inside one article and made no cut-tail (howtomakemyblog.com). It ends the article here too where a
+    block of chrome ends with it, as where one starts with it."""
+    texts = [related_after_page(i, 1 if i == 2 else 4) for i in range(6)]
+    learned = learn_site(profile(texts))
+    assert learned.yaml_text is not None, learned.reason
+    lines = texts[2].splitlines()
+    out = cleaner_with(tmp_path, learned).clean(texts[2], url="https://example.org/2").text.splitlines()
+    assert lines[3] in out and not any(s in out for s in lines[6:11]), out

@@ -20,6 +20,16 @@ from cleaner.learn.profile import SiteProfile
 from cleaner.ruleset.model import SHORT_LINE
 
 
+def _ends_here(p: Page, ends: list[int]) -> bool:
+    """Whether lines that end the article on other pages (`ends`, inside the one found on `p`) end it here:
+    what lies below them is a list (a comment thread), not the article going on, or the first starts or
+    ends a block of chrome (an author box), as no line that merely interrupts an article does
+    ("Advertisement")."""
+    first = min(ends)
+    return (list_within(p, max(ends), p.end + p.params.list_shape_repeats)
+            or p.chrome[first - 1] or (first + 1 < p.end and p.chrome[first + 1]))
+
+
 class Site:
     """What learning knows about one site: sampled pages, counts, chrome, one example line per template."""
 
@@ -207,9 +217,9 @@ class Site:
         is on (`marker_consistency` of them and `min_pages` - 1 at least: "126 Comments" within
         `landmark_gap_lines` after it) lies after it on this one too. Where the article found on a page
         lies below or across such a line with a list below it (a short article above a comment thread
-        that outweighs it), or across such a line that starts a block of chrome (an author box: "About
-        Anna", her blurb, "View all posts"; a short article with one comment after it), it is found again
-        above the line. Returns how many pages were found again."""
+        that outweighs it), or across such a line that starts or ends a block of chrome (an author box:
+        "About Anna", her blurb, "View all posts"; "Tweet", "If you enjoyed this article, you may also like:"),
+        it is found again above the line. Returns how many pages were found again."""
         P, live = self.params, [p for p in self.pages if p.start >= 0]
         after, total = Counter(), Counter()
         for p in live:
@@ -218,15 +228,13 @@ class Site:
                 after[t] += p.end <= i < p.end + P.landmark_gap_lines  # (a sidebar list lies further down)
         # (A headline in a list after the article on other pages is the title above it on its own page.)
         heads = {p.tmpls[i] for p in live for i in range(p.heading_top(), p.start)}
+        ending = {t for t in total if t not in heads and total[t] >= self.min_pages
+                  and after[t] >= max(self.min_pages - 1, P.marker_consistency * (total[t] - 1))
+                  and len(WORD.findall(self.line[t])) >= P.marker_min_words}
         again = 0
         for p in live:
-            ends = [i for t, i in p.first.items() if 0 < i < p.end and t not in heads and total[t] >= self.min_pages
-                    and after[t] >= max(self.min_pages - 1, P.marker_consistency * (total[t] - 1))
-                    and len(WORD.findall(self.line[t])) >= P.marker_min_words]
-            # ... and what lies below it on this page is a list (a comment thread), not the article going on,
-            # or it starts a block of chrome (an author box), as no line that merely interrupts an article does
-            if ends and (list_within(p, max(ends), p.end + P.list_shape_repeats)
-                         or (min(ends) + 1 < p.end and p.chrome[min(ends) + 1])):
+            ends = [i for t, i in p.first.items() if 0 < i < p.end and t in ending]
+            if ends and _ends_here(p, ends):
                 p.mark(chrome, max(ends))
                 if p.start < 0:
                     p.mark(chrome)

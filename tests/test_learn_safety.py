@@ -654,12 +654,14 @@ def prose(rng: random.Random, words: int) -> str:
 
 def trailing_bylines_page(i: int) -> str:
     """A blog page with a one-paragraph article, a share bar, "N comments" and a thread whose bylines
-    trail their comments ("by Ann on January 3, 2011 at 9:59 am. Reply #"), then the comment form."""
+    trail their comments ("by Ann on January 3, 2011 at 9:59 am. Reply #"; the first comment the shortest),
+    then the comment form."""
     rng = random.Random(2500 + i)
     comments = [line for k in range(6) for line in (
-        prose(rng, 30), prose(rng, 25), f"by {rng.choice(WORDS).title()} on January {k + 3}, 2011 at 9:{10 + k} am. Reply #")]
+        *([prose(rng, 30)] if k else []), prose(rng, 25), prose(rng, 25),
+        f"by {rng.choice(WORDS).title()} on January {k + 3}, 2011 at 9:{10 + k} am. Reply #")]
     return "\n".join(["Home", "About", "Archive", headline(i), f"by Anna Berg on December {i + 3}, 2010",
-                      prose(rng, 40), "Tweet", f"{10 + i} comments", *comments, "Leave a comment",
+                      prose(rng, 24), "Tweet", f"{10 + i} comments", *comments, "Leave a comment",
                       "Copyright Example Blog. All rights reserved."]) + "\n"
 
 
@@ -788,3 +790,25 @@ def test_a_chrome_block_ending_in_the_line_that_ends_the_other_articles_ends_thi
     lines = texts[2].splitlines()
     out = cleaner_with(tmp_path, learned).clean(texts[2], url="https://example.org/2").text.splitlines()
     assert lines[3] in out and not any(s in out for s in lines[6:11]), out
+
+
+def wordpress_page(i: int) -> str:
+    """A blog page whose article has an "Advertisement" label before its last paragraph, then, with no
+    header, comments whose bylines lead them ("Ann Berg says:", her comment, "Reply"), and the comment form."""
+    rng = random.Random(3300 + i)
+    comments = [s for k in range(5) for s in (f"{rng.choice(WORDS).title()} Berg says:", prose(rng, 26), "Reply")]
+    return "\n".join(["Home", "About", headline(i), prose(rng, 40), prose(rng, 40), "Advertisement", prose(rng, 36),
+                      *comments, "Leave a Reply", "Copyright Example Blog."]) + "\n"
+
+
+def test_a_reply_button_after_each_comment_does_not_make_its_byline_trail(tmp_path):
+    """Where "Reply" ends each comment, the thread's last comment-shaped line has the comment form after it,
+    as where bylines trail; the first version took it so, moved the thread's start up to "Advertisement" in
+    the article, and the cut-tail learned there removed the article's last paragraph. Bylines trail only
+    where no comment-shaped line comes right after another ("Reply", then "Bob says:")."""
+    texts = [wordpress_page(i) for i in range(6)]
+    learned = learn_site(profile(texts))
+    assert learned.yaml_text is not None, learned.reason
+    for k in (1, 4):
+        out = cleaner_with(tmp_path, learned).clean(texts[k], url=f"https://example.org/{k}").text.splitlines()
+        assert texts[k].splitlines()[6] in out, out

@@ -42,7 +42,7 @@ class Page:
     """A sampled page: lines, templates, weights; which lines are chrome and where its article lies."""
 
     __slots__ = ("params", "lines", "tmpls", "weights", "chrome", "start", "end", "first", "outside", "inside",
-                 "thread", "thread_end", "listing", "structure")
+                 "thread", "thread_marks", "listing", "structure")
 
     def __init__(self, raw: tuple[str, ...], params: LearnParams):
         self.params = params
@@ -54,7 +54,7 @@ class Page:
         text = TextPage(self.lines)
         scores = line_scores(text)
         self.thread = comment_thread(text, scores, params.prose_words)
-        self.thread_end = None if self.thread is None else text.comments(self.thread)[-1]
+        self.thread_marks = [] if self.thread is None else text.comments(self.thread)
         # Long lines that are no prose (a flattened list of links, names or months): few function words of
         # the page's language, as the one-page finder tells prose, or, whatever the language, few words in
         # lower case. They weigh against the article.
@@ -96,18 +96,28 @@ class Page:
 
     def _thread_top(self) -> int | None:
         """Where the comment thread starts, as far as the article is concerned: its first comment-shaped
-        line, or, where the comments' bylines trail their text ("by Ann on May 2, 2011. Reply #", then
-        chrome or the page's end after the last one), the first line after the chrome just above that
-        line ("19 comments"): the first comment's text lies between them. (`thread_end`: the page's last
-        comment-shaped line.)"""
-        if self.thread is None:
-            return None
-        after = self.thread_end + 1
+        line, or, where the comments' bylines trail their text (`_bylines_trail`), the first line after the
+        chrome just above that line ("19 comments"), where what lies between them weighs no more than the
+        heaviest comment between two bylines: the first comment's text."""
+        if self.thread is None or not self._bylines_trail():
+            return self.thread
+        marks, top = self.thread_marks, self.thread
+        above = next((i for i in range(top - 1, max(top - FINDER.comment_window, -1), -1) if self.chrome[i]), None)
+        if above is None:
+            return top
+        heaviest = max(sum(self.weights[a + 1:b]) for a, b in zip(marks, marks[1:]))
+        return above + 1 if sum(self.weights[above + 1:top]) <= heaviest else top
+
+    def _bylines_trail(self) -> bool:
+        """Whether the thread's comment-shaped lines (`thread_marks`, from its first on) follow their comments
+        ("by Ann on May 2, 2011. Reply #"): chrome or the page's end after the last, and text, not another such
+        line, before each but the first. ("Ann says:" with a "Reply" button after her comment leads it.)"""
+        marks = self.thread_marks
+        after = marks[-1] + 1
         if after < len(self.lines) and not self.chrome[after]:
-            return self.thread  # text after the last byline: bylines lead their comments
-        above = next((i for i in range(self.thread - 1, max(self.thread - FINDER.comment_window, -1), -1)
-                      if self.chrome[i]), None)
-        return self.thread if above is None else above + 1
+            return False
+        shaped = set(marks)
+        return len(marks) > 1 and all(m - 1 not in shaped for m in marks[1:])
 
     def mark_structure(self, labels: set[str]) -> None:
         """Mark the lines of the article's lists: each of the site's list labels (`labels`: "Ingredients:")

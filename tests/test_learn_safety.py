@@ -812,3 +812,26 @@ def test_a_reply_button_after_each_comment_does_not_make_its_byline_trail(tmp_pa
     for k in (1, 4):
         out = cleaner_with(tmp_path, learned).clean(texts[k], url=f"https://example.org/{k}").text.splitlines()
         assert texts[k].splitlines()[6] in out, out
+
+
+def ad_block_page(i: int, long: bool) -> str:
+    """A news page: an article of two paragraphs, or of six with an advertisement block ("Advertisement",
+    "Continue reading the main story") after the third; the short ones have the block after the article."""
+    rng = random.Random(3500 + i)
+    pars = [prose(rng, 40) for _ in range(6 if long else 2)]
+    ad = ["Advertisement", "Continue reading the main story"]
+    body = [*pars[:3], *ad, *pars[3:]] if long else [*pars, *ad]
+    return "\n".join(["Home", "World", headline(i), *body, "Related stories", headline(100 + i), headline(200 + i),
+                      "Copyright Example News."]) + "\n"
+
+
+def test_an_advertisement_block_inside_long_articles_that_ends_the_short_ones_ends_no_article(tmp_path):
+    """The block of chrome that ends the short articles lies inside the long ones: the first version of the
+    chrome-block landmark found the long articles again above it, and "Advertisement" became a cut-tail that
+    removed their second half. Below the block the long articles' sentences go on: it ends no article there."""
+    texts = [ad_block_page(i, long=i in (2, 5)) for i in range(8)]
+    learned = learn_site(profile(texts))
+    assert learned.yaml_text is not None, learned.reason
+    for k in (2, 5):
+        out = cleaner_with(tmp_path, learned).clean(texts[k], url=f"https://example.org/{k}").text.splitlines()
+        assert all(s in out for s in texts[k].splitlines()[8:11]), out

@@ -42,7 +42,7 @@ class Page:
     """A sampled page: lines, templates, weights; which lines are chrome and where its article lies."""
 
     __slots__ = ("params", "lines", "tmpls", "weights", "chrome", "start", "end", "first", "outside", "inside",
-                 "thread", "thread_marks", "listing", "structure")
+                 "thread", "thread_marks", "marks", "ends", "listing", "structure")
 
     def __init__(self, raw: tuple[str, ...], params: LearnParams):
         self.params = params
@@ -55,6 +55,8 @@ class Page:
         scores = line_scores(text)
         self.thread = comment_thread(text, scores, params.prose_words)
         self.thread_marks = [] if self.thread is None else text.comments(self.thread)
+        self.marks = set(text.comments(0))  # comment-shaped lines ("Ann says:", "Reply")
+        self.ends = text.ends  # whether each line ends a sentence
         # Long lines that are no prose (a flattened list of links, names or months): few function words of
         # the page's language, as the one-page finder tells prose, or, whatever the language, few words in
         # lower case. They weigh against the article.

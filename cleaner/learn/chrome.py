@@ -22,12 +22,18 @@ from cleaner.ruleset.model import SHORT_LINE
 
 def _ends_here(p: Page, ends: list[int]) -> bool:
     """Whether lines that end the article on other pages (`ends`, inside the one found on `p`) end it here:
-    what lies below them is a list (a comment thread), not the article going on, or the first starts or
-    ends a block of chrome (an author box), as no line that merely interrupts an article does
-    ("Advertisement")."""
+    what lies below them is a list (a comment thread), not the article going on; or the first starts or
+    ends a block of chrome (an author box; "Tweet", "If you enjoyed this article, you may also like:") and
+    what lies below it in the article found is no prose that goes on: a comment (a comment-shaped line) or
+    lines of which none ends a sentence (headlines). An advertisement block inside a long article that
+    follows the short ones has the article's sentences below it."""
     first = min(ends)
-    return (list_within(p, max(ends), p.end + p.params.list_shape_repeats)
-            or p.chrome[first - 1] or (first + 1 < p.end and p.chrome[first + 1]))
+    if list_within(p, max(ends), p.end + p.params.list_shape_repeats):
+        return True
+    if not (p.chrome[first - 1] or (first + 1 < p.end and p.chrome[first + 1])):
+        return False
+    below = [i for i in range(first + 1, p.end) if not p.chrome[i]]
+    return any(i in p.marks for i in below) or not any(p.ends[i] for i in below)
 
 
 class Site:

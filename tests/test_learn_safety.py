@@ -835,3 +835,14 @@ def test_an_advertisement_block_inside_long_articles_that_ends_the_short_ones_en
     for k in (2, 5):
         out = cleaner_with(tmp_path, learned).clean(texts[k], url=f"https://example.org/{k}").text.splitlines()
         assert all(s in out for s in texts[k].splitlines()[8:11]), out
+
+
+def test_a_page_flattened_whole_is_no_flattened_footer(tmp_path):
+    """The flattened footer's rule matches its first characters; a page flattened whole, the same footer
+    text first and its article in the same line, is longer than any footer seen and stays."""
+    texts = [flattened_footer_page(i) for i in range(6)]
+    learned = learn_site(profile(texts))
+    footer = texts[0].splitlines()[-1]
+    whole = footer + " | " + " ".join(sentence(random.Random(3200 + k)) for k in range(8))
+    out = cleaner_with(tmp_path, learned).clean(whole + "\n", url="https://example.org/whole").text
+    assert whole in out, out

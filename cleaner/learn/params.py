@@ -92,7 +92,9 @@ class LearnParams:
     # --- size limits of a learned file ---
     max_list: int = 400  # literal/regex entries per rule
     max_rule_line: int = 2000  # longest line a rule spells out; a longer one (a page flattened to a line) is
-    giant_prefix_chars: int = 120  # ... matched by its first this many characters (and an example shows those)
+    giant_prefix_chars: int = 120  # ... matched by its first this many characters (and an example shows those),
+    giant_slack_chars: int = 200  # ... and at most this much longer than the longest seen (a page flattened whole,
+    #   its article in the same line, is longer)
 
 
 DEFAULT_PARAMS = LearnParams()

@@ -603,10 +603,12 @@ def _drop_group(site: Site, group: list[str], key: str, label: str) -> list[dict
     plain = sorted({site.line[t] for t in group if not _DIGIT_RUN.search(t) and len(site.line[t]) <= SHORT_LINE})
     shaped = sorted({site.line[t] for t in group if _DIGIT_RUN.search(t) or len(site.line[t]) > SHORT_LINE})
     shapes, note = _shapes(site, shaped)
+    shaped_match = {"regex": "^(?i:" + "|".join(shapes) + ")$"}
+    if note:  # a giant line's prefix: no line much longer than it (a page flattened whole, its article in it)
+        shaped_match["max_chars"] = max(map(len, shaped)) + P.giant_slack_chars
     bound = key == "headlines-after"
     rules = []
-    for kind, lines, match in (("lines", plain, {"literal": plain[:P.max_list]}),
-                               ("shapes", shaped, {"regex": "^(?i:" + "|".join(shapes) + ")$"})):
+    for kind, lines, match in (("lines", plain, {"literal": plain[:P.max_list]}), ("shapes", shaped, shaped_match)):
         if not lines:
             continue
         what = f"{len(plain)} {label}" if kind == "lines" else \
@@ -627,8 +629,8 @@ def _shapes(site: Site, lines: list[str]) -> tuple[list[str], str]:
     shapes = list(dict.fromkeys(_shape(s) if len(s) <= P.max_rule_line else _shape(s[:P.giant_prefix_chars]) + ".*"
                                 for s in lines))[:P.max_list]
     giant = any(len(s) > P.max_rule_line for s in lines)
-    return shapes, (f"; a line of more than {P.max_rule_line} characters by its first {P.giant_prefix_chars}"
-                    if giant else "")
+    return shapes, (f"; a line of more than {P.max_rule_line} characters by its first {P.giant_prefix_chars}, "
+                    f"{P.giant_slack_chars} longer at most" if giant else "")
 
 
 def _giant(site: Site, line: str) -> str:

@@ -223,8 +223,8 @@ class Site:
         is on (`marker_consistency` of them and `min_pages` - 1 at least: "126 Comments" within
         `landmark_gap_lines` after it) lies after it on this one too. Where the article found on a page
         lies below or across such a line with a list below it (a short article above a comment thread
-        that outweighs it), or across such a line that starts or ends a block of chrome (an author box:
-        "About Anna", her blurb, "View all posts"; "Tweet", "If you enjoyed this article, you may also like:"),
+        that outweighs it), or across such a line that starts or ends a block of chrome with a comment or
+        headlines below it (`_ends_here`: an author box, "If you enjoyed this article, you may also like:"),
         it is found again above the line. Returns how many pages were found again."""
         P, live = self.params, [p for p in self.pages if p.start >= 0]
         after, total = Counter(), Counter()

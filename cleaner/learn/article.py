@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import replace
 
@@ -42,7 +43,7 @@ class Page:
     """A sampled page: lines, templates, weights; which lines are chrome and where its article lies."""
 
     __slots__ = ("params", "lines", "tmpls", "weights", "chrome", "start", "end", "first", "outside", "inside",
-                 "thread", "thread_marks", "marks", "ends", "listing", "structure")
+                 "thread", "marks", "ends", "listing", "structure")
 
     def __init__(self, raw: tuple[str, ...], params: LearnParams):
         self.params = params
@@ -54,8 +55,7 @@ class Page:
         text = TextPage(self.lines)
         scores = line_scores(text)
         self.thread = comment_thread(text, scores, params.prose_words)
-        self.thread_marks = [] if self.thread is None else text.comments(self.thread)
-        self.marks = set(text.comments(0))  # comment-shaped lines ("Ann says:", "Reply")
+        self.marks = text.comments(0)  # the comment-shaped lines ("Ann says:", "Reply"), in order
         self.ends = text.ends  # whether each line ends a sentence
         # Long lines that are no prose (a flattened list of links, names or months): few function words of
         # the page's language, as the one-page finder tells prose, or, whatever the language, few words in
@@ -103,7 +103,7 @@ class Page:
         heaviest comment between two bylines: the first comment's text."""
         if self.thread is None or not self._bylines_trail():
             return self.thread
-        marks, top = self.thread_marks, self.thread
+        marks, top = self._thread_marks(), self.thread
         above = next((i for i in range(top - 1, max(top - FINDER.comment_window, -1), -1) if self.chrome[i]), None)
         if above is None:
             return top
@@ -111,15 +111,19 @@ class Page:
         return above + 1 if sum(self.weights[above + 1:top]) <= heaviest else top
 
     def _bylines_trail(self) -> bool:
-        """Whether the thread's comment-shaped lines (`thread_marks`, from its first on) follow their comments
+        """Whether the thread's comment-shaped lines (`_thread_marks`) follow their comments
         ("by Ann on May 2, 2011. Reply #"): chrome or the page's end after the last, and text, not another such
         line, before each but the first. ("Ann says:" with a "Reply" button after her comment leads it.)"""
-        marks = self.thread_marks
+        marks = self._thread_marks()
         after = marks[-1] + 1
         if after < len(self.lines) and not self.chrome[after]:
             return False
         shaped = set(marks)
         return len(marks) > 1 and all(m - 1 not in shaped for m in marks[1:])
+
+    def _thread_marks(self) -> list[int]:
+        """The comment-shaped lines from the thread's first on."""
+        return self.marks[bisect_left(self.marks, self.thread):]
 
     def mark_structure(self, labels: set[str]) -> None:
         """Mark the lines of the article's lists: each of the site's list labels (`labels`: "Ingredients:")

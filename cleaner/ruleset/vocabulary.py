@@ -297,7 +297,7 @@ class CutTail(Action):
         limit, least = self.guard, self.min_before
         if limit is not None and any(len(texts[j]) > limit for j in after):
             return True
-        return least is not None and sum(article_chars(texts[j]) for j in before) < least
+        return least is not None and article_text(texts, before) < least
 
     def apply(self, rule, doc: Document, lines: Sequence[int]) -> None:
         guarded = self.guarded
@@ -331,6 +331,11 @@ def article_chars(line: str) -> int:
     is article-sized, else nothing."""
     n = line_width(line)
     return n if n > ARTICLE_LINE else 0
+
+
+def article_text(texts: Sequence[str], lines: Sequence[int]) -> int:
+    """The article text the cut guards count among `texts[j]` for j in `lines` (`article_chars`)."""
+    return sum(article_chars(texts[j]) for j in lines)
 
 
 @action
@@ -378,7 +383,7 @@ class CutHead(Action):
     def guard_keeps(self, texts: Sequence[str], before: Sequence[int], after: Sequence[int]) -> bool:
         """Whether the guard keeps a marker whose live lines before it are `texts[j]` for j in `before`:
         more article text than `max_chars_before` lies there (`after` is not read)."""
-        return self.max_before is not None and sum(article_chars(texts[j]) for j in before) > self.max_before
+        return self.max_before is not None and article_text(texts, before) > self.max_before
 
     def apply(self, rule, doc: Document, lines: Sequence[int]) -> None:
         for i, _ in doc.matches(rule, lines):
